@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package pitchreel needs to build, run, test and benchmark.
+# Idempotent: packages already present are skipped; runs apt through sudo when not root.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang-format
+  # speech
+  libespeak-ng-dev espeak-ng-data
+  # media: decode/encode, resample, captions, image ingest, frame maths
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
+  libass-dev fonts-dejavu-core libvips-dev libopencv-core-dev libopencv-imgproc-dev
+  # program plumbing
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
+  libgtest-dev libgmock-dev x264 ffmpeg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,3 @@
+#include "core/version.h"
+#include <cstdio>
+int main() { std::printf("pitchreel %s\n", pitchreel::kVersion); return 0; }

@@ -1,0 +1,41 @@
+// ImageSource: reads a product photo or portrait from a file or from bytes in memory.
+//
+// Contract:
+// - Accepts JPEG, PNG, WebP and the other formats libvips reads (GIF, TIFF, BMP, ...).
+// - The dimensions come from the header and are checked against `max_pixels` before the
+//   pixels are decoded: a small file claiming 60000x60000 never allocates gigabytes.
+// - EXIF orientation is applied, alpha is flattened onto `background`, grayscale, CMYK
+//   and 16-bit inputs are converted, so the result is always 8-bit sRGB, upright.
+// - Errors (all ErrorKind::kInvalidInput) name the file and say what it looks like:
+//   "image_empty", "image_unreadable" (not an image; says e.g. "it looks like HTML"),
+//   "image_truncated", "image_too_large".
+// - Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+struct ImageLimits {
+  std::uint64_t max_pixels = 50'000'000;  // width * height, checked before decoding
+};
+
+struct ImageLoadOptions {
+  ImageLimits limits;
+  cv::Scalar background{255, 255, 255};  // BGR, what transparent pixels are flattened onto
+};
+
+// Returns a CV_8UC3 BGR image.
+Result<cv::Mat> load_image(const std::filesystem::path& path, const ImageLoadOptions& options = {});
+// `name` is only used in error messages (e.g. the uploaded file's name).
+Result<cv::Mat> load_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                           const ImageLoadOptions& options = {});
+
+}  // namespace pitchreel

@@ -1,0 +1,71 @@
+// Karaoke captions: word timings -> cues of at most two lines -> pixels (libass),
+// plus the WebVTT and SRT files written beside the video.
+//
+// Contract:
+// - Word timings are on the video's clock (callers shift TTS timings by the lead-in).
+// - layout_captions() is pure and deterministic: it groups consecutive words into cues
+//   whose text fits `max_line_chars`-ish widths on at most two lines; cues are in order,
+//   never overlap, and each spans from its first word's start to its last word's end.
+// - CaptionRenderer draws the cue active at time t with the word being spoken in the
+//   highlight colour, inside `area` (the safe area), with fonts found through
+//   fontconfig (DejaVu Sans from fonts-dejavu-core covers accented Latin, Greek and
+//   Cyrillic). User text is escaped: ASS override tags in a script are shown, never run.
+// - A CaptionRenderer is used by one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+#include "tts/speech.h"
+
+namespace pitchreel {
+
+struct CaptionCue {
+  double start = 0;
+  double end = 0;
+  std::size_t first_word = 0;  // index into the word list
+  std::size_t word_count = 0;
+  std::vector<std::string> lines;  // 1 or 2 lines of text
+};
+
+struct CaptionLayout {
+  int max_line_chars = 32;  // soft limit per line; a single longer word gets a line of its own
+  int max_lines = 2;
+};
+
+std::vector<CaptionCue> layout_captions(const std::vector<WordTiming>& words,
+                                        const CaptionLayout& layout);
+
+std::string to_webvtt(const std::vector<CaptionCue>& cues);
+std::string to_srt(const std::vector<CaptionCue>& cues);
+
+struct CaptionStyle {
+  cv::Rect area;              // where captions may be drawn (frame coordinates); bottom-aligned
+  int font_px = 48;           // text height in pixels
+  std::string font_family = "DejaVu Sans";
+  cv::Scalar text_bgr{255, 255, 255};
+  cv::Scalar highlight_bgr{0, 215, 255};  // the word being spoken
+  cv::Scalar outline_bgr{0, 0, 0};
+};
+
+class CaptionRenderer {
+ public:
+  virtual ~CaptionRenderer() = default;
+  // Alpha-blends the captions visible at `t` seconds onto a CV_8UC3 BGR frame of the
+  // size given at creation.
+  virtual void draw(cv::Mat& frame_bgr, double t) = 0;
+
+  static Result<std::unique_ptr<CaptionRenderer>> create(cv::Size frame,
+                                                         const std::vector<WordTiming>& words,
+                                                         const std::vector<CaptionCue>& cues,
+                                                         const CaptionStyle& style);
+};
+
+// Chooses a CaptionLayout (characters per line) for a style and frame width.
+CaptionLayout caption_layout_for(const CaptionStyle& style);
+
+}  // namespace pitchreel

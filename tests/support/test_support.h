@@ -1,0 +1,44 @@
+// Small helpers shared by the tests: a scratch directory that cleans itself up,
+// and the location of ../shared/testdata (tests skip with a clear message when absent).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pitchreel::testing {
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/testdata/<relative>, or an empty path when the folder is absent.
+std::filesystem::path testdata(const std::string& relative);
+
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+std::string read_file(const std::filesystem::path& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs the pitchreel binary built beside the tests with the given arguments.
+CommandResult run_pitchreel(const std::vector<std::string>& args);
+
+}  // namespace pitchreel::testing
+
+// Skips the current test when ../shared/testdata is missing.
+#define PITCHREEL_REQUIRE_TESTDATA(path_var, relative)                                   \
+  const auto path_var = ::pitchreel::testing::testdata(relative);                        \
+  if (path_var.empty()) GTEST_SKIP() << "../shared/testdata/" relative " is absent; skipping"

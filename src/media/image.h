@@ -8,7 +8,9 @@
 //   and 16-bit inputs are converted, so the result is always 8-bit sRGB, upright.
 // - Errors (all ErrorKind::kInvalidInput) name the file and say what it looks like:
 //   "image_empty", "image_unreadable" (not an image; says e.g. "it looks like HTML"),
-//   "image_truncated", "image_too_large".
+//   "image_truncated", "image_too_large"; a missing file is "image_not_found". A failure
+//   that is our fault (out of memory, a library bug) is ErrorKind::kInternal,
+//   "image_decode_failed". Nothing throws.
 // - Thread-safe.
 #pragma once
 
@@ -25,6 +27,7 @@ namespace pitchreel {
 
 struct ImageLimits {
   std::uint64_t max_pixels = 50'000'000;  // width * height, checked before decoding
+  std::uint64_t max_bytes = 50ull << 20;  // encoded size, checked before a file is read
 };
 
 struct ImageLoadOptions {

@@ -1,0 +1,34 @@
+# pitchreel — the commands a newcomer needs. Every target installs what it needs first.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DPITCHREEL_WERROR=ON
+DEMO_DIR ?= out/demo
+
+.PHONY: deps configure build run demo test bench format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Until the service exists, `make run` renders the demo video.
+run: demo
+
+demo: build
+	@bash scripts/demo.sh $(BUILD_DIR)/pitchreel $(DEMO_DIR)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bash tests/bench/run.sh $(BUILD_DIR)
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
+
+clean:
+	@rm -rf $(BUILD_DIR) out

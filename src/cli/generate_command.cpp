@@ -1,0 +1,148 @@
+// `pitchreel generate`: one video from the command line, no server, no network.
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/error_report.h"
+#include "cli/progress_bar.h"
+#include "engines/cpu_engine.h"
+#include "tts/espeak_engine.h"
+#include "worker/generate.h"
+
+namespace pitchreel::cli {
+namespace {
+
+struct GenerateArgs {
+  std::string image;
+  std::string script;
+  std::string script_file;
+  std::string product_name;
+  std::string description;
+  std::string voice = "en-us";
+  int rate = 165;
+  int pitch = 50;
+  std::string aspect = "16:9";
+  int height = 1080;
+  bool no_captions = false;
+  bool title = false;
+  std::string preset = "veryfast";
+  int crf = 23;
+  double max_megapixels = 50;
+  std::string output;
+  bool json = false;
+};
+
+Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
+  GenerateRequest r;
+  r.image = a.image;
+  const int sources = (cmd.count("--script") > 0) + (cmd.count("--script-file") > 0);
+  if (sources > 1) {
+    return fail(Error::invalid("invalid_arguments",
+                               "Give the script once: either --script or --script-file."));
+  }
+  if (cmd.count("--script")) r.script = a.script;
+  if (cmd.count("--script-file")) {
+    std::ifstream in(a.script_file, std::ios::binary);
+    if (!in) {
+      return fail(Error::invalid("script_file_not_found",
+                                 "Cannot read the script file " + a.script_file + "."));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    r.script = text.str();
+  }
+  if (!r.script && a.product_name.empty()) {
+    return fail(Error::invalid("script_missing",
+                               "Say what the video should say: --script \"...\", --script-file "
+                               "F, or --product-name N (with --description D) to get a suggested "
+                               "script."));
+  }
+  if (a.title && a.product_name.empty()) {
+    return fail(Error::invalid("invalid_arguments", "--title shows the product name: give --product-name too."));
+  }
+  r.product_name = a.product_name;
+  r.description = a.description;
+  r.title = a.title;
+  r.speech = {a.voice, a.rate, a.pitch};
+  auto aspect = parse_aspect(a.aspect);
+  if (!aspect) return fail(aspect.error());
+  if (auto s = check_height(a.height); !s) return fail(s.error());
+  r.format.aspect = *aspect;
+  r.format.height = a.height;
+  r.captions = !a.no_captions;
+  r.preset = a.preset;
+  r.crf = a.crf;
+  if (a.max_megapixels <= 0) {
+    return fail(Error::invalid("invalid_arguments", "--max-megapixels must be positive."));
+  }
+  r.image_limits.max_pixels = static_cast<std::uint64_t>(a.max_megapixels * 1e6);
+  r.output = a.output;
+  return r;
+}
+
+nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request) {
+  nlohmann::json stages = nlohmann::json::object();
+  for (const auto& s : r.stages) stages[s.stage] = s.seconds;
+  return {{"success", true},
+          {"video", r.video.string()},
+          {"poster", r.poster.string()},
+          {"vtt", r.vtt.string()},
+          {"srt", r.srt.string()},
+          {"duration", r.duration},
+          {"frames", r.frames},
+          {"fps", request.format.fps},
+          {"width", r.width},
+          {"height", r.height},
+          {"size", r.size},
+          {"script", r.script},
+          {"stageSeconds", stages}};
+}
+
+}  // namespace
+
+Command add_generate(CLI::App& app) {
+  auto args = std::make_shared<GenerateArgs>();
+  auto* cmd = app.add_subcommand("generate", "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
+  cmd->add_option("--image", args->image, "Product photo (JPEG, PNG, WebP, ...)")->required();
+  cmd->add_option("--script", args->script, "What the voice says (plain text, at most 500 characters)");
+  cmd->add_option("--script-file", args->script_file, "Read the script from a UTF-8 text file");
+  cmd->add_option("--product-name", args->product_name, "Product name (suggests a script when none is given)");
+  cmd->add_option("--description", args->description, "Product description the suggested script draws from");
+  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")->capture_default_str();
+  cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")->capture_default_str();
+  cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")->capture_default_str();
+  cmd->add_option("--aspect", args->aspect, "16:9, 9:16 or 1:1")->capture_default_str();
+  cmd->add_option("--height", args->height, "720 or 1080 (the short side)")->capture_default_str();
+  cmd->add_flag("--no-captions", args->no_captions, "Do not burn captions into the video");
+  cmd->add_flag("--title", args->title, "Show the product name as a title");
+  cmd->add_option("--preset", args->preset, "x264 preset (ultrafast ... veryslow)")->capture_default_str();
+  cmd->add_option("--crf", args->crf, "x264 quality, 0-51, lower is better")->capture_default_str();
+  cmd->add_option("--max-megapixels", args->max_megapixels, "Refuse larger images")->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "Output MP4 path")->required();
+  cmd->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
+
+  return {cmd, [args, cmd]() -> int {
+    auto request = to_request(*args, *cmd);
+    if (!request) return report(request.error(), args->json);
+    EspeakEngine tts;
+    CpuEngine engine;
+    ProgressBar bar;
+    auto result = generate_video(*request, tts, engine, bar);
+    if (!result) return report(result.error(), args->json);
+    if (args->json) {
+      std::cout << summary(*result, *request).dump(2) << "\n";
+    } else {
+      std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
+                << result->height << ", " << result->duration << " s, " << result->size
+                << " bytes)\n      " << result->poster.string() << ", " << result->vtt.string()
+                << ", " << result->srt.string() << "\n";
+    }
+    return kExitOk;
+  }};
+}
+
+}  // namespace pitchreel::cli

@@ -1,0 +1,42 @@
+// `pitchreel script`: suggest a spoken script from a product's name and description.
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/error_report.h"
+#include "script/script_writer.h"
+#include "tts/script_text.h"
+
+namespace pitchreel::cli {
+namespace {
+struct ScriptArgs {
+  std::string product_name;
+  std::string description;
+  bool json = false;
+};
+}  // namespace
+
+Command add_script(CLI::App& app) {
+  auto args = std::make_shared<ScriptArgs>();
+  auto* cmd = app.add_subcommand("script", "Suggest a spoken script (at most 500 characters) for a product");
+  cmd->add_option("--product-name", args->product_name, "Product name")->required();
+  cmd->add_option("--description", args->description, "Product description (plain text or HTML)");
+  cmd->add_flag("--json", args->json, "Print {script, characters, benefits} as JSON");
+  return {cmd, [args]() -> int {
+            auto suggestion = suggest_script(args->product_name, args->description);
+            if (!suggestion) return report(suggestion.error(), args->json);
+            if (args->json) {
+              nlohmann::json out = {{"script", suggestion->script},
+                                    {"characters", utf8_length(suggestion->script)},
+                                    {"benefits", suggestion->benefits}};
+              std::cout << out.dump(2) << "\n";
+            } else {
+              std::cout << suggestion->script << "\n";
+            }
+            return kExitOk;
+          }};
+}
+
+}  // namespace pitchreel::cli

@@ -1,0 +1,28 @@
+// The shapes pitchreel renders: 16:9, 9:16 or 1:1, at 720p or 1080p, 30 fps.
+// "1080p" names the short side, so 9:16 at 1080 is 1080x1920.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+enum class Aspect { kLandscape, kPortrait, kSquare };  // 16:9, 9:16, 1:1
+
+struct OutputFormat {
+  Aspect aspect = Aspect::kLandscape;
+  int height = 1080;  // 720 or 1080: the short side
+  int fps = 30;
+
+  int width_px() const;
+  int height_px() const;
+  std::string aspect_name() const;  // "16:9", "9:16", "1:1"
+};
+
+// "invalid_aspect" / "invalid_height" with what is accepted.
+Result<Aspect> parse_aspect(std::string_view text);
+Status check_height(int height);
+
+}  // namespace pitchreel

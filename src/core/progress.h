@@ -1,0 +1,23 @@
+// ProgressSink: where long-running stages report how far they are. The CLI draws a
+// bar, the service stores percent and stage on the job. Implementations must be cheap
+// (called once per rendered frame) and safe to call from the thread running the job.
+#pragma once
+
+#include <string_view>
+
+namespace pitchreel {
+
+class ProgressSink {
+ public:
+  virtual ~ProgressSink() = default;
+  // `stage` is a short stable name ("script", "speech", "render", "finalize");
+  // `fraction` in [0, 1] is how far the stage is.
+  virtual void update(std::string_view stage, double fraction) = 0;
+};
+
+class NullProgress final : public ProgressSink {
+ public:
+  void update(std::string_view, double) override {}
+};
+
+}  // namespace pitchreel

@@ -1,0 +1,99 @@
+#include "engines/cpu_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "media/jpeg_writer.h"
+#include "render/frame_layout.h"
+#include "render/ken_burns_scene.h"
+#include "render/timeline.h"
+
+namespace pitchreel {
+namespace {
+
+std::vector<WordTiming> shifted(const std::vector<WordTiming>& words, double offset) {
+  std::vector<WordTiming> out = words;
+  for (auto& w : out) {
+    w.start += offset;
+    w.end += offset;
+  }
+  return out;
+}
+
+// The title is one caption cue that lasts the whole video, drawn in a single colour.
+Result<std::unique_ptr<CaptionRenderer>> title_overlay(const std::string& title, cv::Size frame,
+                                                       const FrameLayout& layout) {
+  CaptionStyle style;
+  style.area = layout.title;
+  style.font_px = layout.title_font_px;
+  style.highlight_bgr = style.text_bgr;
+  constexpr double kForever = 1e9;
+  const std::vector<WordTiming> words = {{title, 0, kForever}};
+  const std::vector<CaptionCue> cues = {{0, kForever, 0, 1, {title}}};
+  return CaptionRenderer::create(frame, words, cues, style);
+}
+
+}  // namespace
+
+Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progress) {
+  const Speech& speech = *job.speech;
+  const cv::Size size(job.format.width_px(), job.format.height_px());
+  const Timeline timeline = make_timeline(speech.duration(), job.format.fps);
+  const bool with_title = !job.title.empty();
+  const FrameLayout layout = showcase_layout(size, with_title, job.captions);
+  const KenBurnsScene scene(job.product, size, layout);
+
+  std::unique_ptr<CaptionRenderer> title;
+  if (with_title) {
+    auto overlay = title_overlay(job.title, size, layout);
+    if (!overlay) return fail(overlay.error());
+    title = std::move(*overlay);
+  }
+
+  RenderOutput output;
+  const std::vector<WordTiming> words = shifted(speech.words, timeline.lead_in);
+  std::unique_ptr<CaptionRenderer> captions;
+  if (job.captions) {
+    CaptionStyle style;
+    style.area = layout.captions;
+    style.font_px = layout.caption_font_px;
+    output.cues = layout_captions(words, caption_layout_for(style));
+    auto renderer = CaptionRenderer::create(size, words, output.cues, style);
+    if (!renderer) return fail(renderer.error());
+    captions = std::move(*renderer);
+  }
+
+  cv::Mat frame;
+  {  // The poster: the middle of the move, without captions.
+    scene.render(0.5, frame);
+    if (title) title->draw(frame, 0);
+    if (auto s = write_jpeg(frame, job.poster_path); !s) return fail(s.error());
+  }
+
+  EncoderSettings settings;
+  settings.size = size;
+  settings.fps = job.format.fps;
+  settings.preset = job.preset;
+  settings.crf = job.crf;
+  const AudioTrack audio{speech.samples, speech.sample_rate, timeline.lead_in};
+  auto encoder = Encoder::open(job.video_path, settings, audio);
+  if (!encoder) return fail(encoder.error());
+
+  for (std::int64_t i = 0; i < timeline.frame_count; ++i) {
+    const double t = timeline.time_of(i);
+    scene.render(timeline.progress(i), frame);
+    if (title) title->draw(frame, t);
+    if (captions) captions->draw(frame, t);
+    if (const double b = timeline.brightness(t); b < 1.0) frame.convertTo(frame, -1, b);
+    if (auto s = (*encoder)->add_frame(frame); !s) return fail(s.error());
+    progress.update("render", static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
+  }
+  if (auto s = (*encoder)->finish(); !s) return fail(s.error());
+  output.frames = timeline.frame_count;
+  output.duration = timeline.duration();
+  spdlog::debug("cpu engine rendered frames={} size={}x{}", output.frames, size.width, size.height);
+  return output;
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,52 @@
+// VideoEngine: makes the picture for a narration and writes the finished MP4.
+//
+// Contract:
+// - render() writes a complete MP4 (video + the narration as audio) to job.video_path
+//   and a poster JPEG to job.poster_path, or fails; on failure the caller removes both.
+// - Word timings in the job are on the audio's clock; the engine decides the video's
+//   timeline (lead-in, tail) and reports the caption cues it drew on the video's clock,
+//   so that the caption files written beside the video match the picture.
+// - progress->update("render", f) is called as frames are produced.
+// - An engine instance may be used by one job at a time.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/output_format.h"
+#include "core/progress.h"
+#include "core/status.h"
+#include "media/encoder.h"
+#include "render/captions.h"
+#include "tts/speech.h"
+
+namespace pitchreel {
+
+struct RenderJob {
+  cv::Mat product;     // CV_8UC3 BGR product photo
+  std::string title;   // drawn at the top when non-empty
+  const Speech* speech = nullptr;
+  OutputFormat format;
+  bool captions = true;
+  std::string preset = "veryfast";
+  int crf = 23;
+  std::filesystem::path video_path;
+  std::filesystem::path poster_path;
+};
+
+struct RenderOutput {
+  std::int64_t frames = 0;
+  double duration = 0;               // seconds
+  std::vector<CaptionCue> cues;      // on the video's clock
+};
+
+class VideoEngine {
+ public:
+  virtual ~VideoEngine() = default;
+  virtual Result<RenderOutput> render(const RenderJob& job, ProgressSink& progress) = 0;
+};
+
+}  // namespace pitchreel

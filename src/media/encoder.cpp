@@ -1,0 +1,324 @@
+#include "media/encoder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "media/av_handles.h"
+
+extern "C" {
+#include <libavutil/audio_fifo.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+}
+
+namespace pitchreel {
+namespace {
+
+constexpr std::array<const char*, 10> kPresets = {"ultrafast", "superfast", "veryfast", "faster",
+                                                  "fast",      "medium",    "slow",     "slower",
+                                                  "veryslow",  "placebo"};
+
+struct AudioFifoDeleter {
+  void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
+};
+using AudioFifoPtr = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
+
+Error encode_error(const std::string& what, int err) {
+  return Error::internal("encode_failed", "Could not " + what + ": " + av::error_string(err) + ".");
+}
+
+class LibavEncoder final : public Encoder {
+ public:
+  LibavEncoder(EncoderSettings settings, AudioTrack audio)
+      : settings_(std::move(settings)), audio_(audio) {}
+
+  Status open(const std::filesystem::path& path);
+  Status add_frame(const cv::Mat& bgr) override;
+  Status finish() override;
+  std::int64_t frames_written() const override { return frames_; }
+
+ private:
+  Status open_video();
+  Status open_audio();
+  // Drains every packet the codec has ready into the muxer.
+  Status drain(AVCodecContext* codec, AVStream* stream);
+  // Resamples input audio up to `input_end` samples and encodes every full AAC frame;
+  // with `final`, flushes the resampler and pads with silence to `total_out` samples.
+  Status pump_audio(std::size_t input_end, bool final);
+  Status encode_audio_frames(bool final);
+
+  EncoderSettings settings_;
+  AudioTrack audio_;
+  av::OutputFormatPtr format_;
+  av::CodecContextPtr video_;
+  av::CodecContextPtr audio_codec_;
+  AVStream* video_stream_ = nullptr;
+  AVStream* audio_stream_ = nullptr;
+  av::SwsPtr sws_;
+  av::SwrPtr swr_;
+  AudioFifoPtr fifo_;
+  av::FramePtr yuv_;
+  av::FramePtr pcm_;
+  av::PacketPtr packet_;
+  std::int64_t frames_ = 0;
+  std::size_t audio_in_pos_ = 0;     // input samples handed to the resampler
+  std::int64_t audio_out_pts_ = 0;   // output samples encoded
+  std::int64_t audio_out_total_ = 0; // output samples the finished file must hold
+  bool finished_ = false;
+};
+
+Status LibavEncoder::open(const std::filesystem::path& path) {
+  AVFormatContext* raw = nullptr;
+  // The container is named explicitly: callers write to temporary names without ".mp4".
+  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
+  if (err < 0) return fail(encode_error("create the MP4 container", err));
+  format_.reset(raw);
+
+  if (auto s = open_video(); !s) return s;
+  if (auto s = open_audio(); !s) return s;
+
+  err = avio_open(&format_->pb, path.c_str(), AVIO_FLAG_WRITE);
+  if (err < 0) {
+    return fail(Error::invalid("output_not_writable", "Cannot write " + path.string() + " (" +
+                                                          av::error_string(err) +
+                                                          "). Check the folder exists and is writable."));
+  }
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "movflags", "+faststart", 0);  // moov first: playback starts before download ends
+  err = avformat_write_header(format_.get(), &opts);
+  av_dict_free(&opts);
+  if (err < 0) return fail(encode_error("write the MP4 header", err));
+  packet_.reset(av_packet_alloc());
+  return {};
+}
+
+Status LibavEncoder::open_video() {
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (!codec) return fail(Error::internal("encoder_missing", "libavcodec was built without libx264."));
+  video_.reset(avcodec_alloc_context3(codec));
+  auto* c = video_.get();
+  c->width = settings_.size.width;
+  c->height = settings_.size.height;
+  c->pix_fmt = AV_PIX_FMT_YUV420P;
+  c->time_base = AVRational{1, settings_.fps};
+  c->framerate = AVRational{settings_.fps, 1};
+  c->gop_size = settings_.fps * 2;  // a keyframe every 2 s keeps seeking in players snappy
+  c->color_primaries = AVCOL_PRI_BT709;
+  c->color_trc = AVCOL_TRC_BT709;
+  c->colorspace = AVCOL_SPC_BT709;
+  c->color_range = AVCOL_RANGE_MPEG;
+  c->thread_count = 0;
+  if (format_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  av_opt_set(c->priv_data, "preset", settings_.preset.c_str(), 0);
+  av_opt_set(c->priv_data, "crf", std::to_string(settings_.crf).c_str(), 0);
+  int err = avcodec_open2(c, codec, nullptr);
+  if (err < 0) return fail(encode_error("open the H.264 encoder", err));
+
+  video_stream_ = avformat_new_stream(format_.get(), nullptr);
+  video_stream_->time_base = c->time_base;
+  video_stream_->avg_frame_rate = c->framerate;
+  avcodec_parameters_from_context(video_stream_->codecpar, c);
+
+  yuv_.reset(av_frame_alloc());
+  yuv_->format = c->pix_fmt;
+  yuv_->width = c->width;
+  yuv_->height = c->height;
+  if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0) return fail(encode_error("allocate a frame", err));
+
+  sws_.reset(sws_getContext(c->width, c->height, AV_PIX_FMT_BGR24, c->width, c->height,
+                            AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!sws_) return fail(Error::internal("encode_failed", "Could not set up colour conversion."));
+  // Full-range RGB in, limited-range BT.709 YUV out, matching the tags above.
+  const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
+  sws_setColorspaceDetails(sws_.get(), bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16);
+  return {};
+}
+
+Status LibavEncoder::open_audio() {
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+  if (!codec) return fail(Error::internal("encoder_missing", "libavcodec has no AAC encoder."));
+  audio_codec_.reset(avcodec_alloc_context3(codec));
+  auto* c = audio_codec_.get();
+  c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  c->sample_rate = settings_.audio_sample_rate;
+  c->bit_rate = settings_.audio_bitrate;
+  c->profile = FF_PROFILE_AAC_LOW;
+  av_channel_layout_default(&c->ch_layout, 1);
+  c->time_base = AVRational{1, c->sample_rate};
+  if (format_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  int err = avcodec_open2(c, codec, nullptr);
+  if (err < 0) return fail(encode_error("open the AAC encoder", err));
+
+  audio_stream_ = avformat_new_stream(format_.get(), nullptr);
+  audio_stream_->time_base = c->time_base;
+  avcodec_parameters_from_context(audio_stream_->codecpar, c);
+
+  SwrContext* swr = nullptr;
+  AVChannelLayout mono;
+  av_channel_layout_default(&mono, 1);
+  err = swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLTP, c->sample_rate, &mono,
+                            AV_SAMPLE_FMT_FLT, audio_.sample_rate, 0, nullptr);
+  swr_.reset(swr);
+  if (err < 0 || (err = swr_init(swr)) < 0) return fail(encode_error("set up audio resampling", err));
+  fifo_.reset(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 1, c->frame_size * 4));
+  // The lead-in is silence at the output rate, queued ahead of the narration.
+  std::vector<float> silence(static_cast<std::size_t>(std::llround(audio_.delay * c->sample_rate)));
+  void* planes[1] = {silence.data()};
+  if (!silence.empty() && av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(silence.size())) < 0) {
+    return fail(Error::internal("encode_failed", "Out of memory while buffering audio."));
+  }
+
+  pcm_.reset(av_frame_alloc());
+  pcm_->format = c->sample_fmt;
+  pcm_->sample_rate = c->sample_rate;
+  av_channel_layout_copy(&pcm_->ch_layout, &c->ch_layout);
+  pcm_->nb_samples = c->frame_size;
+  if ((err = av_frame_get_buffer(pcm_.get(), 0)) < 0) return fail(encode_error("allocate audio", err));
+  return {};
+}
+
+Status LibavEncoder::drain(AVCodecContext* codec, AVStream* stream) {
+  for (;;) {
+    int err = avcodec_receive_packet(codec, packet_.get());
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
+    if (err < 0) return fail(encode_error("encode", err));
+    av_packet_rescale_ts(packet_.get(), codec->time_base, stream->time_base);
+    packet_->stream_index = stream->index;
+    err = av_interleaved_write_frame(format_.get(), packet_.get());
+    if (err < 0) return fail(encode_error("write to the MP4 file", err));
+  }
+}
+
+Status LibavEncoder::add_frame(const cv::Mat& bgr) {
+  if (bgr.type() != CV_8UC3 || bgr.size() != settings_.size) {
+    return fail(Error::internal("encode_failed", "Frame size or type does not match the encoder."));
+  }
+  int err = av_frame_make_writable(yuv_.get());
+  if (err < 0) return fail(encode_error("reuse a frame", err));
+  const uint8_t* src[1] = {bgr.data};
+  const int stride[1] = {static_cast<int>(bgr.step[0])};
+  sws_scale(sws_.get(), src, stride, 0, bgr.rows, yuv_->data, yuv_->linesize);
+  yuv_->pts = frames_++;
+  if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0) return fail(encode_error("encode", err));
+  if (auto s = drain(video_.get(), video_stream_); !s) return s;
+
+  // Keep audio in step with the video so the muxer never has to buffer much of either.
+  const double audio_seconds = static_cast<double>(frames_) / settings_.fps - audio_.delay;
+  const auto input_end = static_cast<std::size_t>(std::max(0.0, audio_seconds) * audio_.sample_rate);
+  return pump_audio(std::min(input_end, audio_.samples.size()), false);
+}
+
+Status LibavEncoder::pump_audio(std::size_t input_end, bool final) {
+  std::vector<float> out;
+  auto convert = [&](const float* in, int in_count) -> Status {
+    const int capacity = swr_get_out_samples(swr_.get(), in_count);
+    if (capacity <= 0) return {};
+    out.resize(static_cast<std::size_t>(capacity));
+    uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
+    const uint8_t* in_planes[1] = {reinterpret_cast<const uint8_t*>(in)};
+    int got = swr_convert(swr_.get(), out_planes, capacity, in ? in_planes : nullptr, in_count);
+    if (got < 0) return fail(encode_error("resample audio", got));
+    void* write_planes[1] = {out.data()};
+    if (got > 0 && av_audio_fifo_write(fifo_.get(), write_planes, got) < got) {
+      return fail(Error::internal("encode_failed", "Out of memory while buffering audio."));
+    }
+    return {};
+  };
+  if (input_end > audio_in_pos_) {
+    const auto count = static_cast<int>(input_end - audio_in_pos_);
+    if (auto s = convert(audio_.samples.data() + audio_in_pos_, count); !s) return s;
+    audio_in_pos_ = input_end;
+  }
+  if (final) {
+    if (auto s = convert(nullptr, 0); !s) return s;  // flush the resampler's delay line
+  }
+  return encode_audio_frames(final);
+}
+
+Status LibavEncoder::encode_audio_frames(bool final) {
+  auto* c = audio_codec_.get();
+  for (;;) {
+    int available = av_audio_fifo_size(fifo_.get());
+    int remaining_total = static_cast<int>(audio_out_total_ - audio_out_pts_);
+    int take = std::min(available, c->frame_size);
+    if (final) take = std::min(take, remaining_total);
+    if (take <= 0 || (!final && take < c->frame_size)) break;
+    int err = av_frame_make_writable(pcm_.get());
+    if (err < 0) return fail(encode_error("reuse an audio frame", err));
+    pcm_->nb_samples = take;
+    av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(pcm_->data), take);
+    pcm_->pts = audio_out_pts_;
+    audio_out_pts_ += take;
+    if ((err = avcodec_send_frame(c, pcm_.get())) < 0) return fail(encode_error("encode audio", err));
+    if (auto s = drain(c, audio_stream_); !s) return s;
+    if (take < c->frame_size) break;  // a short frame can only be the last one
+  }
+  return {};
+}
+
+Status LibavEncoder::finish() {
+  if (finished_) return {};
+  finished_ = true;
+  audio_out_total_ = static_cast<std::int64_t>(
+      std::llround(static_cast<double>(frames_) * settings_.audio_sample_rate / settings_.fps));
+  if (auto s = pump_audio(audio_.samples.size(), true); !s) return s;
+  // Pad with silence up to the video's end (narration is shorter than the picture).
+  const int frame_size = audio_codec_->frame_size;
+  std::vector<float> silence(static_cast<std::size_t>(frame_size), 0.0f);
+  while (audio_out_pts_ + av_audio_fifo_size(fifo_.get()) < audio_out_total_) {
+    const auto missing = audio_out_total_ - audio_out_pts_ - av_audio_fifo_size(fifo_.get());
+    void* planes[1] = {silence.data()};
+    av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(std::min<std::int64_t>(missing, frame_size)));
+    if (auto s = encode_audio_frames(false); !s) return s;
+  }
+  if (auto s = encode_audio_frames(true); !s) return s;
+
+  for (auto [codec, stream] : {std::pair{video_.get(), video_stream_},
+                               std::pair{audio_codec_.get(), audio_stream_}}) {
+    int err = avcodec_send_frame(codec, nullptr);
+    if (err < 0 && err != AVERROR_EOF) return fail(encode_error("flush the encoder", err));
+    if (auto s = drain(codec, stream); !s) return s;
+  }
+  int err = av_write_trailer(format_.get());
+  if (err < 0) return fail(encode_error("finish the MP4 file", err));
+  spdlog::debug("encoder finished frames={} audio_samples={}", frames_, audio_out_pts_);
+  return {};
+}
+
+}  // namespace
+
+Status validate_encoder_settings(const std::string& preset, int crf) {
+  if (std::find(kPresets.begin(), kPresets.end(), preset) == kPresets.end()) {
+    return fail(Error::invalid("invalid_encoder_settings",
+                               "Unknown x264 preset \"" + preset +
+                                   "\". Use one of ultrafast, superfast, veryfast, faster, fast, "
+                                   "medium, slow, slower, veryslow."));
+  }
+  if (crf < 0 || crf > 51) {
+    return fail(Error::invalid("invalid_encoder_settings",
+                               "CRF " + std::to_string(crf) +
+                                   " is out of range; use 0 to 51 (18 is visually lossless, 23 is "
+                                   "the default, higher is smaller)."));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path,
+                                               const EncoderSettings& settings,
+                                               const AudioTrack& audio) {
+  if (auto s = validate_encoder_settings(settings.preset, settings.crf); !s) return fail(s.error());
+  if (settings.size.width % 2 || settings.size.height % 2 || settings.size.area() == 0) {
+    return fail(Error::internal("encode_failed", "Video dimensions must be even and non-zero."));
+  }
+  if (audio.sample_rate <= 0) return fail(Error::internal("encode_failed", "Audio has no sample rate."));
+  av_log_set_level(AV_LOG_ERROR);
+  auto encoder = std::make_unique<LibavEncoder>(settings, audio);
+  if (auto s = encoder->open(path); !s) return fail(s.error());
+  return std::unique_ptr<Encoder>(std::move(encoder));
+}
+
+}  // namespace pitchreel

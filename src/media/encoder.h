@@ -1,0 +1,56 @@
+// Encoder: streams BGR frames and a mono PCM track into an MP4 (H.264 via libx264,
+// yuv420p, BT.709 tags, constant frame rate; AAC-LC audio; moov before mdat).
+//
+// Contract:
+// - Frames are pushed in order with add_frame(); audio is handed over once at open()
+//   and interleaved by the encoder as the video advances, so memory stays flat
+//   whatever the length. The caller keeps `audio` alive until finish() returns.
+// - The audio is padded with silence or cut so that its duration equals the video's
+//   (frame_count / fps) to within one AAC frame.
+// - finish() must be called for a playable file; destroying an unfinished encoder
+//   leaves a broken file that the caller removes.
+// - One thread at a time.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+struct EncoderSettings {
+  cv::Size size;                      // even width and height
+  int fps = 30;
+  std::string preset = "veryfast";    // any x264 preset
+  int crf = 23;                       // 0..51, lower = better quality, larger file
+  int audio_sample_rate = 48000;      // output rate; input is resampled
+  int audio_bitrate = 128000;
+};
+
+struct AudioTrack {
+  std::span<const float> samples;  // mono, [-1, 1]
+  int sample_rate = 0;
+  double delay = 0;  // seconds of silence before the first sample (the video's lead-in)
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual Status add_frame(const cv::Mat& bgr) = 0;  // CV_8UC3 of settings.size
+  virtual Status finish() = 0;
+  virtual std::int64_t frames_written() const = 0;
+
+  static Result<std::unique_ptr<Encoder>> open(const std::filesystem::path& path,
+                                               const EncoderSettings& settings,
+                                               const AudioTrack& audio);
+};
+
+// Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.
+Status validate_encoder_settings(const std::string& preset, int crf);
+
+}  // namespace pitchreel

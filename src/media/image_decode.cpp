@@ -1,0 +1,218 @@
+#include "media/image_decode.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+#include <optional>
+#include <string_view>
+
+#include "media/image_errors.h"
+#include "media/image_sniff.h"
+#include "media/image_vips.h"
+
+namespace pitchreel {
+namespace {
+
+struct Format {
+  std::string_view loader;  // part of the libvips loader class name
+  std::string_view name;    // for users
+};
+
+// Loaders whose libraries are meant for untrusted input. libvips would also render PDFs,
+// SVGs and anything ImageMagick reads; those are either not photos or too much attack
+// surface for an upload. ImageMagick is kept for BMP only (see allowed_format).
+constexpr std::array kTrusted = {
+    Format{"Jpeg", "JPEG"}, Format{"Png", "PNG"},   Format{"Webp", "WebP"},
+    Format{"Gif", "GIF"},   Format{"Tiff", "TIFF"}, Format{"Heif", "HEIF/AVIF"},
+    Format{"Jxl", "JPEG XL"},
+};
+
+std::optional<std::string_view> allowed_format(std::string_view loader,
+                                               std::span<const std::uint8_t> bytes) {
+  for (const auto& format : kTrusted) {
+    if (loader.find(format.loader) != std::string_view::npos) return format.name;
+  }
+  if (loader.find("Magick") != std::string_view::npos && bytes.size() >= 2 && bytes[0] == 'B' &&
+      bytes[1] == 'M') {
+    return "BMP";
+  }
+  return std::nullopt;
+}
+
+// "VipsForeignLoadPdfBuffer" -> "a PDF file", for formats we recognise but refuse.
+std::string refused_format(std::string_view loader) {
+  std::string_view name = loader;
+  if (name.starts_with("VipsForeignLoad")) name.remove_prefix(15);
+  if (name.ends_with("Buffer")) name.remove_suffix(6);
+  if (name == "Magick") return "an image format we do not read";
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "a " + upper + " file";
+}
+
+// One pipeline step: runs `op`, which writes its output image, and moves the
+// pipeline on. False (image untouched) when libvips refuses.
+template <typename Op>
+bool step(vips::ImagePtr& image, Op op) {
+  VipsImage* out = nullptr;
+  if (op(image.get(), &out) != 0) return false;
+  image.reset(out);
+  return true;
+}
+
+Error decode_failure(std::span<const std::uint8_t> bytes, const std::string& name,
+                     std::string_view format, std::string_view stage) {
+  const std::string detail = vips::take_error();
+  spdlog::info("image decode failed name=\"{}\" format={} stage={} libvips=\"{}\"", name, format,
+               stage, detail);
+  if (looks_truncated(bytes) || detail.find("truncated") != std::string::npos ||
+      detail.find("premature end") != std::string::npos ||
+      detail.find("Premature end") != std::string::npos) {
+    return image_errors::truncated(name);
+  }
+  return image_errors::damaged(name, std::string(format));
+}
+
+int orientation(VipsImage* image) {
+  int value = 1;
+  if (vips_image_get_typeof(image, VIPS_META_ORIENTATION) != 0 &&
+      vips_image_get_int(image, VIPS_META_ORIENTATION, &value) != 0) {
+    vips_error_clear();
+    return 1;
+  }
+  return value;
+}
+
+// Profiles matter for phone photos (Display P3) and CMYK print files: without them
+// the colours shift. A profile libvips cannot use is ignored, like a browser would.
+void apply_embedded_profile(vips::ImagePtr& image, const std::string& name) {
+  if (vips_image_get_typeof(image.get(), VIPS_META_ICC_NAME) == 0) return;
+  if (!step(image, [](VipsImage* in, VipsImage** out) {
+        return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "depth", 8, nullptr);
+      })) {
+    spdlog::debug("image icc profile ignored name=\"{}\" libvips=\"{}\"", name, vips::take_error());
+  }
+}
+
+// After colourspace and flatten the image is usually 3-band uchar already; this
+// covers the odd ones (float TIFFs, unknown interpretations, 2-band files).
+bool to_rgb8(vips::ImagePtr& image) {
+  const VipsBandFormat format = vips_image_get_format(image.get());
+  if (format != VIPS_FORMAT_UCHAR) {
+    const bool wide_int = format == VIPS_FORMAT_USHORT || format == VIPS_FORMAT_SHORT;
+    if (!step(image, [&](VipsImage* in, VipsImage** out) {
+          return vips_cast(in, out, VIPS_FORMAT_UCHAR, "shift", wide_int, nullptr);
+        })) {
+      return false;
+    }
+  }
+  const int bands = vips_image_get_bands(image.get());
+  if (bands > 3) {
+    return step(image, [](VipsImage* in, VipsImage** out) {
+      return vips_extract_band(in, out, 0, "n", 3, nullptr);
+    });
+  }
+  if (bands < 3) {
+    return step(image, [](VipsImage* in, VipsImage** out) {
+      vips::ImagePtr grey;
+      VipsImage* first = nullptr;
+      if (vips_extract_band(in, &first, 0, nullptr) != 0) return -1;
+      grey.reset(first);
+      std::array<VipsImage*, 3> copies = {first, first, first};
+      return vips_bandjoin(copies.data(), out, 3, nullptr);
+    });
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                             const ImageLoadOptions& options) {
+  if (!vips::started()) return fail(image_errors::internal(name));
+
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  if (loader == nullptr) {
+    vips::take_error();
+    if (looks_truncated(bytes)) return fail(image_errors::truncated(name));
+    return fail(image_errors::not_an_image(name, sniff_non_image(bytes)));
+  }
+  const auto format = allowed_format(loader, bytes);
+  if (!format) {
+    const Lookalike lookalike = sniff_non_image(bytes);
+    if (lookalike.what != "unknown binary data" && lookalike.what != "plain text") {
+      return fail(image_errors::not_an_image(name, lookalike));
+    }
+    return fail(image_errors::unsupported_format(name, refused_format(loader)));
+  }
+
+  // Sequential access makes this read the header only: the size check below runs
+  // before a single pixel is decoded.
+  vips::ImagePtr image{vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                                  VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                                  VIPS_FAIL_ON_TRUNCATED, nullptr)};
+  if (!image) return fail(decode_failure(bytes, name, *format, "header"));
+
+  const auto width = static_cast<std::uint64_t>(std::max(0, vips_image_get_width(image.get())));
+  const auto height = static_cast<std::uint64_t>(std::max(0, vips_image_get_height(image.get())));
+  if (width == 0 || height == 0) return fail(image_errors::no_pixels(name));
+  if (width * height > options.limits.max_pixels) {
+    return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
+  }
+
+  // Rotating reads the source out of order, which a sequential loader cannot do,
+  // so a rotated photo is decoded into memory first.
+  if (orientation(image.get()) > 1 &&
+      (!step(image, [](VipsImage* in, VipsImage** out) {
+         *out = vips_image_copy_memory(in);
+         return *out ? 0 : -1;
+       }) ||
+       !step(image, [](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); }))) {
+    return fail(decode_failure(bytes, name, *format, "orient"));
+  }
+
+  apply_embedded_profile(image, name);
+  if (!step(image, [](VipsImage* in, VipsImage** out) {
+        return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
+      })) {
+    spdlog::debug("image colourspace skipped name=\"{}\" libvips=\"{}\"", name,
+                  vips::take_error());
+  }
+  if (vips_image_hasalpha(image.get())) {
+    // options.background is BGR like the rest of OpenCV; libvips wants RGB.
+    std::array<double, 3> rgb = {options.background[2], options.background[1],
+                                 options.background[0]};
+    std::unique_ptr<VipsArrayDouble, void (*)(VipsArrayDouble*)> background{
+        vips_array_double_new(rgb.data(), 3),
+        [](VipsArrayDouble* a) { vips_area_unref(VIPS_AREA(a)); }};
+    if (!step(image, [&](VipsImage* in, VipsImage** out) {
+          return vips_flatten(in, out, "background", background.get(), nullptr);
+        })) {
+      return fail(decode_failure(bytes, name, *format, "flatten"));
+    }
+  }
+  if (!to_rgb8(image)) return fail(decode_failure(bytes, name, *format, "convert"));
+
+  // The pixels are decoded here, so this is where truncation shows up.
+  std::size_t size = 0;
+  vips::BufferPtr pixels{vips_image_write_to_memory(image.get(), &size)};
+  if (!pixels) return fail(decode_failure(bytes, name, *format, "decode"));
+  const int out_width = vips_image_get_width(image.get());
+  const int out_height = vips_image_get_height(image.get());
+  if (size != static_cast<std::size_t>(out_width) * static_cast<std::size_t>(out_height) * 3) {
+    spdlog::error("image decode size mismatch name=\"{}\" bytes={} width={} height={}", name, size,
+                  out_width, out_height);
+    return fail(image_errors::internal(name));
+  }
+
+  const cv::Mat rgb(out_height, out_width, CV_8UC3, pixels.get());
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  return bgr;
+}
+
+}  // namespace pitchreel

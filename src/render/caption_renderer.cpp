@@ -1,0 +1,117 @@
+// CaptionRenderer on libass: the cues become an in-memory ASS script, libass shapes and
+// rasterises it (fonts through fontconfig), and CaptionOverlay blends the result.
+#include <ass/ass.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <memory>
+
+#include "core/log.h"
+#include "render/caption_ass_script.h"
+#include "render/caption_overlay.h"
+#include "render/captions.h"
+
+namespace pitchreel {
+namespace {
+
+struct AssLibraryDone {
+  void operator()(ASS_Library* library) const { ass_library_done(library); }
+};
+struct AssRendererDone {
+  void operator()(ASS_Renderer* renderer) const { ass_renderer_done(renderer); }
+};
+struct AssTrackFree {
+  void operator()(ASS_Track* track) const { ass_free_track(track); }
+};
+using AssLibraryPtr = std::unique_ptr<ASS_Library, AssLibraryDone>;
+using AssRendererPtr = std::unique_ptr<ASS_Renderer, AssRendererDone>;
+using AssTrackPtr = std::unique_ptr<ASS_Track, AssTrackFree>;
+
+// libass levels: 0 fatal .. 2 warning .. 7 debug. Its info chatter (font selection,
+// glyph fallback) is useful only when chasing a font problem.
+void log_libass(int level, const char* format, va_list args, void*) {
+  char message[1024];
+  std::vsnprintf(message, sizeof message, format, args);
+  if (level <= 1) {
+    spdlog::error("libass: {}", message);
+  } else if (level <= 2) {
+    spdlog::warn("libass: {}", message);
+  } else {
+    spdlog::trace("libass: {}", message);
+  }
+}
+
+class LibassCaptionRenderer final : public CaptionRenderer {
+ public:
+  LibassCaptionRenderer(AssLibraryPtr library, AssRendererPtr renderer, AssTrackPtr track,
+                        cv::Rect clip)
+      : library_(std::move(library)),
+        renderer_(std::move(renderer)),
+        track_(std::move(track)),
+        clip_(clip) {}
+
+  void draw(cv::Mat& frame_bgr, double t) override {
+    if (frame_bgr.type() != CV_8UC3 || frame_bgr.empty() || !std::isfinite(t)) return;
+    int changed = 0;
+    const ASS_Image* images =
+        ass_render_frame(renderer_.get(), track_.get(), std::llround(t * 1000.0), &changed);
+    if (changed != 0 || !overlay_valid_) {
+      overlay_.rebuild(images, clip_);
+      overlay_valid_ = true;
+    }
+    overlay_.blend_onto(frame_bgr);
+  }
+
+ private:
+  // Declaration order is destruction order in reverse: track, renderer, then library.
+  AssLibraryPtr library_;
+  AssRendererPtr renderer_;
+  AssTrackPtr track_;
+  cv::Rect clip_;
+  CaptionOverlay overlay_;
+  bool overlay_valid_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CaptionRenderer>> CaptionRenderer::create(
+    cv::Size frame, const std::vector<WordTiming>& words, const std::vector<CaptionCue>& cues,
+    const CaptionStyle& style) {
+  const cv::Rect clip = style.area & cv::Rect({0, 0}, frame);
+  if (frame.width <= 0 || frame.height <= 0 || clip.empty() || style.font_px <= 0) {
+    return fail(Error::internal(
+        "caption_geometry_invalid",
+        fmt::format("Captions need a non-empty frame, an area inside it and a positive font "
+                    "size (frame {}x{}, area {}x{}+{}+{}, font {} px).",
+                    frame.width, frame.height, style.area.width, style.area.height,
+                    style.area.x, style.area.y, style.font_px)));
+  }
+  AssLibraryPtr library(ass_library_init());
+  if (!library) {
+    return fail(Error::internal("captions_unavailable", "libass could not be initialised."));
+  }
+  ass_set_message_cb(library.get(), log_libass, nullptr);
+  AssRendererPtr renderer(ass_renderer_init(library.get()));
+  if (!renderer) {
+    return fail(Error::internal("captions_unavailable",
+                                "libass could not create a renderer (FreeType failed?)."));
+  }
+  ass_set_frame_size(renderer.get(), frame.width, frame.height);
+  ass_set_storage_size(renderer.get(), frame.width, frame.height);
+  // update=1 (re)builds the fontconfig cache when stale: slow once per machine, then quick.
+  ass_set_fonts(renderer.get(), nullptr, style.font_family.empty() ? "DejaVu Sans"
+                                                                   : style.font_family.c_str(),
+                ASS_FONTPROVIDER_FONTCONFIG, nullptr, 1);
+
+  std::string script = build_caption_ass_script(frame, words, cues, style);
+  AssTrackPtr track(ass_read_memory(library.get(), script.data(), script.size(), nullptr));
+  if (!track) {
+    return fail(Error::internal("captions_script_invalid",
+                                "libass rejected the generated caption script."));
+  }
+  return std::make_unique<LibassCaptionRenderer>(std::move(library), std::move(renderer),
+                                                 std::move(track), clip);
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,34 @@
+// Timeline: how long the video is and where things happen on its clock.
+// The narration starts after a short lead-in (the picture fades in first) and the
+// picture lingers after it ends, so speech is never cut by the fades.
+#pragma once
+
+#include <cstdint>
+
+namespace pitchreel {
+
+struct Timeline {
+  int fps = 30;
+  double lead_in = 0.5;   // seconds of picture before the narration starts
+  double tail = 0.8;      // seconds after the narration ends
+  double fade_in = 0.4;   // from black
+  double fade_out = 0.5;  // to black
+  std::int64_t frame_count = 0;
+
+  double duration() const { return static_cast<double>(frame_count) / fps; }
+  double time_of(std::int64_t frame) const { return static_cast<double>(frame) / fps; }
+  // 0 at the first frame, 1 at the last: drives the camera move.
+  double progress(std::int64_t frame) const;
+  // Picture brightness in [0, 1] at time t (fade in and out).
+  double brightness(double t) const;
+};
+
+// The narration lasts `speech_seconds`; the video covers lead-in + speech + tail,
+// rounded up to whole frames.
+Timeline make_timeline(double speech_seconds, int fps);
+
+// Smooth ease-in-out over [0, 1] with zero velocity and acceleration at both ends
+// (smootherstep), so the camera starts and stops without a jolt.
+double ease_in_out(double x);
+
+}  // namespace pitchreel

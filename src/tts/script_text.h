@@ -1,0 +1,33 @@
+// The script as the speech stage accepts it: plain UTF-8 text, one line, single spaces.
+// Markup, SSML and engine commands are never interpreted; "<b>" is spoken as written.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+// Default limit shared with the seed API (`script`, max 500 characters).
+inline constexpr std::size_t kMaxScriptChars = 500;
+
+// Cleans a user-supplied script for speech and captions:
+// - invalid UTF-8 bytes, control characters, zero-width and bidi marks are dropped
+//   (newlines and tabs become spaces);
+// - emoji and pictographs are dropped: a synthesiser reads them by name
+//   ("grinning face"), which nobody wants in a product video;
+// - every kind of whitespace (NBSP, em space, ideographic space, ...) becomes one
+//   space, and the result is trimmed.
+// Errors: "script_empty" when nothing is left; "script_unspeakable" when what is left
+// has no letter or digit (only emoji, punctuation or symbols).
+Result<std::string> normalize_script(std::string_view raw);
+
+// "script_too_long" when `normalized` has more than `max_chars` code points.
+Status check_script_length(std::string_view normalized, std::size_t max_chars = kMaxScriptChars);
+
+// Number of Unicode code points (what users call characters); invalid bytes count one each.
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace pitchreel

@@ -1,0 +1,138 @@
+#include "worker/generate.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/staged_files.h"
+#include "script/script_writer.h"
+#include "tts/script_text.h"
+
+namespace pitchreel {
+namespace {
+
+class StageClock {
+ public:
+  explicit StageClock(std::vector<StageTime>& out) : out_(out) {}
+  void done(std::string stage) {
+    const auto now = std::chrono::steady_clock::now();
+    out_.push_back({std::move(stage), std::chrono::duration<double>(now - last_).count()});
+    last_ = now;
+  }
+
+ private:
+  std::vector<StageTime>& out_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+Status write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    return fail(Error::invalid("output_not_writable",
+                               "Cannot write " + path.string() + ". Check the folder is writable."));
+  }
+  return {};
+}
+
+Status check_output(const std::filesystem::path& output) {
+  const auto dir = output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return fail(Error::invalid("output_not_writable", "The output folder " + dir.string() +
+                                                          " does not exist. Create it or choose "
+                                                          "another -o path."));
+  }
+  if (output.extension() != ".mp4") {
+    return fail(Error::invalid("invalid_output", "The output " + output.string() +
+                                                     " must end in .mp4."));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> resolve_script(const GenerateRequest& request) {
+  if (request.script) {
+    auto script = normalize_script(*request.script);
+    if (!script) return script;
+    if (auto s = check_script_length(*script); !s) return fail(s.error());
+    return script;
+  }
+  auto suggestion = suggest_script(request.product_name, request.description);
+  if (!suggestion) return fail(suggestion.error());
+  return normalize_script(suggestion->script);
+}
+
+Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine& tts,
+                                      VideoEngine& engine, ProgressSink& progress) {
+  GenerateResult result;
+  StageClock clock(result.stages);
+  if (auto s = check_output(request.output); !s) return fail(s.error());
+  if (auto s = validate_encoder_settings(request.preset, request.crf); !s) return fail(s.error());
+
+  progress.update("script", 0);
+  auto script = resolve_script(request);
+  if (!script) return fail(script.error());
+  result.script = *script;
+  clock.done("script");
+
+  progress.update("image", 0);
+  ImageLoadOptions image_options;
+  image_options.limits = request.image_limits;
+  auto photo = load_image(request.image, image_options);
+  if (!photo) return fail(photo.error());
+  clock.done("image");
+
+  progress.update("speech", 0);
+  auto speech = tts.synthesize(result.script, request.speech);
+  if (!speech) return fail(speech.error());
+  progress.update("speech", 1);
+  clock.done("speech");
+
+  result.video = request.output;
+  result.poster = std::filesystem::path(request.output).replace_extension(".jpg");
+  result.vtt = std::filesystem::path(request.output).replace_extension(".vtt");
+  result.srt = std::filesystem::path(request.output).replace_extension(".srt");
+  StagedFiles staged;
+  // The video is staged last so that it is renamed last: an MP4 in place means the
+  // poster and captions are there too.
+  const auto poster_tmp = staged.stage(result.poster);
+  const auto vtt_tmp = staged.stage(result.vtt);
+  const auto srt_tmp = staged.stage(result.srt);
+  const auto video_tmp = staged.stage(result.video);
+
+  RenderJob job;
+  job.product = std::move(*photo);
+  job.title = request.title ? request.product_name : "";
+  job.speech = &*speech;
+  job.format = request.format;
+  job.captions = request.captions;
+  job.preset = request.preset;
+  job.crf = request.crf;
+  job.video_path = video_tmp;
+  job.poster_path = poster_tmp;
+  auto rendered = engine.render(job, progress);
+  if (!rendered) return fail(rendered.error());
+  clock.done("render");
+
+  progress.update("finalize", 0);
+  if (auto s = write_text(vtt_tmp, to_webvtt(rendered->cues)); !s) return fail(s.error());
+  if (auto s = write_text(srt_tmp, to_srt(rendered->cues)); !s) return fail(s.error());
+  if (auto s = staged.commit(); !s) return fail(s.error());
+  result.duration = rendered->duration;
+  result.frames = rendered->frames;
+  result.width = request.format.width_px();
+  result.height = request.format.height_px();
+  std::error_code size_error;
+  result.size = std::filesystem::file_size(result.video, size_error);
+  progress.update("finalize", 1);
+  clock.done("finalize");
+  spdlog::info("video generated path={} duration_s={:.2f} frames={} bytes={}", result.video.string(),
+               result.duration, result.frames, result.size);
+  return result;
+}
+
+}  // namespace pitchreel

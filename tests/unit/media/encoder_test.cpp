@@ -1,0 +1,76 @@
+#include "media/encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "media/probe.h"
+#include "support/test_support.h"
+
+namespace pitchreel {
+namespace {
+
+std::vector<float> tone(double seconds, int rate) {
+  std::vector<float> s(static_cast<size_t>(seconds * rate));
+  for (size_t i = 0; i < s.size(); ++i) s[i] = 0.3f * static_cast<float>(std::sin(i * 0.05));
+  return s;
+}
+
+TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
+  testing::TempDir dir;
+  const auto path = dir / "clip.mp4";
+  const auto audio = tone(1.3, 22050);
+  EncoderSettings settings;
+  settings.size = {320, 240};
+  settings.preset = "ultrafast";
+  auto enc = Encoder::open(path, settings, {audio, 22050, 0.5});
+  ASSERT_TRUE(enc) << enc.error().message;
+  cv::Mat frame(240, 320, CV_8UC3);
+  for (int i = 0; i < 60; ++i) {
+    frame.setTo(cv::Scalar(i * 4, 100, 200));
+    ASSERT_TRUE((*enc)->add_frame(frame));
+  }
+  ASSERT_TRUE((*enc)->finish());
+  auto info = probe(path);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->video_frames, 60);
+  EXPECT_NEAR(info->video_duration, 2.0, 1e-6);
+  EXPECT_NEAR(info->audio_duration, 2.0, 1.0 / 30);
+  EXPECT_EQ(info->audio_sample_rate, 48000);
+  EXPECT_EQ(info->audio_channels, 1);
+  EXPECT_TRUE(info->moov_before_mdat);
+}
+
+TEST(Encoder, AudioLongerThanVideoIsCutToTheVideo) {
+  testing::TempDir dir;
+  const auto audio = tone(5.0, 16000);
+  EncoderSettings settings;
+  settings.size = {160, 120};
+  settings.preset = "ultrafast";
+  auto enc = Encoder::open(dir / "c.mp4", settings, {audio, 16000, 0});
+  ASSERT_TRUE(enc);
+  cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(0, 0, 0));
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
+  ASSERT_TRUE((*enc)->finish());
+  auto info = probe(dir / "c.mp4");
+  ASSERT_TRUE(info);
+  EXPECT_NEAR(info->audio_duration, 1.0, 1.0 / 30);
+}
+
+TEST(Encoder, RejectsBadSettings) {
+  EXPECT_EQ(validate_encoder_settings("warp9", 23).error().code, "invalid_encoder_settings");
+  EXPECT_EQ(validate_encoder_settings("medium", 52).error().code, "invalid_encoder_settings");
+  EXPECT_TRUE(validate_encoder_settings("veryfast", 18));
+}
+
+TEST(Probe, NonMediaFileIsAnError) {
+  testing::TempDir dir;
+  testing::write_file(dir / "x.mp4", "not a video");
+  auto info = probe(dir / "x.mp4");
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code, "probe_failed");
+}
+
+}  // namespace
+}  // namespace pitchreel

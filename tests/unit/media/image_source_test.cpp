@@ -1,0 +1,255 @@
+// load_image on well-formed inputs: every fixture is made here with libvips itself,
+// so the expected pixels are known exactly.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "media/image.h"
+#include "media/image_vips.h"
+#include "support/test_support.h"
+
+namespace pitchreel {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// An image whose pixel (x, y) is fill(x, y); T picks 8 or 16 bits per sample.
+template <typename T, typename Fill>
+vips::ImagePtr make_image(int width, int height, int bands, VipsInterpretation interpretation,
+                          Fill fill) {
+  EXPECT_TRUE(vips::started());
+  std::vector<T> samples;
+  samples.reserve(static_cast<std::size_t>(width * height * bands));
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const auto pixel = fill(x, y);
+      samples.insert(samples.end(), pixel.begin(), pixel.end());
+    }
+  }
+  const VipsBandFormat format = sizeof(T) == 1 ? VIPS_FORMAT_UCHAR : VIPS_FORMAT_USHORT;
+  vips::ImagePtr raw{vips_image_new_from_memory_copy(samples.data(), samples.size() * sizeof(T),
+                                                     width, height, bands, format)};
+  VipsImage* tagged = nullptr;
+  EXPECT_EQ(vips_copy(raw.get(), &tagged, "interpretation", interpretation, nullptr), 0);
+  return vips::ImagePtr{tagged};
+}
+
+vips::ImagePtr solid_rgb(int width, int height, std::array<std::uint8_t, 3> rgb) {
+  return make_image<std::uint8_t>(width, height, 3, VIPS_INTERPRETATION_sRGB,
+                                  [&](int, int) { return rgb; });
+}
+
+// `format` is a libvips save suffix with options, e.g. ".jpg[Q=95]".
+Bytes encode(VipsImage* image, const char* format) {
+  void* data = nullptr;
+  std::size_t size = 0;
+  EXPECT_EQ(vips_image_write_to_buffer(image, format, &data, &size, nullptr), 0)
+      << vips_error_buffer();
+  vips::BufferPtr owned{data};
+  const auto* begin = static_cast<const std::uint8_t*>(data);
+  return Bytes(begin, begin + size);
+}
+
+// BGR at (x, y), as ints so EXPECT_NEAR prints readable numbers.
+std::array<int, 3> bgr_at(const cv::Mat& mat, int x, int y) {
+  const auto& p = mat.at<cv::Vec3b>(y, x);
+  return {p[0], p[1], p[2]};
+}
+
+void expect_bgr_near(const cv::Mat& mat, int x, int y, std::array<int, 3> bgr, int tolerance) {
+  const auto got = bgr_at(mat, x, y);
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_NEAR(got[c], bgr[c], tolerance) << "channel " << c << " at (" << x << ", " << y << ")";
+  }
+}
+
+TEST(ImageSource, JpegRoundTripKeepsSizeAndColour) {
+  auto image = solid_rgb(64, 48, {200, 30, 40});
+  auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "photo.jpg");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->cols, 64);
+  EXPECT_EQ(result->rows, 48);
+  EXPECT_EQ(result->type(), CV_8UC3);
+  expect_bgr_near(*result, 10, 10, {40, 30, 200}, 6);
+}
+
+TEST(ImageSource, PngRoundTripIsExactAndBgr) {
+  auto image = make_image<std::uint8_t>(
+      32, 16, 3, VIPS_INTERPRETATION_sRGB, [](int x, int y) {
+        return std::array<std::uint8_t, 3>{static_cast<std::uint8_t>(x * 8),
+                                           static_cast<std::uint8_t>(y * 16), 77};
+      });
+  auto result = load_image(encode(image.get(), ".png"), "photo.png");
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(32, 16));
+  EXPECT_EQ(bgr_at(*result, 5, 3), (std::array<int, 3>{77, 48, 40}));
+  EXPECT_EQ(bgr_at(*result, 31, 15), (std::array<int, 3>{77, 240, 248}));
+}
+
+TEST(ImageSource, WebpRoundTrip) {
+  auto image = solid_rgb(40, 30, {20, 180, 90});
+  auto lossy = load_image(encode(image.get(), ".webp[Q=90]"), "photo.webp");
+  ASSERT_TRUE(lossy) << lossy.error().message;
+  EXPECT_EQ(lossy->size(), cv::Size(40, 30));
+  expect_bgr_near(*lossy, 20, 15, {90, 180, 20}, 8);
+
+  auto lossless = load_image(encode(image.get(), ".webp[lossless]"), "photo.webp");
+  ASSERT_TRUE(lossless) << lossless.error().message;
+  EXPECT_EQ(bgr_at(*lossless, 0, 0), (std::array<int, 3>{90, 180, 20}));
+}
+
+TEST(ImageSource, LoadsFromAFile) {
+  testing::TempDir dir;
+  const auto bytes = encode(solid_rgb(12, 34, {1, 2, 3}).get(), ".png");
+  testing::write_file(dir / "photo.png", std::string(bytes.begin(), bytes.end()));
+  auto result = load_image(dir / "photo.png");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->size(), cv::Size(12, 34));
+  EXPECT_EQ(bgr_at(*result, 11, 33), (std::array<int, 3>{3, 2, 1}));
+}
+
+TEST(ImageSource, CmykJpegKeepsItsColours) {
+  auto rgb = solid_rgb(48, 48, {220, 20, 20});
+  VipsImage* cmyk_raw = nullptr;
+  ASSERT_EQ(vips_colourspace(rgb.get(), &cmyk_raw, VIPS_INTERPRETATION_CMYK, nullptr), 0)
+      << vips_error_buffer();
+  vips::ImagePtr cmyk{cmyk_raw};
+  const auto bytes = encode(cmyk.get(), ".jpg[Q=95]");
+  auto result = load_image(bytes, "print.jpg");
+  ASSERT_TRUE(result) << result.error().message;
+  const auto [b, g, r] = bgr_at(*result, 24, 24);
+  EXPECT_GT(r, 170);
+  EXPECT_LT(g, 80);
+  EXPECT_LT(b, 80);
+}
+
+TEST(ImageSource, SixteenBitPngBecomesEightBit) {
+  auto image = make_image<std::uint16_t>(8, 8, 3, VIPS_INTERPRETATION_RGB16, [](int, int) {
+    return std::array<std::uint16_t, 3>{200 * 257, 100 * 257, 10 * 257};
+  });
+  auto result = load_image(encode(image.get(), ".png"), "deep.png");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->type(), CV_8UC3);
+  expect_bgr_near(*result, 4, 4, {10, 100, 200}, 1);
+}
+
+TEST(ImageSource, SixteenBitGreyPngBecomesEightBitColour) {
+  auto image = make_image<std::uint16_t>(8, 8, 1, VIPS_INTERPRETATION_GREY16, [](int, int) {
+    return std::array<std::uint16_t, 1>{128 * 257};
+  });
+  auto result = load_image(encode(image.get(), ".png"), "grey16.png");
+  ASSERT_TRUE(result) << result.error().message;
+  expect_bgr_near(*result, 1, 1, {128, 128, 128}, 2);
+}
+
+// Left half transparent, right half opaque blue, one column half-transparent red.
+vips::ImagePtr half_transparent() {
+  return make_image<std::uint8_t>(20, 10, 4, VIPS_INTERPRETATION_sRGB, [](int x, int) {
+    if (x == 5) return std::array<std::uint8_t, 4>{255, 0, 0, 128};
+    if (x < 10) return std::array<std::uint8_t, 4>{0, 0, 0, 0};
+    return std::array<std::uint8_t, 4>{0, 0, 255, 255};
+  });
+}
+
+TEST(ImageSource, AlphaIsFlattenedOntoWhiteByDefault) {
+  auto result = load_image(encode(half_transparent().get(), ".png"), "cutout.png");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->type(), CV_8UC3);
+  expect_bgr_near(*result, 2, 2, {255, 255, 255}, 0);
+  expect_bgr_near(*result, 15, 2, {255, 0, 0}, 0);
+  expect_bgr_near(*result, 5, 2, {127, 127, 255}, 2);
+}
+
+TEST(ImageSource, AlphaIsFlattenedOntoTheGivenBgrBackground) {
+  ImageLoadOptions options;
+  options.background = cv::Scalar(0, 200, 50);  // B, G, R
+  auto result = load_image(encode(half_transparent().get(), ".png"), "cutout.png", options);
+  ASSERT_TRUE(result) << result.error().message;
+  expect_bgr_near(*result, 2, 2, {0, 200, 50}, 0);
+  expect_bgr_near(*result, 15, 2, {255, 0, 0}, 0);
+}
+
+TEST(ImageSource, ExifOrientationIsApplied) {
+  // Landscape, red on top, blue below, stored sideways: orientation 6 says "rotate 90
+  // degrees clockwise to view", which moves the red top to the right.
+  auto image = make_image<std::uint8_t>(80, 40, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
+    return y < 20 ? std::array<std::uint8_t, 3>{255, 0, 0}
+                  : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
+  auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg");
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(40, 80));
+  expect_bgr_near(*result, 35, 40, {0, 0, 255}, 20);  // red on the right
+  expect_bgr_near(*result, 5, 40, {255, 0, 0}, 20);   // blue on the left
+}
+
+TEST(ImageSource, GreyJpegHasThreeChannels) {
+  auto image = make_image<std::uint8_t>(16, 16, 1, VIPS_INTERPRETATION_B_W, [](int, int) {
+    return std::array<std::uint8_t, 1>{90};
+  });
+  auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "grey.jpg");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->type(), CV_8UC3);
+  expect_bgr_near(*result, 8, 8, {90, 90, 90}, 2);
+}
+
+TEST(ImageSource, AnimatedGifGivesItsFirstFrame) {
+  // Two 16x16 frames stacked: red, then blue.
+  auto frames = make_image<std::uint8_t>(16, 32, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
+    return y < 16 ? std::array<std::uint8_t, 3>{255, 0, 0}
+                  : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  vips_image_set_int(frames.get(), VIPS_META_PAGE_HEIGHT, 16);
+  auto result = load_image(encode(frames.get(), ".gif"), "anim.gif");
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(16, 16));
+  expect_bgr_near(*result, 8, 8, {0, 0, 255}, 10);
+}
+
+TEST(ImageSource, LoadsConcurrently) {
+  const auto bytes = encode(solid_rgb(300, 200, {10, 20, 30}).get(), ".jpg");
+  std::vector<std::thread> threads;
+  std::array<bool, 8> ok{};
+  for (std::size_t i = 0; i < ok.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 10; ++round) {
+        auto result = load_image(bytes, "photo.jpg");
+        ok[i] = result && result->size() == cv::Size(300, 200);
+        if (!ok[i]) return;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (bool each : ok) EXPECT_TRUE(each);
+}
+
+struct Portrait {
+  const char* file;
+  int width;
+  int height;
+};
+
+class SharedPortraits : public ::testing::TestWithParam<Portrait> {};
+
+TEST_P(SharedPortraits, LoadWithTheirDocumentedSizes) {
+  const auto path = testing::testdata(std::string("portraits/") + GetParam().file);
+  if (path.empty()) GTEST_SKIP() << "../shared/testdata/portraits is absent; skipping";
+  auto result = load_image(path);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->type(), CV_8UC3);
+  EXPECT_EQ(result->cols, GetParam().width);
+  EXPECT_EQ(result->rows, GetParam().height);
+}
+
+INSTANTIATE_TEST_SUITE_P(Testdata, SharedPortraits,
+                         ::testing::Values(Portrait{"painted-girl.jpg", 1432, 1432},
+                                           Portrait{"rendered-3d.jpg", 441, 441},
+                                           Portrait{"pencil-sketch.jpg", 630, 633},
+                                           Portrait{"marble-statue.jpg", 559, 559}));
+
+}  // namespace
+}  // namespace pitchreel

@@ -1,0 +1,91 @@
+#include "render/ken_burns_scene.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+
+namespace pitchreel {
+namespace {
+
+// A bright product on a dark-ish photo background, so it can be found in the frame.
+cv::Mat product_photo() {
+  cv::Mat img(400, 300, CV_8UC3, cv::Scalar(40, 40, 40));
+  cv::rectangle(img, cv::Rect(0, 0, 300, 400), cv::Scalar(250, 250, 250), cv::FILLED);
+  return img;
+}
+
+// Centroid and bounding box of the bright pixels (the product).
+struct Found {
+  cv::Point2d centroid;
+  cv::Rect box;
+};
+Found find_product(const cv::Mat& frame) {
+  cv::Mat gray, mask;
+  cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
+  cv::threshold(gray, mask, 200, 255, cv::THRESH_BINARY);
+  const cv::Moments m = cv::moments(mask, true);
+  return {{m.m10 / m.m00, m.m01 / m.m00}, cv::boundingRect(mask)};
+}
+
+TEST(KenBurnsScene, ProductStaysWholeInsideItsBoxInEveryShape) {
+  for (const cv::Size frame : {cv::Size(1280, 720), cv::Size(720, 1280), cv::Size(720, 720)}) {
+    const FrameLayout layout = showcase_layout(frame, true, true);
+    const KenBurnsScene scene(product_photo(), frame, layout);
+    cv::Mat out;
+    for (double p : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+      scene.render(p, out);
+      ASSERT_EQ(out.size(), frame);
+      const Found f = find_product(out);
+      const cv::Rect grown(layout.product.x - 2, layout.product.y - 2, layout.product.width + 4,
+                           layout.product.height + 4);
+      EXPECT_EQ(f.box & grown, f.box) << frame << " p=" << p;
+      EXPECT_TRUE(f.box.width > 0);
+    }
+  }
+}
+
+TEST(KenBurnsScene, BackgroundIsFilledNotBlack) {
+  const cv::Size frame(1280, 720);
+  const KenBurnsScene scene(product_photo(), frame, showcase_layout(frame, false, true));
+  cv::Mat out;
+  scene.render(0.3, out);
+  // Corners show the blurred, darkened fill of the photo, not black bars.
+  for (const cv::Point corner : {cv::Point(2, 2), cv::Point(1277, 717)}) {
+    const cv::Vec3b px = out.at<cv::Vec3b>(corner);
+    EXPECT_GT(px[0] + px[1] + px[2], 30) << corner;
+  }
+}
+
+// The camera moves smoothly: the product's centroid and size change by small, steady
+// sub-pixel steps from frame to frame, without the whole-pixel stair-steps of zoompan.
+TEST(KenBurnsScene, MotionIsSmoothToTheSubPixel) {
+  const cv::Size frame(1280, 720);
+  const KenBurnsScene scene(product_photo(), frame, showcase_layout(frame, false, true));
+  cv::Mat out;
+  std::vector<double> widths;
+  std::vector<cv::Point2d> centers;
+  const int frames = 150;
+  for (int i = 0; i < frames; ++i) {
+    scene.render(static_cast<double>(i) / (frames - 1), out);
+    const Found f = find_product(out);
+    centers.push_back(f.centroid);
+    cv::Mat gray;
+    cv::cvtColor(out, gray, cv::COLOR_BGR2GRAY);
+    widths.push_back(cv::sum(gray.row(f.box.y + f.box.height / 2) > 200)[0] / 255.0);
+  }
+  EXPECT_GT(widths.back(), widths.front());  // it zooms in
+  double max_jump = 0, max_accel = 0;
+  for (int i = 2; i < frames; ++i) {
+    const double v1 = cv::norm(centers[i] - centers[i - 1]);
+    const double v0 = cv::norm(centers[i - 1] - centers[i - 2]);
+    max_jump = std::max(max_jump, v1);
+    max_accel = std::max(max_accel, std::abs(v1 - v0));
+  }
+  EXPECT_LT(max_jump, 1.0);    // never a whole-pixel jump per frame at this length
+  EXPECT_LT(max_accel, 0.15);  // and no stair-steps: speed changes gradually
+}
+
+}  // namespace
+}  // namespace pitchreel

@@ -14,7 +14,7 @@ packages=(
   # program plumbing
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
-  libgtest-dev libgmock-dev x264 ffmpeg
+  libgtest-dev libgmock-dev x264 ffmpeg bc jq
 )
 
 missing=()

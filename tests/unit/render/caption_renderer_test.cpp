@@ -193,6 +193,9 @@ TEST(CaptionRenderer, MarkupIsShownNotExecuted) {
   EXPECT_LT(cv::boundingRect(word_ink("a\\Nb")).height, 2 * 48) << "no line break";
   EXPECT_GT(cv::boundingRect(word_ink("a\\Nb")).width, cv::boundingRect(word_ink("ab")).width);
   EXPECT_GT(cv::boundingRect(word_ink("\\")).width, 0);
+  // The word joiner kept after a backslash is invisible: '\' and '/' have equal advances.
+  EXPECT_NEAR(cv::boundingRect(word_ink("a\\b")).width, cv::boundingRect(word_ink("a/b")).width,
+              4);
 }
 
 TEST(CaptionRenderer, AccentedGreekAndCyrillicDrawInk) {

@@ -18,7 +18,7 @@ namespace pitchreel {
 namespace {
 
 struct Format {
-  std::string_view loader;  // part of the libvips loader class name
+  std::string_view loader;  // part of the libvips loader class name, lower case
   std::string_view name;    // for users
 };
 
@@ -26,15 +26,17 @@ struct Format {
 // SVGs and anything ImageMagick reads; those are either not photos or too much attack
 // surface for an upload. ImageMagick is kept for BMP only (see allowed_format).
 constexpr std::array kTrusted = {
-    Format{"Jpeg", "JPEG"}, Format{"Png", "PNG"},   Format{"Webp", "WebP"},
-    Format{"Gif", "GIF"},   Format{"Tiff", "TIFF"}, Format{"Heif", "HEIF/AVIF"},
-    Format{"Jxl", "JPEG XL"},
+    Format{"jpeg", "JPEG"},   Format{"png", "PNG"},   Format{"webp", "WebP"},
+    Format{"gif", "GIF"},     Format{"tiff", "TIFF"}, Format{"heif", "HEIF/AVIF"},
+    Format{"jxl", "JPEG XL"},
 };
 
 std::optional<std::string_view> allowed_format(std::string_view loader,
                                                std::span<const std::uint8_t> bytes) {
+  std::string lower(loader);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& format : kTrusted) {
-    if (loader.find(format.loader) != std::string_view::npos) return format.name;
+    if (lower.find(format.loader) != std::string::npos) return format.name;
   }
   if (loader.find("Magick") != std::string_view::npos && bytes.size() >= 2 && bytes[0] == 'B' &&
       bytes[1] == 'M') {
@@ -69,9 +71,11 @@ Error decode_failure(std::span<const std::uint8_t> bytes, const std::string& nam
   const std::string detail = vips::take_error();
   spdlog::info("image decode failed name=\"{}\" format={} stage={} libvips=\"{}\"", name, format,
                stage, detail);
-  if (looks_truncated(bytes) || detail.find("truncated") != std::string::npos ||
-      detail.find("premature end") != std::string::npos ||
-      detail.find("Premature end") != std::string::npos) {
+  // libjpeg says "Premature end of input file" when the bytes run out (its "premature
+  // end of data segment" is corruption); other decoders are vaguer, hence the sniff.
+  if (looks_truncated(bytes) || detail.find("Premature end of input") != std::string::npos ||
+      detail.find("Premature end of JPEG") != std::string::npos ||
+      detail.find("truncated") != std::string::npos) {
     return image_errors::truncated(name);
   }
   return image_errors::damaged(name, std::string(format));
@@ -166,12 +170,12 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
 
   // Rotating reads the source out of order, which a sequential loader cannot do,
   // so a rotated photo is decoded into memory first.
-  if (orientation(image.get()) > 1 &&
-      (!step(image, [](VipsImage* in, VipsImage** out) {
-         *out = vips_image_copy_memory(in);
-         return *out ? 0 : -1;
-       }) ||
-       !step(image, [](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); }))) {
+  if (orientation(image.get()) > 1 && (!step(image, [](VipsImage* in, VipsImage** out) {
+        *out = vips_image_copy_memory(in);
+        return *out ? 0 : -1;
+      }) || !step(image, [](VipsImage* in, VipsImage** out) {
+        return vips_autorot(in, out, nullptr);
+      }))) {
     return fail(decode_failure(bytes, name, *format, "orient"));
   }
 
@@ -179,8 +183,7 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
   if (!step(image, [](VipsImage* in, VipsImage** out) {
         return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
       })) {
-    spdlog::debug("image colourspace skipped name=\"{}\" libvips=\"{}\"", name,
-                  vips::take_error());
+    spdlog::debug("image colourspace skipped name=\"{}\" libvips=\"{}\"", name, vips::take_error());
   }
   if (vips_image_hasalpha(image.get())) {
     // options.background is BGR like the rest of OpenCV; libvips wants RGB.
@@ -201,6 +204,11 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
   std::size_t size = 0;
   vips::BufferPtr pixels{vips_image_write_to_memory(image.get(), &size)};
   if (!pixels) return fail(decode_failure(bytes, name, *format, "decode"));
+  // Warnings from a successful decode stay in libvips' shared buffer; drop them so
+  // they are not blamed on the next failure.
+  if (const std::string warnings = vips::take_error(); !warnings.empty()) {
+    spdlog::debug("image decoded with warnings name=\"{}\" libvips=\"{}\"", name, warnings);
+  }
   const int out_width = vips_image_get_width(image.get());
   const int out_height = vips_image_get_height(image.get());
   if (size != static_cast<std::size_t>(out_width) * static_cast<std::size_t>(out_height) * 3) {

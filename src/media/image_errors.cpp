@@ -26,9 +26,9 @@ Error not_found(const std::string& path) {
 }
 
 Error not_a_file(const std::string& path) {
-  return Error::invalid("image_unreadable",
-                        fmt::format("{} is not a regular file. Give the path of the photo itself.",
-                                    path));
+  return Error::invalid(
+      "image_unreadable",
+      fmt::format("{} is not a regular file. Give the path of the photo itself.", path));
 }
 
 Error cannot_read(const std::string& name, const std::string& reason) {
@@ -69,9 +69,9 @@ Error no_pixels(const std::string& name) {
 }
 
 Error not_an_image(const std::string& name, const Lookalike& lookalike) {
-  return Error::invalid("image_unreadable", fmt::format("{} is not {} (it looks like {}). {}", name,
-                                                        kAccepted, lookalike.what,
-                                                        lookalike.advice));
+  return Error::invalid("image_unreadable",
+                        fmt::format("{} is not {} (it looks like {}). {}", name, kAccepted,
+                                    lookalike.what, lookalike.advice));
 }
 
 Error unsupported_format(const std::string& name, const std::string& format) {
@@ -97,9 +97,9 @@ Error damaged(const std::string& name, const std::string& format) {
 }
 
 Error internal(const std::string& name) {
-  return Error::internal("image_decode_failed",
-                         fmt::format("{} could not be decoded because of an internal error.",
-                                     name));
+  return Error::internal(
+      "image_decode_failed",
+      fmt::format("{} could not be decoded because of an internal error.", name));
 }
 
 }  // namespace pitchreel::image_errors

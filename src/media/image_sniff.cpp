@@ -70,7 +70,8 @@ Lookalike sniff_non_image(std::span<const std::uint8_t> bytes) {
     return {"a PDF document", "Export the photo from it as a JPEG or PNG and upload that."};
   }
   if (is_iso_media(bytes) || (bytes.size() >= 4 && starts_with(bytes, "\x1A\x45\xDF\xA3")) ||
-      (starts_with(bytes, "RIFF") && as_text(bytes.subspan(std::min<std::size_t>(8, bytes.size())), 4) == "AVI ")) {
+      (starts_with(bytes, "RIFF") &&
+       as_text(bytes.subspan(std::min<std::size_t>(8, bytes.size())), 4) == "AVI ")) {
     return {"a video", "Upload a still photo: save one frame of the video as a JPEG or PNG."};
   }
   if (starts_with(bytes, "PK\x03\x04") || starts_with(bytes, "PK\x05\x06")) {

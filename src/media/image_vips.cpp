@@ -22,8 +22,7 @@ bool start() {
     spdlog::error("libvips failed to start error=\"{}\"", take_error());
     return false;
   }
-  g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_MASK), forward_to_log,
-                    nullptr);
+  g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_MASK), forward_to_log, nullptr);
   // Every upload is decoded once: the operation cache would only keep decoded pixels
   // (and the caller's buffer) alive after load_image returns.
   vips_cache_set_max(0);
@@ -45,6 +44,10 @@ std::string take_error() {
   std::string text = vips_error_buffer();
   vips_error_clear();
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  // One log line per event: libvips separates its messages with newlines.
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) {
+    text.replace(at, 1, "; ");
+  }
   return text;
 }
 

@@ -104,7 +104,9 @@ TEST(ImageReject, OtherThingsThatAreNotPhotos) {
                "image_unreadable", {"brochure.jpg", "PDF"});
   expect_error(load_image(bytes_of("https://example.com/photo.jpg\n"), "link.jpg"),
                "image_unreadable", {"plain text"});
-  expect_error(load_image(bytes_of(std::string("\0\0\0\x18" "ftypmp42\0\0\0\0mp42isom", 24)),
+  expect_error(load_image(bytes_of(std::string("\0\0\0\x18"
+                                               "ftypmp42\0\0\0\0mp42isom",
+                                               24)),
                           "clip.png"),
                "image_unreadable", {"video"});
   expect_error(load_image(bytes_of(std::string("PK\x03\x04\x14\0\0\0\x08\0", 10)), "photos.jpg"),

@@ -19,7 +19,10 @@ TEST(ImageSniff, RecognisesWhatUsersUploadByMistake) {
   EXPECT_EQ(what("<?xml version=\"1.0\"?><rss/>"), "an XML document");
   EXPECT_EQ(what("<?xml version=\"1.0\"?>\n<svg width=\"1\"/>"), "an SVG drawing");
   EXPECT_EQ(what("%PDF-1.7\n..."), "a PDF document");
-  EXPECT_EQ(what(std::string("\0\0\0\x20" "ftypisom", 12)), "a video");
+  EXPECT_EQ(what(std::string("\0\0\0\x20"
+                             "ftypisom",
+                             12)),
+            "a video");
   EXPECT_EQ(what(std::string("\x1A\x45\xDF\xA3\x01", 5)), "a video");
   EXPECT_EQ(what(std::string("PK\x03\x04", 4)), "a ZIP archive");
   EXPECT_EQ(what("just some words\nover two lines\n"), "plain text");

@@ -77,11 +77,10 @@ TEST(ImageSource, JpegRoundTripKeepsSizeAndColour) {
 }
 
 TEST(ImageSource, PngRoundTripIsExactAndBgr) {
-  auto image = make_image<std::uint8_t>(
-      32, 16, 3, VIPS_INTERPRETATION_sRGB, [](int x, int y) {
-        return std::array<std::uint8_t, 3>{static_cast<std::uint8_t>(x * 8),
-                                           static_cast<std::uint8_t>(y * 16), 77};
-      });
+  auto image = make_image<std::uint8_t>(32, 16, 3, VIPS_INTERPRETATION_sRGB, [](int x, int y) {
+    return std::array<std::uint8_t, 3>{static_cast<std::uint8_t>(x * 8),
+                                       static_cast<std::uint8_t>(y * 16), 77};
+  });
   auto result = load_image(encode(image.get(), ".png"), "photo.png");
   ASSERT_TRUE(result) << result.error().message;
   ASSERT_EQ(result->size(), cv::Size(32, 16));
@@ -126,6 +125,19 @@ TEST(ImageSource, CmykJpegKeepsItsColours) {
   EXPECT_LT(b, 80);
 }
 
+TEST(ImageSource, CmykJpegWithEmbeddedProfileKeepsItsColours) {
+  // A muted blue inside the print gamut, so the round trip can stay close.
+  auto rgb = solid_rgb(48, 48, {60, 100, 170});
+  VipsImage* cmyk_raw = nullptr;
+  ASSERT_EQ(vips_icc_export(rgb.get(), &cmyk_raw, "output_profile", "cmyk", nullptr), 0)
+      << vips_error_buffer();
+  vips::ImagePtr cmyk{cmyk_raw};
+  ASSERT_NE(vips_image_get_typeof(cmyk.get(), VIPS_META_ICC_NAME), 0u);
+  auto result = load_image(encode(cmyk.get(), ".jpg[Q=95]"), "print.jpg");
+  ASSERT_TRUE(result) << result.error().message;
+  expect_bgr_near(*result, 24, 24, {170, 100, 60}, 20);
+}
+
 TEST(ImageSource, SixteenBitPngBecomesEightBit) {
   auto image = make_image<std::uint16_t>(8, 8, 3, VIPS_INTERPRETATION_RGB16, [](int, int) {
     return std::array<std::uint16_t, 3>{200 * 257, 100 * 257, 10 * 257};
@@ -134,6 +146,17 @@ TEST(ImageSource, SixteenBitPngBecomesEightBit) {
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->type(), CV_8UC3);
   expect_bgr_near(*result, 4, 4, {10, 100, 200}, 1);
+}
+
+TEST(ImageSource, SixteenBitPngWithAlphaIsFlattened) {
+  auto image = make_image<std::uint16_t>(8, 8, 4, VIPS_INTERPRETATION_RGB16, [](int x, int) {
+    return x < 4 ? std::array<std::uint16_t, 4>{0, 0, 0, 0}
+                 : std::array<std::uint16_t, 4>{200 * 257, 100 * 257, 10 * 257, 65535};
+  });
+  auto result = load_image(encode(image.get(), ".png"), "deep-cutout.png");
+  ASSERT_TRUE(result) << result.error().message;
+  expect_bgr_near(*result, 1, 1, {255, 255, 255}, 1);
+  expect_bgr_near(*result, 6, 1, {10, 100, 200}, 1);
 }
 
 TEST(ImageSource, SixteenBitGreyPngBecomesEightBitColour) {
@@ -176,8 +199,7 @@ TEST(ImageSource, ExifOrientationIsApplied) {
   // Landscape, red on top, blue below, stored sideways: orientation 6 says "rotate 90
   // degrees clockwise to view", which moves the red top to the right.
   auto image = make_image<std::uint8_t>(80, 40, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
-    return y < 20 ? std::array<std::uint8_t, 3>{255, 0, 0}
-                  : std::array<std::uint8_t, 3>{0, 0, 255};
+    return y < 20 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
   });
   vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
   auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg");
@@ -188,9 +210,8 @@ TEST(ImageSource, ExifOrientationIsApplied) {
 }
 
 TEST(ImageSource, GreyJpegHasThreeChannels) {
-  auto image = make_image<std::uint8_t>(16, 16, 1, VIPS_INTERPRETATION_B_W, [](int, int) {
-    return std::array<std::uint8_t, 1>{90};
-  });
+  auto image = make_image<std::uint8_t>(16, 16, 1, VIPS_INTERPRETATION_B_W,
+                                        [](int, int) { return std::array<std::uint8_t, 1>{90}; });
   auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "grey.jpg");
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->type(), CV_8UC3);
@@ -200,8 +221,7 @@ TEST(ImageSource, GreyJpegHasThreeChannels) {
 TEST(ImageSource, AnimatedGifGivesItsFirstFrame) {
   // Two 16x16 frames stacked: red, then blue.
   auto frames = make_image<std::uint8_t>(16, 32, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
-    return y < 16 ? std::array<std::uint8_t, 3>{255, 0, 0}
-                  : std::array<std::uint8_t, 3>{0, 0, 255};
+    return y < 16 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
   });
   vips_image_set_int(frames.get(), VIPS_META_PAGE_HEIGHT, 16);
   auto result = load_image(encode(frames.get(), ".gif"), "anim.gif");

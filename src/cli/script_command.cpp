@@ -6,8 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/error_report.h"
+#include "core/utf8.h"
 #include "script/script_writer.h"
-#include "tts/script_text.h"
 
 namespace pitchreel::cli {
 namespace {
@@ -29,7 +29,7 @@ Command add_script(CLI::App& app) {
             if (!suggestion) return report(suggestion.error(), args->json);
             if (args->json) {
               nlohmann::json out = {{"script", suggestion->script},
-                                    {"characters", utf8_length(suggestion->script)},
+                                    {"characters", utf8::length(suggestion->script)},
                                     {"benefits", suggestion->benefits}};
               std::cout << out.dump(2) << "\n";
             } else {

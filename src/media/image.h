@@ -1,7 +1,9 @@
 // ImageSource: reads a product photo or portrait from a file or from bytes in memory.
 //
 // Contract:
-// - Accepts JPEG, PNG, WebP and the other formats libvips reads (GIF, TIFF, BMP, ...).
+// - Accepts JPEG, PNG, WebP, GIF, TIFF, HEIF/AVIF, JPEG XL and BMP (first page or frame
+//   of multi-page files). Refuses PDF, SVG and whatever only ImageMagick would read:
+//   not photos, and too much attack surface for uploads.
 // - The dimensions come from the header and are checked against `max_pixels` before the
 //   pixels are decoded: a small file claiming 60000x60000 never allocates gigabytes.
 // - EXIF orientation is applied, alpha is flattened onto `background`, grayscale, CMYK

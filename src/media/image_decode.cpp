@@ -83,12 +83,24 @@ Error decode_failure(std::span<const std::uint8_t> bytes, const std::string& nam
 
 int orientation(VipsImage* image) {
   int value = 1;
-  if (vips_image_get_typeof(image, VIPS_META_ORIENTATION) != 0 &&
-      vips_image_get_int(image, VIPS_META_ORIENTATION, &value) != 0) {
-    vips_error_clear();
+  if (vips_image_get_typeof(image, VIPS_META_ORIENTATION) == 0) return 1;
+  if (vips_image_get_int(image, VIPS_META_ORIENTATION, &value) != 0) {
+    vips::take_error();
     return 1;
   }
   return value;
+}
+
+// Applies the EXIF orientation. Rotating reads the source out of order, which a
+// sequential loader cannot do, so a rotated photo is decoded into memory first.
+bool orient(vips::ImagePtr& image) {
+  if (orientation(image.get()) <= 1) return true;
+  return step(image,
+              [](VipsImage* in, VipsImage** out) {
+                *out = vips_image_copy_memory(in);
+                return *out ? 0 : -1;
+              }) &&
+         step(image, [](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); });
 }
 
 // Profiles matter for phone photos (Display P3) and CMYK print files: without them
@@ -122,10 +134,9 @@ bool to_rgb8(vips::ImagePtr& image) {
   }
   if (bands < 3) {
     return step(image, [](VipsImage* in, VipsImage** out) {
-      vips::ImagePtr grey;
       VipsImage* first = nullptr;
       if (vips_extract_band(in, &first, 0, nullptr) != 0) return -1;
-      grey.reset(first);
+      const vips::ImagePtr owner{first};  // bandjoin takes its own references
       std::array<VipsImage*, 3> copies = {first, first, first};
       return vips_bandjoin(copies.data(), out, 3, nullptr);
     });
@@ -168,17 +179,7 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
     return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
   }
 
-  // Rotating reads the source out of order, which a sequential loader cannot do,
-  // so a rotated photo is decoded into memory first.
-  if (orientation(image.get()) > 1 && (!step(image, [](VipsImage* in, VipsImage** out) {
-        *out = vips_image_copy_memory(in);
-        return *out ? 0 : -1;
-      }) || !step(image, [](VipsImage* in, VipsImage** out) {
-        return vips_autorot(in, out, nullptr);
-      }))) {
-    return fail(decode_failure(bytes, name, *format, "orient"));
-  }
-
+  if (!orient(image)) return fail(decode_failure(bytes, name, *format, "orient"));
   apply_embedded_profile(image, name);
   if (!step(image, [](VipsImage* in, VipsImage** out) {
         return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
@@ -189,9 +190,7 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
     // options.background is BGR like the rest of OpenCV; libvips wants RGB.
     std::array<double, 3> rgb = {options.background[2], options.background[1],
                                  options.background[0]};
-    std::unique_ptr<VipsArrayDouble, void (*)(VipsArrayDouble*)> background{
-        vips_array_double_new(rgb.data(), 3),
-        [](VipsArrayDouble* a) { vips_area_unref(VIPS_AREA(a)); }};
+    const vips::ArrayDoublePtr background{vips_array_double_new(rgb.data(), 3)};
     if (!step(image, [&](VipsImage* in, VipsImage** out) {
           return vips_flatten(in, out, "background", background.get(), nullptr);
         })) {

@@ -17,8 +17,13 @@ struct GFree {
   void operator()(void* data) const { g_free(data); }
 };
 
+struct AreaUnref {
+  void operator()(VipsArrayDouble* array) const { vips_area_unref(VIPS_AREA(array)); }
+};
+
 using ImagePtr = std::unique_ptr<VipsImage, ObjectUnref>;
 using BufferPtr = std::unique_ptr<void, GFree>;
+using ArrayDoublePtr = std::unique_ptr<VipsArrayDouble, AreaUnref>;
 
 // Starts libvips once per process (thread-safe). Returns false when it could not start;
 // the reason is logged.

@@ -19,8 +19,8 @@ long long centiseconds(double seconds) {
 
 std::string ass_time(long long cs) {
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld.%02lld", cs / 360000,
-                (cs / 6000) % 60, (cs / 100) % 60, cs % 100);
+  std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld.%02lld", cs / 360000, (cs / 6000) % 60,
+                (cs / 100) % 60, cs % 100);
   return buffer;
 }
 
@@ -102,11 +102,10 @@ std::string event_text(const CueText& text, std::size_t highlight_token,
   return out;
 }
 
-void append_event(std::string& out, long long start_cs, long long end_cs,
-                  const std::string& text) {
+void append_event(std::string& out, long long start_cs, long long end_cs, const std::string& text) {
   if (end_cs <= start_cs) return;
-  out += "Dialogue: 0," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," +
-         text + "\n";
+  out += "Dialogue: 0," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," + text +
+         "\n";
 }
 
 void append_cue_events(std::string& out, const std::vector<WordTiming>& words,
@@ -176,18 +175,20 @@ std::string build_caption_ass_script(cv::Size frame, const std::vector<WordTimin
   out += "PlayResX: " + std::to_string(frame.width) + "\n";
   out += "PlayResY: " + std::to_string(frame.height) + "\n";
   out += "WrapStyle: 2\nScaledBorderAndShadow: yes\nKerning: yes\nYCbCr Matrix: None\n\n";
-  out += "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
-         "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, "
-         "Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
-         "Encoding\n";
-  out += "Style: Caption," + font_family(style.font_family) + "," + std::to_string(font_px) +
-         "," + ass_colour(style.text_bgr) + "," + ass_colour(style.highlight_bgr) + "," +
+  out +=
+      "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+      "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, "
+      "Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
+      "Encoding\n";
+  out += "Style: Caption," + font_family(style.font_family) + "," + std::to_string(font_px) + "," +
+         ass_colour(style.text_bgr) + "," + ass_colour(style.highlight_bgr) + "," +
          ass_colour(style.outline_bgr) + "," + ass_colour(style.outline_bgr, kShadowAlpha) +
          ",-1,0,0,0,100,100,0,0,1," + std::to_string(outline) + "," + std::to_string(shadow) +
          ",2," + std::to_string(margin_l) + "," + std::to_string(margin_r) + "," +
          std::to_string(margin_v) + ",1\n\n";
-  out += "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
-         "Effect, Text\n";
+  out +=
+      "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+      "Effect, Text\n";
   CaptionStyle sized = style;
   sized.font_px = font_px;
   for (const CaptionCue& cue : cues) append_cue_events(out, words, cue, sized);

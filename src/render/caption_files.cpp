@@ -16,8 +16,8 @@ std::string timestamp(double seconds, char fraction_separator) {
   const long long m = (total_ms / 60000) % 60;
   const long long h = total_ms / 3600000;
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld%c%03lld", h, m, s,
-                fraction_separator, ms);
+  std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld%c%03lld", h, m, s, fraction_separator,
+                ms);
   return buffer;
 }
 
@@ -35,10 +35,17 @@ std::string escape_vtt(std::string_view line) {
   out.reserve(line.size());
   for (const char c : line) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string_view>
 
+#include "core/utf8.h"
 #include "render/caption_metrics.h"
 #include "render/caption_text.h"
 #include "render/captions.h"
@@ -29,7 +30,7 @@ struct Token {
 char32_t final_mark(std::string_view text) {
   char32_t last = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    const char32_t cp = next_code_point(text, pos);
+    const char32_t cp = utf8::next(text, pos);
     const bool closer = cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == '}' ||
                         cp == 0x2019 || cp == 0x201D || cp == 0x00BB;
     if (!closer) last = cp;
@@ -40,7 +41,7 @@ char32_t final_mark(std::string_view text) {
 Token make_token(const std::string& word) {
   Token token;
   token.text = clean_caption_word(word);
-  token.length = static_cast<int>(utf8_length(token.text));
+  token.length = static_cast<int>(utf8::length(token.text));
   const char32_t mark = final_mark(token.text);
   token.ends_sentence = mark == '.' || mark == '!' || mark == '?' || mark == 0x2026 ||
                         mark == 0x037E || mark == 0x3002 || mark == 0xFF01 || mark == 0xFF1F;
@@ -122,8 +123,8 @@ bool fits(const std::vector<Token>& tokens, Span span, int max_chars) {
 
 // One line when it fits, otherwise the most balanced valid two-line split, favouring a
 // break after punctuation.
-std::vector<std::string> break_lines(const std::vector<Token>& tokens, Span span,
-                                     int max_chars, int max_lines) {
+std::vector<std::string> break_lines(const std::vector<Token>& tokens, Span span, int max_chars,
+                                     int max_lines) {
   std::vector<std::string> lines;
   if (max_lines < 2 || fits(tokens, span, max_chars)) {
     std::string line = join(tokens, span);
@@ -165,8 +166,8 @@ void fix_timing(const std::vector<WordTiming>& words, std::vector<CaptionCue>& c
     previous_end = cue.end;
   }
   for (std::size_t i = 0; i < cues.size(); ++i) {
-    const double next_start = i + 1 < cues.size() ? cues[i + 1].start
-                                                  : std::numeric_limits<double>::infinity();
+    const double next_start =
+        i + 1 < cues.size() ? cues[i + 1].start : std::numeric_limits<double>::infinity();
     CaptionCue& cue = cues[i];
     if (cue.end - cue.start < kMinCueSeconds) {
       cue.end = std::min(cue.start + kMinCueSeconds, next_start);
@@ -205,8 +206,7 @@ CaptionLayout caption_layout_for(const CaptionStyle& style) {
   const double per_char = kCaptionAverageGlyphWidth * font_px;
   CaptionLayout layout;
   layout.max_line_chars =
-      std::clamp(static_cast<int>(std::floor(usable / per_char)), kMinLineChars,
-                 kMaxLineCharsCap);
+      std::clamp(static_cast<int>(std::floor(usable / per_char)), kMinLineChars, kMaxLineCharsCap);
   return layout;
 }
 

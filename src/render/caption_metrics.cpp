@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "render/caption_text.h"
+#include "core/utf8.h"
 
 namespace pitchreel {
 namespace {
@@ -11,8 +11,8 @@ namespace {
 // Advance widths of DejaVu Sans Bold in units of font_px, grouped coarsely.
 double advance(char32_t cp) {
   if (cp == ' ' || cp == 0xA0) return 0.30;
-  if (cp == 'i' || cp == 'j' || cp == 'l' || cp == 'I' || cp == '.' || cp == ',' ||
-      cp == ':' || cp == ';' || cp == '!' || cp == '\'' || cp == '|') {
+  if (cp == 'i' || cp == 'j' || cp == 'l' || cp == 'I' || cp == '.' || cp == ',' || cp == ':' ||
+      cp == ';' || cp == '!' || cp == '\'' || cp == '|') {
     return 0.33;
   }
   if (cp == 'f' || cp == 't' || cp == 'r') return 0.42;
@@ -36,7 +36,7 @@ int caption_shadow_px(int font_px) {
 
 double estimate_caption_line_width(std::string_view line, int font_px) {
   double em = 0;
-  for (std::size_t pos = 0; pos < line.size();) em += advance(next_code_point(line, pos));
+  for (std::size_t pos = 0; pos < line.size();) em += advance(utf8::next(line, pos));
   return em * std::max(font_px, 1);
 }
 

@@ -11,9 +11,7 @@ inline std::uint32_t div255(std::uint32_t x) {
   return (x + (x >> 8)) >> 8;
 }
 
-cv::Rect image_rect(const ASS_Image& image) {
-  return {image.dst_x, image.dst_y, image.w, image.h};
-}
+cv::Rect image_rect(const ASS_Image& image) { return {image.dst_x, image.dst_y, image.w, image.h}; }
 
 void composite(const ASS_Image& image, cv::Rect area, cv::Point origin, cv::Mat& patch) {
   // libass colour is RGBA with A as transparency.

@@ -84,8 +84,8 @@ Result<std::unique_ptr<CaptionRenderer>> CaptionRenderer::create(
         "caption_geometry_invalid",
         fmt::format("Captions need a non-empty frame, an area inside it and a positive font "
                     "size (frame {}x{}, area {}x{}+{}+{}, font {} px).",
-                    frame.width, frame.height, style.area.width, style.area.height,
-                    style.area.x, style.area.y, style.font_px)));
+                    frame.width, frame.height, style.area.width, style.area.height, style.area.x,
+                    style.area.y, style.font_px)));
   }
   AssLibraryPtr library(ass_library_init());
   if (!library) {
@@ -100,8 +100,8 @@ Result<std::unique_ptr<CaptionRenderer>> CaptionRenderer::create(
   ass_set_frame_size(renderer.get(), frame.width, frame.height);
   ass_set_storage_size(renderer.get(), frame.width, frame.height);
   // update=1 (re)builds the fontconfig cache when stale: slow once per machine, then quick.
-  ass_set_fonts(renderer.get(), nullptr, style.font_family.empty() ? "DejaVu Sans"
-                                                                   : style.font_family.c_str(),
+  ass_set_fonts(renderer.get(), nullptr,
+                style.font_family.empty() ? "DejaVu Sans" : style.font_family.c_str(),
                 ASS_FONTPROVIDER_FONTCONFIG, nullptr, 1);
 
   std::string script = build_caption_ass_script(frame, words, cues, style);

@@ -3,7 +3,6 @@
 // them being valid UTF-8 with no line breaks or control characters inside.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -15,14 +14,5 @@ std::string clean_caption_word(std::string_view word);
 
 // The same for a line of words: inner whitespace runs become one ' '.
 std::string clean_caption_line(std::string_view line);
-
-// Number of code points; each invalid byte counts as one.
-std::size_t utf8_length(std::string_view text);
-
-// Decodes the code point at `pos` and advances `pos`; invalid bytes yield U+FFFD and
-// advance by one, so callers never cut inside a sequence.
-char32_t next_code_point(std::string_view text, std::size_t& pos);
-
-void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace pitchreel

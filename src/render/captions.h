@@ -4,13 +4,18 @@
 // Contract:
 // - Word timings are on the video's clock (callers shift TTS timings by the lead-in).
 // - layout_captions() is pure and deterministic: it groups consecutive words into cues
-//   whose text fits `max_line_chars`-ish widths on at most two lines; cues are in order,
-//   never overlap, and each spans from its first word's start to its last word's end.
+//   whose text fits `max_line_chars`-ish widths (code points) on at most two lines,
+//   ending a cue at a sentence end and preferring breaks after , ; : . Cues are in order,
+//   never overlap, and each spans from its first word's start to its last word's end,
+//   stretched to at least 0.7 s and across gaps under 0.3 s when that overlaps nothing.
+//   Words are cleaned (valid UTF-8, no control characters); every word belongs to exactly
+//   one cue, empty ones included.
 // - CaptionRenderer draws the cue active at time t with the word being spoken in the
 //   highlight colour, inside `area` (the safe area), with fonts found through
 //   fontconfig (DejaVu Sans from fonts-dejavu-core covers accented Latin, Greek and
 //   Cyrillic). User text is escaped: ASS override tags in a script are shown, never run.
-// - A CaptionRenderer is used by one thread at a time.
+// - Nothing is drawn outside `area`: a line too wide for it is shrunk, not wrapped.
+// - A CaptionRenderer is used by one thread at a time; separate renderers are independent.
 #pragma once
 
 #include <memory>
@@ -44,8 +49,8 @@ std::string to_webvtt(const std::vector<CaptionCue>& cues);
 std::string to_srt(const std::vector<CaptionCue>& cues);
 
 struct CaptionStyle {
-  cv::Rect area;              // where captions may be drawn (frame coordinates); bottom-aligned
-  int font_px = 48;           // text height in pixels
+  cv::Rect area;     // where captions may be drawn (frame coordinates); bottom-aligned
+  int font_px = 48;  // text height in pixels
   std::string font_family = "DejaVu Sans";
   cv::Scalar text_bgr{255, 255, 255};
   cv::Scalar highlight_bgr{0, 215, 255};  // the word being spoken
@@ -65,7 +70,8 @@ class CaptionRenderer {
                                                          const CaptionStyle& style);
 };
 
-// Chooses a CaptionLayout (characters per line) for a style and frame width.
+// Chooses a CaptionLayout (characters per line) from the area width and font size,
+// capped at 42 characters for readability.
 CaptionLayout caption_layout_for(const CaptionStyle& style);
 
 }  // namespace pitchreel

@@ -4,7 +4,8 @@
 #include <array>
 #include <cctype>
 
-#include "script/text_utf8.h"
+#include "core/utf8.h"
+#include "script/text_classes.h"
 
 namespace pitchreel {
 namespace {
@@ -33,20 +34,21 @@ std::vector<std::string_view> split_sentences(std::string_view line) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
   for (std::size_t pos = 0; pos < line.size();) {
-    const text::CodePoint cp = text::decode(line, pos);
+    const utf8::Decoded cp = utf8::decode(line, pos);
     const std::size_t next = pos + cp.length;
     const bool space_after = next >= line.size() || line[next] == ' ';
     const bool space_before = pos > 0 && line[pos - 1] == ' ';
-    if (is_full_stop(cp.value) && space_after) {
-      const std::size_t word_start = line.rfind(' ', pos) == std::string_view::npos ? 0 : line.rfind(' ', pos) + 1;
-      if (!(cp.value == U'.' && is_abbreviation(line.substr(word_start, pos - word_start)))) {
+    if (is_full_stop(cp.code_point) && space_after) {
+      const std::size_t word_start =
+          line.rfind(' ', pos) == std::string_view::npos ? 0 : line.rfind(' ', pos) + 1;
+      if (!(cp.code_point == U'.' && is_abbreviation(line.substr(word_start, pos - word_start)))) {
         out.push_back(line.substr(start, next - start));
         start = next;
       }
-    } else if (is_cjk_stop(cp.value)) {
+    } else if (is_cjk_stop(cp.code_point)) {
       out.push_back(line.substr(start, next - start));
       start = next;
-    } else if (is_separator(cp.value) && space_before && space_after) {
+    } else if (is_separator(cp.code_point) && space_before && space_after) {
       out.push_back(line.substr(start, pos - start));
       start = next;
     }
@@ -67,7 +69,7 @@ std::string_view trim_piece(std::string_view s) {
   while (!s.empty()) {
     std::size_t last = s.size() - 1;  // start of the final code point
     while (last > 0 && (static_cast<unsigned char>(s[last]) & 0xC0) == 0x80) --last;
-    if (!is_trailing_punctuation(text::decode(s, last).value)) break;
+    if (!is_trailing_punctuation(utf8::decode(s, last).code_point)) break;
     s.remove_suffix(s.size() - last);
   }
   return s;
@@ -75,15 +77,17 @@ std::string_view trim_piece(std::string_view s) {
 
 // Cuts a long sentence back to its last clause boundary that fits in `max_chars`.
 std::string_view shorten(std::string_view s, std::size_t max_chars = kMaxBenefitChars) {
-  if (text::length(s) <= max_chars) return s;
-  const std::string_view head = text::prefix_chars(s, max_chars);
+  if (utf8::length(s) <= max_chars) return s;
+  const std::string_view head = utf8::prefix(s, max_chars);
   // A boundary right after the limit still leaves a prefix that fits.
-  const std::string_view search = text::prefix_chars(s, max_chars + 2);
-  const std::size_t min_bytes = text::prefix_chars(s, kMinBenefitChars).size();
+  const std::string_view search = utf8::prefix(s, max_chars + 2);
+  const std::size_t min_bytes = utf8::prefix(s, kMinBenefitChars).size();
   std::size_t best = std::string_view::npos;
   for (std::string_view boundary : {", ", "; ", ": ", " – ", " — ", " (", "，", "、", "；"}) {
     const std::size_t at = search.rfind(boundary);
-    if (at != std::string_view::npos && at >= min_bytes && (best == std::string_view::npos || at > best)) best = at;
+    if (at != std::string_view::npos && at >= min_bytes &&
+        (best == std::string_view::npos || at > best))
+      best = at;
   }
   if (best == std::string_view::npos) {
     const std::size_t space = search.rfind(' ');
@@ -94,18 +98,19 @@ std::string_view shorten(std::string_view s, std::size_t max_chars = kMaxBenefit
 
 bool is_boilerplate(const std::string& lower) {
   static constexpr std::array<std::string_view, 14> kBoilerplate = {
-      "shipping",  "add to cart", "buy now", "click",       "cookie",    "copyright",
-      "all rights", "subscribe",  "sku",     "in stock",    "order now", "free returns",
-      "newsletter", "reviews"};
-  return std::ranges::any_of(kBoilerplate, [&](std::string_view b) { return lower.find(b) != std::string::npos; });
+      "shipping",  "add to cart",  "buy now",    "click",  "cookie",
+      "copyright", "all rights",   "subscribe",  "sku",    "in stock",
+      "order now", "free returns", "newsletter", "reviews"};
+  return std::ranges::any_of(
+      kBoilerplate, [&](std::string_view b) { return lower.find(b) != std::string::npos; });
 }
 
 int score(std::string_view benefit) {
   static constexpr std::array<std::string_view, 26> kFeatureWords = {
-      " with ",    " has ",     " have ",     "made ",      "feature",  "include",   "built",
-      "designed",  "keeps",     " lets ",     " fits",      "lasts",    "up to",     "proof",
-      "resistant", "battery",   "charg",      "hours",      "durable",  "lightweight", "adjustable",
-      "stainless", "recycled",  "wireless",   "organic",    "comfort"};
+      " with ",    " has ",    " have ",   "made ",   "feature", "include",     "built",
+      "designed",  "keeps",    " lets ",   " fits",   "lasts",   "up to",       "proof",
+      "resistant", "battery",  "charg",    "hours",   "durable", "lightweight", "adjustable",
+      "stainless", "recycled", "wireless", "organic", "comfort"};
   // Padded so " has " also matches at either end. Built with append: GCC 12 warns
   // falsely (-Wrestrict) about `" " + std::string`.
   std::string lower(" ");
@@ -114,8 +119,10 @@ int score(std::string_view benefit) {
   int hits = 0;
   for (std::string_view w : kFeatureWords) hits += lower.find(w) != std::string::npos ? 1 : 0;
   points += std::min(hits, 3) * 2;
-  if (std::ranges::any_of(benefit, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) ++points;
-  const std::size_t chars = text::length(benefit);
+  if (std::ranges::any_of(benefit,
+                          [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    ++points;
+  const std::size_t chars = utf8::length(benefit);
   if (chars >= 25 && chars <= kMaxBenefitChars) ++points;
   if (lower.starts_with(" we ") || lower.starts_with(" our ") || lower.starts_with(" i ")) --points;
   return points;
@@ -123,14 +130,14 @@ int score(std::string_view benefit) {
 
 bool worth_saying(std::string_view raw_sentence, std::string_view benefit) {
   const std::size_t last = raw_sentence.find_last_not_of(' ');
-  const std::string_view raw = raw_sentence.substr(0, last == std::string_view::npos ? 0 : last + 1);
+  const std::string_view raw =
+      raw_sentence.substr(0, last == std::string_view::npos ? 0 : last + 1);
   if (raw.ends_with("?") || raw.ends_with("？")) return false;  // questions sell, not tell
   std::size_t letters = 0;
   for (std::size_t pos = 0; pos < benefit.size();) {
-    const text::CodePoint cp = text::decode(benefit, pos);
-    const bool digit = cp.value >= U'0' && cp.value <= U'9';
-    letters += text::is_word_char(cp.value) && !digit ? 1 : 0;
-    pos += cp.length;
+    const char32_t c = utf8::next(benefit, pos);
+    const bool digit = c >= U'0' && c <= U'9';
+    letters += text::is_word_char(c) && !digit ? 1 : 0;
   }
   // Unspaced text is CJK-like, where four characters already say something.
   const bool spaced = benefit.find(' ') != std::string_view::npos;
@@ -153,7 +160,8 @@ std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max
   std::size_t line_start = 0;
   while (line_start < cleaned.size()) {
     const std::size_t line_end = std::min(cleaned.find('\n', line_start), cleaned.size());
-    for (std::string_view sentence : split_sentences(cleaned.substr(line_start, line_end - line_start))) {
+    for (std::string_view sentence :
+         split_sentences(cleaned.substr(line_start, line_end - line_start))) {
       const std::string_view benefit = shorten(trim_piece(sentence));
       if (worth_saying(sentence, benefit)) {
         candidates.push_back({benefit, candidates.size(), score(benefit)});
@@ -162,7 +170,8 @@ std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max
     line_start = line_end + 1;
   }
 
-  std::ranges::stable_sort(candidates, [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  std::ranges::stable_sort(
+      candidates, [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   std::vector<Candidate> chosen;
   std::size_t used = 0;
   for (const Candidate& c : candidates) {
@@ -170,14 +179,13 @@ std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max
     Candidate pick = c;
     const std::size_t left = budget_chars - used;
     // A sentence too long for what is left may still fit cut back at a clause.
-    if (text::length(pick.text) + 2 > left && left >= kMinBenefitChars + 2) {
+    if (utf8::length(pick.text) + 2 > left && left >= kMinBenefitChars + 2) {
       pick.text = shorten(pick.text, left - 2);
     }
-    const std::size_t cost = text::length(pick.text) + 2;
-    const bool duplicate = std::ranges::any_of(chosen, [&](const Candidate& o) {
-      return lower_ascii(o.text) == lower_ascii(pick.text);
-    });
-    if (duplicate || cost > left || text::length(pick.text) < 4) continue;
+    const std::size_t cost = utf8::length(pick.text) + 2;
+    const bool duplicate = std::ranges::any_of(
+        chosen, [&](const Candidate& o) { return lower_ascii(o.text) == lower_ascii(pick.text); });
+    if (duplicate || cost > left || utf8::length(pick.text) < 4) continue;
     chosen.push_back(pick);
     used += cost;
   }

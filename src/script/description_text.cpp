@@ -6,7 +6,8 @@
 #include <charconv>
 #include <vector>
 
-#include "script/text_utf8.h"
+#include "core/utf8.h"
+#include "script/text_classes.h"
 
 namespace pitchreel {
 namespace {
@@ -22,10 +23,10 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
 }
 
 bool is_block_tag(std::string_view name) {
-  static constexpr std::array kBlock = {"br", "p", "div", "li", "ul", "ol", "h1", "h2",
-                                        "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
-                                        "section", "article", "header", "footer",
-                                        "blockquote", "dt", "dd", "hr"};
+  static constexpr std::array kBlock = {
+      "br",      "p",       "div",    "li",     "ul",         "ol", "h1", "h2",
+      "h3",      "h4",      "h5",     "h6",     "tr",         "td", "th", "table",
+      "section", "article", "header", "footer", "blockquote", "dt", "dd", "hr"};
   return std::ranges::find(kBlock, name) != kBlock.end();
 }
 
@@ -68,12 +69,11 @@ std::string_view named_entity(std::string_view name) {
     std::string_view name, text;
   };
   static constexpr std::array<Entity, 22> kEntities = {{
-      {"amp", "&"},      {"lt", "<"},       {"gt", ">"},       {"quot", "\""},
-      {"apos", "'"},     {"nbsp", " "},     {"ndash", "–"},    {"mdash", "—"},
-      {"hellip", "…"},   {"rsquo", "’"},    {"lsquo", "‘"},    {"rdquo", "”"},
-      {"ldquo", "“"},    {"trade", "™"},    {"reg", "®"},      {"copy", "©"},
-      {"bull", "•"},     {"middot", "·"},   {"deg", "°"},      {"times", "×"},
-      {"euro", "€"},     {"pound", "£"},
+      {"amp", "&"},   {"lt", "<"},    {"gt", ">"},     {"quot", "\""},  {"apos", "'"},
+      {"nbsp", " "},  {"ndash", "–"}, {"mdash", "—"},  {"hellip", "…"}, {"rsquo", "’"},
+      {"lsquo", "‘"}, {"rdquo", "”"}, {"ldquo", "“"},  {"trade", "™"},  {"reg", "®"},
+      {"copy", "©"},  {"bull", "•"},  {"middot", "·"}, {"deg", "°"},    {"times", "×"},
+      {"euro", "€"},  {"pound", "£"},
   }};
   const auto it = std::ranges::find(kEntities, name, &Entity::name);
   return it == kEntities.end() ? std::string_view{} : it->text;
@@ -99,7 +99,7 @@ std::string decode_entities(std::string_view s) {
       const bool ok = ec == std::errc{} && end == digits.data() + digits.size() && value > 0 &&
                       value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF);
       if (ok) {
-        text::append(out, value == 0xA0 ? U' ' : static_cast<char32_t>(value));
+        utf8::append(out, value == 0xA0 ? U' ' : static_cast<char32_t>(value));
         pos = semi + 1;
         continue;
       }
@@ -122,16 +122,17 @@ bool is_invisible(char32_t c) {
 std::string clean_code_points(std::string_view s) {
   std::string out;
   for (std::size_t pos = 0; pos < s.size();) {
-    const text::CodePoint cp = text::decode(s, pos);
+    const utf8::Decoded cp = utf8::decode(s, pos);
     pos += cp.length;
-    if (!cp.valid || is_invisible(cp.value)) continue;
-    const char32_t c = cp.value;
+    if (!cp.valid || is_invisible(cp.code_point)) continue;
+    const char32_t c = cp.code_point;
     if (c == U'\n' || c == U'\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
       out += '\n';
-    } else if (text::is_space(c) || text::is_pictograph(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+    } else if (text::is_space(c) || text::is_pictograph(c) || c < 0x20 ||
+               (c >= 0x7F && c <= 0x9F)) {
       out += ' ';
     } else {
-      text::append(out, c);
+      utf8::append(out, c);
     }
   }
   return out;
@@ -149,7 +150,8 @@ bool is_bullet(std::string_view word) {
   if (word.size() < 2 || word.size() > 4) return false;
   const char last = word.back();
   const std::string_view head = word.substr(0, word.size() - 1);
-  const bool numbered = std::ranges::all_of(head, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  const bool numbered =
+      std::ranges::all_of(head, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   return (last == '.' || last == ')') && numbered;
 }
 

@@ -7,7 +7,7 @@
 
 namespace pitchreel::phrases {
 
-inline constexpr std::string_view kIntroPrefix = "Meet the ";  // + name + "."
+inline constexpr std::string_view kIntroPrefix = "Meet the ";       // + name + "."
 inline constexpr std::string_view kIntroPrefixNoArticle = "Meet ";  // name already has "The"
 inline constexpr std::string_view kCallToAction = "Order yours today.";
 

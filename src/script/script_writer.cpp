@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/utf8.h"
 #include "script/benefit_picker.h"
 #include "script/description_text.h"
 #include "script/script_phrases.h"
-#include "script/text_utf8.h"
+#include "script/text_classes.h"
 
 namespace pitchreel {
 namespace {
@@ -16,8 +17,8 @@ constexpr std::size_t kMaxNameChars = 80;  // a name, not a title with every var
 
 // Cuts at the last space that fits, so a long name is not broken inside a word.
 std::string_view cut_at_word(std::string_view s, std::size_t max_chars) {
-  if (text::length(s) <= max_chars) return s;
-  const std::string_view head = text::prefix_chars(s, max_chars);
+  if (utf8::length(s) <= max_chars) return s;
+  const std::string_view head = utf8::prefix(s, max_chars);
   const std::size_t space = head.rfind(' ');
   return space == std::string_view::npos || space == 0 ? head : head.substr(0, space);
 }
@@ -34,9 +35,7 @@ std::string clean_name(std::string_view raw) {
 
 bool has_word_char(std::string_view s) {
   for (std::size_t pos = 0; pos < s.size();) {
-    const text::CodePoint cp = text::decode(s, pos);
-    if (text::is_word_char(cp.value)) return true;
-    pos += cp.length;
+    if (text::is_word_char(utf8::next(s, pos))) return true;
   }
   return false;
 }
@@ -44,7 +43,8 @@ bool has_word_char(std::string_view s) {
 std::string intro_for(std::string_view name) {
   std::string lower(name.substr(0, 4));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string_view prefix = lower == "the " ? phrases::kIntroPrefixNoArticle : phrases::kIntroPrefix;
+  const std::string_view prefix =
+      lower == "the " ? phrases::kIntroPrefixNoArticle : phrases::kIntroPrefix;
   return std::string(prefix) + std::string(name) + ".";
 }
 
@@ -52,7 +52,7 @@ std::string intro_for(std::string_view name) {
 std::string_view full_stop_after(std::string_view sentence) {
   std::size_t last = sentence.size() - 1;
   while (last > 0 && (static_cast<unsigned char>(sentence[last]) & 0xC0) == 0x80) --last;
-  const char32_t c = text::decode(sentence, last).value;
+  const char32_t c = utf8::decode(sentence, last).code_point;
   const bool ideographic = (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
   return ideographic ? "。" : ".";
 }
@@ -71,7 +71,7 @@ Result<ScriptSuggestion> suggest_script(std::string_view product_name, std::stri
   ScriptSuggestion suggestion;
   const std::string intro = intro_for(name);
   const std::string_view cta = phrases::kCallToAction;
-  const std::size_t fixed = text::length(intro) + 1 + text::length(cta);
+  const std::size_t fixed = utf8::length(intro) + 1 + utf8::length(cta);
   if (fixed > max_chars) {
     // Only for tiny limits: the introduction alone, cut to fit.
     suggestion.script = std::string(cut_at_word(intro, max_chars));
@@ -79,7 +79,8 @@ Result<ScriptSuggestion> suggest_script(std::string_view product_name, std::stri
   }
 
   // Each benefit costs its length plus ". " ("." after it, " " before the next part).
-  suggestion.benefits = pick_benefits(clean_description(description), kMaxBenefits, max_chars - fixed);
+  suggestion.benefits =
+      pick_benefits(clean_description(description), kMaxBenefits, max_chars - fixed);
   suggestion.script = intro;
   for (const std::string& benefit : suggestion.benefits) {
     suggestion.script.append(" ").append(benefit).append(full_stop_after(benefit));

@@ -38,9 +38,12 @@ Status check_options(const SpeechOptions& options) {
 std::string engine_text(std::string_view script) {
   std::string text(script);
   for (char& c : text) {
-    if (c == '[') c = '(';
-    else if (c == ']') c = ')';
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+    if (c == '[')
+      c = '(';
+    else if (c == ']')
+      c = ')';
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      c = ' ';
   }
   return text;
 }
@@ -64,16 +67,17 @@ std::vector<PhonemeTiming> phoneme_timings(const std::vector<EspeakPhonemeEvent>
 Result<Speech> EspeakEngine::synthesize(std::string_view script, const SpeechOptions& options) {
   if (auto ok = check_options(options); !ok) return fail(ok.error());
   if (split_words(script).empty()) {
-    return fail(Error::invalid("script_empty", "The script is empty. Write what the presenter should say."));
+    return fail(Error::invalid("script_empty",
+                               "The script is empty. Write what the presenter should say."));
   }
   auto library = EspeakLibrary::instance();
   if (!library) return fail(library.error());
   const EspeakVoiceInfo* voice = find_voice((*library)->voices(), options.voice);
   if (voice == nullptr) {
-    return fail(Error::invalid("voice_not_found",
-                               fmt::format("There is no voice called \"{}\". Run `pitchreel voices` "
-                                           "to see the voices.",
-                                           options.voice)));
+    return fail(Error::invalid(
+        "voice_not_found", fmt::format("There is no voice called \"{}\". Run `pitchreel voices` "
+                                       "to see the voices.",
+                                       options.voice)));
   }
 
   auto output = (*library)->synthesize(engine_text(script), voice->identifier, options.rate_wpm,
@@ -86,7 +90,8 @@ Result<Speech> EspeakEngine::synthesize(std::string_view script, const SpeechOpt
   Speech speech;
   speech.sample_rate = (*library)->sample_rate();
   speech.samples.reserve(output->samples.size());
-  for (const std::int16_t s : output->samples) speech.samples.push_back(static_cast<float>(s) / 32768.0f);
+  for (const std::int16_t s : output->samples)
+    speech.samples.push_back(static_cast<float>(s) / 32768.0f);
   const double duration = speech.duration();
   speech.phonemes = phoneme_timings(output->phonemes, duration);
   speech.words = align_words(script, output->words, speech.phonemes, duration);

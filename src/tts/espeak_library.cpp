@@ -17,14 +17,16 @@ int on_synth(short* wav, int sample_count, espeak_EVENT* events) {
   if (events == nullptr || events->user_data == nullptr) return 0;
   auto* collector = static_cast<Collector*>(events->user_data);
   EspeakOutput& out = collector->output;
-  if (wav != nullptr && sample_count > 0) out.samples.insert(out.samples.end(), wav, wav + sample_count);
+  if (wav != nullptr && sample_count > 0)
+    out.samples.insert(out.samples.end(), wav, wav + sample_count);
   for (const espeak_EVENT* e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
     const double time = e->audio_position / 1000.0;
     if (e->type == espeakEVENT_WORD && e->text_position > 0) {
       out.words.push_back({static_cast<std::size_t>(e->text_position), time});
     } else if (e->type == espeakEVENT_PHONEME) {
       // id.string is not NUL-terminated when the name fills all 8 bytes.
-      out.phonemes.push_back({std::string(e->id.string, strnlen(e->id.string, sizeof e->id.string)), time});
+      out.phonemes.push_back(
+          {std::string(e->id.string, strnlen(e->id.string, sizeof e->id.string)), time});
     }
   }
   return 0;  // 0 = keep going
@@ -85,16 +87,15 @@ Result<EspeakOutput> EspeakLibrary::synthesize(std::string_view text,
   Collector collector;
   const std::lock_guard lock(mutex_);
   if (espeak_SetVoiceByName(voice_identifier.c_str()) != EE_OK) {
-    return fail(Error::internal("tts_failed", "espeak-ng could not load the voice " +
-                                                  voice_identifier + "."));
+    return fail(Error::internal("tts_failed",
+                                "espeak-ng could not load the voice " + voice_identifier + "."));
   }
   // Set after the voice: selecting a voice resets rate and pitch to its defaults.
   espeak_SetParameter(espeakRATE, rate_wpm, 0);
   espeak_SetParameter(espeakPITCH, pitch, 0);
   // No espeakSSML and no espeakPHONEMES: the script is text, never markup or phoneme codes.
-  const espeak_ERROR rc =
-      espeak_Synth(terminated.c_str(), terminated.size() + 1, 0, POS_CHARACTER, 0,
-                   espeakCHARS_UTF8 | espeakENDPAUSE, nullptr, &collector);
+  const espeak_ERROR rc = espeak_Synth(terminated.c_str(), terminated.size() + 1, 0, POS_CHARACTER,
+                                       0, espeakCHARS_UTF8 | espeakENDPAUSE, nullptr, &collector);
   if (rc != EE_OK) {
     return fail(Error::internal("tts_failed", "espeak-ng failed to synthesise the script (error " +
                                                   std::to_string(static_cast<int>(rc)) + ")."));

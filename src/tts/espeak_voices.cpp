@@ -8,7 +8,8 @@ namespace {
 
 bool same_text(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -24,15 +25,19 @@ Voice to_voice(const EspeakVoiceInfo& info) {
   return {language, language, gender, info.name};
 }
 
-const EspeakVoiceInfo* find_voice(std::span<const EspeakVoiceInfo> voices, std::string_view wanted) {
+const EspeakVoiceInfo* find_voice(std::span<const EspeakVoiceInfo> voices,
+                                  std::string_view wanted) {
   if (wanted.empty()) return nullptr;
   using Match = bool (*)(const EspeakVoiceInfo&, std::string_view);
   const Match matchers[] = {
-      [](const EspeakVoiceInfo& v, std::string_view w) { return same_text(primary_language(v), w); },
+      [](const EspeakVoiceInfo& v, std::string_view w) {
+        return same_text(primary_language(v), w);
+      },
       [](const EspeakVoiceInfo& v, std::string_view w) { return same_text(v.name, w); },
       [](const EspeakVoiceInfo& v, std::string_view w) { return same_text(v.identifier, w); },
       [](const EspeakVoiceInfo& v, std::string_view w) {
-        return std::ranges::any_of(v.languages, [&](const std::string& l) { return same_text(l, w); });
+        return std::ranges::any_of(v.languages,
+                                   [&](const std::string& l) { return same_text(l, w); });
       },
   };
   for (const Match match : matchers) {

@@ -2,23 +2,23 @@
 
 #include <fmt/format.h>
 
-#include "tts/utf8.h"
+#include "core/utf8.h"
 
 namespace pitchreel {
 namespace {
 
 bool is_space(char32_t c) {
   return c == U' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 // Characters with no visible or spoken meaning that would still reach the engine.
 bool is_invisible(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||  // C0/C1 controls, DEL
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||                      // C0/C1 controls, DEL
          c == 0x200B || c == 0x200D || c == 0x2060 || c == 0xFEFF ||  // zero-width
          (c >= 0x200E && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069) ||                              // bidi controls
+         (c >= 0x2066 && c <= 0x2069) ||                                    // bidi controls
          (c >= 0xE0000 && c <= 0xE007F) || (c >= 0xFE00 && c <= 0xFE0F) ||  // tags, selectors
          c == 0x20E3 || c == 0xFFFD;  // keycap combiner, replacement character
 }
@@ -34,14 +34,14 @@ bool is_pictograph(char32_t c) {
 // without ICU this errs on the side of letting the engine try.
 bool is_punctuation_or_symbol(char32_t c) {
   if (c < 0x80) {
-    const bool alnum = (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') ||
-                       (c >= U'A' && c <= U'Z');
+    const bool alnum =
+        (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
     return !alnum;
   }
-  return (c >= 0xA1 && c <= 0xBF && c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 &&
-          c != 0xB9 && c != 0xBA) ||
+  return (c >= 0xA1 && c <= 0xBF && c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 && c != 0xB9 &&
+          c != 0xBA) ||
          c == 0xD7 || c == 0xF7 || (c >= 0x2010 && c <= 0x205E) ||  // general punctuation
-         (c >= 0x20A0 && c <= 0x20CF) ||                             // currency
+         (c >= 0x20A0 && c <= 0x20CF) ||                            // currency
          (c >= 0x2200 && c <= 0x22FF) || (c >= 0x2500 && c <= 0x259F) ||
          (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
          (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || is_pictograph(c);
@@ -88,14 +88,12 @@ Result<std::string> normalize_script(std::string_view raw) {
 }
 
 Status check_script_length(std::string_view normalized, std::size_t max_chars) {
-  const std::size_t length = utf8_length(normalized);
+  const std::size_t length = utf8::length(normalized);
   if (length <= max_chars) return {};
   return fail(Error::invalid(
       "script_too_long",
       fmt::format("The script has {} characters; the limit is {}. Shorten it by {} characters.",
                   length, max_chars, length - max_chars)));
 }
-
-std::size_t utf8_length(std::string_view text) { return utf8::length(text); }
 
 }  // namespace pitchreel

@@ -24,10 +24,8 @@ inline constexpr std::size_t kMaxScriptChars = 500;
 // has no letter or digit (only emoji, punctuation or symbols).
 Result<std::string> normalize_script(std::string_view raw);
 
-// "script_too_long" when `normalized` has more than `max_chars` code points.
+// "script_too_long" when `normalized` has more than `max_chars` code points
+// (utf8::length in core/utf8.h).
 Status check_script_length(std::string_view normalized, std::size_t max_chars = kMaxScriptChars);
-
-// Number of Unicode code points (what users call characters); invalid bytes count one each.
-std::size_t utf8_length(std::string_view text);
 
 }  // namespace pitchreel

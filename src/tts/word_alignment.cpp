@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "tts/utf8.h"
+#include "core/utf8.h"
 
 namespace pitchreel {
 namespace {
@@ -94,7 +94,8 @@ std::vector<WordTiming> align_words(std::string_view script, std::span<const Wor
   };
   std::vector<Group> groups;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const bool new_group = starts[i].has_value() && !groups.empty() && *starts[i] > groups.back().start;
+    const bool new_group =
+        starts[i].has_value() && !groups.empty() && *starts[i] > groups.back().start;
     if (groups.empty()) {
       groups.push_back({starts[i].value_or(0.0), i, 1});
     } else if (new_group) {
@@ -119,7 +120,8 @@ std::vector<WordTiming> align_words(std::string_view script, std::span<const Wor
     const double end = speech_end(groups[g].start, limit, phonemes);
     // Share by length, so an unspoken "—" takes little of the word before it.
     std::size_t total_chars = 0;
-    for (std::size_t k = 0; k < groups[g].count; ++k) total_chars += chars(tokens[groups[g].first + k]);
+    for (std::size_t k = 0; k < groups[g].count; ++k)
+      total_chars += chars(tokens[groups[g].first + k]);
     const double per_char = (end - groups[g].start) / static_cast<double>(total_chars);
     double word_start = groups[g].start;
     for (std::size_t k = 0; k < groups[g].count; ++k) {

@@ -104,10 +104,11 @@ TEST_P(GenerateShapes, RendersAValidFaststartMp4WithCaptions) {
 INSTANTIATE_TEST_SUITE_P(AllShapes, GenerateShapes,
                          ::testing::Values(Shape{"16:9", 1280, 720}, Shape{"9:16", 720, 1280},
                                            Shape{"1:1", 720, 720}),
-                         [](const auto& info) {
-                           return info.param.aspect == "16:9"   ? std::string("landscape")
-                                  : info.param.aspect == "9:16" ? std::string("portrait")
-                                                                : std::string("square");
+                         [](const auto& param_info) {
+                           const auto& aspect = param_info.param.aspect;
+                           return aspect == "16:9"   ? std::string("landscape")
+                                  : aspect == "9:16" ? std::string("portrait")
+                                                     : std::string("square");
                          });
 
 // Every failure exits with 2, names the problem, and leaves nothing behind.

@@ -2,6 +2,7 @@
 // so the expected pixels are known exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <thread>
@@ -110,6 +111,42 @@ TEST(ImageSource, LoadsFromAFile) {
   EXPECT_EQ(bgr_at(*result, 11, 33), (std::array<int, 3>{3, 2, 1}));
 }
 
+TEST(ImageSource, TiffRoundTrip) {
+  auto result = load_image(encode(solid_rgb(9, 7, {5, 6, 7}).get(), ".tif"), "scan.tif");
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->size(), cv::Size(9, 7));
+  EXPECT_EQ(bgr_at(*result, 8, 6), (std::array<int, 3>{7, 6, 5}));
+}
+
+// A 24-bit BMP written by hand: libvips has no BMP writer.
+Bytes bmp_2x1(std::array<std::uint8_t, 3> left_bgr, std::array<std::uint8_t, 3> right_bgr) {
+  Bytes bmp(54 + 8, 0);
+  auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bmp[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  bmp[0] = 'B';
+  bmp[1] = 'M';
+  put32(2, static_cast<std::uint32_t>(bmp.size()));
+  put32(10, 54);  // pixel data offset
+  put32(14, 40);  // BITMAPINFOHEADER
+  put32(18, 2);   // width
+  put32(22, 1);   // height
+  bmp[26] = 1;    // planes
+  bmp[28] = 24;   // bits per pixel
+  put32(34, 8);   // image size: one row of 6 bytes padded to 8
+  std::copy(left_bgr.begin(), left_bgr.end(), bmp.begin() + 54);
+  std::copy(right_bgr.begin(), right_bgr.end(), bmp.begin() + 57);
+  return bmp;
+}
+
+TEST(ImageSource, BmpIsRead) {
+  auto result = load_image(bmp_2x1({10, 20, 30}, {200, 150, 100}), "old.bmp");
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(2, 1));
+  EXPECT_EQ(bgr_at(*result, 0, 0), (std::array<int, 3>{10, 20, 30}));
+  EXPECT_EQ(bgr_at(*result, 1, 0), (std::array<int, 3>{200, 150, 100}));
+}
+
 TEST(ImageSource, CmykJpegKeepsItsColours) {
   auto rgb = solid_rgb(48, 48, {220, 20, 20});
   VipsImage* cmyk_raw = nullptr;
@@ -198,15 +235,16 @@ TEST(ImageSource, AlphaIsFlattenedOntoTheGivenBgrBackground) {
 TEST(ImageSource, ExifOrientationIsApplied) {
   // Landscape, red on top, blue below, stored sideways: orientation 6 says "rotate 90
   // degrees clockwise to view", which moves the red top to the right.
-  auto image = make_image<std::uint8_t>(80, 40, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
-    return y < 20 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+  auto image = make_image<std::uint8_t>(600, 300, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
+    return y < 150 ? std::array<std::uint8_t, 3>{255, 0, 0}
+                   : std::array<std::uint8_t, 3>{0, 0, 255};
   });
   vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
   auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg");
   ASSERT_TRUE(result) << result.error().message;
-  ASSERT_EQ(result->size(), cv::Size(40, 80));
-  expect_bgr_near(*result, 35, 40, {0, 0, 255}, 20);  // red on the right
-  expect_bgr_near(*result, 5, 40, {255, 0, 0}, 20);   // blue on the left
+  ASSERT_EQ(result->size(), cv::Size(300, 600));
+  expect_bgr_near(*result, 250, 300, {0, 0, 255}, 20);  // red on the right
+  expect_bgr_near(*result, 50, 300, {255, 0, 0}, 20);   // blue on the left
 }
 
 TEST(ImageSource, GreyJpegHasThreeChannels) {

@@ -26,8 +26,8 @@ TEST(CaptionAssScript, ColoursAreAlphaBlueGreenRed) {
 }
 
 TEST(CaptionAssScript, OneEventPerWordWithTheWordHighlighted) {
-  const std::vector<WordTiming> words = {{"Hello", 1.0, 1.4}, {"big", 1.5, 1.8},
-                                         {"world", 1.9, 2.4}};
+  const std::vector<WordTiming> words = {
+      {"Hello", 1.0, 1.4}, {"big", 1.5, 1.8}, {"world", 1.9, 2.4}};
   CaptionCue cue;
   cue.start = 1.0;
   cue.end = 2.4;
@@ -46,16 +46,16 @@ TEST(CaptionAssScript, OneEventPerWordWithTheWordHighlighted) {
   EXPECT_EQ(count(script, "Dialogue:"), 3);
   const std::string on = "{\\1c&H0000D7FF}";
   const std::string off = "{\\1c&H00FFFFFF}";
-  EXPECT_NE(script.find("0:00:01.00,0:00:01.50,Caption,,0,0,0,," + on + "Hello" + off +
-                        " big\\Nworld\n"),
-            std::string::npos)
+  EXPECT_NE(
+      script.find("0:00:01.00,0:00:01.50,Caption,,0,0,0,," + on + "Hello" + off + " big\\Nworld\n"),
+      std::string::npos)
       << script;
-  EXPECT_NE(script.find("0:00:01.50,0:00:01.90,Caption,,0,0,0,,Hello " + on + "big" + off +
-                        "\\Nworld\n"),
-            std::string::npos);
-  EXPECT_NE(script.find("0:00:01.90,0:00:02.40,Caption,,0,0,0,,Hello big\\N" + on + "world" +
-                        off + "\n"),
-            std::string::npos);
+  EXPECT_NE(
+      script.find("0:00:01.50,0:00:01.90,Caption,,0,0,0,,Hello " + on + "big" + off + "\\Nworld\n"),
+      std::string::npos);
+  EXPECT_NE(
+      script.find("0:00:01.90,0:00:02.40,Caption,,0,0,0,,Hello big\\N" + on + "world" + off + "\n"),
+      std::string::npos);
 }
 
 TEST(CaptionAssScript, PlainEventBeforeTheFirstWordAndWhenLinesDoNotMatchWords) {
@@ -68,8 +68,7 @@ TEST(CaptionAssScript, PlainEventBeforeTheFirstWordAndWhenLinesDoNotMatchWords) 
   CaptionStyle style;
   style.area = cv::Rect(0, 0, 640, 360);
   std::string script = build_caption_ass_script({640, 360}, words, {cue}, style);
-  EXPECT_NE(script.find("0:00:00.50,0:00:01.00,Caption,,0,0,0,,Hi\n"), std::string::npos)
-      << script;
+  EXPECT_NE(script.find("0:00:00.50,0:00:01.00,Caption,,0,0,0,,Hi\n"), std::string::npos) << script;
   cue.lines = {"Something else"};
   script = build_caption_ass_script({640, 360}, words, {cue}, style);
   EXPECT_EQ(count(script, "Dialogue:"), 1);

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/utf8.h"
 #include "render/caption_text.h"
 #include "render/captions.h"
 
@@ -33,7 +34,8 @@ void expect_valid(const std::vector<WordTiming>& words, const std::vector<Captio
     EXPECT_LE(cue.lines.size(), 2u);
     for (const std::string& line : cue.lines) {
       const bool single_word = line.find(' ') == std::string::npos;
-      EXPECT_TRUE(single_word || utf8_length(line) <= static_cast<std::size_t>(layout.max_line_chars))
+      EXPECT_TRUE(single_word ||
+                  utf8::length(line) <= static_cast<std::size_t>(layout.max_line_chars))
           << line;
     }
     EXPECT_GE(cue.start, previous_end) << "cues never overlap";
@@ -98,8 +100,8 @@ TEST(CaptionLayout, PrefersBreakingAfterAComma) {
 }
 
 TEST(CaptionLayout, OverfullCueEndsAtClauseBreak) {
-  const auto words = timed(
-      "Two speeds and a pulse button, a glass jar that never stains and a lid that locks");
+  const auto words =
+      timed("Two speeds and a pulse button, a glass jar that never stains and a lid that locks");
   CaptionLayout layout;
   layout.max_line_chars = 20;
   const auto cues = layout_captions(words, layout);
@@ -159,9 +161,7 @@ TEST(CaptionLayout, ClampsOverlappingInputTimes) {
   for (std::size_t i = 1; i < cues.size(); ++i) EXPECT_GE(cues[i].start, cues[i - 1].end);
 }
 
-TEST(CaptionLayout, EmptyInputGivesNoCues) {
-  EXPECT_TRUE(layout_captions({}, {}).empty());
-}
+TEST(CaptionLayout, EmptyInputGivesNoCues) { EXPECT_TRUE(layout_captions({}, {}).empty()); }
 
 TEST(CaptionLayout, CleansWordsWithoutSplittingUtf8) {
   const std::vector<WordTiming> words = {{" caf\xC3\xA9\n", 0, 1}, {"bad\xC3", 1, 2}};

@@ -168,8 +168,8 @@ TEST(CaptionRenderer, SmallFramesWork) {
 
 TEST(CaptionRenderer, OverlongWordIsShrunkToTheArea) {
   const cv::Rect area(100, 500, 400, 200);
-  Captions c = make({1280, 720}, {{"Supercalifragilisticexpialidocious", 1.0, 2.0}},
-                    style_for(area, 48));
+  Captions c =
+      make({1280, 720}, {{"Supercalifragilisticexpialidocious", 1.0, 2.0}}, style_for(area, 48));
   ASSERT_TRUE(c.renderer);
   const cv::Mat mask = ink(c.draw(1.5));
   EXPECT_EQ(outside(mask, area), 0);
@@ -194,8 +194,7 @@ TEST(CaptionRenderer, MarkupIsShownNotExecuted) {
   EXPECT_GT(cv::boundingRect(word_ink("a\\Nb")).width, cv::boundingRect(word_ink("ab")).width);
   EXPECT_GT(cv::boundingRect(word_ink("\\")).width, 0);
   // The word joiner kept after a backslash is invisible: '\' and '/' have equal advances.
-  EXPECT_NEAR(cv::boundingRect(word_ink("a\\b")).width, cv::boundingRect(word_ink("a/b")).width,
-              4);
+  EXPECT_NEAR(cv::boundingRect(word_ink("a\\b")).width, cv::boundingRect(word_ink("a/b")).width, 4);
 }
 
 TEST(CaptionRenderer, AccentedGreekAndCyrillicDrawInk) {
@@ -229,8 +228,8 @@ TEST(CaptionRenderer, NoTofuForGreekCyrillicOrAccents) {
   }
   for (std::size_t i = 0; i < glyphs.size(); ++i) {
     for (std::size_t j = i + 1; j < glyphs.size(); ++j) {
-      const bool same = glyphs[i].size() == glyphs[j].size() &&
-                        cv::norm(glyphs[i], glyphs[j], cv::NORM_INF) == 0;
+      const bool same =
+          glyphs[i].size() == glyphs[j].size() && cv::norm(glyphs[i], glyphs[j], cv::NORM_INF) == 0;
       EXPECT_FALSE(same) << letters[i] << " and " << letters[j] << " look identical (tofu?)";
     }
   }
@@ -243,8 +242,8 @@ TEST(CaptionRenderer, NoCuesDrawNothing) {
 }
 
 TEST(CaptionRenderer, RejectsAnAreaOutsideTheFrame) {
-  const auto result = CaptionRenderer::create({640, 360}, {}, {},
-                                              style_for({700, 400, 100, 100}, 32));
+  const auto result =
+      CaptionRenderer::create({640, 360}, {}, {}, style_for({700, 400, 100, 100}, 32));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, "caption_geometry_invalid");
   EXPECT_FALSE(CaptionRenderer::create({0, 0}, {}, {}, style_for({0, 0, 1, 1}, 32)));
@@ -253,24 +252,22 @@ TEST(CaptionRenderer, RejectsAnAreaOutsideTheFrame) {
 // Not a timed assertion: prints the cost so a regression is visible in the test log.
 TEST(CaptionRenderer, DrawAt1080pIsCheap) {
   const auto created_at = std::chrono::steady_clock::now();
-  Captions c = make({1920, 1080},
-                    timed("A two line caption that keeps the blend loop busy at full HD", 0.0,
-                          0.25),
-                    style_for({96, 760, 1728, 280}, 64));
+  Captions c =
+      make({1920, 1080},
+           timed("A two line caption that keeps the blend loop busy at full HD", 0.0, 0.25),
+           style_for({96, 760, 1728, 280}, 64));
   ASSERT_TRUE(c.renderer);
-  const double create_ms = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - created_at)
-                               .count();
+  const double create_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - created_at)
+          .count();
   cv::Mat frame = background({1920, 1080});
   constexpr int kFrames = 300;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kFrames; ++i) c.renderer->draw(frame, i / 30.0 * 0.3);
-  const double per_frame = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - start)
-                               .count() /
-                           kFrames;
-  std::printf("[ caption  ] create %.1f ms, draw %.3f ms/frame at 1080p\n", create_ms,
-              per_frame);
+  const double per_frame =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
+      kFrames;
+  std::printf("[ caption  ] create %.1f ms, draw %.3f ms/frame at 1080p\n", create_ms, per_frame);
   RecordProperty("draw_ms_per_frame", std::to_string(per_frame));
   EXPECT_GT(cv::countNonZero(ink(frame)), 0);
 }

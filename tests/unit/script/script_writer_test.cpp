@@ -4,22 +4,23 @@
 
 #include <string>
 
+#include "core/utf8.h"
 #include "script/description_text.h"
-#include "script/text_utf8.h"
 
 namespace pitchreel {
 namespace {
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t pos = 0; pos < s.size();) {
-    const text::CodePoint cp = text::decode(s, pos);
+    const utf8::Decoded cp = utf8::decode(s, pos);
     if (!cp.valid) return false;
     pos += cp.length;
   }
   return true;
 }
 
-ScriptSuggestion suggest(std::string_view name, std::string_view description, std::size_t max = 500) {
+ScriptSuggestion suggest(std::string_view name, std::string_view description,
+                         std::size_t max = 500) {
   auto result = suggest_script(name, description, max);
   EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
   return result.value_or(ScriptSuggestion{});
@@ -48,7 +49,7 @@ TEST(SuggestScript, OpensWithNameQuotesBenefitsAndCallsToAction) {
   EXPECT_GE(s.benefits.size(), 2u);
   EXPECT_LE(s.benefits.size(), 3u);
   expect_quoted(s, kLamp);
-  EXPECT_LE(text::length(s.script), 500u);
+  EXPECT_LE(utf8::length(s.script), 500u);
   for (std::string_view junk : {"<", "&amp;", "&#39;", "https://", "shipping", "track("}) {
     EXPECT_EQ(s.script.find(junk), std::string::npos) << junk << " in " << s.script;
   }
@@ -91,12 +92,12 @@ TEST(SuggestScript, VeryLongDescriptionStaysWithinTheLimit) {
   }
   for (std::size_t max : {500u, 200u, 120u, 40u}) {
     const ScriptSuggestion s = suggest("Trail Pack", description, max);
-    EXPECT_LE(text::length(s.script), max) << s.script;
+    EXPECT_LE(utf8::length(s.script), max) << s.script;
     expect_quoted(s, description);
   }
   const ScriptSuggestion s = suggest("Trail Pack", description);
   EXPECT_GE(s.benefits.size(), 2u);
-  for (const std::string& b : s.benefits) EXPECT_LE(text::length(b), 120u) << b;
+  for (const std::string& b : s.benefits) EXPECT_LE(utf8::length(b), 120u) << b;
 }
 
 TEST(SuggestScript, NonLatinDescriptionsAreQuotedIntact) {
@@ -117,13 +118,14 @@ TEST(SuggestScript, NonLatinDescriptionsAreQuotedIntact) {
   for (std::size_t max : {500u, 101u, 60u}) {
     const ScriptSuggestion s = suggest("台灯", long_cjk, max);
     EXPECT_TRUE(valid_utf8(s.script));
-    EXPECT_LE(text::length(s.script), max);
+    EXPECT_LE(utf8::length(s.script), max);
     expect_quoted(s, long_cjk);
   }
 }
 
 TEST(SuggestScript, InvalidUtf8InInputNeverReachesTheScript) {
-  const ScriptSuggestion s = suggest("Lamp\xFF", "Made from \xC3 recycled aluminium and oak wood.\xE2\x82");
+  const ScriptSuggestion s =
+      suggest("Lamp\xFF", "Made from \xC3 recycled aluminium and oak wood.\xE2\x82");
   EXPECT_TRUE(valid_utf8(s.script));
   EXPECT_TRUE(s.script.starts_with("Meet the Lamp."));
 }

@@ -107,9 +107,9 @@ TEST(EspeakEngine, OtherLanguagesWork) {
     const char* voice;
     const char* text;
   };
-  for (const Case& c : {Case{"de", "Grüße aus München, die Straße ist schön."},
-                        Case{"el", "Καλημέρα κόσμε. Τι κάνεις;"},
-                        Case{"ru", "Привет, мир! Как дела?"}}) {
+  for (const Case& c :
+       {Case{"de", "Grüße aus München, die Straße ist schön."},
+        Case{"el", "Καλημέρα κόσμε. Τι κάνεις;"}, Case{"ru", "Привет, мир! Как дела?"}}) {
     SCOPED_TRACE(c.voice);
     const Speech s = speak(c.text, {.voice = c.voice});
     expect_consistent(s);

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "core/utf8.h"
+
 namespace pitchreel {
 namespace {
 
@@ -64,7 +66,7 @@ TEST(CheckScriptLength, CountsCodePointsNotBytes) {
   EXPECT_TRUE(check_script_length(std::string(500, 'x')).has_value());
   std::string five_hundred_greek;
   for (int i = 0; i < 500; ++i) five_hundred_greek += "λ";
-  EXPECT_EQ(utf8_length(five_hundred_greek), 500u);
+  EXPECT_EQ(utf8::length(five_hundred_greek), 500u);
   EXPECT_TRUE(check_script_length(five_hundred_greek).has_value());
 }
 

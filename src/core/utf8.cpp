@@ -1,4 +1,4 @@
-#include "tts/utf8.h"
+#include "core/utf8.h"
 
 namespace pitchreel::utf8 {
 
@@ -17,17 +17,23 @@ Decoded decode(std::string_view text, std::size_t pos) {
   } else if ((lead & 0xF8) == 0xF0) {
     length = 4, value = lead & 0x07, minimum = 0x10000;
   } else {
-    return {0xFFFD, 1, false};
+    return {kReplacement, 1, false};
   }
-  if (pos + length > text.size()) return {0xFFFD, 1, false};
+  if (pos + length > text.size()) return {kReplacement, 1, false};
   for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char next = byte(pos + i);
-    if ((next & 0xC0) != 0x80) return {0xFFFD, 1, false};
-    value = (value << 6) | (next & 0x3F);
+    const unsigned char trail = byte(pos + i);
+    if ((trail & 0xC0) != 0x80) return {kReplacement, 1, false};
+    value = (value << 6) | (trail & 0x3F);
   }
   const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
-  if (value < minimum || value > 0x10FFFF || surrogate) return {0xFFFD, 1, false};
+  if (value < minimum || value > 0x10FFFF || surrogate) return {kReplacement, 1, false};
   return {value, length, true};
+}
+
+char32_t next(std::string_view text, std::size_t& pos) {
+  const Decoded d = decode(text, pos);
+  pos += d.length;
+  return d.code_point;
 }
 
 void append(std::string& out, char32_t cp) {
@@ -52,6 +58,14 @@ std::size_t length(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); pos += decode(text, pos).length) ++count;
   return count;
+}
+
+std::string_view prefix(std::string_view text, std::size_t max_code_points) {
+  std::size_t pos = 0;
+  for (std::size_t n = 0; n < max_code_points && pos < text.size(); ++n) {
+    pos += decode(text, pos).length;
+  }
+  return text.substr(0, pos);
 }
 
 }  // namespace pitchreel::utf8

@@ -49,6 +49,7 @@ std::vector<Cue> parse_vtt(const std::string& text) {
 struct Shape {
   std::string aspect;
   int width, height;
+  friend void PrintTo(const Shape& s, std::ostream* os) { *os << s.aspect << " " << s.width << "x" << s.height; }
 };
 
 class GenerateShapes : public ::testing::TestWithParam<Shape> {};

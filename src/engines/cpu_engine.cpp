@@ -4,7 +4,9 @@
 
 #include <memory>
 
+#include "media/color_convert.h"
 #include "media/jpeg_writer.h"
+#include "render/fade.h"
 #include "render/frame_layout.h"
 #include "render/ken_burns_scene.h"
 #include "render/timeline.h"
@@ -42,7 +44,8 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   const Timeline timeline = make_timeline(speech.duration(), job.format.fps);
   const bool with_title = !job.title.empty();
   const FrameLayout layout = showcase_layout(size, with_title, job.captions);
-  const KenBurnsScene scene(job.product, size, layout);
+  auto scene = KenBurnsScene::create(job.product, size, layout);
+  if (!scene) return fail(scene.error());
 
   std::unique_ptr<CaptionRenderer> title;
   if (with_title) {
@@ -64,11 +67,13 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
     captions = std::move(*renderer);
   }
 
-  cv::Mat frame;
+  Yuv420 frame = Yuv420::allocate(size);
   {  // The poster: the middle of the move, without captions.
-    scene.render(0.5, frame);
+    scene->render(0.5, frame);
     if (title) title->draw(frame, 0);
-    if (auto s = write_jpeg(frame, job.poster_path); !s) return fail(s.error());
+    auto bgr = yuv420_to_bgr(frame);
+    if (!bgr) return fail(bgr.error());
+    if (auto s = write_jpeg(*bgr, job.poster_path); !s) return fail(s.error());
   }
 
   EncoderSettings settings;
@@ -82,10 +87,10 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
 
   for (std::int64_t i = 0; i < timeline.frame_count; ++i) {
     const double t = timeline.time_of(i);
-    scene.render(timeline.progress(i), frame);
+    scene->render(timeline.progress(i), frame);
     if (title) title->draw(frame, t);
     if (captions) captions->draw(frame, t);
-    if (const double b = timeline.brightness(t); b < 1.0) frame.convertTo(frame, -1, b);
+    fade_to_black(frame, timeline.brightness(t));
     if (auto s = (*encoder)->add_frame(frame); !s) return fail(s.error());
     progress.update("render", static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
   }

@@ -12,6 +12,7 @@
 extern "C" {
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 }
 
@@ -37,7 +38,7 @@ class LibavEncoder final : public Encoder {
       : settings_(std::move(settings)), audio_(audio) {}
 
   Status open(const std::filesystem::path& path);
-  Status add_frame(const cv::Mat& bgr) override;
+  Status add_frame(const Yuv420& frame) override;
   Status finish() override;
   std::int64_t frames_written() const override { return frames_; }
 
@@ -58,7 +59,6 @@ class LibavEncoder final : public Encoder {
   av::CodecContextPtr audio_codec_;
   AVStream* video_stream_ = nullptr;
   AVStream* audio_stream_ = nullptr;
-  av::SwsPtr sws_;
   av::SwrPtr swr_;
   AudioFifoPtr fifo_;
   av::FramePtr yuv_;
@@ -128,13 +128,6 @@ Status LibavEncoder::open_video() {
   yuv_->width = c->width;
   yuv_->height = c->height;
   if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0) return fail(encode_error("allocate a frame", err));
-
-  sws_.reset(sws_getContext(c->width, c->height, AV_PIX_FMT_BGR24, c->width, c->height,
-                            AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
-  if (!sws_) return fail(Error::internal("encode_failed", "Could not set up colour conversion."));
-  // Full-range RGB in, limited-range BT.709 YUV out, matching the tags above.
-  const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
-  sws_setColorspaceDetails(sws_.get(), bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16);
   return {};
 }
 
@@ -193,15 +186,18 @@ Status LibavEncoder::drain(AVCodecContext* codec, AVStream* stream) {
   }
 }
 
-Status LibavEncoder::add_frame(const cv::Mat& bgr) {
-  if (bgr.type() != CV_8UC3 || bgr.size() != settings_.size) {
-    return fail(Error::internal("encode_failed", "Frame size or type does not match the encoder."));
+Status LibavEncoder::add_frame(const Yuv420& frame) {
+  if (frame.size() != settings_.size) {
+    return fail(Error::internal("encode_failed", "Frame size does not match the encoder."));
   }
+  // The encoder may still reference the previous frame's buffer; this gives a free one.
   int err = av_frame_make_writable(yuv_.get());
   if (err < 0) return fail(encode_error("reuse a frame", err));
-  const uint8_t* src[1] = {bgr.data};
-  const int stride[1] = {static_cast<int>(bgr.step[0])};
-  sws_scale(sws_.get(), src, stride, 0, bgr.rows, yuv_->data, yuv_->linesize);
+  const cv::Mat* planes[3] = {&frame.y, &frame.u, &frame.v};
+  for (int i = 0; i < 3; ++i) {
+    av_image_copy_plane(yuv_->data[i], yuv_->linesize[i], planes[i]->data,
+                        static_cast<int>(planes[i]->step[0]), planes[i]->cols, planes[i]->rows);
+  }
   yuv_->pts = frames_++;
   if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0) return fail(encode_error("encode", err));
   if (auto s = drain(video_.get(), video_stream_); !s) return s;

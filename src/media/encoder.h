@@ -1,4 +1,4 @@
-// Encoder: streams BGR frames and a mono PCM track into an MP4 (H.264 via libx264,
+// Encoder: streams Yuv420 frames and a mono PCM track into an MP4 (H.264 via libx264,
 // yuv420p, BT.709 tags, constant frame rate; AAC-LC audio; moov before mdat).
 //
 // Contract:
@@ -20,6 +20,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/status.h"
+#include "media/yuv420.h"
 
 namespace pitchreel {
 
@@ -41,7 +42,7 @@ struct AudioTrack {
 class Encoder {
  public:
   virtual ~Encoder() = default;
-  virtual Status add_frame(const cv::Mat& bgr) = 0;  // CV_8UC3 of settings.size
+  virtual Status add_frame(const Yuv420& frame) = 0;  // of settings.size
   virtual Status finish() = 0;
   virtual std::int64_t frames_written() const = 0;
 

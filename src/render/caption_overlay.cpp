@@ -1,5 +1,7 @@
 #include "render/caption_overlay.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace pitchreel {
@@ -46,11 +48,46 @@ void CaptionOverlay::rebuild(const ASS_Image* images, cv::Rect clip) {
     bounds_ = bounds_.empty() ? visible : (bounds_ | visible);
   }
   if (bounds_.empty()) return;
+  // Grow to even coordinates: the extra pixels are transparent.
+  const int x0 = bounds_.x & ~1, y0 = bounds_.y & ~1;
+  bounds_ = cv::Rect(x0, y0, ((bounds_.br().x + 1) & ~1) - x0, ((bounds_.br().y + 1) & ~1) - y0);
   patch_.create(bounds_.size(), CV_8UC4);
   patch_.setTo(cv::Scalar::all(0));
   for (const ASS_Image* image = images; image != nullptr; image = image->next) {
     const cv::Rect visible = image_rect(*image) & clip;
     if (!visible.empty()) composite(*image, visible, bounds_.tl(), patch_);
+  }
+  build_yuv();
+}
+
+void CaptionOverlay::build_yuv() {
+  using namespace bt709;
+  patch_y_.create(patch_.size(), CV_8UC2);
+  patch_uv_.create(patch_.size() / 2, CV_8UC3);
+  const auto byte = [](double x) { return static_cast<std::uint8_t>(std::clamp(std::lround(x), 0L, 255L)); };
+  for (int cy = 0; cy < patch_uv_.rows; ++cy) {
+    auto* uv = patch_uv_.ptr<std::uint8_t>(cy);
+    for (int cx = 0; cx < patch_uv_.cols; ++cx, uv += 3) {
+      double cb_sum = 0, cr_sum = 0, a_sum = 0;
+      for (int dy = 0; dy < 2; ++dy) {
+        for (int dx = 0; dx < 2; ++dx) {
+          const int x = 2 * cx + dx, y = 2 * cy + dy;
+          const auto* px = patch_.ptr<std::uint8_t>(y) + 4 * x;
+          const double b = px[0], g = px[1], r = px[2], a = px[3];
+          // Premultiplied colour converts linearly: offsets scale with alpha.
+          const double luma = kKr * r + kKg * g + kKb * b;
+          auto* yp = patch_y_.ptr<std::uint8_t>(y) + 2 * x;
+          yp[0] = byte(16.0 * a / 255.0 + kLumaScale * luma);
+          yp[1] = px[3];
+          cb_sum += 128.0 * a / 255.0 + kChromaScale * (b - luma) / (2 * (1 - kKb));
+          cr_sum += 128.0 * a / 255.0 + kChromaScale * (r - luma) / (2 * (1 - kKr));
+          a_sum += a;
+        }
+      }
+      uv[0] = byte(cb_sum / 4);
+      uv[1] = byte(cr_sum / 4);
+      uv[2] = byte(a_sum / 4);
+    }
   }
 }
 
@@ -67,6 +104,31 @@ void CaptionOverlay::blend_onto(cv::Mat& frame_bgr) const {
       dst[0] = static_cast<std::uint8_t>(src[0] + div255(dst[0] * keep));
       dst[1] = static_cast<std::uint8_t>(src[1] + div255(dst[1] * keep));
       dst[2] = static_cast<std::uint8_t>(src[2] + div255(dst[2] * keep));
+    }
+  }
+}
+
+void CaptionOverlay::blend_onto(Yuv420& frame) const {
+  if (bounds_.empty()) return;
+  const cv::Rect area = bounds_ & cv::Rect({}, frame.size());
+  for (int y = area.y; y < area.br().y; ++y) {
+    const auto* src = patch_y_.ptr<std::uint8_t>(y - bounds_.y) + 2 * (area.x - bounds_.x);
+    auto* dst = frame.y.ptr<std::uint8_t>(y) + area.x;
+    for (int x = area.x; x < area.br().x; ++x, src += 2, ++dst) {
+      if (src[1] != 0) *dst = static_cast<std::uint8_t>(src[0] + div255(*dst * (255u - src[1])));
+    }
+  }
+  // bounds_ is even, so the area's chroma rectangle is exact.
+  const cv::Rect chroma(area.x / 2, area.y / 2, area.width / 2, area.height / 2);
+  for (int y = chroma.y; y < chroma.br().y; ++y) {
+    const auto* src = patch_uv_.ptr<std::uint8_t>(y - bounds_.y / 2) + 3 * (chroma.x - bounds_.x / 2);
+    auto* u = frame.u.ptr<std::uint8_t>(y) + chroma.x;
+    auto* v = frame.v.ptr<std::uint8_t>(y) + chroma.x;
+    for (int x = chroma.x; x < chroma.br().x; ++x, src += 3, ++u, ++v) {
+      if (src[2] == 0) continue;
+      const std::uint32_t keep = 255u - src[2];
+      *u = static_cast<std::uint8_t>(src[0] + div255(*u * keep));
+      *v = static_cast<std::uint8_t>(src[1] + div255(*v * keep));
     }
   }
 }

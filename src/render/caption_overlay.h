@@ -7,6 +7,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "media/yuv420.h"
+
 namespace pitchreel {
 
 class CaptionOverlay {
@@ -17,13 +19,21 @@ class CaptionOverlay {
 
   // Blends onto a CV_8UC3 BGR frame; parts beyond the frame are skipped.
   void blend_onto(cv::Mat& frame_bgr) const;
+  // Blends onto a Yuv420 frame (what the video engine renders into).
+  void blend_onto(Yuv420& frame) const;
 
   bool empty() const { return bounds_.empty(); }
   cv::Rect bounds() const { return bounds_; }
 
  private:
-  cv::Rect bounds_;
-  cv::Mat patch_;  // CV_8UC4: B*a/255, G*a/255, R*a/255, a
+  // The BGRA patch converted once per change to premultiplied BT.709 planes, so that
+  // the per-frame YUV blend is as cheap as the BGR one.
+  void build_yuv();
+
+  cv::Rect bounds_;  // even origin and size, so it maps onto whole chroma samples
+  cv::Mat patch_;    // CV_8UC4: B*a/255, G*a/255, R*a/255, a
+  cv::Mat patch_y_;  // CV_8UC2: Y*a/255, a
+  cv::Mat patch_uv_; // CV_8UC3 at half size: Cb*a/255, Cr*a/255, mean a of the 2x2 block
 };
 
 }  // namespace pitchreel

@@ -52,7 +52,19 @@ class LibassCaptionRenderer final : public CaptionRenderer {
         clip_(clip) {}
 
   void draw(cv::Mat& frame_bgr, double t) override {
-    if (frame_bgr.type() != CV_8UC3 || frame_bgr.empty() || !std::isfinite(t)) return;
+    if (frame_bgr.type() != CV_8UC3 || frame_bgr.empty()) return;
+    if (const CaptionOverlay* overlay = overlay_at(t)) overlay->blend_onto(frame_bgr);
+  }
+
+  void draw(Yuv420& frame, double t) override {
+    if (frame.y.empty()) return;
+    if (const CaptionOverlay* overlay = overlay_at(t)) overlay->blend_onto(frame);
+  }
+
+ private:
+  // The captions at `t`; libass says when nothing changed, and the overlay is reused.
+  const CaptionOverlay* overlay_at(double t) {
+    if (!std::isfinite(t)) return nullptr;
     int changed = 0;
     const ASS_Image* images =
         ass_render_frame(renderer_.get(), track_.get(), std::llround(t * 1000.0), &changed);
@@ -60,10 +72,9 @@ class LibassCaptionRenderer final : public CaptionRenderer {
       overlay_.rebuild(images, clip_);
       overlay_valid_ = true;
     }
-    overlay_.blend_onto(frame_bgr);
+    return &overlay_;
   }
 
- private:
   // Declaration order is destruction order in reverse: track, renderer, then library.
   AssLibraryPtr library_;
   AssRendererPtr renderer_;

@@ -25,6 +25,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/status.h"
+#include "media/yuv420.h"
 #include "tts/speech.h"
 
 namespace pitchreel {
@@ -63,6 +64,8 @@ class CaptionRenderer {
   // Alpha-blends the captions visible at `t` seconds onto a CV_8UC3 BGR frame of the
   // size given at creation.
   virtual void draw(cv::Mat& frame_bgr, double t) = 0;
+  // The same onto a Yuv420 frame (the video engine's frames).
+  virtual void draw(Yuv420& frame, double t) = 0;
 
   static Result<std::unique_ptr<CaptionRenderer>> create(cv::Size frame,
                                                          const std::vector<WordTiming>& words,

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "media/color_convert.h"
 #include "render/timeline.h"
 
 namespace pitchreel {
@@ -14,6 +15,8 @@ cv::Size scaled(cv::Size s, double f) {
   return {std::max(1, static_cast<int>(std::lround(s.width * f))),
           std::max(1, static_cast<int>(std::lround(s.height * f)))};
 }
+
+cv::Size even(cv::Size s) { return {s.width + s.width % 2, s.height + s.height % 2}; }
 
 // The photo scaled to cover `size`, blurred and darkened: a backdrop in the photo's own
 // colours. Blurring happens at 1/8 scale, where it is cheap and the result is the same.
@@ -34,64 +37,80 @@ cv::Mat blurred_fill(const cv::Mat& photo, cv::Size size) {
 }
 
 // Darkens the backdrop under a soft, slightly offset copy of `box`: a drop shadow that
-// lifts the product off its background.
+// lifts the product off its background. Works on the box's neighbourhood only.
 void drop_shadow(cv::Mat& canvas, cv::Rect box) {
   const int blur = std::max(4, std::min(box.width, box.height) / 20);
-  cv::Mat mask = cv::Mat::zeros(canvas.size(), CV_32F);
-  cv::rectangle(mask, box + cv::Point(blur / 3, blur / 2), cv::Scalar(0.55), cv::FILLED);
+  const cv::Rect shadow = box + cv::Point(blur / 3, blur / 2);
+  const cv::Rect roi = (shadow + cv::Size(6 * blur, 6 * blur) - cv::Point(3 * blur, 3 * blur)) &
+                       cv::Rect({}, canvas.size());
+  cv::Mat mask = cv::Mat::zeros(roi.size(), CV_8UC1);
+  cv::rectangle(mask, shadow - roi.tl(), cv::Scalar(140), cv::FILLED);  // 55% darker at most
   cv::GaussianBlur(mask, mask, cv::Size(0, 0), blur);
   cv::Mat keep;
-  cv::subtract(cv::Scalar(1.0), mask, keep);
+  cv::subtract(cv::Scalar(255), mask, keep);
   cv::Mat keep3;
-  cv::merge(std::vector<cv::Mat>{keep, keep, keep}, keep3);
-  cv::Mat as_float;
-  canvas.convertTo(as_float, CV_32FC3);
-  cv::multiply(as_float, keep3, as_float);
-  as_float.convertTo(canvas, CV_8UC3);
+  cv::cvtColor(keep, keep3, cv::COLOR_GRAY2BGR);
+  cv::Mat area = canvas(roi);
+  cv::multiply(area, keep3, area, 1.0 / 255);
 }
 
 }  // namespace
 
-KenBurnsScene::KenBurnsScene(const cv::Mat& photo, cv::Size frame, const FrameLayout& layout)
-    : frame_(frame) {
-  const cv::Size still_size = scaled(frame, kOverscan);
-  still_ = blurred_fill(photo, still_size);
+Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame,
+                                            const FrameLayout& layout) {
+  KenBurnsScene scene;
+  scene.frame_ = frame;
+  const cv::Size still_size = even(scaled(frame, kOverscan));
+  cv::Mat still = blurred_fill(photo, still_size);
+  const double overscan_x = static_cast<double>(still_size.width) / frame.width;
+  const double overscan_y = static_cast<double>(still_size.height) / frame.height;
 
   // The product box in still coordinates: at the end of the move the camera shows the
   // still at native scale, so the product then fills layout.product exactly.
   const double fit = std::min(static_cast<double>(layout.product.width) / photo.cols,
                               static_cast<double>(layout.product.height) / photo.rows);
   const cv::Size product_size = scaled(photo.size(), fit);
-  const cv::Point2d area_center((layout.product.x + layout.product.width / 2.0) * kOverscan,
-                                (layout.product.y + layout.product.height / 2.0) * kOverscan);
+  const cv::Point2d area_center((layout.product.x + layout.product.width / 2.0) * overscan_x,
+                                (layout.product.y + layout.product.height / 2.0) * overscan_y);
   const cv::Rect box(static_cast<int>(std::lround(area_center.x - product_size.width / 2.0)),
                      static_cast<int>(std::lround(area_center.y - product_size.height / 2.0)),
                      product_size.width, product_size.height);
-  drop_shadow(still_, box);
+  drop_shadow(still, box);
   cv::Mat product;
   cv::resize(photo, product, product_size, 0, 0, fit < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-  product.copyTo(still_(box & cv::Rect({}, still_.size())));
+  const cv::Rect visible = box & cv::Rect({}, still.size());
+  product(visible - box.tl()).copyTo(still(visible));
   // A slight pre-filter: the camera resamples the still at 0.91x to 1x, where bilinear
   // sampling alone lets hard edges shimmer by a fraction of a pixel as they move.
-  cv::GaussianBlur(still_, still_, cv::Size(0, 0), 0.6);
+  cv::GaussianBlur(still, still, cv::Size(0, 0), 0.6);
+  auto yuv = bgr_to_yuv420(still);
+  if (!yuv) return fail(yuv.error());
+  scene.still_ = std::move(*yuv);
 
   // Start on the whole still; end zoomed in on the product, centred where the layout
   // wants it, so the product never leaves the frame.
-  start_center_ = {still_.cols / 2.0, still_.rows / 2.0};
+  scene.start_center_ = {still_size.width / 2.0, still_size.height / 2.0};
   const cv::Point2d frame_area_center(layout.product.x + layout.product.width / 2.0,
                                       layout.product.y + layout.product.height / 2.0);
-  end_center_ = area_center - (frame_area_center - cv::Point2d(frame.width / 2.0, frame.height / 2.0));
+  scene.end_center_ =
+      area_center - (frame_area_center - cv::Point2d(frame.width / 2.0, frame.height / 2.0));
+  return scene;
 }
 
-void KenBurnsScene::render(double p, cv::Mat& out) const {
+void KenBurnsScene::render(double p, Yuv420& out) const {
   const double e = ease_in_out(p);
   const double zoom = 1.0 + (kOverscan - 1.0) * e;  // 1: whole still visible
   const double scale = zoom / kOverscan;             // still pixels -> frame pixels
   const cv::Point2d center = start_center_ + (end_center_ - start_center_) * e;
-  const cv::Matx23d m(scale, 0, frame_.width / 2.0 - center.x * scale,  //
-                      0, scale, frame_.height / 2.0 - center.y * scale);
-  out.create(frame_, CV_8UC3);
-  cv::warpAffine(still_, out, m, frame_, cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  const double tx = frame_.width / 2.0 - center.x * scale;
+  const double ty = frame_.height / 2.0 - center.y * scale;
+  if (out.size() != frame_) out = Yuv420::allocate(frame_);
+  const cv::Matx23d luma(scale, 0, tx, 0, scale, ty);
+  // Chroma samples sit at luma (2i, 2j + 0.5) (left siting), which shifts the offsets.
+  const cv::Matx23d chroma(scale, 0, tx / 2, 0, scale, (ty + 0.5 * scale - 0.5) / 2);
+  cv::warpAffine(still_.y, out.y, luma, out.y.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  cv::warpAffine(still_.u, out.u, chroma, out.u.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  cv::warpAffine(still_.v, out.v, chroma, out.v.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
 }
 
 }  // namespace pitchreel

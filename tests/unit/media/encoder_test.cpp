@@ -26,9 +26,11 @@ TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
   settings.preset = "ultrafast";
   auto enc = Encoder::open(path, settings, {audio, 22050, 0.5});
   ASSERT_TRUE(enc) << enc.error().message;
-  cv::Mat frame(240, 320, CV_8UC3);
+  Yuv420 frame = Yuv420::allocate({320, 240});
+  frame.u.setTo(100);
+  frame.v.setTo(160);
   for (int i = 0; i < 60; ++i) {
-    frame.setTo(cv::Scalar(i * 4, 100, 200));
+    frame.y.setTo(16 + i * 3);
     ASSERT_TRUE((*enc)->add_frame(frame));
   }
   ASSERT_TRUE((*enc)->finish());
@@ -50,7 +52,10 @@ TEST(Encoder, AudioLongerThanVideoIsCutToTheVideo) {
   settings.preset = "ultrafast";
   auto enc = Encoder::open(dir / "c.mp4", settings, {audio, 16000, 0});
   ASSERT_TRUE(enc);
-  cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(0, 0, 0));
+  Yuv420 frame = Yuv420::allocate({160, 120});
+  frame.y.setTo(16);
+  frame.u.setTo(128);
+  frame.v.setTo(128);
   for (int i = 0; i < 30; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
   ASSERT_TRUE((*enc)->finish());
   auto info = probe(dir / "c.mp4");

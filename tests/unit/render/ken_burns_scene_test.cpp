@@ -21,11 +21,11 @@ struct Found {
   cv::Point2d centroid;
   cv::Rect box;
 };
-// The centroid is weighted by brightness above the backdrop (white * 0.45), so it is exact to the
+// The centroid is weighted by luma above the backdrop's (white * 0.45: Y ~113), so it is exact to the
 // sub-pixel (a thresholded mask would itself move in whole-pixel steps).
-Found find_product(const cv::Mat& frame) {
-  cv::Mat gray, mask, weight;
-  cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
+Found find_product(const Yuv420& frame) {
+  const cv::Mat& gray = frame.y;
+  cv::Mat mask, weight;
   cv::threshold(gray, mask, 200, 255, cv::THRESH_BINARY);
   gray.convertTo(weight, CV_32F);
   cv::threshold(weight - 115.0, weight, 0, 0, cv::THRESH_TOZERO);
@@ -36,10 +36,11 @@ Found find_product(const cv::Mat& frame) {
 TEST(KenBurnsScene, ProductStaysWholeInsideItsBoxInEveryShape) {
   for (const cv::Size frame : {cv::Size(1280, 720), cv::Size(720, 1280), cv::Size(720, 720)}) {
     const FrameLayout layout = showcase_layout(frame, true, true);
-    const KenBurnsScene scene(product_photo(), frame, layout);
-    cv::Mat out;
+    auto scene = KenBurnsScene::create(product_photo(), frame, layout);
+    ASSERT_TRUE(scene);
+    Yuv420 out;
     for (double p : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-      scene.render(p, out);
+      scene->render(p, out);
       ASSERT_EQ(out.size(), frame);
       const Found f = find_product(out);
       const cv::Rect grown(layout.product.x - 2, layout.product.y - 2, layout.product.width + 4,
@@ -52,13 +53,13 @@ TEST(KenBurnsScene, ProductStaysWholeInsideItsBoxInEveryShape) {
 
 TEST(KenBurnsScene, BackgroundIsFilledNotBlack) {
   const cv::Size frame(1280, 720);
-  const KenBurnsScene scene(product_photo(), frame, showcase_layout(frame, false, true));
-  cv::Mat out;
-  scene.render(0.3, out);
-  // Corners show the blurred, darkened fill of the photo, not black bars.
+  auto scene = KenBurnsScene::create(product_photo(), frame, showcase_layout(frame, false, true));
+  ASSERT_TRUE(scene);
+  Yuv420 out;
+  scene->render(0.3, out);
+  // Corners show the blurred, darkened fill of the photo, not black bars (Y 16).
   for (const cv::Point corner : {cv::Point(2, 2), cv::Point(1277, 717)}) {
-    const cv::Vec3b px = out.at<cv::Vec3b>(corner);
-    EXPECT_GT(px[0] + px[1] + px[2], 30) << corner;
+    EXPECT_GT(out.y.at<std::uint8_t>(corner), 60) << corner;
   }
 }
 
@@ -66,18 +67,17 @@ TEST(KenBurnsScene, BackgroundIsFilledNotBlack) {
 // sub-pixel steps from frame to frame, without the whole-pixel stair-steps of zoompan.
 TEST(KenBurnsScene, MotionIsSmoothToTheSubPixel) {
   const cv::Size frame(1280, 720);
-  const KenBurnsScene scene(product_photo(), frame, showcase_layout(frame, false, true));
-  cv::Mat out;
+  auto scene = KenBurnsScene::create(product_photo(), frame, showcase_layout(frame, false, true));
+  ASSERT_TRUE(scene);
+  Yuv420 out;
   std::vector<double> widths;
   std::vector<cv::Point2d> centers;
   const int frames = 150;
   for (int i = 0; i < frames; ++i) {
-    scene.render(static_cast<double>(i) / (frames - 1), out);
+    scene->render(static_cast<double>(i) / (frames - 1), out);
     const Found f = find_product(out);
     centers.push_back(f.centroid);
-    cv::Mat gray;
-    cv::cvtColor(out, gray, cv::COLOR_BGR2GRAY);
-    widths.push_back(cv::sum(gray.row(f.box.y + f.box.height / 2) > 200)[0] / 255.0);
+    widths.push_back(cv::sum(out.y.row(f.box.y + f.box.height / 2) > 200)[0] / 255.0);
   }
   EXPECT_GT(widths.back(), widths.front());  // it zooms in
   double max_jump = 0, max_accel = 0;

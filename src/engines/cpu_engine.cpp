@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "engines/frame_pipeline.h"
 #include "media/color_convert.h"
 #include "media/jpeg_writer.h"
 #include "render/fade.h"
@@ -67,11 +68,11 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
     captions = std::move(*renderer);
   }
 
-  Yuv420 frame = Yuv420::allocate(size);
   {  // The poster: the middle of the move, without captions.
-    scene->render(0.5, frame);
-    if (title) title->draw(frame, 0);
-    auto bgr = yuv420_to_bgr(frame);
+    Yuv420 poster = Yuv420::allocate(size);
+    scene->render(0.5, poster);
+    if (title) title->draw(poster, 0);
+    auto bgr = yuv420_to_bgr(poster);
     if (!bgr) return fail(bgr.error());
     if (auto s = write_jpeg(*bgr, job.poster_path); !s) return fail(s.error());
   }
@@ -85,14 +86,22 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   auto encoder = Encoder::open(job.video_path, settings, audio);
   if (!encoder) return fail(encoder.error());
 
-  for (std::int64_t i = 0; i < timeline.frame_count; ++i) {
+  const auto render_frame = [&](std::int64_t i, Yuv420& out) {
     const double t = timeline.time_of(i);
-    scene->render(timeline.progress(i), frame);
-    if (title) title->draw(frame, t);
-    if (captions) captions->draw(frame, t);
-    fade_to_black(frame, timeline.brightness(t));
-    if (auto s = (*encoder)->add_frame(frame); !s) return fail(s.error());
+    scene->render(timeline.progress(i), out);
+    if (title) title->draw(out, t);
+    if (captions) captions->draw(out, t);
+    fade_to_black(out, timeline.brightness(t));
+  };
+  const auto encode_frame = [&](std::int64_t i, const Yuv420& out) -> Status {
+    if (auto s = (*encoder)->add_frame(out); !s) return s;
     progress.update("render", static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
+    return {};
+  };
+  constexpr int kFramesInFlight = 3;
+  if (auto s = run_frame_pipeline(timeline.frame_count, size, kFramesInFlight, render_frame, encode_frame);
+      !s) {
+    return fail(s.error());
   }
   if (auto s = (*encoder)->finish(); !s) return fail(s.error());
   output.frames = timeline.frame_count;

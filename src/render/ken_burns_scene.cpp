@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "media/color_convert.h"
+#include "render/scale_translate.h"
 #include "render/timeline.h"
 
 namespace pitchreel {
@@ -105,12 +106,11 @@ void KenBurnsScene::render(double p, Yuv420& out) const {
   const double tx = frame_.width / 2.0 - center.x * scale;
   const double ty = frame_.height / 2.0 - center.y * scale;
   if (out.size() != frame_) out = Yuv420::allocate(frame_);
-  const cv::Matx23d luma(scale, 0, tx, 0, scale, ty);
+  resample_scale_translate(still_.y, out.y, scale, tx, ty);
   // Chroma samples sit at luma (2i, 2j + 0.5) (left siting), which shifts the offsets.
-  const cv::Matx23d chroma(scale, 0, tx / 2, 0, scale, (ty + 0.5 * scale - 0.5) / 2);
-  cv::warpAffine(still_.y, out.y, luma, out.y.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
-  cv::warpAffine(still_.u, out.u, chroma, out.u.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
-  cv::warpAffine(still_.v, out.v, chroma, out.v.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  const double chroma_ty = (ty + 0.5 * scale - 0.5) / 2;
+  resample_scale_translate(still_.u, out.u, scale, tx / 2, chroma_ty);
+  resample_scale_translate(still_.v, out.v, scale, tx / 2, chroma_ty);
 }
 
 }  // namespace pitchreel

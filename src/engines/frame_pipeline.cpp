@@ -1,0 +1,77 @@
+#include "engines/frame_pipeline.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pitchreel {
+namespace {
+
+// A blocking hand-over of buffer pointers between the two threads.
+class Channel {
+ public:
+  void push(Yuv420* frame) {
+    {
+      std::lock_guard lock(mutex_);
+      items_.push_back(frame);
+    }
+    ready_.notify_one();
+  }
+  // Returns null once closed and empty.
+  Yuv420* pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return nullptr;
+    Yuv420* frame = items_.front();
+    items_.pop_front();
+    return frame;
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Yuv420*> items_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const RenderFrame& render,
+                          const ConsumeFrame& consume) {
+  std::vector<Yuv420> buffers;
+  for (int i = 0; i < depth; ++i) buffers.push_back(Yuv420::allocate(size));
+  Channel free_frames, rendered;
+  for (auto& b : buffers) free_frames.push(&b);
+
+  std::jthread renderer([&] {
+    for (std::int64_t i = 0; i < count; ++i) {
+      Yuv420* frame = free_frames.pop();
+      if (!frame) break;  // the consumer stopped early
+      render(i, *frame);
+      rendered.push(frame);
+    }
+    rendered.close();
+  });
+
+  Status status;
+  for (std::int64_t i = 0; i < count; ++i) {
+    Yuv420* frame = rendered.pop();
+    if (!frame) break;
+    status = consume(i, *frame);
+    if (!status) break;
+    free_frames.push(frame);
+  }
+  free_frames.close();  // releases the renderer if the consumer stopped early
+  return status;
+}
+
+}  // namespace pitchreel

@@ -98,7 +98,7 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
     progress.update("render", static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
     return {};
   };
-  constexpr int kFramesInFlight = 3;
+  constexpr int kFramesInFlight = 2;  // one being rendered, one being encoded
   if (auto s = run_frame_pipeline(timeline.frame_count, size, kFramesInFlight, render_frame, encode_frame);
       !s) {
     return fail(s.error());

@@ -1,5 +1,7 @@
 #include "render/scale_translate.h"
 
+#include <tmmintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -8,11 +10,13 @@
 namespace pitchreel {
 namespace {
 
-constexpr int kFractionBits = 8;
+// Tap weights in 1/64ths: 1/64 px steps are finer than the eye can follow at 30 fps, and
+// pairs of weights fit the signed bytes that SSSE3's multiply-add takes.
+constexpr int kFractionBits = 6;
 constexpr int kOne = 1 << kFractionBits;
 
-// Where output sample i reads from: index of the left (upper) tap and the weight of the
-// right (lower) one, in 1/256ths.
+// Where output sample i reads from: the left (upper) tap and the right (lower) tap's
+// weight.
 struct Tap {
   int index;
   int weight;
@@ -28,32 +32,115 @@ std::vector<Tap> taps(int count, int source_size, double scale, double offset) {
       ++index;
       weight = 0;
     }
-    if (index >= source_size - 1) {  // the last sample: no right neighbour needed
-      index = std::max(0, source_size - 2);
-      weight = source_size > 1 ? kOne : 0;
+    if (index >= source_size - 1) {  // the last sample has no right neighbour
+      index = source_size - 2;
+      weight = kOne;
     }
     out[static_cast<std::size_t>(i)] = {index, weight};
   }
   return out;
 }
 
-void filter_row(const std::uint8_t* src, const std::vector<Tap>& columns, std::uint16_t* out) {
-  const std::size_t n = columns.size();
-  for (std::size_t x = 0; x < n; ++x) {
-    const Tap t = columns[x];
-    out[x] = static_cast<std::uint16_t>(src[t.index] * (kOne - t.weight) + src[t.index + 1] * t.weight);
+// Eight output samples whose taps all lie in the 16 source bytes from `base`: one
+// byte shuffle gathers the (left, right) pairs and one multiply-add weighs them.
+struct Block {
+  int base;
+  __m128i shuffle;
+  __m128i weights;  // signed bytes: (kOne - w, w) per sample
+};
+
+class HorizontalFilter {
+ public:
+  HorizontalFilter(const std::vector<Tap>& columns, int source_width, bool simd) : columns_(columns) {
+    if (!simd) return;
+    for (std::size_t x = 0; x + 8 <= columns.size(); x += 8) {
+      const int base = columns[x].index;
+      if (columns[x + 7].index + 1 - base >= 16 || base + 16 > source_width) break;
+      alignas(16) std::int8_t shuffle[16];
+      alignas(16) std::int8_t weights[16];
+      for (int j = 0; j < 8; ++j) {
+        const Tap t = columns[x + static_cast<std::size_t>(j)];
+        shuffle[2 * j] = static_cast<std::int8_t>(t.index - base);
+        shuffle[2 * j + 1] = static_cast<std::int8_t>(t.index - base + 1);
+        weights[2 * j] = static_cast<std::int8_t>(kOne - t.weight);
+        weights[2 * j + 1] = static_cast<std::int8_t>(t.weight);
+      }
+      blocks_.push_back({base, _mm_load_si128(reinterpret_cast<const __m128i*>(shuffle)),
+                         _mm_load_si128(reinterpret_cast<const __m128i*>(weights))});
+    }
   }
+
+  // out[x] = 64 * (the source row sampled at column x).
+  void run(const std::uint8_t* src, std::int16_t* out) const {
+    const std::size_t done = blocks_.empty() ? 0 : run_blocks(src, out);
+    for (std::size_t x = done; x < columns_.size(); ++x) {
+      const Tap t = columns_[x];
+      out[x] = static_cast<std::int16_t>(src[t.index] * (kOne - t.weight) + src[t.index + 1] * t.weight);
+    }
+  }
+
+ private:
+  __attribute__((target("ssse3"))) std::size_t run_blocks(const std::uint8_t* src,
+                                                          std::int16_t* out) const {
+    std::size_t x = 0;
+    for (const Block& b : blocks_) {
+      const __m128i pixels = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + b.base));
+      const __m128i pairs = _mm_shuffle_epi8(pixels, b.shuffle);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x), _mm_maddubs_epi16(pairs, b.weights));
+      x += 8;
+    }
+    return x;
+  }
+
+  const std::vector<Tap>& columns_;
+  std::vector<Block> blocks_;
+};
+
+// out = (a * (64 - w) + b * w) / 64 / 64, rounded: the vertical tap between two
+// horizontally filtered rows.
+void blend_rows(const std::int16_t* a, const std::int16_t* b, int weight, std::uint8_t* out,
+                std::size_t n) {
+  const int wa = kOne - weight;
+  for (std::size_t x = 0; x < n; ++x) {
+    const int v = (a[x] * wa + b[x] * weight + (1 << (2 * kFractionBits - 1))) >> (2 * kFractionBits);
+    out[x] = static_cast<std::uint8_t>(v);
+  }
+}
+
+__attribute__((target("ssse3"))) void blend_rows_simd(const std::int16_t* a, const std::int16_t* b,
+                                                      int weight, std::uint8_t* out, std::size_t n) {
+  // mulhrs(x, w << 9) == x * w / 64, rounded, for x < 2^14. A full weight (64 << 9)
+  // does not fit 16 bits; 32767 gives the same result for such x.
+  const auto fixed = [](int w) { return static_cast<std::int16_t>(std::min(w << 9, 32767)); };
+  const __m128i wa = _mm_set1_epi16(fixed(kOne - weight));
+  const __m128i wb = _mm_set1_epi16(fixed(weight));
+  const __m128i half = _mm_set1_epi16(kOne / 2);
+  std::size_t x = 0;
+  for (; x + 16 <= n; x += 16) {
+    __m128i lo = _mm_add_epi16(
+        _mm_mulhrs_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + x)), wa),
+        _mm_mulhrs_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + x)), wb));
+    __m128i hi = _mm_add_epi16(
+        _mm_mulhrs_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + x + 8)), wa),
+        _mm_mulhrs_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + x + 8)), wb));
+    lo = _mm_srli_epi16(_mm_add_epi16(lo, half), kFractionBits);
+    hi = _mm_srli_epi16(_mm_add_epi16(hi, half), kFractionBits);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x), _mm_packus_epi16(lo, hi));
+  }
+  blend_rows(a + x, b + x, weight, out + x, n - x);
 }
 
 }  // namespace
 
 void resample_scale_translate(const cv::Mat& src, cv::Mat& dst, double scale, double tx, double ty) {
   CV_Assert(src.type() == CV_8UC1 && dst.type() == CV_8UC1 && src.cols > 1 && src.rows > 1);
+  static const bool simd = __builtin_cpu_supports("ssse3");
   const auto columns = taps(dst.cols, src.cols, scale, tx);
   const auto rows = taps(dst.rows, src.rows, scale, ty);
+  const HorizontalFilter filter(columns, src.cols, simd);
   const std::size_t width = static_cast<std::size_t>(dst.cols);
-  // Two horizontally filtered source rows; consecutive output rows mostly share them.
-  std::vector<std::uint16_t> upper(width), lower(width);
+  // Two horizontally filtered source rows; consecutive output rows mostly share one.
+  std::vector<std::int16_t> upper(width), lower(width);
   int upper_row = -1, lower_row = -1;
   for (int y = 0; y < dst.rows; ++y) {
     const Tap r = rows[static_cast<std::size_t>(y)];
@@ -62,22 +149,19 @@ void resample_scale_translate(const cv::Mat& src, cv::Mat& dst, double scale, do
         std::swap(upper, lower);
         std::swap(upper_row, lower_row);
       } else {
-        filter_row(src.ptr<std::uint8_t>(r.index), columns, upper.data());
+        filter.run(src.ptr<std::uint8_t>(r.index), upper.data());
         upper_row = r.index;
       }
     }
     if (lower_row != r.index + 1) {
-      filter_row(src.ptr<std::uint8_t>(r.index + 1), columns, lower.data());
+      filter.run(src.ptr<std::uint8_t>(r.index + 1), lower.data());
       lower_row = r.index + 1;
     }
-    const std::uint32_t wb = static_cast<std::uint32_t>(r.weight);
-    const std::uint32_t wa = kOne - wb;
-    std::uint8_t* out = dst.ptr<std::uint8_t>(y);
-    const std::uint16_t* a = upper.data();
-    const std::uint16_t* b = lower.data();
-    for (std::size_t x = 0; x < width; ++x) {
-      out[x] = static_cast<std::uint8_t>((a[x] * wa + b[x] * wb + (1u << (2 * kFractionBits - 1))) >>
-                                         (2 * kFractionBits));
+    auto* out = dst.ptr<std::uint8_t>(y);
+    if (simd) {
+      blend_rows_simd(upper.data(), lower.data(), r.weight, out, width);
+    } else {
+      blend_rows(upper.data(), lower.data(), r.weight, out, width);
     }
   }
 }

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <fstream>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/staged_files.h"
 #include "script/script_writer.h"
 #include "tts/script_text.h"
@@ -35,6 +37,17 @@ Status write_text(const std::filesystem::path& path, const std::string& text) {
                                "Cannot write " + path.string() + ". Check the folder is writable."));
   }
   return {};
+}
+
+// A 50-megapixel upload would otherwise sit in memory (150 MB) for the whole render;
+// no layout shows the product at more than the frame's size, so twice that is plenty.
+cv::Mat fit_for_render(cv::Mat photo, const OutputFormat& format) {
+  const double limit = 2.0 * std::max(format.width_px(), format.height_px());
+  const double scale = limit / std::max(photo.cols, photo.rows);
+  if (scale >= 1.0) return photo;
+  cv::Mat smaller;
+  cv::resize(photo, smaller, cv::Size(), scale, scale, cv::INTER_AREA);
+  return smaller;
 }
 
 Status check_output(const std::filesystem::path& output) {
@@ -84,6 +97,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   image_options.limits = request.image_limits;
   auto photo = load_image(request.image, image_options);
   if (!photo) return fail(photo.error());
+  *photo = fit_for_render(std::move(*photo), request.format);
   clock.done("image");
 
   progress.update("speech", 0);

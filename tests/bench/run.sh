@@ -1,50 +1,67 @@
 #!/usr/bin/env bash
 # `make bench`: full render vs. two references on the same input, in one run.
-#   floor: the x264 CLI alone encoding the same frames (decoded back to raw I420) at the
-#          same preset and CRF;
-#   ffmpeg: what a user would script: the ffmpeg CLI looping the photo through zoompan
-#          (upscaled first, the usual cure for its jitter) and the subtitles filter.
-# Prints a Markdown table; ratios are within this run, so a busy machine cancels out.
+#   floor:  the x264 CLI alone encoding the same frames (decoded back to raw I420) at the
+#           same preset and CRF;
+#   ffmpeg: what a user would script: the ffmpeg CLI zooming the photo with zoompan
+#           (upscaled 4x first, the usual cure for its jitter), burning the captions with
+#           the subtitles filter, at the same preset and CRF.
+# Each case runs REPEAT times (default 3), the three commands interleaved, and the table
+# shows medians, so that a busy machine slows all of them alike.
 set -euo pipefail
 build=${1:-build}
 bench="$build/pitchreel_bench"
-work=$(mktemp -d /tmp/pitchreel-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+repeat=${REPEAT:-3}
 preset=veryfast
 crf=23
+work=$(mktemp -d /tmp/pitchreel-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
+since() { echo "$(now) - $1" | bc -l; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+fmt() { printf "%.${2:-1}f" "$1"; }
 
-printf '| case | pitchreel wall s | realtime x | peak RSS MB | x264 floor s | render / floor | ffmpeg zoompan s | ffmpeg / render |\n'
+run_ffmpeg() {  # dir width height frames
+  ffmpeg -loglevel error -y -i "$1/product.jpg" -i "$1/narration.wav" \
+    -filter_complex "[0:v]scale=-2:$(($3 * 4)),zoompan=z='min(zoom+0.0004,1.1)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=$4:s=$2x$3:fps=30,subtitles=$1/captions.srt,format=yuv420p[v]" \
+    -map "[v]" -map 1:a -frames:v "$4" -c:v libx264 -preset $preset -crf $crf -c:a aac \
+    -movflags +faststart "$1/ffmpeg.mp4"
+}
+
+echo "Render benchmark: x264 preset $preset, CRF $crf, medians of $repeat runs, $(nproc) cores"
+echo
+printf '| case | pitchreel s | realtime x | peak RSS MB | x264 floor s | pitchreel / floor | ffmpeg zoompan s | ffmpeg / pitchreel |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
-declare -A rss
-for spec in "30 1080 1920x1080" "30 720 1280x720" "120 1080 1920x1080"; do
-  read -r secs height size <<<"$spec"
-  dir="$work/${secs}s-${height}"
-  json=$("$bench" --seconds "$secs" --height "$height" --preset $preset --crf $crf --dir "$dir")
-  wall=$(jq -r .wall_s <<<"$json"); rt=$(jq -r .realtime_x <<<"$json")
-  mem=$(jq -r .peak_rss_mb <<<"$json"); frames=$(jq -r .frames <<<"$json")
-  rss["$secs-$height"]=$mem
-  floor="-"; ratio="-"; ff="-"; ffratio="-"
-  if [ "$secs" = 30 ]; then
+declare -A rss_of
+for spec in "30 1920 1080" "30 1280 720" "120 1920 1080"; do
+  read -r secs w h <<<"$spec"
+  dir="$work/${secs}s-${h}"
+  walls=(); rsses=(); floors=(); ffs=()
+  for ((i = 0; i < repeat; i++)); do
+    json=$("$bench" --seconds "$secs" --height "$h" --preset $preset --crf $crf --dir "$dir")
+    walls+=("$(jq -r .wall_s <<<"$json")"); rsses+=("$(jq -r .peak_rss_mb <<<"$json")")
+    frames=$(jq -r .frames <<<"$json"); duration=$(jq -r .seconds <<<"$json")
+    [ "$secs" = 30 ] || continue
     ffmpeg -loglevel error -y -i "$dir/out.mp4" -f rawvideo -pix_fmt yuv420p "$dir/raw.yuv"
     t=$(now)
-    x264 --quiet --preset $preset --crf $crf --fps 30 --input-res "$size" -o "$dir/floor.264" "$dir/raw.yuv" 2>/dev/null
-    floor=$(elapsed "$t"); rm -f "$dir/raw.yuv"
-    ratio=$(echo "$wall / $floor" | bc -l)
-    w=${size%x*}; h=${size#*x}
+    x264 --quiet --preset $preset --crf $crf --fps 30 --input-res "${w}x${h}" -o "$dir/floor.264" "$dir/raw.yuv" 2>/dev/null
+    floors+=("$(since "$t")")
+    rm -f "$dir/raw.yuv"
     t=$(now)
-    ffmpeg -loglevel error -y -i "$dir/product.jpg" -i "$dir/narration.wav" \
-      -filter_complex "[0:v]scale=-2:$((h * 4)),zoompan=z='min(zoom+0.0004,1.1)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=$frames:s=${w}x${h}:fps=30,subtitles=$dir/captions.srt,format=yuv420p[v]" \
-      -map "[v]" -map 1:a -frames:v "$frames" -c:v libx264 -preset $preset -crf $crf -c:a aac -movflags +faststart "$dir/ffmpeg.mp4"
-    ff=$(elapsed "$t")
-    ffratio=$(echo "$ff / $wall" | bc -l)
+    run_ffmpeg "$dir" "$w" "$h" "$frames"
+    ffs+=("$(since "$t")")
+  done
+  wall=$(median "${walls[@]}"); rss=$(median "${rsses[@]}")
+  rss_of["$secs-$h"]=$rss
+  row="| ${secs}s ${h}p30 | $(fmt "$wall") | $(fmt "$(echo "$duration / $wall" | bc -l)" 2) | $(fmt "$rss" 0)"
+  if [ "$secs" = 30 ]; then
+    floor=$(median "${floors[@]}"); ff=$(median "${ffs[@]}")
+    row+=" | $(fmt "$floor") | $(fmt "$(echo "$wall / $floor" | bc -l)" 2) | $(fmt "$ff") | $(fmt "$(echo "$ff / $wall" | bc -l)" 2) |"
+  else
+    row+=" | - | - | - | - |"
   fi
-  printf '| %ss %sp30 | %.1f | %.2f | %.0f | %s | %s | %s | %s |\n' "$secs" "$height" "$wall" "$rt" "$mem" \
-    "$( [ "$floor" = - ] && echo - || printf '%.1f' "$floor")" "$( [ "$ratio" = - ] && echo - || printf '%.2f' "$ratio")" \
-    "$( [ "$ff" = - ] && echo - || printf '%.1f' "$ff")" "$( [ "$ffratio" = - ] && echo - || printf '%.2f' "$ffratio")"
+  echo "$row"
   rm -rf "$dir"
 done
-growth=$(echo "(${rss[120-1080]} / ${rss[30-1080]} - 1) * 100" | bc -l)
-printf '\nPeak RSS growth from 30 s to 120 s at 1080p: %.1f%%\n' "$growth"
+growth=$(echo "(${rss_of[120-1080]} / ${rss_of[30-1080]} - 1) * 100" | bc -l)
+printf '\nPeak RSS growth from a 30 s to a 120 s video at 1080p: %s%%\n' "$(fmt "$growth")"

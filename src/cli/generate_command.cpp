@@ -62,7 +62,8 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
                                "script."));
   }
   if (a.title && a.product_name.empty()) {
-    return fail(Error::invalid("invalid_arguments", "--title shows the product name: give --product-name too."));
+    return fail(Error::invalid("invalid_arguments",
+                               "--title shows the product name: give --product-name too."));
   }
   r.product_name = a.product_name;
   r.description = a.description;
@@ -106,43 +107,52 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request) 
 
 Command add_generate(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
-  auto* cmd = app.add_subcommand("generate", "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
+  auto* cmd = app.add_subcommand("generate",
+                                 "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
   cmd->add_option("--image", args->image, "Product photo (JPEG, PNG, WebP, ...)")->required();
-  cmd->add_option("--script", args->script, "What the voice says (plain text, at most 500 characters)");
+  cmd->add_option("--script", args->script,
+                  "What the voice says (plain text, at most 500 characters)");
   cmd->add_option("--script-file", args->script_file, "Read the script from a UTF-8 text file");
-  cmd->add_option("--product-name", args->product_name, "Product name (suggests a script when none is given)");
-  cmd->add_option("--description", args->description, "Product description the suggested script draws from");
-  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")->capture_default_str();
-  cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")->capture_default_str();
-  cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")->capture_default_str();
+  cmd->add_option("--product-name", args->product_name,
+                  "Product name (suggests a script when none is given)");
+  cmd->add_option("--description", args->description,
+                  "Product description the suggested script draws from");
+  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")
+      ->capture_default_str();
+  cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")
+      ->capture_default_str();
+  cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")
+      ->capture_default_str();
   cmd->add_option("--aspect", args->aspect, "16:9, 9:16 or 1:1")->capture_default_str();
   cmd->add_option("--height", args->height, "720 or 1080 (the short side)")->capture_default_str();
   cmd->add_flag("--no-captions", args->no_captions, "Do not burn captions into the video");
   cmd->add_flag("--title", args->title, "Show the product name as a title");
-  cmd->add_option("--preset", args->preset, "x264 preset (ultrafast ... veryslow)")->capture_default_str();
+  cmd->add_option("--preset", args->preset, "x264 preset (ultrafast ... veryslow)")
+      ->capture_default_str();
   cmd->add_option("--crf", args->crf, "x264 quality, 0-51, lower is better")->capture_default_str();
-  cmd->add_option("--max-megapixels", args->max_megapixels, "Refuse larger images")->capture_default_str();
+  cmd->add_option("--max-megapixels", args->max_megapixels, "Refuse larger images")
+      ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Output MP4 path")->required();
   cmd->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
 
   return {cmd, [args, cmd]() -> int {
-    auto request = to_request(*args, *cmd);
-    if (!request) return report(request.error(), args->json);
-    EspeakEngine tts;
-    CpuEngine engine;
-    ProgressBar bar;
-    auto result = generate_video(*request, tts, engine, bar);
-    if (!result) return report(result.error(), args->json);
-    if (args->json) {
-      std::cout << summary(*result, *request).dump(2) << "\n";
-    } else {
-      std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
-                << result->height << ", " << result->duration << " s, " << result->size
-                << " bytes)\n      " << result->poster.string() << ", " << result->vtt.string()
-                << ", " << result->srt.string() << "\n";
-    }
-    return kExitOk;
-  }};
+            auto request = to_request(*args, *cmd);
+            if (!request) return report(request.error(), args->json);
+            EspeakEngine tts;
+            CpuEngine engine;
+            ProgressBar bar;
+            auto result = generate_video(*request, tts, engine, bar);
+            if (!result) return report(result.error(), args->json);
+            if (args->json) {
+              std::cout << summary(*result, *request).dump(2) << "\n";
+            } else {
+              std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
+                        << result->height << ", " << result->duration << " s, " << result->size
+                        << " bytes)\n      " << result->poster.string() << ", "
+                        << result->vtt.string() << ", " << result->srt.string() << "\n";
+            }
+            return kExitOk;
+          }};
 }
 
 }  // namespace pitchreel::cli

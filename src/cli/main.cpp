@@ -44,9 +44,11 @@ int main(int argc, char** argv) {
         return command.run();
       } catch (const std::exception& e) {
         // Last line of defence: a bug must not end in a stack trace or an abort.
-        spdlog::error("unexpected exception command={} what=\"{}\"", command.app->get_name(), e.what());
-        return cli::report(Error::internal("internal_error", "pitchreel failed unexpectedly; "
-                                                             "run with --log-level debug and report it."),
+        spdlog::error("unexpected exception command={} what=\"{}\"", command.app->get_name(),
+                      e.what());
+        return cli::report(Error::internal("internal_error",
+                                           "pitchreel failed unexpectedly; "
+                                           "run with --log-level debug and report it."),
                            false);
       }
     }

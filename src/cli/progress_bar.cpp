@@ -14,8 +14,10 @@ struct StageSpan {
   double begin;
   double width;
 };
-constexpr StageSpan kStages[] = {{"script", 0.0, 0.01}, {"image", 0.01, 0.02},
-                                 {"speech", 0.03, 0.05}, {"render", 0.08, 0.9},
+constexpr StageSpan kStages[] = {{"script", 0.0, 0.01},
+                                 {"image", 0.01, 0.02},
+                                 {"speech", 0.03, 0.05},
+                                 {"render", 0.08, 0.9},
                                  {"finalize", 0.98, 0.02}};
 
 }  // namespace

@@ -20,7 +20,8 @@ struct ScriptArgs {
 
 Command add_script(CLI::App& app) {
   auto args = std::make_shared<ScriptArgs>();
-  auto* cmd = app.add_subcommand("script", "Suggest a spoken script (at most 500 characters) for a product");
+  auto* cmd = app.add_subcommand("script",
+                                 "Suggest a spoken script (at most 500 characters) for a product");
   cmd->add_option("--product-name", args->product_name, "Product name")->required();
   cmd->add_option("--description", args->description, "Product description (plain text or HTML)");
   cmd->add_flag("--json", args->json, "Print {script, characters, benefits} as JSON");

@@ -20,25 +20,28 @@ struct VoicesArgs {
 Command add_voices(CLI::App& app) {
   auto args = std::make_shared<VoicesArgs>();
   auto* cmd = app.add_subcommand("voices", "List the voices (id, language, gender, name)");
-  cmd->add_option("--language", args->language, "Only voices whose language starts with this, e.g. en");
+  cmd->add_option("--language", args->language,
+                  "Only voices whose language starts with this, e.g. en");
   cmd->add_flag("--json", args->json, "Print a JSON array");
-  return {cmd, [args]() -> int {
-            EspeakEngine engine;
-            auto voices = engine.voices();
-            if (!voices) return report(voices.error(), args->json);
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& v : *voices) {
-              if (!args->language.empty() && v.language.rfind(args->language, 0) != 0) continue;
-              if (args->json) {
-                list.push_back({{"id", v.id}, {"language", v.language}, {"gender", v.gender}, {"name", v.name}});
-              } else {
-                std::printf("%-16s %-10s %-8s %s\n", v.id.c_str(), v.language.c_str(), v.gender.c_str(),
-                            v.name.c_str());
-              }
-            }
-            if (args->json) std::cout << list.dump(2) << "\n";
-            return kExitOk;
-          }};
+  return {
+      cmd, [args]() -> int {
+        EspeakEngine engine;
+        auto voices = engine.voices();
+        if (!voices) return report(voices.error(), args->json);
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& v : *voices) {
+          if (!args->language.empty() && v.language.rfind(args->language, 0) != 0) continue;
+          if (args->json) {
+            list.push_back(
+                {{"id", v.id}, {"language", v.language}, {"gender", v.gender}, {"name", v.name}});
+          } else {
+            std::printf("%-16s %-10s %-8s %s\n", v.id.c_str(), v.language.c_str(), v.gender.c_str(),
+                        v.name.c_str());
+          }
+        }
+        if (args->json) std::cout << list.dump(2) << "\n";
+        return kExitOk;
+      }};
 }
 
 }  // namespace pitchreel::cli

@@ -4,9 +4,11 @@ namespace pitchreel {
 
 int OutputFormat::width_px() const {
   switch (aspect) {
-    case Aspect::kLandscape: return height * 16 / 9;
+    case Aspect::kLandscape:
+      return height * 16 / 9;
     case Aspect::kPortrait:
-    case Aspect::kSquare: return height;
+    case Aspect::kSquare:
+      return height;
   }
   return height;
 }
@@ -17,9 +19,12 @@ int OutputFormat::height_px() const {
 
 std::string OutputFormat::aspect_name() const {
   switch (aspect) {
-    case Aspect::kLandscape: return "16:9";
-    case Aspect::kPortrait: return "9:16";
-    case Aspect::kSquare: return "1:1";
+    case Aspect::kLandscape:
+      return "16:9";
+    case Aspect::kPortrait:
+      return "9:16";
+    case Aspect::kSquare:
+      return "1:1";
   }
   return "16:9";
 }

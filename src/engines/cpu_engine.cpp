@@ -95,11 +95,13 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   };
   const auto encode_frame = [&](std::int64_t i, const Yuv420& out) -> Status {
     if (auto s = (*encoder)->add_frame(out); !s) return s;
-    progress.update("render", static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
+    progress.update("render",
+                    static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
     return {};
   };
   constexpr int kFramesInFlight = 2;  // one being rendered, one being encoded
-  if (auto s = run_frame_pipeline(timeline.frame_count, size, kFramesInFlight, render_frame, encode_frame);
+  if (auto s = run_frame_pipeline(timeline.frame_count, size, kFramesInFlight, render_frame,
+                                  encode_frame);
       !s) {
     return fail(s.error());
   }

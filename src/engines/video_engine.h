@@ -26,8 +26,8 @@
 namespace pitchreel {
 
 struct RenderJob {
-  cv::Mat product;     // CV_8UC3 BGR product photo
-  std::string title;   // drawn at the top when non-empty
+  cv::Mat product;    // CV_8UC3 BGR product photo
+  std::string title;  // drawn at the top when non-empty
   const Speech* speech = nullptr;
   OutputFormat format;
   bool captions = true;
@@ -39,8 +39,8 @@ struct RenderJob {
 
 struct RenderOutput {
   std::int64_t frames = 0;
-  double duration = 0;               // seconds
-  std::vector<CaptionCue> cues;      // on the video's clock
+  double duration = 0;           // seconds
+  std::vector<CaptionCue> cues;  // on the video's clock
 };
 
 class VideoEngine {

@@ -14,7 +14,8 @@ Result<av::SwsPtr> context(cv::Size size, Direction direction) {
   av::SwsPtr sws(sws_getContext(size.width, size.height, src, size.width, size.height, dst,
                                 SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
                                 nullptr, nullptr));
-  if (!sws) return fail(Error::internal("color_convert_failed", "Could not set up colour conversion."));
+  if (!sws)
+    return fail(Error::internal("color_convert_failed", "Could not set up colour conversion."));
   // RGB is full range, YUV limited range, both BT.709 (matching the encoder's tags).
   const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
   sws_setColorspaceDetails(sws.get(), bt709, to_yuv ? 1 : 0, bt709, to_yuv ? 0 : 1, 0, 1 << 16,

@@ -66,9 +66,9 @@ class LibavEncoder final : public Encoder {
   av::FramePtr pcm_;
   av::PacketPtr packet_;
   std::int64_t frames_ = 0;
-  std::size_t audio_in_pos_ = 0;     // input samples handed to the resampler
-  std::int64_t audio_out_pts_ = 0;   // output samples encoded
-  std::int64_t audio_out_total_ = 0; // output samples the finished file must hold
+  std::size_t audio_in_pos_ = 0;      // input samples handed to the resampler
+  std::int64_t audio_out_pts_ = 0;    // output samples encoded
+  std::int64_t audio_out_total_ = 0;  // output samples the finished file must hold
   bool finished_ = false;
 };
 
@@ -84,12 +84,13 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
 
   err = avio_open(&format_->pb, path.c_str(), AVIO_FLAG_WRITE);
   if (err < 0) {
-    return fail(Error::invalid("output_not_writable", "Cannot write " + path.string() + " (" +
-                                                          av::error_string(err) +
-                                                          "). Check the folder exists and is writable."));
+    return fail(Error::invalid("output_not_writable",
+                               "Cannot write " + path.string() + " (" + av::error_string(err) +
+                                   "). Check the folder exists and is writable."));
   }
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "movflags", "+faststart", 0);  // moov first: playback starts before download ends
+  av_dict_set(&opts, "movflags", "+faststart",
+              0);  // moov first: playback starts before download ends
   err = avformat_write_header(format_.get(), &opts);
   av_dict_free(&opts);
   if (err < 0) return fail(encode_error("write the MP4 header", err));
@@ -99,7 +100,8 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
 
 Status LibavEncoder::open_video() {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-  if (!codec) return fail(Error::internal("encoder_missing", "libavcodec was built without libx264."));
+  if (!codec)
+    return fail(Error::internal("encoder_missing", "libavcodec was built without libx264."));
   video_.reset(avcodec_alloc_context3(codec));
   auto* c = video_.get();
   c->width = settings_.size.width;
@@ -133,7 +135,8 @@ Status LibavEncoder::open_video() {
   yuv_->format = c->pix_fmt;
   yuv_->width = c->width;
   yuv_->height = c->height;
-  if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0) return fail(encode_error("allocate a frame", err));
+  if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0)
+    return fail(encode_error("allocate a frame", err));
   return {};
 }
 
@@ -162,12 +165,14 @@ Status LibavEncoder::open_audio() {
   err = swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLTP, c->sample_rate, &mono,
                             AV_SAMPLE_FMT_FLT, audio_.sample_rate, 0, nullptr);
   swr_.reset(swr);
-  if (err < 0 || (err = swr_init(swr)) < 0) return fail(encode_error("set up audio resampling", err));
+  if (err < 0 || (err = swr_init(swr)) < 0)
+    return fail(encode_error("set up audio resampling", err));
   fifo_.reset(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 1, c->frame_size * 4));
   // The lead-in is silence at the output rate, queued ahead of the narration.
   std::vector<float> silence(static_cast<std::size_t>(std::llround(audio_.delay * c->sample_rate)));
   void* planes[1] = {silence.data()};
-  if (!silence.empty() && av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(silence.size())) < 0) {
+  if (!silence.empty() &&
+      av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(silence.size())) < 0) {
     return fail(Error::internal("encode_failed", "Out of memory while buffering audio."));
   }
 
@@ -176,7 +181,8 @@ Status LibavEncoder::open_audio() {
   pcm_->sample_rate = c->sample_rate;
   av_channel_layout_copy(&pcm_->ch_layout, &c->ch_layout);
   pcm_->nb_samples = c->frame_size;
-  if ((err = av_frame_get_buffer(pcm_.get(), 0)) < 0) return fail(encode_error("allocate audio", err));
+  if ((err = av_frame_get_buffer(pcm_.get(), 0)) < 0)
+    return fail(encode_error("allocate audio", err));
   return {};
 }
 
@@ -205,12 +211,14 @@ Status LibavEncoder::add_frame(const Yuv420& frame) {
                         static_cast<int>(planes[i]->step[0]), planes[i]->cols, planes[i]->rows);
   }
   yuv_->pts = frames_++;
-  if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0) return fail(encode_error("encode", err));
+  if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0)
+    return fail(encode_error("encode", err));
   if (auto s = drain(video_.get(), video_stream_); !s) return s;
 
   // Keep audio in step with the video so the muxer never has to buffer much of either.
   const double audio_seconds = static_cast<double>(frames_) / settings_.fps - audio_.delay;
-  const auto input_end = static_cast<std::size_t>(std::max(0.0, audio_seconds) * audio_.sample_rate);
+  const auto input_end =
+      static_cast<std::size_t>(std::max(0.0, audio_seconds) * audio_.sample_rate);
   return pump_audio(std::min(input_end, audio_.samples.size()), false);
 }
 
@@ -255,7 +263,8 @@ Status LibavEncoder::encode_audio_frames(bool final) {
     av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(pcm_->data), take);
     pcm_->pts = audio_out_pts_;
     audio_out_pts_ += take;
-    if ((err = avcodec_send_frame(c, pcm_.get())) < 0) return fail(encode_error("encode audio", err));
+    if ((err = avcodec_send_frame(c, pcm_.get())) < 0)
+      return fail(encode_error("encode audio", err));
     if (auto s = drain(c, audio_stream_); !s) return s;
     if (take < c->frame_size) break;  // a short frame can only be the last one
   }
@@ -274,13 +283,14 @@ Status LibavEncoder::finish() {
   while (audio_out_pts_ + av_audio_fifo_size(fifo_.get()) < audio_out_total_) {
     const auto missing = audio_out_total_ - audio_out_pts_ - av_audio_fifo_size(fifo_.get());
     void* planes[1] = {silence.data()};
-    av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(std::min<std::int64_t>(missing, frame_size)));
+    av_audio_fifo_write(fifo_.get(), planes,
+                        static_cast<int>(std::min<std::int64_t>(missing, frame_size)));
     if (auto s = encode_audio_frames(false); !s) return s;
   }
   if (auto s = encode_audio_frames(true); !s) return s;
 
-  for (auto [codec, stream] : {std::pair{video_.get(), video_stream_},
-                               std::pair{audio_codec_.get(), audio_stream_}}) {
+  for (auto [codec, stream] :
+       {std::pair{video_.get(), video_stream_}, std::pair{audio_codec_.get(), audio_stream_}}) {
     int err = avcodec_send_frame(codec, nullptr);
     if (err < 0 && err != AVERROR_EOF) return fail(encode_error("flush the encoder", err));
     if (auto s = drain(codec, stream); !s) return s;
@@ -316,7 +326,8 @@ Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path
   if (settings.size.width % 2 || settings.size.height % 2 || settings.size.area() == 0) {
     return fail(Error::internal("encode_failed", "Video dimensions must be even and non-zero."));
   }
-  if (audio.sample_rate <= 0) return fail(Error::internal("encode_failed", "Audio has no sample rate."));
+  if (audio.sample_rate <= 0)
+    return fail(Error::internal("encode_failed", "Audio has no sample rate."));
   av_log_set_level(AV_LOG_ERROR);
   auto encoder = std::make_unique<LibavEncoder>(settings, audio);
   if (auto s = encoder->open(path); !s) return fail(s.error());

@@ -25,11 +25,11 @@
 namespace pitchreel {
 
 struct EncoderSettings {
-  cv::Size size;                      // even width and height
+  cv::Size size;  // even width and height
   int fps = 30;
-  std::string preset = "veryfast";    // any x264 preset
-  int crf = 23;                       // 0..51, lower = better quality, larger file
-  int audio_sample_rate = 48000;      // output rate; input is resampled
+  std::string preset = "veryfast";  // any x264 preset
+  int crf = 23;                     // 0..51, lower = better quality, larger file
+  int audio_sample_rate = 48000;    // output rate; input is resampled
   int audio_bitrate = 128000;
 };
 

@@ -13,8 +13,8 @@ namespace pitchreel {
 Status write_jpeg(const cv::Mat& bgr, const std::filesystem::path& path, int quality) {
   auto failed = [&](const std::string& why) {
     spdlog::error("jpeg write failed path={} reason=\"{}\"", path.string(), why);
-    return fail(Error::internal("poster_write_failed",
-                                "Could not write the poster image " + path.filename().string() + "."));
+    return fail(Error::internal("poster_write_failed", "Could not write the poster image " +
+                                                           path.filename().string() + "."));
   };
   if (!vips::started()) return failed("libvips did not start");
   cv::Mat rgb;
@@ -26,7 +26,8 @@ Status write_jpeg(const cv::Mat& bgr, const std::filesystem::path& path, int qua
   // callers write to temporary names.
   void* data = nullptr;
   size_t size = 0;
-  if (vips_jpegsave_buffer(image.get(), &data, &size, "Q", quality, "optimize_coding", TRUE, nullptr) != 0) {
+  if (vips_jpegsave_buffer(image.get(), &data, &size, "Q", quality, "optimize_coding", TRUE,
+                           nullptr) != 0) {
     return failed(vips::take_error());
   }
   vips::BufferPtr owned(data);

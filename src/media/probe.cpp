@@ -18,7 +18,8 @@ bool moov_first(const std::filesystem::path& path) {
   std::uint64_t offset = 0;
   std::array<unsigned char, 16> header{};
   while (in.read(reinterpret_cast<char*>(header.data()), 8)) {
-    std::uint64_t size = (std::uint64_t{header[0]} << 24) | (header[1] << 16) | (header[2] << 8) | header[3];
+    std::uint64_t size =
+        (std::uint64_t{header[0]} << 24) | (header[1] << 16) | (header[2] << 8) | header[3];
     const std::string type(reinterpret_cast<const char*>(header.data()) + 4, 4);
     if (type == "moov") return true;
     if (type == "mdat") return false;

@@ -14,16 +14,16 @@ namespace pitchreel {
 struct ProbeInfo {
   std::string container;  // libavformat's name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
   bool has_video = false;
-  std::string video_codec;  // e.g. "h264"
+  std::string video_codec;   // e.g. "h264"
   std::string pixel_format;  // e.g. "yuv420p"
   std::string color_space;   // e.g. "bt709"
   std::string color_primaries;
   std::string color_transfer;
   int width = 0;
   int height = 0;
-  double fps = 0;                  // average frame rate
-  std::int64_t video_frames = 0;   // counted packets
-  double video_duration = 0;       // seconds
+  double fps = 0;                 // average frame rate
+  std::int64_t video_frames = 0;  // counted packets
+  double video_duration = 0;      // seconds
 
   bool has_audio = false;
   std::string audio_codec;    // e.g. "aac"

@@ -64,7 +64,9 @@ void CaptionOverlay::build_yuv() {
   using namespace bt709;
   patch_y_.create(patch_.size(), CV_8UC2);
   patch_uv_.create(patch_.size() / 2, CV_8UC3);
-  const auto byte = [](double x) { return static_cast<std::uint8_t>(std::clamp(std::lround(x), 0L, 255L)); };
+  const auto byte = [](double x) {
+    return static_cast<std::uint8_t>(std::clamp(std::lround(x), 0L, 255L));
+  };
   for (int cy = 0; cy < patch_uv_.rows; ++cy) {
     auto* uv = patch_uv_.ptr<std::uint8_t>(cy);
     for (int cx = 0; cx < patch_uv_.cols; ++cx, uv += 3) {
@@ -121,7 +123,8 @@ void CaptionOverlay::blend_onto(Yuv420& frame) const {
   // bounds_ is even, so the area's chroma rectangle is exact.
   const cv::Rect chroma(area.x / 2, area.y / 2, area.width / 2, area.height / 2);
   for (int y = chroma.y; y < chroma.br().y; ++y) {
-    const auto* src = patch_uv_.ptr<std::uint8_t>(y - bounds_.y / 2) + 3 * (chroma.x - bounds_.x / 2);
+    const auto* src =
+        patch_uv_.ptr<std::uint8_t>(y - bounds_.y / 2) + 3 * (chroma.x - bounds_.x / 2);
     auto* u = frame.u.ptr<std::uint8_t>(y) + chroma.x;
     auto* v = frame.v.ptr<std::uint8_t>(y) + chroma.x;
     for (int x = chroma.x; x < chroma.br().x; ++x, src += 3, ++u, ++v) {

@@ -30,10 +30,10 @@ class CaptionOverlay {
   // the per-frame YUV blend is as cheap as the BGR one.
   void build_yuv();
 
-  cv::Rect bounds_;  // even origin and size, so it maps onto whole chroma samples
-  cv::Mat patch_;    // CV_8UC4: B*a/255, G*a/255, R*a/255, a
-  cv::Mat patch_y_;  // CV_8UC2: Y*a/255, a
-  cv::Mat patch_uv_; // CV_8UC3 at half size: Cb*a/255, Cr*a/255, mean a of the 2x2 block
+  cv::Rect bounds_;   // even origin and size, so it maps onto whole chroma samples
+  cv::Mat patch_;     // CV_8UC4: B*a/255, G*a/255, R*a/255, a
+  cv::Mat patch_y_;   // CV_8UC2: Y*a/255, a
+  cv::Mat patch_uv_;  // CV_8UC3 at half size: Cb*a/255, Cr*a/255, mean a of the 2x2 block
 };
 
 }  // namespace pitchreel

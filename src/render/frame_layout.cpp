@@ -32,8 +32,8 @@ FrameLayout showcase_layout(cv::Size frame, bool with_title, bool with_captions)
 
   layout.title = with_title ? fraction(frame, side, top, 1 - side, title_end) : cv::Rect{};
   layout.product = fraction(frame, side * 2, title_end + 0.01, 1 - side * 2, captions_start - 0.02);
-  layout.captions = with_captions ? fraction(frame, side, captions_start, 1 - side, captions_end)
-                                  : cv::Rect{};
+  layout.captions =
+      with_captions ? fraction(frame, side, captions_start, 1 - side, captions_end) : cv::Rect{};
   return layout;
 }
 

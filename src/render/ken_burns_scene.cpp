@@ -101,7 +101,7 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
 void KenBurnsScene::render(double p, Yuv420& out) const {
   const double e = ease_in_out(p);
   const double zoom = 1.0 + (kOverscan - 1.0) * e;  // 1: whole still visible
-  const double scale = zoom / kOverscan;             // still pixels -> frame pixels
+  const double scale = zoom / kOverscan;            // still pixels -> frame pixels
   const cv::Point2d center = start_center_ + (end_center_ - start_center_) * e;
   const double tx = frame_.width / 2.0 - center.x * scale;
   const double ty = frame_.height / 2.0 - center.y * scale;

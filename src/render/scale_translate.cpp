@@ -51,7 +51,8 @@ struct Block {
 
 class HorizontalFilter {
  public:
-  HorizontalFilter(const std::vector<Tap>& columns, int source_width, bool simd) : columns_(columns) {
+  HorizontalFilter(const std::vector<Tap>& columns, int source_width, bool simd)
+      : columns_(columns) {
     if (!simd) return;
     for (std::size_t x = 0; x + 8 <= columns.size(); x += 8) {
       const int base = columns[x].index;
@@ -75,7 +76,8 @@ class HorizontalFilter {
     const std::size_t done = blocks_.empty() ? 0 : run_blocks(src, out);
     for (std::size_t x = done; x < columns_.size(); ++x) {
       const Tap t = columns_[x];
-      out[x] = static_cast<std::int16_t>(src[t.index] * (kOne - t.weight) + src[t.index + 1] * t.weight);
+      out[x] =
+          static_cast<std::int16_t>(src[t.index] * (kOne - t.weight) + src[t.index + 1] * t.weight);
     }
   }
 
@@ -102,13 +104,15 @@ void blend_rows(const std::int16_t* a, const std::int16_t* b, int weight, std::u
                 std::size_t n) {
   const int wa = kOne - weight;
   for (std::size_t x = 0; x < n; ++x) {
-    const int v = (a[x] * wa + b[x] * weight + (1 << (2 * kFractionBits - 1))) >> (2 * kFractionBits);
+    const int v =
+        (a[x] * wa + b[x] * weight + (1 << (2 * kFractionBits - 1))) >> (2 * kFractionBits);
     out[x] = static_cast<std::uint8_t>(v);
   }
 }
 
 __attribute__((target("ssse3"))) void blend_rows_simd(const std::int16_t* a, const std::int16_t* b,
-                                                      int weight, std::uint8_t* out, std::size_t n) {
+                                                      int weight, std::uint8_t* out,
+                                                      std::size_t n) {
   // mulhrs(x, w << 9) == x * w / 64, rounded, for x < 2^14. A full weight (64 << 9)
   // does not fit 16 bits; 32767 gives the same result for such x.
   const auto fixed = [](int w) { return static_cast<std::int16_t>(std::min(w << 9, 32767)); };
@@ -132,7 +136,8 @@ __attribute__((target("ssse3"))) void blend_rows_simd(const std::int16_t* a, con
 
 }  // namespace
 
-void resample_scale_translate(const cv::Mat& src, cv::Mat& dst, double scale, double tx, double ty) {
+void resample_scale_translate(const cv::Mat& src, cv::Mat& dst, double scale, double tx,
+                              double ty) {
   CV_Assert(src.type() == CV_8UC1 && dst.type() == CV_8UC1 && src.cols > 1 && src.rows > 1);
   static const bool simd = __builtin_cpu_supports("ssse3");
   const auto columns = taps(dst.cols, src.cols, scale, tx);

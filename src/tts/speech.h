@@ -20,8 +20,8 @@ struct PhonemeTiming {
 };
 
 struct Speech {
-  std::vector<float> samples;  // mono, [-1, 1]
-  int sample_rate = 0;         // Hz
+  std::vector<float> samples;           // mono, [-1, 1]
+  int sample_rate = 0;                  // Hz
   std::vector<WordTiming> words;        // in script order, monotonic, inside [0, duration()]
   std::vector<PhonemeTiming> phonemes;  // monotonic, inside [0, duration()]
 

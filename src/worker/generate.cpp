@@ -33,8 +33,8 @@ Status write_text(const std::filesystem::path& path, const std::string& text) {
   out << text;
   out.close();
   if (!out) {
-    return fail(Error::invalid("output_not_writable",
-                               "Cannot write " + path.string() + ". Check the folder is writable."));
+    return fail(Error::invalid("output_not_writable", "Cannot write " + path.string() +
+                                                          ". Check the folder is writable."));
   }
   return {};
 }
@@ -59,8 +59,8 @@ Status check_output(const std::filesystem::path& output) {
                                                           "another -o path."));
   }
   if (output.extension() != ".mp4") {
-    return fail(Error::invalid("invalid_output", "The output " + output.string() +
-                                                     " must end in .mp4."));
+    return fail(
+        Error::invalid("invalid_output", "The output " + output.string() + " must end in .mp4."));
   }
   return {};
 }
@@ -144,8 +144,8 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   result.size = std::filesystem::file_size(result.video, size_error);
   progress.update("finalize", 1);
   clock.done("finalize");
-  spdlog::info("video generated path={} duration_s={:.2f} frames={} bytes={}", result.video.string(),
-               result.duration, result.frames, result.size);
+  spdlog::info("video generated path={} duration_s={:.2f} frames={} bytes={}",
+               result.video.string(), result.duration, result.frames, result.size);
   return result;
 }
 

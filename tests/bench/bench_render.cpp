@@ -44,7 +44,8 @@ void write_wav(const std::filesystem::path& path, const Speech& s) {
   u16(16);
   out.write("data", 4);
   u32(bytes);
-  for (float f : s.samples) u16(static_cast<std::uint16_t>(static_cast<std::int16_t>(std::clamp(f, -1.f, 1.f) * 32767)));
+  for (float f : s.samples)
+    u16(static_cast<std::uint16_t>(static_cast<std::int16_t>(std::clamp(f, -1.f, 1.f) * 32767)));
 }
 
 // Speech of exactly `seconds`: the text repeated, then cut (words past the cut dropped).
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
   NullProgress progress;
   const auto start = std::chrono::steady_clock::now();
   auto out = engine.render(job, progress);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!out) {
     std::cerr << out.error().message << "\n";
     return 1;
@@ -112,8 +114,10 @@ int main(int argc, char** argv) {
   std::ofstream(std::filesystem::path(dir) / "captions.srt") << to_srt(out->cues);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  nlohmann::json result = {{"seconds", out->duration},  {"height", height},
-                           {"frames", out->frames},      {"wall_s", wall},
+  nlohmann::json result = {{"seconds", out->duration},
+                           {"height", height},
+                           {"frames", out->frames},
+                           {"wall_s", wall},
                            {"realtime_x", out->duration / wall},
                            {"peak_rss_mb", usage.ru_maxrss / 1024.0}};
   std::cout << result.dump() << "\n";

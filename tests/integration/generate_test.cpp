@@ -49,7 +49,9 @@ std::vector<Cue> parse_vtt(const std::string& text) {
 struct Shape {
   std::string aspect;
   int width, height;
-  friend void PrintTo(const Shape& s, std::ostream* os) { *os << s.aspect << " " << s.width << "x" << s.height; }
+  friend void PrintTo(const Shape& s, std::ostream* os) {
+    *os << s.aspect << " " << s.width << "x" << s.height;
+  }
 };
 
 class GenerateShapes : public ::testing::TestWithParam<Shape> {};
@@ -59,10 +61,11 @@ TEST_P(GenerateShapes, RendersAValidFaststartMp4WithCaptions) {
   const auto image = make_product(dir);
   const auto out = dir / "video.mp4";
   const Shape shape = GetParam();
-  auto r = run_pitchreel({"generate", "--image", image.string(), "--script",
-                          "Meet the Aurora bottle. It keeps drinks cold all day. Order yours today.",
-                          "--aspect", shape.aspect, "--height", "720", "--title", "--product-name",
-                          "Aurora", "--preset", "ultrafast", "-o", out.string(), "--json"});
+  auto r =
+      run_pitchreel({"generate", "--image", image.string(), "--script",
+                     "Meet the Aurora bottle. It keeps drinks cold all day. Order yours today.",
+                     "--aspect", shape.aspect, "--height", "720", "--title", "--product-name",
+                     "Aurora", "--preset", "ultrafast", "-o", out.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary["width"], shape.width);
@@ -145,17 +148,18 @@ TEST(GenerateErrors, ScriptOf5000CharactersIsRefused) {
 TEST(GenerateErrors, EmojiOnlyScriptIsRefused) {
   TempDir dir;
   const auto image = make_product(dir);
-  auto r = run_pitchreel({"generate", "--image", image.string(), "--script", "\xF0\x9F\x98\x80\xF0\x9F\x8E\x89",
-                          "-o", (dir / "out.mp4").string()});
+  auto r = run_pitchreel({"generate", "--image", image.string(), "--script",
+                          "\xF0\x9F\x98\x80\xF0\x9F\x8E\x89", "-o", (dir / "out.mp4").string()});
   expect_clean_failure(dir, r, "script_unspeakable");
 }
 
 TEST(GenerateErrors, MarkupOnlyScriptIsSpokenAsTextNotInterpreted) {
   TempDir dir;
   const auto image = make_product(dir);
-  auto r = run_pitchreel({"generate", "--image", image.string(), "--script",
-                          "<speak><break time=\"10s\"/></speak>", "--height", "720", "--preset",
-                          "ultrafast", "--no-captions", "-o", (dir / "out.mp4").string(), "--json"});
+  auto r =
+      run_pitchreel({"generate", "--image", image.string(), "--script",
+                     "<speak><break time=\"10s\"/></speak>", "--height", "720", "--preset",
+                     "ultrafast", "--no-captions", "-o", (dir / "out.mp4").string(), "--json"});
   // Either refused as unspeakable or spoken as text; never a 10-second SSML pause.
   if (r.exit_code == 0) {
     EXPECT_LT(nlohmann::json::parse(r.out)["duration"].get<double>(), 10.0);
@@ -167,8 +171,8 @@ TEST(GenerateErrors, MarkupOnlyScriptIsSpokenAsTextNotInterpreted) {
 TEST(GenerateErrors, BadOptionsExitWith2) {
   TempDir dir;
   const auto image = make_product(dir);
-  auto r = run_pitchreel({"generate", "--image", image.string(), "--script", "Hi.", "--aspect", "4:3",
-                          "-o", (dir / "out.mp4").string()});
+  auto r = run_pitchreel({"generate", "--image", image.string(), "--script", "Hi.", "--aspect",
+                          "4:3", "-o", (dir / "out.mp4").string()});
   expect_clean_failure(dir, r, "invalid_aspect");
   r = run_pitchreel({"generate", "--image", image.string(), "--script", "Hi.", "--crf", "99", "-o",
                      (dir / "out.mp4").string()});
@@ -203,7 +207,8 @@ TEST(GenerateCli, VoicesAndScriptCommands) {
     EXPECT_TRUE(v.contains("language") && v.contains("gender") && v.contains("name"));
   }
   EXPECT_TRUE(has_en_us);
-  r = run_pitchreel({"script", "--product-name", "Aurora", "--description", "<p>Keeps tea hot.</p>"});
+  r = run_pitchreel(
+      {"script", "--product-name", "Aurora", "--description", "<p>Keeps tea hot.</p>"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Aurora"), std::string::npos);
   EXPECT_EQ(r.out.find("<p>"), std::string::npos);

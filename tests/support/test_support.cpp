@@ -51,7 +51,8 @@ std::string drain(int fd) {
   std::string data;
   std::array<char, 4096> buf{};
   ssize_t n;
-  while ((n = ::read(fd, buf.data(), buf.size())) > 0) data.append(buf.data(), static_cast<size_t>(n));
+  while ((n = ::read(fd, buf.data(), buf.size())) > 0)
+    data.append(buf.data(), static_cast<size_t>(n));
   ::close(fd);
   return data;
 }

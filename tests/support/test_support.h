@@ -39,6 +39,6 @@ CommandResult run_pitchreel(const std::vector<std::string>& args);
 }  // namespace pitchreel::testing
 
 // Skips the current test when ../shared/testdata is missing.
-#define PITCHREEL_REQUIRE_TESTDATA(path_var, relative)                                   \
-  const auto path_var = ::pitchreel::testing::testdata(relative);                        \
+#define PITCHREEL_REQUIRE_TESTDATA(path_var, relative)            \
+  const auto path_var = ::pitchreel::testing::testdata(relative); \
   if (path_var.empty()) GTEST_SKIP() << "../shared/testdata/" relative " is absent; skipping"

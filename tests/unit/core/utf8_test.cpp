@@ -13,8 +13,8 @@ namespace {
 TEST(Utf8Decode, DecodesOneToFourByteSequences) {
   const std::string_view s = "a\u00E9\u20AC\U0001F600";  // a é € 😀
   std::size_t pos = 0;
-  for (const auto& [cp, len] : {std::pair<char32_t, std::size_t>{U'a', 1}, {0xE9, 2},
-                                {0x20AC, 3}, {0x1F600, 4}}) {
+  for (const auto& [cp, len] :
+       {std::pair<char32_t, std::size_t>{U'a', 1}, {0xE9, 2}, {0x20AC, 3}, {0x1F600, 4}}) {
     const utf8::Decoded d = utf8::decode(s, pos);
     EXPECT_TRUE(d.valid);
     EXPECT_EQ(d.code_point, cp);
@@ -25,9 +25,9 @@ TEST(Utf8Decode, DecodesOneToFourByteSequences) {
 }
 
 TEST(Utf8Decode, RejectsOverlongForms) {
-  for (const std::string_view s : {std::string_view("\xC0\xAF"), std::string_view("\xC1\xBF"),
-                                   std::string_view("\xE0\x80\xAF"),
-                                   std::string_view("\xF0\x80\x80\xAF")}) {
+  for (const std::string_view s :
+       {std::string_view("\xC0\xAF"), std::string_view("\xC1\xBF"),
+        std::string_view("\xE0\x80\xAF"), std::string_view("\xF0\x80\x80\xAF")}) {
     const utf8::Decoded d = utf8::decode(s, 0);
     EXPECT_FALSE(d.valid);
     EXPECT_EQ(d.code_point, utf8::kReplacement);
@@ -36,8 +36,9 @@ TEST(Utf8Decode, RejectsOverlongForms) {
 }
 
 TEST(Utf8Decode, RejectsSurrogatesAndOutOfRange) {
-  for (const std::string_view s : {std::string_view("\xED\xA0\x80"), std::string_view("\xED\xBF\xBF"),
-                                   std::string_view("\xF4\x90\x80\x80")}) {
+  for (const std::string_view s :
+       {std::string_view("\xED\xA0\x80"), std::string_view("\xED\xBF\xBF"),
+        std::string_view("\xF4\x90\x80\x80")}) {
     const utf8::Decoded d = utf8::decode(s, 0);
     EXPECT_FALSE(d.valid);
     EXPECT_EQ(d.code_point, utf8::kReplacement);
@@ -51,7 +52,9 @@ TEST(Utf8Decode, TruncatedOrBrokenSequenceConsumesOneByte) {
   EXPECT_FALSE(d.valid);
   EXPECT_EQ(d.length, 1u);
   // A lead byte followed by ASCII: the ASCII byte is not swallowed.
-  const std::string_view broken = "\xC3" "A";
+  const std::string_view broken =
+      "\xC3"
+      "A";
   EXPECT_EQ(utf8::decode(broken, 0).length, 1u);
   EXPECT_EQ(utf8::decode(broken, 1).code_point, U'A');
   // A stray continuation byte.
@@ -64,8 +67,8 @@ TEST(Utf8Length, CountsCodePointsAndInvalidBytesAsOne) {
   EXPECT_EQ(utf8::length("\u00E9t\u00E9"), 3u);
   EXPECT_EQ(utf8::length("\U0001F600"), 1u);
   EXPECT_EQ(utf8::length("\xFF\xFE"), 2u);
-  EXPECT_EQ(utf8::length("a\xE2\x82"), 3u);      // truncated €: two invalid bytes
-  EXPECT_EQ(utf8::length("\xED\xA0\x80"), 3u);   // surrogate: three invalid bytes
+  EXPECT_EQ(utf8::length("a\xE2\x82"), 3u);     // truncated €: two invalid bytes
+  EXPECT_EQ(utf8::length("\xED\xA0\x80"), 3u);  // surrogate: three invalid bytes
 }
 
 TEST(Utf8Next, AdvancesByWholeCodePointsAndNeverSplitsOne) {
@@ -88,15 +91,15 @@ TEST(Utf8Next, AdvancesByWholeCodePointsAndNeverSplitsOne) {
       EXPECT_EQ(pos - before, 1u);
     }
   }
-  EXPECT_EQ(seen, (std::vector<char32_t>{U'x', 0xE9, utf8::kReplacement, 0x20AC,
-                                         utf8::kReplacement, utf8::kReplacement, 0x1F600}));
+  EXPECT_EQ(seen, (std::vector<char32_t>{U'x', 0xE9, utf8::kReplacement, 0x20AC, utf8::kReplacement,
+                                         utf8::kReplacement, 0x1F600}));
   EXPECT_EQ(seen.size(), utf8::length(s));
 }
 
 TEST(Utf8Append, RoundTripsThroughDecode) {
-  for (const char32_t cp : {char32_t{0x24}, char32_t{0x7F}, char32_t{0x80}, char32_t{0x7FF},
-                            char32_t{0x800}, char32_t{0xFFFD}, char32_t{0x10000},
-                            char32_t{0x10FFFF}}) {
+  for (const char32_t cp :
+       {char32_t{0x24}, char32_t{0x7F}, char32_t{0x80}, char32_t{0x7FF}, char32_t{0x800},
+        char32_t{0xFFFD}, char32_t{0x10000}, char32_t{0x10FFFF}}) {
     std::string out;
     utf8::append(out, cp);
     const utf8::Decoded d = utf8::decode(out, 0);
@@ -113,7 +116,10 @@ TEST(Utf8Prefix, CountsCodePointsAndNeverCutsInsideOne) {
   EXPECT_EQ(utf8::prefix(s, 3), "\u00E9t\u00E9");
   EXPECT_EQ(utf8::prefix(s, 5), "\u00E9t\u00E9 \U0001F600");
   EXPECT_EQ(utf8::prefix(s, 100), s);
-  EXPECT_EQ(utf8::prefix("\xFF\xFE" "a", 1), "\xFF");  // invalid bytes count one each
+  EXPECT_EQ(utf8::prefix("\xFF\xFE"
+                         "a",
+                         1),
+            "\xFF");  // invalid bytes count one each
 }
 
 }  // namespace

@@ -37,9 +37,7 @@ TEST(ColorConvert, RoundTripKeepsColours) {
   EXPECT_LT(cv::mean(diff)[0], 3.0);
 }
 
-TEST(ColorConvert, OddSizesAreRefused) {
-  EXPECT_FALSE(bgr_to_yuv420(cv::Mat(15, 16, CV_8UC3)));
-}
+TEST(ColorConvert, OddSizesAreRefused) { EXPECT_FALSE(bgr_to_yuv420(cv::Mat(15, 16, CV_8UC3))); }
 
 }  // namespace
 }  // namespace pitchreel

@@ -21,8 +21,8 @@ struct Found {
   cv::Point2d centroid;
   cv::Rect box;
 };
-// The centroid is weighted by luma above the backdrop's (white * 0.45: Y ~113), so it is exact to the
-// sub-pixel (a thresholded mask would itself move in whole-pixel steps).
+// The centroid is weighted by luma above the backdrop's (white * 0.45: Y ~113), so it is exact to
+// the sub-pixel (a thresholded mask would itself move in whole-pixel steps).
 Found find_product(const Yuv420& frame) {
   const cv::Mat& gray = frame.y;
   cv::Mat mask, weight;

@@ -30,7 +30,7 @@ TEST(Timeline, EaseStartsAndStopsGently) {
   EXPECT_DOUBLE_EQ(ease_in_out(1), 1);
   EXPECT_DOUBLE_EQ(ease_in_out(0.5), 0.5);
   const double h = 1e-4;
-  EXPECT_NEAR((ease_in_out(h) - ease_in_out(0)) / h, 0, 1e-3);   // zero velocity at the start
+  EXPECT_NEAR((ease_in_out(h) - ease_in_out(0)) / h, 0, 1e-3);  // zero velocity at the start
   EXPECT_NEAR((ease_in_out(1) - ease_in_out(1 - h)) / h, 0, 1e-3);
   for (double x = 0; x < 1; x += 0.01) EXPECT_LE(ease_in_out(x), ease_in_out(x + 0.01));
 }

@@ -88,11 +88,10 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
                                "Cannot write " + path.string() + " (" + av::error_string(err) +
                                    "). Check the folder exists and is writable."));
   }
-  AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "movflags", "+faststart",
-              0);  // moov first: playback starts before download ends
-  err = avformat_write_header(format_.get(), &opts);
-  av_dict_free(&opts);
+  // moov first ("faststart"): playback starts before the download ends.
+  av::Dictionary options;
+  av_dict_set(options.out(), "movflags", "+faststart", 0);
+  err = avformat_write_header(format_.get(), options.out());
   if (err < 0) return fail(encode_error("write the MP4 header", err));
   packet_.reset(av_packet_alloc());
   return {};

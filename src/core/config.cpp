@@ -1,0 +1,226 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace pitchreel {
+namespace {
+
+using Setter = std::function<Status(ServiceConfig&, const std::string&)>;
+
+struct Setting {
+  SettingInfo info;
+  Setter set;
+};
+
+// The setting's name and source are added by apply(); this says what was expected.
+Error invalid_value(const std::string& /*name*/, const std::string& /*value*/, const std::string& want) {
+  return Error::invalid("config_invalid", "expected " + want);
+}
+
+template <typename Int>
+Setter integer(Int ServiceConfig::*field, Int min, Int max) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    Int parsed{};
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
+    if (ec != std::errc{} || end != v.data() + v.size() || parsed < min || parsed > max) {
+      return fail(invalid_value("", v, fmt::format("a whole number from {} to {}", min, max)));
+    }
+    c.*field = parsed;
+    return {};
+  };
+}
+
+Setter megabytes(std::uint64_t ServiceConfig::*field, std::uint64_t min, std::uint64_t max) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    std::uint64_t mb = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), mb);
+    if (ec != std::errc{} || end != v.data() + v.size() || mb < min || mb > max) {
+      return fail(invalid_value("", v, fmt::format("megabytes from {} to {}", min, max)));
+    }
+    c.*field = mb << 20;
+    return {};
+  };
+}
+
+Setter text(std::string ServiceConfig::*field) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    c.*field = v;
+    return {};
+  };
+}
+
+Setter boolean(bool ServiceConfig::*field) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    if (v == "1" || v == "true" || v == "yes" || v == "on") {
+      c.*field = true;
+    } else if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) {
+      c.*field = false;
+    } else {
+      return fail(invalid_value("", v, "true or false"));
+    }
+    return {};
+  };
+}
+
+const std::vector<Setting>& table() {
+  static const std::vector<Setting> settings = {
+      {{"PITCHREEL_LISTEN", {}, "HOST:PORT to listen on (also --listen)", "127.0.0.1:8080"},
+       text(&ServiceConfig::listen)},
+      {{"PITCHREEL_DATA_DIR", {}, "database, stored videos and keys live here (also --data-dir)", "./data"},
+       [](ServiceConfig& c, const std::string& v) -> Status {
+         c.data_dir = v;
+         return {};
+       }},
+      {{"PITCHREEL_PUBLIC_URL", {}, "base URL clients reach the server at, used in video URLs", "http://<listen>"},
+       text(&ServiceConfig::public_url)},
+      {{"PITCHREEL_WORKERS", {}, "videos rendered at the same time", "1"},
+       integer(&ServiceConfig::workers, 1, 64)},
+      {{"PITCHREEL_QUEUE_LIMIT", {}, "queued jobs before new ones get 503 + Retry-After", "100"},
+       integer(&ServiceConfig::queue_limit, 1, 100000)},
+      {{"PITCHREEL_SEED_WAIT_S", {}, "how long POST /api/generate-video waits for the video before answering 202", "120"},
+       integer(&ServiceConfig::seed_wait_s, 0, 3600)},
+      {{"PITCHREEL_MAX_BODY_MB", {}, "largest request body, in MB (413 above)", "25"},
+       megabytes(&ServiceConfig::max_body_bytes, 1, 1024)},
+      {{"PITCHREEL_MAX_IMAGE_MEGAPIXELS", {}, "larger images are refused from their header (413)", "50"},
+       integer(&ServiceConfig::max_image_megapixels, std::uint64_t{1}, std::uint64_t{1000})},
+      {{"PITCHREEL_RATE_PER_USER_HOUR", {}, "videos one user may request per hour (429 above)", "10"},
+       integer(&ServiceConfig::rate_per_user_hour, 0, 1000000)},
+      {{"PITCHREEL_RATE_PER_ORG_DAY", {}, "videos one organisation may request per day (429 above)", "100"},
+       integer(&ServiceConfig::rate_per_org_day, 0, 10000000)},
+      {{"PITCHREEL_MAX_ATTEMPTS", {}, "tries per job on transient failures", "3"},
+       integer(&ServiceConfig::max_attempts, 1, 20)},
+      {{"PITCHREEL_LEASE_S", {}, "seconds a worker's claim on a job lasts without a heartbeat", "30"},
+       integer(&ServiceConfig::lease_s, 5, 3600)},
+      {{"PITCHREEL_URL_EXPIRY_S", {}, "lifetime of signed video URLs", "3600"},
+       integer(&ServiceConfig::url_expiry_s, 60, 604800)},
+      {{"PITCHREEL_SHUTDOWN_GRACE_S", {}, "on SIGTERM, how long running jobs may finish before they are requeued", "30"},
+       integer(&ServiceConfig::shutdown_grace_s, 0, 3600)},
+      {{"SUPABASE_JWT_SECRET", {"JWT_SECRET"}, "HS256 secret of your Supabase project (enables JWT sign-in)", "", true},
+       text(&ServiceConfig::jwt_secret)},
+      {{"JWKS_FILE", {}, "JWKS file with RS256/ES256 public keys for JWTs", ""},
+       text(&ServiceConfig::jwks_file)},
+      {{"JWKS_URL", {}, "JWKS URL with RS256/ES256 public keys for JWTs", ""},
+       text(&ServiceConfig::jwks_url)},
+      {{"JWT_AUDIENCE", {}, "required `aud` of JWTs", "authenticated"},
+       text(&ServiceConfig::jwt_audience)},
+      {{"PITCHREEL_ALLOW_PRIVATE_IMAGE_URLS", {}, "let imageUrl reach private/loopback addresses (only for trusted networks)", "false"},
+       boolean(&ServiceConfig::allow_private_image_urls)},
+      {{"PITCHREEL_LOG_LEVEL", {}, "trace, debug, info, warn, error", "info"},
+       text(&ServiceConfig::log_level)},
+      {{"PITCHREEL_LOG_FORMAT", {}, "text (logfmt) or json", "text"},
+       text(&ServiceConfig::log_format)},
+  };
+  return settings;
+}
+
+std::string unquote(std::string v) {
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
+    return v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+Status apply(ServiceConfig& config, const std::map<std::string, std::string>& values,
+             const std::string& source) {
+  for (const auto& setting : table()) {
+    std::vector<std::string> names = {setting.info.name};
+    names.insert(names.end(), setting.info.aliases.begin(), setting.info.aliases.end());
+    for (const auto& name : names) {
+      auto it = values.find(name);
+      if (it == values.end()) continue;
+      if (auto s = setting.set(config, it->second); !s) {
+        const std::string shown = setting.info.secret ? "(hidden)" : it->second;
+        return fail(Error::invalid(
+            "config_invalid", fmt::format("{} in {}: {}={} is not valid ({}). Fix it and start again.", name,
+                                          source, name, shown, s.error().message)));
+      }
+      break;  // the main name wins over its aliases
+    }
+  }
+  return {};
+}
+
+Result<std::map<std::string, std::string>> read_env_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return fail(Error::invalid("config_invalid", "Cannot read the config file " + path.string() + "."));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_env_file(ss.str(), path.string());
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& service_settings() {
+  static const std::vector<SettingInfo> infos = [] {
+    std::vector<SettingInfo> out;
+    for (const auto& s : table()) out.push_back(s.info);
+    return out;
+  }();
+  return infos;
+}
+
+Result<std::map<std::string, std::string>> parse_env_file(const std::string& text,
+                                                          const std::string& source_name) {
+  std::map<std::string, std::string> out;
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    line = trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(Error::invalid("config_invalid",
+                                 fmt::format("{} line {}: expected KEY=VALUE.", source_name, number)));
+    }
+    out[trim(line.substr(0, eq))] = unquote(trim(line.substr(eq + 1)));
+  }
+  return out;
+}
+
+Result<ServiceConfig> load_service_config(const std::map<std::string, std::string>& environment,
+                                          const std::filesystem::path& config_file,
+                                          const std::filesystem::path& dotenv_file) {
+  ServiceConfig config;
+  if (!config_file.empty()) {
+    auto values = read_env_file(config_file);
+    if (!values) return fail(values.error());
+    if (auto s = apply(config, *values, config_file.string()); !s) return fail(s.error());
+  }
+  std::error_code ec;
+  if (!dotenv_file.empty() && std::filesystem::exists(dotenv_file, ec)) {
+    auto values = read_env_file(dotenv_file);
+    if (!values) return fail(values.error());
+    if (auto s = apply(config, *values, dotenv_file.string()); !s) return fail(s.error());
+  }
+  if (auto s = apply(config, environment, "the environment"); !s) return fail(s.error());
+  return config;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return out;
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,69 @@
+// Service configuration: every setting has one name (plus the seed's names as aliases),
+// a default, and a sentence of help, kept in one table that loading, `serve --help` and
+// the README all read.
+//
+// Sources, later ones winning: built-in defaults, a config file (KEY=VALUE lines,
+// --config or PITCHREEL_CONFIG), a `.env` file in the working directory (the seed kept
+// its settings in one), the process environment, then command-line flags.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+struct ServiceConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path data_dir = "./data";
+  std::string public_url;          // base of absolute URLs in answers; default http://<listen>
+  int workers = 1;                 // concurrent renders
+  int queue_limit = 100;           // queued jobs before 503
+  int seed_wait_s = 120;           // how long /api/generate-video waits before answering 202
+  std::uint64_t max_body_bytes = 25ull << 20;
+  std::uint64_t max_image_megapixels = 50;
+  int rate_per_user_hour = 10;     // the seed's recommendation
+  int rate_per_org_day = 100;
+  int max_attempts = 3;            // tries per job before it fails
+  int lease_s = 30;                // a worker's claim on a job, renewed by heartbeats
+  int url_expiry_s = 3600;         // signed file URLs
+  int shutdown_grace_s = 30;       // SIGTERM: how long running jobs may finish
+  std::string jwt_secret;          // HS256 (Supabase project JWT secret)
+  std::string jwks_file;           // RS256/ES256 keys
+  std::string jwks_url;
+  std::string jwt_audience = "authenticated";
+  bool allow_private_image_urls = false;
+  std::string log_level = "info";
+  std::string log_format = "text";  // or json
+};
+
+struct SettingInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string help;
+  std::string default_value;
+  bool secret = false;  // never printed
+};
+
+// The table of settings, in the order they are documented.
+const std::vector<SettingInfo>& service_settings();
+
+// Parses KEY=VALUE lines (comments with #, optional "export ", single or double quotes).
+Result<std::map<std::string, std::string>> parse_env_file(const std::string& text,
+                                                          const std::string& source_name);
+
+// Builds the configuration from the sources above; `environment` is the process
+// environment as a map (passed in so tests control it). Errors name the setting and
+// the source: "config_invalid".
+Result<ServiceConfig> load_service_config(const std::map<std::string, std::string>& environment,
+                                          const std::filesystem::path& config_file,
+                                          const std::filesystem::path& dotenv_file);
+
+std::map<std::string, std::string> process_environment();
+
+}  // namespace pitchreel

@@ -1,0 +1,133 @@
+#include "api/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "api/http_error.h"
+
+namespace pitchreel::api {
+namespace {
+
+constexpr const char* kRequestIdHeader = "X-Request-Id";
+
+std::string new_request_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t boot = std::random_device{}();
+  return fmt::format("req-{:08x}-{:06x}", static_cast<std::uint32_t>(boot), ++counter);
+}
+
+// The path without its query: queries carry signatures, which logs must not keep.
+std::string loggable_path(const httplib::Request& req) { return req.path; }
+
+}  // namespace
+
+HttpServer::HttpServer(std::uint64_t max_body_bytes) {
+  server_.set_payload_max_length(max_body_bytes);
+  // Event streams hold a thread each for as long as a client watches a job.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(64); };  // owned by httplib
+  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header(kRequestIdHeader, new_request_id());
+    res.set_header("X-Content-Type-Options", "nosniff");
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("http request_id={} method={} path={} status={} bytes={} remote={}",
+                 request_id(res), req.method, loggable_path(req), res.status, res.body.size(),
+                 req.remote_addr);
+  });
+  server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                   std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("http handler failed request_id={} path={} what=\"{}\"", request_id(res),
+                  loggable_path(req), what);
+    send_error(res, Error::internal("internal_error", what));
+  });
+  server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;  // a route already answered
+    if (res.status == 413) {
+      send_error(res, Error::invalid("body_too_large",
+                                     "The request body is larger than the server accepts. Send a "
+                                     "smaller image (or an imageUrl)."));
+    } else if (res.status == 404) {
+      send_error(res, Error::invalid("not_found", "There is nothing at this address."));
+    }
+  });
+}
+
+std::string HttpServer::request_id(const httplib::Response& res) {
+  return res.get_header_value(kRequestIdHeader);
+}
+
+void send_error(httplib::Response& res, const Error& error, int retry_after_s) {
+  if (error.kind == ErrorKind::kInternal) {
+    spdlog::error("request failed request_id={} code={} detail=\"{}\"", HttpServer::request_id(res),
+                  error.code, error.message);
+  }
+  res.status = http_status_for(error);
+  if (retry_after_s > 0) res.set_header("Retry-After", std::to_string(retry_after_s));
+  res.set_content(error_body(error, HttpServer::request_id(res)).dump(), "application/json");
+}
+
+httplib::Server::Handler HttpServer::wrap(JsonHandler handler) {
+  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    auto reply = handler(req, res);
+    if (!reply) {
+      send_error(res, reply.error());
+      return;
+    }
+    res.status = reply->status;
+    res.set_content(reply->body.dump(), "application/json");
+  };
+}
+
+void HttpServer::get(const std::string& pattern, JsonHandler handler) {
+  server_.Get(pattern, wrap(std::move(handler)));
+}
+void HttpServer::post(const std::string& pattern, JsonHandler handler) {
+  server_.Post(pattern, wrap(std::move(handler)));
+}
+void HttpServer::del(const std::string& pattern, JsonHandler handler) {
+  server_.Delete(pattern, wrap(std::move(handler)));
+}
+
+Result<int> HttpServer::bind(const std::string& host_port) {
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) {
+    return fail(Error::invalid("invalid_listen", "--listen " + host_port +
+                                                     " must be HOST:PORT, e.g. 127.0.0.1:8080."));
+  }
+  std::string host = host_port.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(host_port.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return fail(Error::invalid("invalid_listen", "--listen " + host_port + " has an invalid port."));
+  }
+  const int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return fail(Error::invalid("listen_failed", "Cannot listen on " + host_port +
+                                                    " (address in use or not available). Choose "
+                                                    "another --listen address."));
+  }
+  return bound;
+}
+
+void HttpServer::run() { server_.listen_after_bind(); }
+void HttpServer::stop() { server_.stop(); }
+
+}  // namespace pitchreel::api

@@ -1,0 +1,77 @@
+// ObjectStore: where finished videos, posters and captions live. Two implementations sit
+// behind this seam: LocalStore (a folder on this machine, served by `pitchreel serve`
+// through signed URLs) and, later, an S3-compatible bucket (R2, MinIO, AWS).
+//
+// Contract shared by every implementation:
+// - Thread safety: every method may be called concurrently from any thread.
+// - Keys are built by our own code (object_keys.h) and checked with check_object_key();
+//   a malformed key is a bug, reported as Error::internal("invalid_storage_key").
+// - put_file() is atomic: readers see either the previous object or the complete new one,
+//   never a partial one, and a crash or failure midway leaves no object behind.
+//   Putting an existing key replaces it (last writer wins).
+// - remove() of a missing key succeeds, so cleanups can be retried.
+// - A missing object is reported with code kObjectNotFound (the HTTP layer answers 404).
+// - Errors never carry credentials.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+// Error code for "no object under this key"; stable so the HTTP layer can map it to 404.
+inline constexpr std::string_view kObjectNotFound = "object_not_found";
+
+// What an HTTP layer needs to answer a GET or HEAD (Content-Length, Content-Type,
+// Cache-Control, Content-Disposition) without opening the object.
+struct ObjectInfo {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string content_type;   // never empty: falls back to the key's extension
+  std::string cache_control;  // empty: the server's default
+  std::string download_name;  // empty: no Content-Disposition
+};
+
+struct PutOptions {
+  std::string content_type;  // empty: derived from the key's extension (content_types.h)
+  std::string cache_control;
+  std::string download_name;  // file name a browser should save the object as
+};
+
+class ObjectStore {
+ public:
+  ObjectStore() = default;
+  virtual ~ObjectStore() = default;
+  ObjectStore(const ObjectStore&) = delete;
+  ObjectStore& operator=(const ObjectStore&) = delete;
+
+  // Copies `source` (a finished file the caller owns and keeps) to `key`, atomically.
+  virtual Status put_file(const std::string& key, const std::filesystem::path& source,
+                          const PutOptions& options) = 0;
+
+  // Size and metadata of the object, or kObjectNotFound.
+  virtual Result<ObjectInfo> stat(const std::string& key) = 0;
+
+  // The file holding the object, for stores on this machine, so the server can send it with
+  // Range support. Overwrites replace the file by rename, so open the path once and take the
+  // size from that descriptor (fstat): an open descriptor keeps reading one complete version
+  // even if the object is replaced or removed meanwhile. Stores that are not local answer
+  // Error::internal("storage_not_local"): they serve through their own URLs instead.
+  virtual Result<std::filesystem::path> local_path(const std::string& key);
+
+  // Deletes the object; a missing object is not an error.
+  virtual Status remove(const std::string& key) = 0;
+
+  // Puts and removes a tiny object, for /readyz and `pitchreel doctor`; the error says
+  // where and why writing failed.
+  virtual Status check_writable() = 0;
+
+  // For logs and diagnostics, e.g. "local (/var/lib/pitchreel/storage)"; never a secret.
+  virtual std::string name() const = 0;
+};
+
+}  // namespace pitchreel

@@ -1,0 +1,56 @@
+#include "worker/job_spec.h"
+
+namespace pitchreel {
+
+nlohmann::json to_json(const JobSpec& spec) {
+  nlohmann::json j = {{"imagePath", spec.image_path},     {"productName", spec.product_name},
+                      {"productDescription", spec.product_description},
+                      {"productId", spec.product_id},     {"voice", spec.voice},
+                      {"aspect", spec.aspect},            {"height", spec.height},
+                      {"captions", spec.captions},        {"title", spec.title}};
+  if (spec.script) j["script"] = *spec.script;
+  return j;
+}
+
+Result<JobSpec> job_spec_from_json(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return fail(Error::internal("job_spec_corrupt", "A stored job request is not valid JSON."));
+  }
+  JobSpec spec;
+  try {
+    spec.image_path = j.at("imagePath").get<std::string>();
+    if (j.contains("script")) spec.script = j.at("script").get<std::string>();
+    spec.product_name = j.value("productName", "");
+    spec.product_description = j.value("productDescription", "");
+    spec.product_id = j.value("productId", "");
+    spec.voice = j.value("voice", "en-us");
+    spec.aspect = j.value("aspect", "16:9");
+    spec.height = j.value("height", 1080);
+    spec.captions = j.value("captions", true);
+    spec.title = j.value("title", false);
+  } catch (const nlohmann::json::exception&) {
+    return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));
+  }
+  return spec;
+}
+
+Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::filesystem::path& output) {
+  GenerateRequest r;
+  r.image = spec.image_path;
+  r.script = spec.script;
+  r.product_name = spec.product_name;
+  r.description = spec.product_description;
+  r.title = spec.title && !spec.product_name.empty();
+  r.speech.voice = spec.voice;
+  auto aspect = parse_aspect(spec.aspect);
+  if (!aspect) return fail(aspect.error());
+  if (auto s = check_height(spec.height); !s) return fail(s.error());
+  r.format.aspect = *aspect;
+  r.format.height = spec.height;
+  r.captions = spec.captions;
+  r.output = output;
+  return r;
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,36 @@
+// JobSpec: what a queued job will render, as validated by the API and stored with the
+// job (JSON in the jobs table), so a worker on any node, after any restart, renders
+// exactly what was accepted.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "worker/generate.h"
+
+namespace pitchreel {
+
+struct JobSpec {
+  std::string image_path;  // the accepted upload, kept under the data directory until the job ends
+  std::optional<std::string> script;
+  std::string product_name;
+  std::string product_description;
+  std::string product_id;
+  std::string voice = "en-us";
+  std::string aspect = "16:9";
+  int height = 1080;
+  bool captions = true;
+  bool title = false;
+};
+
+nlohmann::json to_json(const JobSpec& spec);
+Result<JobSpec> job_spec_from_json(const std::string& text);
+
+// The pipeline request for a spec, writing to `output` (an .mp4 path).
+Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::filesystem::path& output);
+
+}  // namespace pitchreel

@@ -1,0 +1,45 @@
+// Notifier: "something changed" for threads of one process. A version number goes up on
+// every notify(); a waiter remembers the version it has seen and sleeps until it moves
+// (or a timeout passes). The database stays the source of truth: waiters re-read it when
+// woken, so a missed or coalesced notification loses nothing.
+//
+// Used to start a job the moment it is queued (workers wait on "work available", no
+// sleep-polling) and to push job progress to event streams. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace pitchreel {
+
+class Notifier {
+ public:
+  std::uint64_t version() const {
+    std::lock_guard lock(mutex_);
+    return version_;
+  }
+
+  void notify() {
+    {
+      std::lock_guard lock(mutex_);
+      ++version_;
+    }
+    changed_.notify_all();
+  }
+
+  // Returns the current version once it differs from `seen`, or after `timeout`.
+  std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return version_ != seen; });
+    return version_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::uint64_t version_ = 0;
+};
+
+}  // namespace pitchreel

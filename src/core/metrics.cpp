@@ -1,0 +1,80 @@
+#include "core/metrics.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace pitchreel {
+namespace {
+
+std::string escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string label_text(const Labels& labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += ",";
+    out += labels[i].first + "=\"" + escape(labels[i].second) + "\"";
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+void Metrics::increment(const std::string& name, const Labels& labels, double by) {
+  std::lock_guard lock(mutex_);
+  counters_[name][labels] += by;
+}
+
+void Metrics::observe(const std::string& name, const Labels& labels, double seconds) {
+  std::lock_guard lock(mutex_);
+  auto& s = summaries_[name][labels];
+  s.sum += seconds;
+  ++s.count;
+}
+
+void Metrics::describe(const std::string& name, const std::string& type, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  descriptions_[name] = {type, help};
+}
+
+std::string Metrics::render(const std::vector<std::tuple<std::string, Labels, double>>& gauges) const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  std::set<std::string> described;
+  auto header = [&](const std::string& name) {
+    if (!described.insert(name).second) return;
+    if (auto it = descriptions_.find(name); it != descriptions_.end()) {
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, it->second.second, name, it->second.first);
+    }
+  };
+  for (const auto& [name, series] : counters_) {
+    header(name);
+    for (const auto& [labels, value] : series) out += fmt::format("{}{} {}\n", name, label_text(labels), value);
+  }
+  for (const auto& [name, series] : summaries_) {
+    header(name);
+    for (const auto& [labels, s] : series) {
+      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, label_text(labels), s.sum, name,
+                         label_text(labels), s.count);
+    }
+  }
+  for (const auto& [name, labels, value] : gauges) {
+    header(name);
+    out += fmt::format("{}{} {}\n", name, label_text(labels), value);
+  }
+  return out;
+}
+
+}  // namespace pitchreel

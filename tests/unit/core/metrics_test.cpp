@@ -1,0 +1,31 @@
+#include "core/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace pitchreel {
+namespace {
+
+TEST(Metrics, RendersPrometheusText) {
+  Metrics m;
+  m.describe("pitchreel_http_requests_total", "counter", "HTTP requests by route and status.");
+  m.increment("pitchreel_http_requests_total", {{"route", "/healthz"}, {"status", "200"}});
+  m.increment("pitchreel_http_requests_total", {{"route", "/healthz"}, {"status", "200"}});
+  m.observe("pitchreel_stage_seconds", {{"stage", "render"}}, 1.5);
+  m.observe("pitchreel_stage_seconds", {{"stage", "render"}}, 0.5);
+  const auto text = m.render({{"pitchreel_queue_depth", {}, 3}});
+  EXPECT_NE(text.find("# TYPE pitchreel_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(text.find("pitchreel_http_requests_total{route=\"/healthz\",status=\"200\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("pitchreel_stage_seconds_sum{stage=\"render\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("pitchreel_stage_seconds_count{stage=\"render\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("pitchreel_queue_depth 3"), std::string::npos);
+}
+
+TEST(Metrics, EscapesLabelValues) {
+  Metrics m;
+  m.increment("x_total", {{"route", "a\"b\\c"}});
+  EXPECT_NE(m.render().find("x_total{route=\"a\\\"b\\\\c\"} 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pitchreel

@@ -25,7 +25,8 @@ std::string content_type_for_key(std::string_view key) {
   const auto dot = name.rfind('.');
   if (dot != std::string_view::npos) {
     std::string ext(name.substr(dot + 1));
-    std::ranges::transform(ext, ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(ext, ext.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     for (const auto& [e, type] : kTypes) {
       if (ext == e) return std::string(type);
     }

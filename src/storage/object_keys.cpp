@@ -63,8 +63,8 @@ Result<std::string> random_base32(std::size_t chars) {
 Status check_object_key(std::string_view key) {
   if (key.empty()) return bad_key(key, "it is empty");
   if (key.size() > kMaxObjectKeyLength) {
-    return bad_key(key, fmt::format("it has {} bytes; the limit is {}", key.size(),
-                                    kMaxObjectKeyLength));
+    return bad_key(
+        key, fmt::format("it has {} bytes; the limit is {}", key.size(), kMaxObjectKeyLength));
   }
   for (char c : key) {
     if (!is_id_char(c) && c != '.' && c != '/') {

@@ -1,0 +1,164 @@
+#include "db/job_repository.h"
+
+#include <fmt/format.h>
+
+#include "db/ids.h"
+#include "db/job_row.h"
+#include "db/transaction.h"
+
+namespace pitchreel::db::jobs {
+namespace {
+
+Result<std::int64_t> count(Database& db, std::string_view sql, std::initializer_list<Value> args) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare(sql);
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_all(args); !s) return fail(s.error());
+  return stmt->single_int64();
+}
+
+}  // namespace
+
+Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
+  if (job.max_attempts < 1) {
+    return fail(
+        Error::invalid("invalid_max_attempts",
+                       fmt::format("max_attempts must be at least 1 (got {}).", job.max_attempts)));
+  }
+  Connection conn = db.connect();
+  // The write lock makes look-up-then-insert atomic: two requests with one key cannot both
+  // insert (and the partial unique index would refuse the second anyway).
+  auto tx = Transaction::begin(conn);
+  if (!tx) return fail(tx.error());
+  if (!job.idempotency_key.empty()) {
+    auto stmt = conn.prepare(fmt::format(
+        "SELECT {} FROM jobs WHERE user_id = ?1 AND idempotency_key = ?2", kJobColumns));
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_all({job.user_id, job.idempotency_key}); !s) return fail(s.error());
+    auto existing = first_row(*stmt, read_job);
+    if (!existing) return fail(existing.error());
+    if (*existing) return CreatedJob{std::move(**existing), false};
+  }
+  // INSERT ... SELECT FROM users: inserts nothing unless the user is in the organization.
+  auto stmt = conn.prepare(fmt::format(
+      "INSERT INTO jobs (id, organization_id, user_id, status, stage, progress, request, "
+      "product_id, idempotency_key, attempts, max_attempts, not_before, created_at, updated_at) "
+      "SELECT ?1, organization_id, id, 'queued', 'queued', 0, ?4, ?5, ?6, 0, ?7, ?8, ?8, ?8 "
+      "FROM users WHERE id = ?2 AND organization_id = ?3 RETURNING {}",
+      kJobColumns));
+  if (!stmt) return fail(stmt.error());
+  if (auto s =
+          stmt->bind_all({new_uuid(), job.user_id, job.organization_id, job.request, job.product_id,
+                          text_or_null(job.idempotency_key), std::int64_t{job.max_attempts}, now});
+      !s) {
+    return fail(s.error());
+  }
+  auto rows = collect_rows(*stmt, read_job);
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) {
+    return fail(Error::invalid("user_not_in_organization",
+                               fmt::format("User '{}' is not a member of organization '{}'.",
+                                           job.user_id, job.organization_id)));
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return CreatedJob{std::move(rows->front()), true};
+}
+
+Result<std::optional<Job>> get(Database& db, std::string_view job_id,
+                               std::string_view organization_id) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare(
+      fmt::format("SELECT {} FROM jobs WHERE id = ?1 AND organization_id = ?2", kJobColumns));
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_all({job_id, organization_id}); !s) return fail(s.error());
+  return first_row(*stmt, read_job);
+}
+
+Result<CancelOutcome> cancel(Database& db, std::string_view job_id,
+                             std::string_view organization_id, std::int64_t now) {
+  Connection conn = db.connect();
+  auto tx = Transaction::begin(conn);
+  if (!tx) return fail(tx.error());
+  std::optional<JobStatus> status;
+  {
+    auto stmt = conn.prepare("SELECT status FROM jobs WHERE id = ?1 AND organization_id = ?2");
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_all({job_id, organization_id}); !s) return fail(s.error());
+    auto row = first_row(*stmt, [](const Statement& s) { return s.column_text(0); });
+    if (!row) return fail(row.error());
+    if (!*row) return CancelOutcome::kNotFound;
+    status = parse_job_status(**row);
+  }
+  CancelOutcome outcome;
+  std::string_view sql;
+  if (status == JobStatus::kQueued) {
+    outcome = CancelOutcome::kCanceled;
+    sql =
+        "UPDATE jobs SET status = 'canceled', stage = 'canceled', cancel_requested = 1, "
+        "updated_at = ?2 WHERE id = ?1";
+  } else if (status == JobStatus::kRunning) {
+    outcome = CancelOutcome::kCancelRequested;
+    sql = "UPDATE jobs SET cancel_requested = 1, updated_at = ?2 WHERE id = ?1";
+  } else {
+    return CancelOutcome::kAlreadyFinished;
+  }
+  auto stmt = conn.prepare(sql);
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_all({job_id, now}); !s) return fail(s.error());
+  if (auto s = stmt->run(); !s) return fail(s.error());
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return outcome;
+}
+
+Result<std::int64_t> queue_depth(Database& db) {
+  return count(db, "SELECT COUNT(*) FROM jobs WHERE status = 'queued'", {});
+}
+
+Result<std::optional<std::int64_t>> position_in_queue(Database& db, std::string_view job_id) {
+  Connection conn = db.connect();
+  // One statement, so it reads one snapshot. Row values compare (created_at, rowid) as
+  // claim_next orders them.
+  auto stmt = conn.prepare(
+      "SELECT (SELECT COUNT(*) FROM jobs q WHERE q.status = 'queued' "
+      "        AND (q.created_at, q.rowid) < (me.created_at, me.rowid)) "
+      "FROM jobs me WHERE me.id = ?1 AND me.status = 'queued'");
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_text(1, job_id); !s) return fail(s.error());
+  return first_row(*stmt, [](const Statement& s) { return s.column_int64(0); });
+}
+
+Result<std::map<JobStatus, std::int64_t>> count_by_status(Database& db) {
+  std::map<JobStatus, std::int64_t> counts;
+  for (JobStatus s : {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kSucceeded,
+                      JobStatus::kFailed, JobStatus::kCanceled}) {
+    counts[s] = 0;
+  }
+  Connection conn = db.connect();
+  auto stmt = conn.prepare("SELECT status, COUNT(*) FROM jobs GROUP BY status");
+  if (!stmt) return fail(stmt.error());
+  auto rows = collect_rows(*stmt, [](const Statement& s) {
+    return std::pair{parse_job_status(s.column_text(0)), s.column_int64(1)};
+  });
+  if (!rows) return fail(rows.error());
+  for (const auto& [status, n] : *rows) {
+    if (status) counts[*status] = n;
+  }
+  return counts;
+}
+
+Result<std::int64_t> count_jobs_since(Database& db, std::string_view user_id, std::int64_t since) {
+  return count(db,
+               "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 "
+               "AND status != 'canceled'",
+               {user_id, since});
+}
+
+Result<std::int64_t> count_org_jobs_since(Database& db, std::string_view organization_id,
+                                          std::int64_t since) {
+  return count(db,
+               "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
+               "AND status != 'canceled'",
+               {organization_id, since});
+}
+
+}  // namespace pitchreel::db::jobs

@@ -1,0 +1,106 @@
+// The schema, as the list of migrations that build it (see migrations.h).
+//
+// Conventions: ids are UUID text; times are INTEGER Unix seconds; optional text is NULL
+// (not ''), so partial indexes and UNIQUE ignore it.
+#include <array>
+
+#include "db/migrations.h"
+
+namespace pitchreel::db {
+namespace {
+
+// Migration 1: organisations, users (the seed's `profiles`), API keys, the job queue and
+// finished videos.
+//
+// jobs: `status` is the queue state; a worker owns a running job while lease_owner is its
+// id (claim, heartbeat and finish all check it), and lease_expires_at tells
+// requeue_expired when a worker has died. not_before delays a retry (backoff).
+// cancel_requested asks the running worker to stop; the worker sees it on heartbeat.
+// Jobs are claimed in (created_at, rowid) order: jobs_claim is (status, created_at) and
+// every index ends in the rowid, so the oldest eligible job is found without a sort.
+// videos.job_id is UNIQUE: a job can never produce two video rows, even if two workers
+// raced past the lease check. jobs.video_id is set NULL when its video is deleted.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE organizations (
+  id          TEXT PRIMARY KEY NOT NULL,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+  id               TEXT PRIMARY KEY NOT NULL,
+  organization_id  TEXT NOT NULL REFERENCES organizations(id),
+  email            TEXT NOT NULL,
+  role             TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX users_by_org ON users(organization_id);
+
+CREATE TABLE api_keys (
+  id            TEXT PRIMARY KEY NOT NULL,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  prefix        TEXT NOT NULL,
+  hash          TEXT NOT NULL UNIQUE,
+  created_at    INTEGER NOT NULL,
+  revoked_at    INTEGER,
+  last_used_at  INTEGER
+);
+CREATE INDEX api_keys_by_user ON api_keys(user_id);
+
+CREATE TABLE jobs (
+  id                TEXT PRIMARY KEY NOT NULL,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  status            TEXT NOT NULL
+                    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+  stage             TEXT NOT NULL DEFAULT 'queued',
+  progress          REAL NOT NULL DEFAULT 0,
+  request           TEXT NOT NULL DEFAULT '{}',
+  product_id        TEXT NOT NULL DEFAULT '',
+  idempotency_key   TEXT,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  max_attempts      INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+  lease_owner       TEXT,
+  lease_expires_at  INTEGER,
+  not_before        INTEGER NOT NULL DEFAULT 0,
+  cancel_requested  INTEGER NOT NULL DEFAULT 0,
+  error_code        TEXT,
+  error_message     TEXT,
+  video_id          TEXT REFERENCES videos(id) ON DELETE SET NULL,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX jobs_idempotency ON jobs(user_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX jobs_claim ON jobs(status, created_at);
+CREATE INDEX jobs_by_user_time ON jobs(user_id, created_at);
+CREATE INDEX jobs_by_org_time ON jobs(organization_id, created_at);
+CREATE INDEX jobs_by_video ON jobs(video_id);
+
+CREATE TABLE videos (
+  id               TEXT PRIMARY KEY NOT NULL,
+  organization_id  TEXT NOT NULL REFERENCES organizations(id),
+  job_id           TEXT UNIQUE REFERENCES jobs(id),
+  product_id       TEXT NOT NULL DEFAULT '',
+  video_key        TEXT NOT NULL,
+  poster_key       TEXT NOT NULL DEFAULT '',
+  captions_key     TEXT NOT NULL DEFAULT '',
+  file_name        TEXT NOT NULL DEFAULT '',
+  size             INTEGER NOT NULL DEFAULT 0,
+  duration         REAL NOT NULL DEFAULT 0,
+  width            INTEGER NOT NULL DEFAULT 0,
+  height           INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX videos_by_org_time ON videos(organization_id, created_at DESC, id DESC);
+CREATE INDEX videos_by_org_product_time
+  ON videos(organization_id, product_id, created_at DESC, id DESC);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{{1, kV1}}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace pitchreel::db

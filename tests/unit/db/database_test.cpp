@@ -1,0 +1,154 @@
+#include "db/database.h"
+
+#include <gtest/gtest.h>
+
+#include "db/migrations.h"
+#include "db/sqlite_error.h"
+#include "db/transaction.h"
+#include "support/test_support.h"
+
+namespace pitchreel::db {
+namespace {
+
+std::string pragma(Database& db, std::string_view name) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare(std::string("PRAGMA ") + std::string(name));
+  EXPECT_TRUE(stmt);
+  auto row = stmt->step();
+  EXPECT_TRUE(row && *row);
+  return stmt->column_text(0);
+}
+
+TEST(Database, OpensWithWalForeignKeysAndLatestSchema) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "sub" / "pitchreel.db");
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_EQ(pragma(**db, "journal_mode"), "wal");
+  EXPECT_EQ(pragma(**db, "foreign_keys"), "1");
+  EXPECT_EQ(pragma(**db, "synchronous"), "1");  // NORMAL
+  EXPECT_EQ(pragma(**db, "busy_timeout"), "5000");
+  Connection conn = (*db)->connect();
+  auto version = schema_version(conn);
+  ASSERT_TRUE(version);
+  EXPECT_EQ(*version, latest_schema_version());
+  EXPECT_GE(latest_schema_version(), 1);
+}
+
+TEST(Database, MigrationsAreIdempotent) {
+  testing::TempDir dir;
+  {
+    auto db = Database::open(dir / "a.db");
+    ASSERT_TRUE(db) << db.error().message;
+    Connection conn = (*db)->connect();
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
+  }
+  auto again = Database::open(dir / "a.db");
+  ASSERT_TRUE(again) << again.error().message;
+  Connection conn = (*again)->connect();
+  ASSERT_TRUE(apply_migrations(conn));  // a third time, explicitly
+  auto stmt = conn.prepare("SELECT COUNT(*) FROM organizations");
+  ASSERT_TRUE(stmt);
+  auto n = stmt->single_int64();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+}
+
+TEST(Database, RefusesANewerSchema) {
+  testing::TempDir dir;
+  {
+    auto db = Database::open(dir / "a.db");
+    ASSERT_TRUE(db);
+    Connection conn = (*db)->connect();
+    ASSERT_TRUE(conn.exec("PRAGMA user_version = 999"));
+  }
+  auto db = Database::open(dir / "a.db");
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, "database_too_new");
+}
+
+TEST(Database, UnopenablePathIsAnError) {
+  testing::TempDir dir;
+  testing::write_file(dir / "file", "x");
+  auto db = Database::open(dir / "file" / "pitchreel.db");  // parent is a file
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, "database_open_failed");
+}
+
+TEST(Database, ForeignKeysAreEnforced) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db);
+  Connection conn = (*db)->connect();
+  auto s = conn.exec("INSERT INTO users VALUES ('u1', 'missing-org', 'a@b.c', 'admin', 1)");
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(is_constraint(s.error()));
+}
+
+TEST(Transaction, RollsBackUnlessCommitted) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db);
+  Connection conn = (*db)->connect();
+  {
+    auto tx = Transaction::begin(conn);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
+  }
+  {
+    auto tx = Transaction::begin(conn);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o2', 'Beta', 1)"));
+    ASSERT_TRUE(tx->commit());
+  }
+  auto stmt = conn.prepare("SELECT group_concat(id) FROM organizations");
+  ASSERT_TRUE(stmt);
+  ASSERT_TRUE(stmt->step());
+  EXPECT_EQ(stmt->column_text(0), "o2");
+}
+
+TEST(Transaction, SecondWriterGetsDatabaseBusyAfterTimeout) {
+  testing::TempDir dir;
+  auto a = Database::open(dir / "a.db");
+  auto b = Database::open(dir / "a.db", DatabaseOptions{std::chrono::milliseconds(50)});
+  ASSERT_TRUE(a && b);
+  Connection ca = (*a)->connect();
+  auto held = Transaction::begin(ca);
+  ASSERT_TRUE(held);
+  Connection cb = (*b)->connect();
+  auto blocked = Transaction::begin(cb);
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, "database_busy");
+  EXPECT_EQ(blocked.error().kind, ErrorKind::kUnavailable);
+}
+
+TEST(Statement, BindsAndReadsEveryType) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db);
+  Connection conn = (*db)->connect();
+  auto stmt = conn.prepare("SELECT ?1, ?2, ?3, ?4, typeof(?4)");
+  ASSERT_TRUE(stmt);
+  ASSERT_TRUE(stmt->bind_all({std::string_view("héllo"), std::int64_t{1} << 40, 2.5, nullptr}));
+  auto row = stmt->step();
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(stmt->column_text(0), "héllo");
+  EXPECT_EQ(stmt->column_int64(1), std::int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(stmt->column_double(2), 2.5);
+  EXPECT_TRUE(stmt->is_null(3));
+  EXPECT_EQ(stmt->column_optional_int64(3), std::nullopt);
+  EXPECT_EQ(stmt->column_text(4), "null");
+}
+
+TEST(Statement, SyntaxErrorIsAnInternalError) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db);
+  Connection conn = (*db)->connect();
+  auto stmt = conn.prepare("SELEC 1");
+  ASSERT_FALSE(stmt);
+  EXPECT_EQ(stmt.error().code, "database_error");
+  EXPECT_EQ(stmt.error().kind, ErrorKind::kInternal);
+}
+
+}  // namespace
+}  // namespace pitchreel::db

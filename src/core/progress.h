@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "core/status.h"
+
 namespace pitchreel {
 
 class ProgressSink {
@@ -13,7 +15,14 @@ class ProgressSink {
   // `stage` is a short stable name ("script", "speech", "render", "finalize");
   // `fraction` in [0, 1] is how far the stage is.
   virtual void update(std::string_view stage, double fraction) = 0;
+  // True when the work should stop (the job was canceled, the server is shutting down).
+  // Long stages poll it between steps and stop with Error code "canceled".
+  virtual bool canceled() const { return false; }
 };
+
+inline Error canceled_error() {
+  return Error::unavailable("canceled", "The job was canceled before it finished.");
+}
 
 class NullProgress final : public ProgressSink {
  public:

@@ -94,6 +94,7 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
     fade_to_black(out, timeline.brightness(t));
   };
   const auto encode_frame = [&](std::int64_t i, const Yuv420& out) -> Status {
+    if (progress.canceled()) return fail(canceled_error());
     if (auto s = (*encoder)->add_frame(out); !s) return s;
     progress.update("render",
                     static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));

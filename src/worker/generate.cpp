@@ -100,6 +100,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   *photo = fit_for_render(std::move(*photo), request.format);
   clock.done("image");
 
+  if (progress.canceled()) return fail(canceled_error());
   progress.update("speech", 0);
   auto speech = tts.synthesize(result.script, request.speech);
   if (!speech) return fail(speech.error());
@@ -118,6 +119,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   const auto srt_tmp = staged.stage(result.srt);
   const auto video_tmp = staged.stage(result.video);
 
+  if (progress.canceled()) return fail(canceled_error());
   RenderJob job;
   job.product = std::move(*photo);
   job.title = request.title ? request.product_name : "";

@@ -24,7 +24,33 @@ std::string new_request_id() {
 // The path without its query: queries carry signatures, which logs must not keep.
 std::string loggable_path(const httplib::Request& req) { return req.path; }
 
+// The route a path belongs to, for metrics: ids and file keys collapsed, so the number of
+// series stays small whatever clients send.
+std::string route_of(const std::string& path) {
+  if (path.rfind("/files/", 0) == 0) return "/files/:key";
+  std::string route;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find('/', start), path.size());
+    const std::string segment = path.substr(start, end - start);
+    const bool id = segment.size() >= 16 && segment.find_first_of("0123456789") != std::string::npos;
+    route += "/" + (id ? std::string(":id") : segment);
+    start = end + 1;
+  }
+  return route.empty() ? "/" : route;
+}
+
 }  // namespace
+
+void HttpServer::count_requests(Metrics& metrics) {
+  server_.set_logger([&metrics](const httplib::Request& req, const httplib::Response& res) {
+    const auto route = route_of(req.path);
+    metrics.increment("pitchreel_http_requests_total",
+                      {{"method", req.method}, {"route", route}, {"status", std::to_string(res.status)}});
+    spdlog::info("http request_id={} method={} route={} status={} bytes={} remote={}",
+                 request_id(res), req.method, route, res.status, res.body.size(), req.remote_addr);
+  });
+}
 
 HttpServer::HttpServer(std::uint64_t max_body_bytes) {
   server_.set_payload_max_length(max_body_bytes);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/metrics.h"
 #include "core/status.h"
 
 namespace pitchreel::api {
@@ -33,6 +34,9 @@ class HttpServer {
   void del(const std::string& pattern, JsonHandler handler);
   // For routes that write the response themselves (files, event streams).
   httplib::Server& raw() { return server_; }
+
+  // Also counts requests in `metrics` by route (ids collapsed) and status.
+  void count_requests(Metrics& metrics);
 
   // Binds; "invalid_listen" or "listen_failed" with the address when it cannot.
   Result<int> bind(const std::string& host_port);

@@ -19,5 +19,7 @@ struct Command {
 Command add_generate(CLI::App& app);
 Command add_script(CLI::App& app);
 Command add_voices(CLI::App& app);
+Command add_serve(CLI::App& app);
+Command add_admin(CLI::App& app);
 
 }  // namespace pitchreel::cli

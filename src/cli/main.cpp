@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const std::vector<cli::Command> commands = {cli::add_generate(app), cli::add_script(app),
-                                              cli::add_voices(app)};
+                                              cli::add_voices(app), cli::add_serve(app),
+                                              cli::add_admin(app)};
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,44 @@
+#include "api/job_json.h"
+
+#include "api/routes_files.h"
+
+namespace pitchreel::api {
+
+nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
+  const auto url = [&](const std::string& key) {
+    return ctx.public_url + signed_file_path(*ctx.signer, key, ctx.config.url_expiry_s);
+  };
+  return {{"id", v.id},
+          {"url", url(v.video_key)},
+          {"downloadUrl", url(v.video_key) + "&download=1"},
+          {"posterUrl", url(v.poster_key)},
+          {"captionsUrl", url(v.captions_key)},
+          {"fileName", v.file_name},
+          {"productId", v.product_id},
+          {"size", v.size},
+          {"durationSec", v.duration},
+          {"width", v.width},
+          {"height", v.height},
+          {"createdAt", v.created_at}};
+}
+
+nlohmann::json job_json(const ServiceContext& ctx, const Job& job, const std::optional<Video>& video,
+                        std::optional<std::int64_t> queue_position) {
+  nlohmann::json j = {{"id", job.id},
+                      {"status", std::string(to_string(job.status))},
+                      {"stage", job.stage},
+                      {"progress", job.progress},
+                      {"productId", job.product_id},
+                      {"attempts", job.attempts},
+                      {"createdAt", job.created_at},
+                      {"updatedAt", job.updated_at},
+                      {"statusUrl", ctx.public_url + "/api/v1/jobs/" + job.id},
+                      {"error", nullptr},
+                      {"video", nullptr}};
+  if (!job.error_code.empty()) j["error"] = {{"code", job.error_code}, {"message", job.error_message}};
+  if (video) j["video"] = video_json(ctx, *video);
+  if (queue_position) j["queuePosition"] = *queue_position;
+  return j;
+}
+
+}  // namespace pitchreel::api

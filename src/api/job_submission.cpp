@@ -1,0 +1,225 @@
+#include "api/job_submission.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "core/output_format.h"
+#include "db/clock.h"
+#include "db/ids.h"
+#include "db/job_repository.h"
+#include "fetch/url_fetcher.h"
+#include "media/image.h"
+#include "storage/object_keys.h"
+#include "tts/espeak_engine.h"
+#include "tts/script_text.h"
+#include "worker/job_spec.h"
+
+namespace pitchreel::api {
+namespace {
+
+// The request's fields, whichever encoding they came in.
+struct Fields {
+  std::map<std::string, std::string> text;
+  std::optional<httplib::MultipartFormData> image;
+
+  std::optional<std::string> get(const std::string& name) const {
+    auto it = text.find(name);
+    if (it == text.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+Result<Fields> read_fields(const httplib::Request& req) {
+  Fields f;
+  if (req.is_multipart_form_data()) {
+    for (const auto& [name, part] : req.files) {
+      if (name == "image" && !part.filename.empty()) {
+        f.image = part;
+      } else {
+        f.text[name] = part.content;
+      }
+    }
+    return f;
+  }
+  const auto type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return fail(Error::invalid("unsupported_media_type",
+                               "Send the request as multipart/form-data (with an image file) or "
+                               "as application/json (with imageUrl)."));
+  }
+  const auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return fail(Error::invalid("invalid_json", "The request body is not a JSON object."));
+  }
+  for (const auto& [name, value] : body.items()) {
+    if (value.is_string()) {
+      f.text[name] = value.get<std::string>();
+    } else if (value.is_boolean()) {
+      f.text[name] = value.get<bool>() ? "true" : "false";
+    } else if (value.is_number()) {
+      f.text[name] = value.dump();
+    }
+  }
+  return f;
+}
+
+bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes" || v == "on"; }
+
+Status check_voice(const std::string& voice) {
+  static std::once_flag once;
+  static std::vector<std::string> ids;
+  std::call_once(once, [] {
+    EspeakEngine engine;
+    if (auto voices = engine.voices()) {
+      for (const auto& v : *voices) ids.push_back(v.id);
+    }
+  });
+  if (std::find(ids.begin(), ids.end(), voice) != ids.end()) return {};
+  return fail(Error::invalid("voice_not_found", "There is no voice called \"" + voice +
+                                                    "\". GET /api/v1/voices lists them."));
+}
+
+Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const Fields& f) {
+  if (f.image) return std::vector<std::uint8_t>(f.image->content.begin(), f.image->content.end());
+  const auto url = f.get("imageUrl");
+  if (!url || url->empty()) {
+    return fail(Error::invalid("image_missing",
+                               "Add the product photo: an `image` file or an `imageUrl`."));
+  }
+  FetchLimits limits;
+  limits.max_bytes = ctx.config.max_body_bytes;
+  limits.allow_private_addresses = ctx.config.allow_private_image_urls;
+  auto fetched = fetch_url(*url, limits);
+  if (!fetched) return fail(fetched.error());
+  return std::move(fetched->body);
+}
+
+Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
+  JobSpec spec;
+  if (auto script = f.get("script"); script && !script->empty()) {
+    auto normalized = normalize_script(*script);
+    if (!normalized) return fail(normalized.error());
+    if (auto s = check_script_length(*normalized); !s) return fail(s.error());
+    spec.script = *normalized;
+  }
+  spec.product_name = f.get("productName").value_or("");
+  spec.product_description = f.get("productDescription").value_or("");
+  if (!spec.script && spec.product_name.empty()) {
+    return fail(Error::invalid("script_missing",
+                               "Send a `script` (at most 500 characters), or a `productName` (with "
+                               "`productDescription`) to get a suggested one."));
+  }
+  if (auto id = f.get("productId"); id && !id->empty()) {
+    auto valid = validate_product_id(*id);
+    if (!valid) return fail(valid.error());
+    spec.product_id = *valid;
+  }
+  spec.voice = f.get("voice").value_or("en-us");
+  if (auto s = check_voice(spec.voice); !s) return fail(s.error());
+  spec.aspect = f.get("aspect").value_or("16:9");
+  if (auto a = parse_aspect(spec.aspect); !a) return fail(a.error());
+  const auto height = f.get("height").value_or("1080");
+  spec.height = height == "720" ? 720 : height == "1080" ? 1080 : -1;
+  if (auto s = check_height(spec.height); !s) return fail(Error::invalid("invalid_height", "height must be 720 or 1080."));
+  spec.captions = !f.get("captions") || truthy(*f.get("captions"));
+  spec.title = f.get("title") && truthy(*f.get("title"));
+  (void)ctx;
+  return spec;
+}
+
+// Rate limits from the seed's recommendation, counted in the database so they hold
+// across restarts and nodes.
+Status check_rate_limits(ServiceContext& ctx, const Principal& who, httplib::Response& res) {
+  const auto now = db::unix_now();
+  auto user_count = db::jobs::count_jobs_since(*ctx.db, who.user_id, now - 3600);
+  if (!user_count) return fail(user_count.error());
+  if (*user_count >= ctx.config.rate_per_user_hour) {
+    res.set_header("Retry-After", "600");
+    return fail(Error::invalid("rate_limited",
+                               "You have requested " + std::to_string(*user_count) +
+                                   " videos in the last hour; the limit is " +
+                                   std::to_string(ctx.config.rate_per_user_hour) +
+                                   ". Try again later (see Retry-After)."));
+  }
+  auto org_count = db::jobs::count_org_jobs_since(*ctx.db, who.organization_id, now - 86400);
+  if (!org_count) return fail(org_count.error());
+  if (*org_count >= ctx.config.rate_per_org_day) {
+    res.set_header("Retry-After", "3600");
+    return fail(Error::invalid("rate_limited",
+                               "Your organisation has requested " + std::to_string(*org_count) +
+                                   " videos in the last day; the limit is " +
+                                   std::to_string(ctx.config.rate_per_org_day) +
+                                   ". Try again later (see Retry-After)."));
+  }
+  auto depth = db::jobs::queue_depth(*ctx.db);
+  if (!depth) return fail(depth.error());
+  if (*depth >= ctx.config.queue_limit) {
+    res.set_header("Retry-After", "30");
+    return fail(Error::unavailable("queue_full",
+                                   "The queue is full (" + std::to_string(*depth) +
+                                       " jobs waiting). Try again in a little while."));
+  }
+  return {};
+}
+
+Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::vector<std::uint8_t>& bytes) {
+  const auto path = ctx.data.uploads() / (db::new_uuid() + ".img");
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    return fail(Error::unavailable("upload_not_stored", "The server could not store the upload; try again."));
+  }
+  return path;
+}
+
+}  // namespace
+
+Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
+                              const httplib::Request& req, httplib::Response& res) {
+  auto fields = read_fields(req);
+  if (!fields) return fail(fields.error());
+  auto spec = build_spec(ctx, *fields);
+  if (!spec) return fail(spec.error());
+  if (auto s = check_rate_limits(ctx, principal, res); !s) return fail(s.error());
+
+  auto bytes = image_bytes(ctx, *fields);
+  if (!bytes) return fail(bytes.error());
+  const std::string name = fields->image ? fields->image->filename : "imageUrl";
+  ImageLoadOptions options;
+  options.limits.max_pixels = ctx.config.max_image_megapixels * 1'000'000;
+  if (auto decoded = load_image(*bytes, name, options); !decoded) return fail(decoded.error());
+
+  auto upload = keep_upload(ctx, *bytes);
+  if (!upload) return fail(upload.error());
+  spec->image_path = upload->string();
+
+  db::jobs::NewJob job;
+  job.organization_id = principal.organization_id;
+  job.user_id = principal.user_id;
+  job.request = to_json(*spec).dump();
+  job.product_id = spec->product_id;
+  job.idempotency_key = req.get_header_value("Idempotency-Key");
+  job.max_attempts = ctx.config.max_attempts;
+  auto created = db::jobs::create(*ctx.db, job, db::unix_now());
+  if (!created || !created->created) {
+    std::error_code ec;
+    std::filesystem::remove(*upload, ec);
+  }
+  if (!created) return fail(created.error());
+  if (created->created) {
+    ctx.work_available->notify();
+    spdlog::info("job queued job_id={} org={} user={}", created->job.id, principal.organization_id,
+                 principal.user_id);
+  }
+  return Submission{created->job, created->created};
+}
+
+}  // namespace pitchreel::api

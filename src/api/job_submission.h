@@ -1,0 +1,24 @@
+// Accepting a job: the fields of a request (multipart, as the seed sends them, or JSON),
+// every check that can fail fast (script, voice, shape, productId, the image itself,
+// rate limits, queue room), then the upload kept under the data directory and the job
+// queued. Nothing is stored when a check fails; a replayed Idempotency-Key returns the
+// first job and stores nothing new.
+#pragma once
+
+#include <httplib.h>
+
+#include "api/service_context.h"
+#include "core/model.h"
+
+namespace pitchreel::api {
+
+struct Submission {
+  Job job;
+  bool created = false;
+};
+
+// Sets Retry-After on `res` when the error is rate_limited or queue_full.
+Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
+                              const httplib::Request& req, httplib::Response& res);
+
+}  // namespace pitchreel::api

@@ -1,0 +1,121 @@
+// POST /api/v1/jobs, GET /api/v1/jobs/{id}, POST /api/v1/jobs/{id}/cancel and the
+// job's server-sent events.
+#include <spdlog/spdlog.h>
+
+#include "api/job_json.h"
+#include "api/job_submission.h"
+#include "api/routes.h"
+#include "auth/authenticator.h"
+#include "db/clock.h"
+#include "db/job_repository.h"
+#include "db/video_repository.h"
+
+namespace pitchreel::api {
+namespace {
+
+Error job_not_found() {
+  return Error::invalid("not_found", "There is no such job in your organisation.");
+}
+
+// The job as the API shows it, or not_found (also for other organisations' jobs).
+Result<nlohmann::json> load_job_json(const ServiceContext& ctx, const std::string& id,
+                                     const std::string& organization_id) {
+  auto job = db::jobs::get(*ctx.db, id, organization_id);
+  if (!job) return fail(job.error());
+  if (!*job) return fail(job_not_found());
+  std::optional<Video> video;
+  if (!(*job)->video_id.empty()) {
+    auto v = db::videos::get(*ctx.db, (*job)->video_id, organization_id);
+    if (!v) return fail(v.error());
+    video = *v;
+  }
+  std::optional<std::int64_t> position;
+  if ((*job)->status == JobStatus::kQueued) {
+    auto p = db::jobs::position_in_queue(*ctx.db, id);
+    if (p) position = *p;
+  }
+  return job_json(ctx, **job, video, position);
+}
+
+void stream_events(ServiceContext& ctx, const Principal& who, const std::string& id,
+                   httplib::Response& res) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      "text/event-stream", [&ctx, who, id](std::size_t, httplib::DataSink& sink) {
+        std::string last;
+        auto seen = ctx.job_changed->version();
+        for (;;) {
+          auto job = load_job_json(ctx, id, who.organization_id);
+          if (!job) {
+            sink.done();
+            return true;
+          }
+          const std::string data = job->dump();
+          if (data != last) {
+            const std::string event = "event: job\ndata: " + data + "\n\n";
+            if (!sink.write(event.data(), event.size())) return false;
+            last = data;
+          }
+          const auto status = job->at("status").get<std::string>();
+          if ((status != "queued" && status != "running") || ctx.stopping) {
+            sink.done();
+            return true;
+          }
+          const auto now = ctx.job_changed->wait_for_change(seen, std::chrono::seconds(15));
+          if (now == seen) {  // quiet: a comment keeps proxies from closing the stream
+            static constexpr char kKeepAlive[] = ": keep-alive\n\n";
+            if (!sink.write(kKeepAlive, sizeof kKeepAlive - 1)) return false;
+          }
+          seen = now;
+        }
+      });
+}
+
+}  // namespace
+
+void register_job_routes(HttpServer& server, ServiceContext& ctx) {
+  server.post("/api/v1/jobs", [&ctx](const httplib::Request& req, httplib::Response& res) -> Result<JsonReply> {
+    auto who = authenticate(ctx, req);
+    if (!who) return fail(who.error());
+    if (auto s = require_generate(*who); !s) return fail(s.error());
+    auto submitted = submit_job(ctx, *who, req, res);
+    if (!submitted) return fail(submitted.error());
+    auto body = load_job_json(ctx, submitted->job.id, who->organization_id);
+    if (!body) return fail(body.error());
+    res.set_header("Location", "/api/v1/jobs/" + submitted->job.id);
+    return JsonReply{submitted->created ? 202 : 200, *body};
+  });
+
+  server.get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64}))", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+    auto who = authenticate(ctx, req);
+    if (!who) return fail(who.error());
+    auto body = load_job_json(ctx, req.matches[1], who->organization_id);
+    if (!body) return fail(body.error());
+    return JsonReply{200, *body};
+  });
+
+  server.post(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/cancel)", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+    auto who = authenticate(ctx, req);
+    if (!who) return fail(who.error());
+    if (auto s = require_generate(*who); !s) return fail(s.error());
+    auto outcome = db::jobs::cancel(*ctx.db, req.matches[1].str(), who->organization_id, db::unix_now());
+    if (!outcome) return fail(outcome.error());
+    if (*outcome == db::jobs::CancelOutcome::kNotFound) return fail(job_not_found());
+    ctx.job_changed->notify();
+    auto body = load_job_json(ctx, req.matches[1], who->organization_id);
+    if (!body) return fail(body.error());
+    return JsonReply{*outcome == db::jobs::CancelOutcome::kAlreadyFinished ? 409 : 202, *body};
+  });
+
+  server.raw().Get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/events)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto who = authenticate(ctx, req);
+    if (!who) return send_error(res, who.error());
+    if (auto job = load_job_json(ctx, req.matches[1], who->organization_id); !job) {
+      return send_error(res, job.error());
+    }
+    stream_events(ctx, *who, req.matches[1], res);
+  });
+}
+
+}  // namespace pitchreel::api

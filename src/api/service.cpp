@@ -1,0 +1,193 @@
+#include "api/service.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "api/http_server.h"
+#include "api/routes.h"
+#include "api/service_context.h"
+#include "auth/api_key.h"
+#include "auth/jwks.h"
+#include "db/api_key_repository.h"
+#include "db/clock.h"
+#include "db/migrations.h"
+#include "db/org_repository.h"
+#include "db/user_repository.h"
+#include "fetch/url_fetcher.h"
+#include "storage/local_store.h"
+#include "worker/worker_pool.h"
+
+namespace pitchreel::api {
+namespace {
+
+// The signing secret of file URLs: made once per data directory, readable by us only.
+Result<std::string> url_secret(const DataDir& data) {
+  const auto path = data.url_secret();
+  std::ifstream in(path);
+  std::string secret;
+  if (in && std::getline(in, secret) && secret.size() >= 32) return secret;
+  auto fresh = random_secret();
+  if (!fresh) return fail(fresh.error());
+  std::ofstream out(path, std::ios::trunc);
+  out << *fresh << "\n";
+  out.close();
+  if (!out) return fail(Error::invalid("data_dir_unusable", "Cannot write " + path.string() + "."));
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return *fresh;
+}
+
+// On a fresh data directory: an organisation, its owner and an API key, printed once.
+Status first_run(db::Database& database, const std::string& public_url) {
+  auto orgs = db::orgs::list(database);
+  if (!orgs) return fail(orgs.error());
+  if (!orgs->empty()) return {};
+  const auto now = db::unix_now();
+  auto org = db::orgs::create(database, "default", now);
+  if (!org) return fail(org.error());
+  auto owner = db::users::create(database, org->id, "owner@localhost", Role::kOwner, now);
+  if (!owner) return fail(owner.error());
+  const auto key = generate_api_key();
+  auto stored = db::api_keys::store(database, owner->id, key.prefix, key.hash, now);
+  if (!stored) return fail(stored.error());
+  std::cout << "\nFirst run: created organisation \"default\" (" << org->id << ") and its owner.\n"
+            << "  API key (shown once, keep it safe): " << key.key << "\n"
+            << "  Sign in to the web UI:              " << public_url << "/#key=" << key.key << "\n"
+            << "  More users and keys: pitchreel admin --help\n\n"
+            << std::flush;
+  return {};
+}
+
+Result<std::shared_ptr<const JwksKeySet>> load_jwks(const ServiceConfig& config) {
+  std::string document;
+  if (!config.jwks_file.empty()) {
+    std::ifstream in(config.jwks_file);
+    if (!in) return fail(Error::invalid("config_invalid", "Cannot read JWKS_FILE " + config.jwks_file + "."));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    document = ss.str();
+  } else if (!config.jwks_url.empty()) {
+    FetchLimits limits;
+    limits.max_bytes = 1 << 20;
+    limits.allow_private_addresses = true;  // an operator's own setting, not user input
+    auto fetched = fetch_url(config.jwks_url, limits);
+    if (!fetched) return fail(fetched.error());
+    document.assign(fetched->body.begin(), fetched->body.end());
+  } else {
+    return std::shared_ptr<const JwksKeySet>();
+  }
+  auto keys = JwksKeySet::parse(document);
+  if (!keys) return fail(keys.error());
+  return std::make_shared<const JwksKeySet>(std::move(*keys));
+}
+
+}  // namespace
+
+Status run_service(const ServiceConfig& config) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created from here on inherit it
+
+  ServiceContext ctx;
+  ctx.config = config;
+  ctx.data = DataDir{config.data_dir};
+  if (auto s = ctx.data.create(); !s) return s;
+
+  auto database = db::Database::open(ctx.data.database());
+  if (!database) return fail(database.error());
+  {
+    auto connection = (*database)->connect();
+    if (auto s = db::apply_migrations(connection); !s) return s;
+  }
+  auto store = LocalStore::open(ctx.data.storage());
+  if (!store) return fail(store.error());
+  (void)(*store)->sweep_temporaries();
+  auto secret = url_secret(ctx.data);
+  if (!secret) return fail(secret.error());
+  const UrlSigner signer(*secret);
+
+  HttpServer server(config.max_body_bytes);
+  auto port = server.bind(config.listen);
+  if (!port) return fail(port.error());
+  const auto host = config.listen.substr(0, config.listen.rfind(':'));
+  ctx.public_url = !config.public_url.empty() ? config.public_url
+                                              : "http://" + host + ":" + std::to_string(*port);
+  while (!ctx.public_url.empty() && ctx.public_url.back() == '/') ctx.public_url.pop_back();
+  if (auto s = first_run(**database, ctx.public_url); !s) return s;
+
+  auto jwks = load_jwks(config);
+  if (!jwks) return fail(jwks.error());
+  JwtConfig jwt;
+  jwt.hs256_secret = config.jwt_secret;
+  jwt.audience = config.jwt_audience;
+  db::Database& db = **database;
+  const Authenticator auth(
+      jwt, *jwks,
+      [&db](const std::string& hash) -> Result<std::optional<Principal>> {
+        auto match = db::api_keys::find_active_by_hash(db, hash);
+        if (!match) return fail(match.error());
+        if (!*match) return std::optional<Principal>();
+        (void)db::api_keys::touch(db, (*match)->key_id, db::unix_now());
+        return std::optional<Principal>((*match)->principal);
+      },
+      [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
+        auto user = db::users::get(db, user_id);
+        if (!user) return fail(user.error());
+        if (!*user) return std::optional<Principal>();
+        return std::optional<Principal>(Principal{(*user)->id, (*user)->organization_id, (*user)->role});
+      });
+
+  Notifier work_available, job_changed;
+  Metrics metrics;
+  metrics.describe("pitchreel_http_requests_total", "counter", "HTTP requests by route and status.");
+  metrics.describe("pitchreel_stage_seconds", "summary", "Time spent per pipeline stage.");
+  metrics.describe("pitchreel_jobs", "gauge", "Jobs by status.");
+  metrics.describe("pitchreel_queue_depth", "gauge", "Jobs waiting for a worker.");
+  ctx.db = &db;
+  ctx.store = store->get();
+  ctx.signer = &signer;
+  ctx.auth = &auth;
+  ctx.work_available = &work_available;
+  ctx.job_changed = &job_changed;
+  ctx.metrics = &metrics;
+
+  WorkerPoolOptions pool_options;
+  pool_options.workers = config.workers;
+  pool_options.lease_s = config.lease_s;
+  pool_options.database_path = ctx.data.database();
+  pool_options.work_dir = ctx.data.work();
+  pool_options.uploads_dir = ctx.data.uploads();
+  char hostname[256] = {};
+  ::gethostname(hostname, sizeof hostname - 1);
+  pool_options.node_id = std::string(hostname) + "-" + std::to_string(::getpid());
+  WorkerPool pool(**store, work_available, job_changed, metrics, pool_options);
+  if (auto s = pool.start(); !s) return s;
+
+  register_routes(server, ctx);
+  server.count_requests(metrics);
+  std::thread http([&server] { server.run(); });
+  spdlog::info("serving url={} data_dir={} workers={} storage=\"{}\"", ctx.public_url,
+               config.data_dir.string(), config.workers, (*store)->name());
+  std::cout << "pitchreel listening on " << ctx.public_url << std::endl;
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("shutting down signal={} grace_s={}", received, config.shutdown_grace_s);
+  ctx.stopping = true;
+  job_changed.notify();  // wakes event streams and waiting seed requests
+  server.stop();
+  http.join();
+  pool.stop(std::chrono::seconds(config.shutdown_grace_s));
+  spdlog::info("stopped");
+  return {};
+}
+
+}  // namespace pitchreel::api

@@ -1,0 +1,37 @@
+// ServiceContext: what the routes share, built once by `pitchreel serve`. The routes hold
+// references into it; it outlives the HTTP server. Every member is safe to use from the
+// server's threads (each documents its own thread safety).
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "auth/authenticator.h"
+#include "core/config.h"
+#include "core/data_dir.h"
+#include "core/metrics.h"
+#include "core/notifier.h"
+#include "db/database.h"
+#include "storage/object_store.h"
+#include "storage/url_signer.h"
+
+namespace pitchreel::api {
+
+struct ServiceContext {
+  ServiceConfig config;
+  DataDir data;
+  std::string public_url;  // e.g. http://127.0.0.1:8080, no trailing slash
+  db::Database* db = nullptr;
+  ObjectStore* store = nullptr;
+  const UrlSigner* signer = nullptr;
+  const Authenticator* auth = nullptr;
+  Notifier* work_available = nullptr;  // notified when a job is queued
+  Notifier* job_changed = nullptr;     // notified by workers when a job moves
+  Metrics* metrics = nullptr;
+  std::string engine = "cpu";
+  // Raised at shutdown so that long-lived requests (event streams, the seed's wait)
+  // end promptly instead of holding the server open.
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace pitchreel::api

@@ -1,0 +1,297 @@
+#include "worker/job_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <exception>
+#include <vector>
+
+#include "db/clock.h"
+#include "engines/cpu_engine.h"
+#include "storage/object_keys.h"
+#include "tts/espeak_engine.h"
+#include "worker/generate.h"
+#include "worker/input_cleanup.h"
+
+namespace pitchreel {
+namespace {
+
+namespace fs = std::filesystem;
+using db::jobs::LeaseState;
+
+constexpr std::string_view kStageSeconds = "pitchreel_stage_seconds";
+constexpr std::string_view kJobsFinished = "pitchreel_jobs_finished_total";
+constexpr std::string_view kCacheImmutable = "private, max-age=31536000, immutable";
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Removes a folder and everything in it when the scope ends, whatever the exit path.
+class RemoveOnExit {
+ public:
+  explicit RemoveOnExit(fs::path dir) : dir_(std::move(dir)) {}
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    if (ec) spdlog::warn("work dir not removed path={} error=\"{}\"", dir_.string(), ec.message());
+  }
+
+ private:
+  fs::path dir_;
+};
+
+// Objects put for a job that has not completed: removed on scope exit unless kept, so a
+// job that fails mid-upload or loses its lease leaves no visible object.
+class UploadedObjects {
+ public:
+  explicit UploadedObjects(ObjectStore& store) : store_(store) {}
+  UploadedObjects(const UploadedObjects&) = delete;
+  UploadedObjects& operator=(const UploadedObjects&) = delete;
+  ~UploadedObjects() {
+    for (const auto& key : keys_) {
+      if (auto s = store_.remove(key); !s) {
+        spdlog::warn("uploaded object not removed key={} code={}", key, s.error().code);
+      }
+    }
+  }
+  void add(std::string key) { keys_.push_back(std::move(key)); }
+  void keep() { keys_.clear(); }
+
+ private:
+  ObjectStore& store_;
+  std::vector<std::string> keys_;
+};
+
+// The work dir is named after the job id; ids come from our database, but a path
+// component is checked anyway so a corrupt row cannot point remove_all elsewhere.
+bool is_plain_name(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of("/\\") == std::string_view::npos;
+}
+
+std::int64_t retry_backoff_seconds(int attempts) {
+  return std::min<std::int64_t>(60, std::int64_t{1} << std::clamp(attempts, 0, 6));
+}
+
+bool is_final_outcome(JobOutcome outcome) {
+  return outcome == JobOutcome::kSucceeded || outcome == JobOutcome::kFailed ||
+         outcome == JobOutcome::kCanceled;
+}
+
+}  // namespace
+
+std::string_view to_string(JobOutcome outcome) {
+  switch (outcome) {
+    case JobOutcome::kSucceeded: return "succeeded";
+    case JobOutcome::kFailed: return "failed";
+    case JobOutcome::kRetrying: return "retrying";
+    case JobOutcome::kCanceled: return "canceled";
+    case JobOutcome::kReleased: return "released";
+  }
+  return "unknown";
+}
+
+struct JobRunner::Attempt {
+  const Job& job;
+  const std::string& worker_id;
+  JobProgress& progress;
+  std::optional<JobSpec> spec;  // once parsed
+};
+
+JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed,
+                     Metrics& metrics, const std::atomic<bool>& stopping,
+                     JobRunnerOptions options)
+    : db_(db),
+      store_(store),
+      job_changed_(job_changed),
+      metrics_(metrics),
+      stopping_(stopping),
+      options_(std::move(options)) {
+  metrics_.describe(std::string(kStageSeconds), "summary",
+                    "Seconds spent per pipeline stage of finished renders.");
+  metrics_.describe(std::string(kJobsFinished), "counter",
+                    "Jobs that reached a final status, by status.");
+}
+
+JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string& worker_id) {
+  const Job& job = claimed.job;
+  const auto started = std::chrono::steady_clock::now();
+  spdlog::info("job started job_id={} org={} worker={} attempt={}/{}", job.id,
+               job.organization_id, worker_id, job.attempts, claimed.max_attempts);
+  JobProgress progress(db_, job, worker_id, options_.lease_s, job_changed_, stopping_);
+  Attempt attempt{job, worker_id, progress, std::nullopt};
+
+  JobOutcome outcome = JobOutcome::kReleased;
+  try {
+    outcome = render_and_publish(attempt);
+  } catch (const std::exception& e) {
+    // Nothing below should throw (errors are values); if something does (bad_alloc, a
+    // filesystem_error), the job fails like any internal error instead of killing the
+    // worker thread. The exception text stays in the log, not in the user's message.
+    spdlog::error("job threw job_id={} org={} what=\"{}\"", job.id, job.organization_id,
+                  e.what());
+    outcome = finish_with_error(
+        attempt, Error::internal("worker_exception",
+                                 "The job stopped on an internal error (job " + job.id + ")."));
+  }
+
+  if (is_final_outcome(outcome)) {
+    metrics_.increment(std::string(kJobsFinished), {{"status", std::string(to_string(outcome))}});
+    if (attempt.spec && remove_input_file(attempt.spec->image_path, options_.uploads_dir)) {
+      spdlog::debug("job input removed job_id={}", job.id);
+    }
+  }
+  spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id,
+               job.organization_id, to_string(outcome), seconds_since(started));
+  job_changed_.notify();
+  return outcome;
+}
+
+JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
+  const Job& job = attempt.job;
+  auto spec = job_spec_from_json(job.request);
+  if (!spec) return finish_with_error(attempt, spec.error());
+  attempt.spec = std::move(*spec);
+
+  if (!is_plain_name(job.id)) {
+    return finish_with_error(attempt, Error::internal("invalid_job_id",
+                                                      "A stored job has an unusable id."));
+  }
+  const fs::path work = options_.work_dir / job.id;
+  const RemoveOnExit cleanup(work);
+  std::error_code ec;
+  fs::remove_all(work, ec);  // leftovers of an earlier attempt on this node
+  fs::create_directories(work, ec);
+  if (ec) {
+    return finish_with_error(
+        attempt, Error::unavailable("work_dir_not_writable",
+                                    "Cannot create the work folder " + work.string() + " (" +
+                                        ec.message() + "). Check the data directory."));
+  }
+
+  auto request = to_generate_request(*attempt.spec, work / "video.mp4");
+  if (!request) return finish_with_error(attempt, request.error());
+  EspeakEngine tts;
+  CpuEngine engine;
+  auto result = generate_video(*request, tts, engine, attempt.progress);
+  if (!result) return finish_with_error(attempt, result.error());
+  for (const auto& stage : result->stages) {
+    metrics_.observe(std::string(kStageSeconds), {{"stage", stage.stage}}, stage.seconds);
+  }
+  return publish(attempt, *result);
+}
+
+JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {
+  const Job& job = attempt.job;
+  // A stage change forces a heartbeat: a cancel requested during the last frames is seen
+  // here, before anything becomes visible in the store.
+  attempt.progress.update("upload", 0);
+  if (attempt.progress.lease() == LeaseState::kCancelRequested) return finish_canceled(attempt);
+  if (attempt.progress.lease() == LeaseState::kLost) return JobOutcome::kReleased;
+
+  auto keys = make_video_keys(job.organization_id, attempt.spec->product_id);
+  if (!keys) return finish_with_error(attempt, keys.error());
+  const std::string stem = fs::path(keys->file_name).stem().string();
+  struct Upload {
+    const std::string& key;
+    const fs::path& source;
+    std::string content_type;
+    std::string download_name;
+  };
+  const std::array<Upload, 3> uploads{{
+      {keys->video, result.video, "video/mp4", keys->file_name},
+      {keys->poster, result.poster, "image/jpeg", stem + ".jpg"},
+      {keys->captions, result.vtt, "text/vtt", stem + ".vtt"},
+  }};
+
+  const auto upload_started = std::chrono::steady_clock::now();
+  UploadedObjects uploaded(store_);
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    const auto& u = uploads[i];
+    // Recorded before the put: a put that fails midway may still leave an object in a
+    // store whose put is not atomic, and remove() of a missing key succeeds.
+    uploaded.add(u.key);
+    if (auto s = store_.put_file(u.key, u.source,
+                                 {u.content_type, std::string(kCacheImmutable), u.download_name});
+        !s) {
+      return finish_with_error(attempt, s.error());
+    }
+    attempt.progress.update("upload", static_cast<double>(i + 1) / uploads.size());
+  }
+  metrics_.observe(std::string(kStageSeconds), {{"stage", "upload"}},
+                   seconds_since(upload_started));
+
+  Video video;
+  video.job_id = job.id;
+  video.organization_id = job.organization_id;
+  video.product_id = attempt.spec->product_id;
+  video.video_key = keys->video;
+  video.poster_key = keys->poster;
+  video.captions_key = keys->captions;
+  video.file_name = keys->file_name;
+  video.size = static_cast<std::int64_t>(result.size);
+  video.duration = result.duration;
+  video.width = result.width;
+  video.height = result.height;
+  auto stored = db::jobs::complete(db_, job.id, attempt.worker_id, std::move(video),
+                                   db::unix_now());
+  if (!stored) return finish_with_error(attempt, stored.error());
+  if (!*stored) {
+    spdlog::warn("job lease lost before completion job_id={} org={}", job.id,
+                 job.organization_id);
+    return JobOutcome::kReleased;  // the objects go with `uploaded`
+  }
+  uploaded.keep();
+  spdlog::info("job video stored job_id={} org={} video_id={} key={} bytes={}", job.id,
+               job.organization_id, (*stored)->id, (*stored)->video_key, (*stored)->size);
+  return JobOutcome::kSucceeded;
+}
+
+JobOutcome JobRunner::finish_with_error(Attempt& attempt, const Error& error) {
+  const Job& job = attempt.job;
+  if (error.code == canceled_error().code && attempt.progress.canceled()) {
+    switch (attempt.progress.lease()) {
+      case LeaseState::kCancelRequested: return finish_canceled(attempt);
+      case LeaseState::kLost: return JobOutcome::kReleased;
+      case LeaseState::kHeld: break;  // the pool is stopping; it requeues the job
+    }
+    spdlog::info("job interrupted by shutdown job_id={} org={}", job.id, job.organization_id);
+    return JobOutcome::kReleased;
+  }
+
+  const bool retryable = error.kind != ErrorKind::kInvalidInput;
+  spdlog::log(error.kind == ErrorKind::kInternal ? spdlog::level::err : spdlog::level::info,
+              "job error job_id={} org={} code={} retryable={} message=\"{}\"", job.id,
+              job.organization_id, error.code, retryable, error.message);
+  auto status = db::jobs::fail(db_, job.id, attempt.worker_id, error.code, error.message,
+                               retryable, retry_backoff_seconds(job.attempts), db::unix_now());
+  if (!status) {
+    // The job stays running under our lease; requeue_expired retries it when the lease ends.
+    spdlog::error("job failure not recorded job_id={} org={} code={}", job.id,
+                  job.organization_id, status.error().code);
+    return JobOutcome::kReleased;
+  }
+  if (!*status) return JobOutcome::kReleased;  // lease lost: nothing changed
+  switch (**status) {
+    case JobStatus::kQueued: return JobOutcome::kRetrying;
+    case JobStatus::kCanceled: return JobOutcome::kCanceled;
+    default: return JobOutcome::kFailed;
+  }
+}
+
+JobOutcome JobRunner::finish_canceled(Attempt& attempt) {
+  auto done = db::jobs::finish_canceled(db_, attempt.job.id, attempt.worker_id, db::unix_now());
+  if (!done) {
+    spdlog::error("job cancel not recorded job_id={} org={} code={}", attempt.job.id,
+                  attempt.job.organization_id, done.error().code);
+    return JobOutcome::kReleased;  // requeue_expired ends it as canceled later
+  }
+  return *done ? JobOutcome::kCanceled : JobOutcome::kReleased;
+}
+
+}  // namespace pitchreel

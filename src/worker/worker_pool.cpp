@@ -1,0 +1,140 @@
+#include "worker/worker_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include <system_error>
+
+#include "db/clock.h"
+#include "db/job_queue.h"
+#include "worker/job_runner.h"
+
+namespace pitchreel {
+
+WorkerPool::WorkerPool(ObjectStore& store, Notifier& work_available, Notifier& job_changed,
+                       Metrics& metrics, WorkerPoolOptions options)
+    : store_(store),
+      work_available_(work_available),
+      job_changed_(job_changed),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+WorkerPool::~WorkerPool() { stop(std::chrono::seconds(0)); }
+
+std::string WorkerPool::worker_id(std::size_t index) const {
+  return (options_.node_id.empty() ? std::string("worker") : options_.node_id) + "-" +
+         std::to_string(index);
+}
+
+Status WorkerPool::start() {
+  if (running_) {
+    return fail(Error::internal("worker_pool_running", "The worker pool is already running."));
+  }
+  if (options_.workers < 1 || options_.lease_s < 1) {
+    return fail(Error::invalid("invalid_workers",
+                               "The worker pool needs at least 1 worker and a lease of at "
+                               "least 1 second."));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options_.work_dir, ec);
+  if (ec) {
+    return fail(Error::unavailable("work_dir_not_writable",
+                                   "Cannot create the work folder " + options_.work_dir.string() +
+                                       " (" + ec.message() + "). Check the data directory."));
+  }
+  std::vector<std::unique_ptr<db::Database>> databases;
+  for (int i = 0; i < options_.workers; ++i) {
+    auto db = db::Database::open(options_.database_path);
+    if (!db) return fail(db.error());
+    databases.push_back(std::move(*db));
+  }
+  databases_ = std::move(databases);
+  claiming_ = true;
+  stopping_ = false;
+  running_ = true;
+  try {
+    for (std::size_t i = 0; i < databases_.size(); ++i) threads_.emplace_back([this, i] { work(i); });
+  } catch (const std::system_error& e) {
+    stop(std::chrono::seconds(0));
+    return fail(Error::unavailable("worker_start_failed",
+                                   std::string("Cannot start a worker thread: ") + e.what()));
+  }
+  spdlog::info("worker pool started workers={} node={} lease_s={}", options_.workers,
+               options_.node_id, options_.lease_s);
+  return {};
+}
+
+void WorkerPool::stop(std::chrono::seconds grace) {
+  if (!running_) return;
+  running_ = false;
+  claiming_ = false;
+  // Idle workers sleep on work_available; wake them now rather than at their timeout.
+  // Other waiters re-read the database and find nothing new, which is harmless.
+  work_available_.notify();
+  {
+    std::unique_lock lock(idle_mutex_);
+    if (!idle_.wait_for(lock, grace, [&] { return busy_.load() == 0; })) {
+      spdlog::info("worker pool grace over, aborting jobs busy={}", busy_.load());
+    }
+  }
+  stopping_ = true;
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  // After the join no worker writes any more, so requeueing cannot race a finishing job.
+  for (std::size_t i = 0; i < databases_.size(); ++i) {
+    auto requeued = db::jobs::requeue_owned(*databases_[i], worker_id(i), db::unix_now());
+    if (!requeued) {
+      // The lease runs out and requeue_expired (this or another node) picks the job up.
+      spdlog::error("worker jobs not requeued worker={} code={}", worker_id(i),
+                    requeued.error().code);
+    } else if (*requeued > 0) {
+      spdlog::info("worker jobs requeued worker={} count={}", worker_id(i), *requeued);
+      job_changed_.notify();
+      work_available_.notify();  // another pool on this database may take them at once
+    }
+  }
+  databases_.clear();
+  spdlog::info("worker pool stopped node={}", options_.node_id);
+}
+
+void WorkerPool::set_busy(int delta) {
+  {
+    std::lock_guard lock(idle_mutex_);
+    busy_ += delta;
+  }
+  idle_.notify_all();
+}
+
+void WorkerPool::work(std::size_t index) {
+  db::Database& db = *databases_[index];
+  const std::string id = worker_id(index);
+  JobRunner runner(db, store_, job_changed_, metrics_, stopping_,
+                   {options_.work_dir, options_.uploads_dir, options_.lease_s});
+  while (claiming_.load()) {
+    // Read the version before looking at the queue: a submit that lands between the claim
+    // and the wait moves the version, so the wait returns at once instead of missing it.
+    const auto seen = work_available_.version();
+    const auto now = db::unix_now();
+    if (auto requeued = db::jobs::requeue_expired(db, now); !requeued) {
+      spdlog::warn("requeue_expired failed worker={} code={}", id, requeued.error().code);
+    } else if (*requeued > 0) {
+      spdlog::info("expired leases requeued worker={} count={}", id, *requeued);
+      job_changed_.notify();
+    }
+    auto claimed = db::jobs::claim_next(db, id, options_.lease_s, now);
+    if (!claimed) {
+      spdlog::warn("claim failed worker={} code={}", id, claimed.error().code);
+      work_available_.wait_for_change(seen, kIdleWait);
+      continue;
+    }
+    if (!*claimed) {
+      work_available_.wait_for_change(seen, kIdleWait);
+      continue;
+    }
+    set_busy(+1);
+    job_changed_.notify();  // queued -> running
+    runner.run(**claimed, id);
+    set_busy(-1);
+  }
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,85 @@
+// WorkerPool: the threads that run queued jobs. Each worker has its own database
+// connection (db::Database per thread, WAL on one file) and loops:
+//   requeue_expired -> claim_next -> JobRunner::run, or, when nothing is eligible,
+//   sleep on `work_available` until a submit notifies it (or 1 s passes, for expired
+//   leases and retry backoffs, which nobody notifies).
+//
+// Shutdown: stop(grace) stops claiming, lets running jobs finish for up to `grace`, then
+// raises the stopping flag (renders abort at the next frame), joins, and hands each
+// worker's unfinished jobs back to the queue (requeue_owned), so nothing is lost and the
+// interrupted attempts do not count.
+//
+// Threads: start(), stop() and the destructor belong to the owner's thread; busy() may be
+// called from any thread. The store, notifiers and metrics are borrowed and must outlive
+// the pool.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.h"
+#include "core/notifier.h"
+#include "core/status.h"
+#include "db/database.h"
+#include "storage/object_store.h"
+
+namespace pitchreel {
+
+struct WorkerPoolOptions {
+  int workers = 1;
+  int lease_s = 30;
+  std::filesystem::path database_path;
+  std::filesystem::path work_dir;     // per-job render folders, removed as jobs end
+  std::filesystem::path uploads_dir;  // finished jobs' inputs under it are deleted
+  std::string node_id;                // worker ids are node_id + "-" + index
+};
+
+class WorkerPool {
+ public:
+  // How long an idle worker sleeps without a notification before looking again.
+  static constexpr std::chrono::milliseconds kIdleWait{1000};
+
+  WorkerPool(ObjectStore& store, Notifier& work_available, Notifier& job_changed,
+             Metrics& metrics, WorkerPoolOptions options);
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  // Stops with no grace if still running: renders abort and their jobs are requeued.
+  ~WorkerPool();
+
+  // Opens the connections and starts the threads. Errors: "invalid_workers" (invalid),
+  // "worker_pool_running" (internal), a database open error, "work_dir_not_writable".
+  Status start();
+  // Idempotent; returns once every worker thread has exited.
+  void stop(std::chrono::seconds grace);
+  // Workers running a job right now.
+  int busy() const { return busy_.load(); }
+
+ private:
+  void work(std::size_t index);
+  std::string worker_id(std::size_t index) const;
+  void set_busy(int delta);
+
+  ObjectStore& store_;
+  Notifier& work_available_;
+  Notifier& job_changed_;
+  Metrics& metrics_;
+  WorkerPoolOptions options_;
+
+  std::vector<std::unique_ptr<db::Database>> databases_;  // one per worker, index-aligned
+  std::vector<std::thread> threads_;
+  bool running_ = false;  // owner's thread only
+  std::atomic<bool> claiming_{false};
+  std::atomic<bool> stopping_{false};  // read by every render through JobProgress::canceled()
+  std::atomic<int> busy_{0};
+  std::mutex idle_mutex_;
+  std::condition_variable idle_;  // signalled when a worker finishes a job
+};
+
+}  // namespace pitchreel

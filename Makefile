@@ -15,8 +15,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Until the service exists, `make run` renders the demo video.
-run: demo
+# Starts the service on the embedded defaults (data in ./data); `make demo` renders the
+# demo video from the command line instead.
+run: build
+	@$(BUILD_DIR)/pitchreel serve
 
 demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)/pitchreel $(DEMO_DIR)

@@ -2,7 +2,8 @@
 
 namespace pitchreel {
 
-bool remove_input_file(const std::filesystem::path& file, const std::filesystem::path& uploads_dir) {
+bool remove_input_file(const std::filesystem::path& file,
+                       const std::filesystem::path& uploads_dir) {
   namespace fs = std::filesystem;
   if (uploads_dir.empty() || file.empty()) return false;
   const auto name = file.filename();

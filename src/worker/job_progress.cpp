@@ -52,8 +52,7 @@ void JobProgress::update(std::string_view stage, double fraction) {
     spdlog::info("job stage job_id={} org={} stage={} attempt={}", job_.id, job_.organization_id,
                  stage_, job_.attempts);
   }
-  if (stage_changed ||
-      std::chrono::steady_clock::now() - last_heartbeat_ >= kHeartbeatInterval) {
+  if (stage_changed || std::chrono::steady_clock::now() - last_heartbeat_ >= kHeartbeatInterval) {
     heartbeat();
   }
 }
@@ -66,8 +65,8 @@ void JobProgress::heartbeat() {
   last_heartbeat_ = std::chrono::steady_clock::now();
   // Once the job is not ours any more, writing would change nothing; skip the transaction.
   if (lease_ == db::jobs::LeaseState::kLost) return;
-  auto state = db::jobs::heartbeat(db_, job_.id, worker_id_, lease_s_, stage_, overall_,
-                                   db::unix_now());
+  auto state =
+      db::jobs::heartbeat(db_, job_.id, worker_id_, lease_s_, stage_, overall_, db::unix_now());
   if (!state) {
     // A busy or failing database: keep rendering. The lease only runs out after lease_s
     // without a successful heartbeat, and complete() refuses to write if it did.
@@ -77,8 +76,8 @@ void JobProgress::heartbeat() {
   }
   if (*state != db::jobs::LeaseState::kHeld && lease_ != *state) {
     spdlog::info("job {} job_id={} org={}",
-                 *state == db::jobs::LeaseState::kLost ? "lease lost" : "cancel requested",
-                 job_.id, job_.organization_id);
+                 *state == db::jobs::LeaseState::kLost ? "lease lost" : "cancel requested", job_.id,
+                 job_.organization_id);
   }
   if (*state == db::jobs::LeaseState::kLost) {
     lease_ = *state;  // lost outranks a cancel request: the job is no longer ours to finish

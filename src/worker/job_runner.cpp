@@ -87,11 +87,16 @@ bool is_final_outcome(JobOutcome outcome) {
 
 std::string_view to_string(JobOutcome outcome) {
   switch (outcome) {
-    case JobOutcome::kSucceeded: return "succeeded";
-    case JobOutcome::kFailed: return "failed";
-    case JobOutcome::kRetrying: return "retrying";
-    case JobOutcome::kCanceled: return "canceled";
-    case JobOutcome::kReleased: return "released";
+    case JobOutcome::kSucceeded:
+      return "succeeded";
+    case JobOutcome::kFailed:
+      return "failed";
+    case JobOutcome::kRetrying:
+      return "retrying";
+    case JobOutcome::kCanceled:
+      return "canceled";
+    case JobOutcome::kReleased:
+      return "released";
   }
   return "unknown";
 }
@@ -103,9 +108,8 @@ struct JobRunner::Attempt {
   std::optional<JobSpec> spec;  // once parsed
 };
 
-JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed,
-                     Metrics& metrics, const std::atomic<bool>& stopping,
-                     JobRunnerOptions options)
+JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed, Metrics& metrics,
+                     const std::atomic<bool>& stopping, JobRunnerOptions options)
     : db_(db),
       store_(store),
       job_changed_(job_changed),
@@ -121,8 +125,8 @@ JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed
 JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string& worker_id) {
   const Job& job = claimed.job;
   const auto started = std::chrono::steady_clock::now();
-  spdlog::info("job started job_id={} org={} worker={} attempt={}/{}", job.id,
-               job.organization_id, worker_id, job.attempts, claimed.max_attempts);
+  spdlog::info("job started job_id={} org={} worker={} attempt={}/{}", job.id, job.organization_id,
+               worker_id, job.attempts, claimed.max_attempts);
   JobProgress progress(db_, job, worker_id, options_.lease_s, job_changed_, stopping_);
   Attempt attempt{job, worker_id, progress, std::nullopt};
 
@@ -133,8 +137,7 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
     // Nothing below should throw (errors are values); if something does (bad_alloc, a
     // filesystem_error), the job fails like any internal error instead of killing the
     // worker thread. The exception text stays in the log, not in the user's message.
-    spdlog::error("job threw job_id={} org={} what=\"{}\"", job.id, job.organization_id,
-                  e.what());
+    spdlog::error("job threw job_id={} org={} what=\"{}\"", job.id, job.organization_id, e.what());
     outcome = finish_with_error(
         attempt, Error::internal("worker_exception",
                                  "The job stopped on an internal error (job " + job.id + ")."));
@@ -146,8 +149,8 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
       spdlog::debug("job input removed job_id={}", job.id);
     }
   }
-  spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id,
-               job.organization_id, to_string(outcome), seconds_since(started));
+  spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id, job.organization_id,
+               to_string(outcome), seconds_since(started));
   job_changed_.notify();
   return outcome;
 }
@@ -159,8 +162,8 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   attempt.spec = std::move(*spec);
 
   if (!is_plain_name(job.id)) {
-    return finish_with_error(attempt, Error::internal("invalid_job_id",
-                                                      "A stored job has an unusable id."));
+    return finish_with_error(attempt,
+                             Error::internal("invalid_job_id", "A stored job has an unusable id."));
   }
   const fs::path work = options_.work_dir / job.id;
   const RemoveOnExit cleanup(work);
@@ -238,12 +241,11 @@ JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {
   video.duration = result.duration;
   video.width = result.width;
   video.height = result.height;
-  auto stored = db::jobs::complete(db_, job.id, attempt.worker_id, std::move(video),
-                                   db::unix_now());
+  auto stored =
+      db::jobs::complete(db_, job.id, attempt.worker_id, std::move(video), db::unix_now());
   if (!stored) return finish_with_error(attempt, stored.error());
   if (!*stored) {
-    spdlog::warn("job lease lost before completion job_id={} org={}", job.id,
-                 job.organization_id);
+    spdlog::warn("job lease lost before completion job_id={} org={}", job.id, job.organization_id);
     return JobOutcome::kReleased;  // the objects go with `uploaded`
   }
   uploaded.keep();
@@ -256,9 +258,12 @@ JobOutcome JobRunner::finish_with_error(Attempt& attempt, const Error& error) {
   const Job& job = attempt.job;
   if (error.code == canceled_error().code && attempt.progress.canceled()) {
     switch (attempt.progress.lease()) {
-      case LeaseState::kCancelRequested: return finish_canceled(attempt);
-      case LeaseState::kLost: return JobOutcome::kReleased;
-      case LeaseState::kHeld: break;  // the pool is stopping; it requeues the job
+      case LeaseState::kCancelRequested:
+        return finish_canceled(attempt);
+      case LeaseState::kLost:
+        return JobOutcome::kReleased;
+      case LeaseState::kHeld:
+        break;  // the pool is stopping; it requeues the job
     }
     spdlog::info("job interrupted by shutdown job_id={} org={}", job.id, job.organization_id);
     return JobOutcome::kReleased;
@@ -268,19 +273,22 @@ JobOutcome JobRunner::finish_with_error(Attempt& attempt, const Error& error) {
   spdlog::log(error.kind == ErrorKind::kInternal ? spdlog::level::err : spdlog::level::info,
               "job error job_id={} org={} code={} retryable={} message=\"{}\"", job.id,
               job.organization_id, error.code, retryable, error.message);
-  auto status = db::jobs::fail(db_, job.id, attempt.worker_id, error.code, error.message,
-                               retryable, retry_backoff_seconds(job.attempts), db::unix_now());
+  auto status = db::jobs::fail(db_, job.id, attempt.worker_id, error.code, error.message, retryable,
+                               retry_backoff_seconds(job.attempts), db::unix_now());
   if (!status) {
     // The job stays running under our lease; requeue_expired retries it when the lease ends.
-    spdlog::error("job failure not recorded job_id={} org={} code={}", job.id,
-                  job.organization_id, status.error().code);
+    spdlog::error("job failure not recorded job_id={} org={} code={}", job.id, job.organization_id,
+                  status.error().code);
     return JobOutcome::kReleased;
   }
   if (!*status) return JobOutcome::kReleased;  // lease lost: nothing changed
   switch (**status) {
-    case JobStatus::kQueued: return JobOutcome::kRetrying;
-    case JobStatus::kCanceled: return JobOutcome::kCanceled;
-    default: return JobOutcome::kFailed;
+    case JobStatus::kQueued:
+      return JobOutcome::kRetrying;
+    case JobStatus::kCanceled:
+      return JobOutcome::kCanceled;
+    default:
+      return JobOutcome::kFailed;
   }
 }
 

@@ -52,7 +52,8 @@ Status WorkerPool::start() {
   stopping_ = false;
   running_ = true;
   try {
-    for (std::size_t i = 0; i < databases_.size(); ++i) threads_.emplace_back([this, i] { work(i); });
+    for (std::size_t i = 0; i < databases_.size(); ++i)
+      threads_.emplace_back([this, i] { work(i); });
   } catch (const std::system_error& e) {
     stop(std::chrono::seconds(0));
     return fail(Error::unavailable("worker_start_failed",

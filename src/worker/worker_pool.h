@@ -46,8 +46,8 @@ class WorkerPool {
   // How long an idle worker sleeps without a notification before looking again.
   static constexpr std::chrono::milliseconds kIdleWait{1000};
 
-  WorkerPool(ObjectStore& store, Notifier& work_available, Notifier& job_changed,
-             Metrics& metrics, WorkerPoolOptions options);
+  WorkerPool(ObjectStore& store, Notifier& work_available, Notifier& job_changed, Metrics& metrics,
+             WorkerPoolOptions options);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
   // Stops with no grace if still running: renders abort and their jobs are requeued.

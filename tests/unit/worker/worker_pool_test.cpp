@@ -22,8 +22,7 @@ class WorkerPoolTest : public WorkerTestEnv {
     options.work_dir = work_dir();
     options.uploads_dir = uploads_dir();
     options.node_id = "test";
-    return std::make_unique<WorkerPool>(*store_, work_available_, job_changed_, metrics_,
-                                        options);
+    return std::make_unique<WorkerPool>(*store_, work_available_, job_changed_, metrics_, options);
   }
   // The runner cleans up (work dir, input image) after writing the final state, so tests
   // that look at files wait for the worker to be done with the job.
@@ -165,13 +164,13 @@ TEST_F(WorkerPoolTest, SubmitWakesAnIdleWorkerAtOnce) {
   s.voice = "xx-no-such-voice";  // fails fast; only the claim matters here
   const auto submitted = std::chrono::steady_clock::now();
   const Job queued = submit(s);
-  const Job claimed =
-      wait_until(queued.id, [](const Job& j) { return j.attempts > 0; }, 5s);
+  const Job claimed = wait_until(
+      queued.id, [](const Job& j) { return j.attempts > 0; }, 5s);
   const auto latency = std::chrono::steady_clock::now() - submitted;
   EXPECT_GT(claimed.attempts, 0);
-  EXPECT_LT(latency, 500ms) << "claimed after "
-                            << std::chrono::duration_cast<std::chrono::milliseconds>(latency).count()
-                            << " ms";
+  EXPECT_LT(latency, 500ms)
+      << "claimed after " << std::chrono::duration_cast<std::chrono::milliseconds>(latency).count()
+      << " ms";
 }
 
 TEST_F(WorkerPoolTest, RejectsNoWorkersAndDoubleStart) {

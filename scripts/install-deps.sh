@@ -17,6 +17,8 @@ packages=(
   libcpp-httplib-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
   libgtest-dev libgmock-dev x264 ffmpeg bc jq
+  # service benchmark: load generator and the static-file reference server
+  wrk nginx-light
 )
 
 missing=()
@@ -33,4 +35,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Package scripts must not start daemons (nginx would listen on port 80): the benchmark
+# starts its own on loopback. policy-rc.d answering 101 forbids it during the install.
+policy=/usr/sbin/policy-rc.d
+own_policy=false
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && own_policy=true
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" || { $own_policy && $SUDO rm -f "$policy"; exit 1; }
+if $own_policy; then $SUDO rm -f "$policy"; fi

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `make bench`, service part: a real `pitchreel serve` on loopback.
+#   1. wrk, 64 connections, an authenticated GET /api/v1/jobs/{id}, against nginx serving a
+#      static file of the same size in the same run: throughput ratio and p99 latency;
+#   2. submission -> a worker starts the job (status running), p50 over N jobs;
+#   3. RSS of an idle server.
+set -euo pipefail
+build=${1:-build}
+bin="$build/pitchreel"
+jobs=${JOBS_SAMPLES:-15}
+duration=${WRK_SECONDS:-10}
+work=$(mktemp -d /tmp/pitchreel-serve-bench.XXXXXX)
+server_pid=""; nginx_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+port=$(free_port)
+PITCHREEL_LOG_LEVEL=warn PITCHREEL_RATE_PER_USER_HOUR=100000 PITCHREEL_RATE_PER_ORG_DAY=100000 \
+  "$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+key=$(grep -o 'prk_[A-Za-z0-9]*' "$work/serve.out" | head -1)
+base="http://127.0.0.1:$port"
+sleep 1
+idle_rss=$(awk '/VmRSS/ {print $2 / 1024}' "/proc/$server_pid/status")
+
+# A product photo, made on the spot.
+ffmpeg -loglevel error -y -f lavfi -i "color=c=0x1f6f8b:s=600x600" -frames:v 1 "$work/product.jpg"
+submit() {
+  curl -s -X POST -H "Authorization: Bearer $key" -F image=@"$work/product.jpg" \
+    -F "script=Fast." -F height=720 "$base/api/v1/jobs" | jq -r .id
+}
+status_of() { curl -s -H "Authorization: Bearer $key" "$base/api/v1/jobs/$1" | jq -r .status; }
+
+# 2. submission to start, one job at a time so a worker is always free.
+latencies=()
+for _ in $(seq "$jobs"); do
+  t0=$(now_ms); id=$(submit)
+  while [ "$(status_of "$id")" = queued ]; do :; done
+  latencies+=($(( $(now_ms) - t0 )))
+  while [ "$(status_of "$id")" = running ]; do sleep 0.05; done
+done
+p50=$(printf '%s\n' "${latencies[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+
+# 1. throughput: the job-status request vs. nginx serving a file of the same size.
+id=$(submit)
+body="$work/www/job.json"; mkdir -p "$work/www"
+curl -s -H "Authorization: Bearer $key" "$base/api/v1/jobs/$id" >"$body"
+nginx_port=$(free_port)
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$nginx_port; root $work/www; location / { default_type application/json; } }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" &
+nginx_pid=$!
+sleep 0.5
+wrk_run() {  # url [header] -> "requests/s p99"
+  local out
+  if [ $# -gt 1 ]; then out=$(wrk -t2 -c64 -d"${duration}s" --latency -H "$2" "$1"); else out=$(wrk -t2 -c64 -d"${duration}s" --latency "$1"); fi
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  echo "$rps $p99"
+}
+read -r ours_rps ours_p99 < <(wrk_run "$base/api/v1/jobs/$id" "Authorization: Bearer $key")
+read -r nginx_rps nginx_p99 < <(wrk_run "http://127.0.0.1:$nginx_port/job.json")
+
+echo "Service benchmark: wrk -t2 -c64 -d${duration}s on loopback, $(nproc) cores, job-status body $(stat -c %s "$body") bytes"
+echo
+echo "| measure | pitchreel | nginx (same-size static file) | ratio |"
+echo "| --- | --- | --- | --- |"
+printf '| requests/s | %.0f | %.0f | %.2f |\n' "$ours_rps" "$nginx_rps" "$(echo "$ours_rps / $nginx_rps" | bc -l)"
+echo "| p99 latency | $ours_p99 | $nginx_p99 | |"
+echo
+echo "| measure | value | target |"
+echo "| --- | --- | --- |"
+echo "| submission to a worker starting the job, p50 of $jobs (client-side, includes two HTTP round trips) | ${p50} ms | < 20 ms |"
+printf '| idle server RSS | %.1f MB | < 50 MB |\n' "$idle_rss"

@@ -54,6 +54,9 @@ void HttpServer::count_requests(Metrics& metrics) {
 
 HttpServer::HttpServer(std::uint64_t max_body_bytes) {
   server_.set_payload_max_length(max_body_bytes);
+  // httplib closes a keep-alive connection after 5 requests by default; API clients and
+  // pollers reuse theirs far longer, and a TCP handshake per 5 requests wastes most of a core.
+  server_.set_keep_alive_max_count(10000);
   // Event streams hold a thread each for as long as a client watches a job.
   server_.new_task_queue = [] { return new httplib::ThreadPool(64); };  // owned by httplib
   server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {

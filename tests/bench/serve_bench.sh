@@ -22,7 +22,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now_ms() { date +%s%3N; }
 
 port=$(free_port)
-PITCHREEL_LOG_LEVEL=warn PITCHREEL_RATE_PER_USER_HOUR=100000 PITCHREEL_RATE_PER_ORG_DAY=100000 \
+PITCHREEL_LOG_LEVEL=info PITCHREEL_RATE_PER_USER_HOUR=100000 PITCHREEL_RATE_PER_ORG_DAY=100000 \
   "$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -39,18 +39,27 @@ submit() {
 }
 status_of() { curl -s -H "Authorization: Bearer $key" "$base/api/v1/jobs/$1" | jq -r .status; }
 
-# 2. submission to start, one job at a time so a worker is always free.
-latencies=()
+# 2. submission to start, one job at a time so a worker is always free. Measured by the
+# server's own log: "job queued" (the row is committed) to "job started" (a worker has it).
 for _ in $(seq "$jobs"); do
-  t0=$(now_ms); id=$(submit)
-  while [ "$(status_of "$id")" = queued ]; do :; done
-  latencies+=($(( $(now_ms) - t0 )))
-  while [ "$(status_of "$id")" = running ]; do sleep 0.05; done
+  id=$(submit)
+  while [ "$(status_of "$id")" != succeeded ]; do sleep 0.05; done
 done
-p50=$(printf '%s\n' "${latencies[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+p50=$(python3 - "$work/serve.err" <<'PY2'
+import re, sys, datetime
+queued, started = {}, {}
+for line in open(sys.argv[1]):
+    m = re.match(r"(\S+) level=info job (queued|started) job_id=(\S+)", line)
+    if not m: continue
+    t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    (queued if m.group(2) == "queued" else started).setdefault(m.group(3), t)
+d = sorted((started[j] - queued[j]) * 1000 for j in queued if j in started)
+print(f"{d[(len(d) - 1) // 2]:.1f}")
+PY2
+)
 
-# 1. throughput: the job-status request vs. nginx serving a file of the same size.
-id=$(submit)
+# 1. throughput: the status of a finished job (with its signed video URLs) vs. nginx
+# serving a file of the same size.
 body="$work/www/job.json"; mkdir -p "$work/www"
 curl -s -H "Authorization: Bearer $key" "$base/api/v1/jobs/$id" >"$body"
 nginx_port=$(free_port)
@@ -88,5 +97,5 @@ echo "| p99 latency | $ours_p99 | $nginx_p99 | |"
 echo
 echo "| measure | value | target |"
 echo "| --- | --- | --- |"
-echo "| submission to a worker starting the job, p50 of $jobs (client-side, includes two HTTP round trips) | ${p50} ms | < 20 ms |"
+echo "| submission to a worker starting the job, p50 of $jobs (server log: queued -> started) | ${p50} ms | < 20 ms |"
 printf '| idle server RSS | %.1f MB | < 50 MB |\n' "$idle_rss"

@@ -132,39 +132,11 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   return spec;
 }
 
-// Rate limits from the seed's recommendation, counted in the database so they hold
-// across restarts and nodes.
-Status check_rate_limits(ServiceContext& ctx, const Principal& who, httplib::Response& res) {
-  const auto now = db::unix_now();
-  auto user_count = db::jobs::count_jobs_since(*ctx.db, who.user_id, now - 3600);
-  if (!user_count) return fail(user_count.error());
-  if (*user_count >= ctx.config.rate_per_user_hour) {
-    res.set_header("Retry-After", "600");
-    return fail(Error::invalid("rate_limited",
-                               "You have requested " + std::to_string(*user_count) +
-                                   " videos in the last hour; the limit is " +
-                                   std::to_string(ctx.config.rate_per_user_hour) +
-                                   ". Try again later (see Retry-After)."));
-  }
-  auto org_count = db::jobs::count_org_jobs_since(*ctx.db, who.organization_id, now - 86400);
-  if (!org_count) return fail(org_count.error());
-  if (*org_count >= ctx.config.rate_per_org_day) {
-    res.set_header("Retry-After", "3600");
-    return fail(Error::invalid("rate_limited",
-                               "Your organisation has requested " + std::to_string(*org_count) +
-                                   " videos in the last day; the limit is " +
-                                   std::to_string(ctx.config.rate_per_org_day) +
-                                   ". Try again later (see Retry-After)."));
-  }
-  auto depth = db::jobs::queue_depth(*ctx.db);
-  if (!depth) return fail(depth.error());
-  if (*depth >= ctx.config.queue_limit) {
-    res.set_header("Retry-After", "30");
-    return fail(Error::unavailable("queue_full",
-                                   "The queue is full (" + std::to_string(*depth) +
-                                       " jobs waiting). Try again in a little while."));
-  }
-  return {};
+// Retry-After for the admission errors create() returns: the rate windows free up over
+// time; a full queue drains in about a render.
+void set_retry_after(const Error& error, httplib::Response& res) {
+  if (error.code == "rate_limited") res.set_header("Retry-After", "600");
+  if (error.code == "queue_full") res.set_header("Retry-After", "30");
 }
 
 Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::vector<std::uint8_t>& bytes) {
@@ -184,11 +156,18 @@ Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::
 
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
                               const httplib::Request& req, httplib::Response& res) {
+  // A replay of an accepted request (a client retrying after a timeout) gets its job back
+  // before any check or upload: limits never refuse it and nothing is stored twice.
+  const auto idempotency_key = req.get_header_value("Idempotency-Key");
+  if (!idempotency_key.empty()) {
+    auto existing = db::jobs::find_by_idempotency_key(*ctx.db, principal.user_id, idempotency_key);
+    if (!existing) return fail(existing.error());
+    if (*existing) return Submission{**existing, false};
+  }
   auto fields = read_fields(req);
   if (!fields) return fail(fields.error());
   auto spec = build_spec(ctx, *fields);
   if (!spec) return fail(spec.error());
-  if (auto s = check_rate_limits(ctx, principal, res); !s) return fail(s.error());
 
   auto bytes = image_bytes(ctx, *fields);
   if (!bytes) return fail(bytes.error());
@@ -206,14 +185,19 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   job.user_id = principal.user_id;
   job.request = to_json(*spec).dump();
   job.product_id = spec->product_id;
-  job.idempotency_key = req.get_header_value("Idempotency-Key");
+  job.idempotency_key = idempotency_key;
   job.max_attempts = ctx.config.max_attempts;
+  // Checked inside the insert's transaction, so concurrent requests cannot overshoot.
+  job.admission = {ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day, ctx.config.queue_limit};
   auto created = db::jobs::create(*ctx.db, job, db::unix_now());
   if (!created || !created->created) {
     std::error_code ec;
     std::filesystem::remove(*upload, ec);
   }
-  if (!created) return fail(created.error());
+  if (!created) {
+    set_retry_after(created.error(), res);
+    return fail(created.error());
+  }
   if (created->created) {
     ctx.work_available->notify();
     spdlog::info("job queued job_id={} org={} user={}", created->job.id, principal.organization_id,

@@ -9,12 +9,59 @@
 namespace pitchreel::db::jobs {
 namespace {
 
-Result<std::int64_t> count(Database& db, std::string_view sql, std::initializer_list<Value> args) {
-  Connection conn = db.connect();
+constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
+constexpr std::string_view kUserSinceSql =
+    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled'";
+constexpr std::string_view kOrgSinceSql =
+    "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
+    "AND status != 'canceled'";
+
+Result<std::int64_t> count(Connection& conn, std::string_view sql, std::initializer_list<Value> args) {
   auto stmt = conn.prepare(sql);
   if (!stmt) return fail(stmt.error());
   if (auto s = stmt->bind_all(args); !s) return fail(s.error());
   return stmt->single_int64();
+}
+
+Result<std::int64_t> count(Database& db, std::string_view sql, std::initializer_list<Value> args) {
+  Connection conn = db.connect();
+  return count(conn, sql, args);
+}
+
+// The admission limits, checked inside create()'s write transaction so that concurrent
+// submissions cannot all slip under a limit between counting and inserting.
+Status admit(Connection& conn, const NewJob& job, std::int64_t now) {
+  const Admission& a = job.admission;
+  if (a.per_user_hour > 0) {
+    auto n = count(conn, kUserSinceSql, {job.user_id, now - 3600});
+    if (!n) return fail(n.error());
+    if (*n >= a.per_user_hour) {
+      return fail(Error::invalid(
+          "rate_limited", fmt::format("You have requested {} videos in the last hour; the limit is "
+                                      "{}. Try again later (see Retry-After).",
+                                      *n, a.per_user_hour)));
+    }
+  }
+  if (a.per_org_day > 0) {
+    auto n = count(conn, kOrgSinceSql, {job.organization_id, now - 86400});
+    if (!n) return fail(n.error());
+    if (*n >= a.per_org_day) {
+      return fail(Error::invalid(
+          "rate_limited", fmt::format("Your organisation has requested {} videos in the last day; "
+                                      "the limit is {}. Try again later (see Retry-After).",
+                                      *n, a.per_org_day)));
+    }
+  }
+  if (a.queue_limit > 0) {
+    auto n = count(conn, kQueuedSql, {});
+    if (!n) return fail(n.error());
+    if (*n >= a.queue_limit) {
+      return fail(Error::unavailable(
+          "queue_full",
+          fmt::format("The queue is full ({} jobs waiting). Try again in a little while.", *n)));
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -39,6 +86,7 @@ Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
     if (!existing) return fail(existing.error());
     if (*existing) return CreatedJob{std::move(**existing), false};
   }
+  if (auto s = admit(conn, job, now); !s) return fail(s.error());
   // INSERT ... SELECT FROM users: inserts nothing unless the user is in the organization.
   auto stmt = conn.prepare(fmt::format(
       "INSERT INTO jobs (id, organization_id, user_id, status, stage, progress, request, "
@@ -62,6 +110,16 @@ Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
   }
   if (auto s = tx->commit(); !s) return fail(s.error());
   return CreatedJob{std::move(rows->front()), true};
+}
+
+Result<std::optional<Job>> find_by_idempotency_key(Database& db, std::string_view user_id,
+                                                   std::string_view idempotency_key) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare(fmt::format(
+      "SELECT {} FROM jobs WHERE user_id = ?1 AND idempotency_key = ?2", kJobColumns));
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_all({user_id, idempotency_key}); !s) return fail(s.error());
+  return first_row(*stmt, read_job);
 }
 
 Result<std::optional<Job>> get(Database& db, std::string_view job_id,
@@ -111,7 +169,7 @@ Result<CancelOutcome> cancel(Database& db, std::string_view job_id,
 }
 
 Result<std::int64_t> queue_depth(Database& db) {
-  return count(db, "SELECT COUNT(*) FROM jobs WHERE status = 'queued'", {});
+  return count(db, kQueuedSql, {});
 }
 
 Result<std::optional<std::int64_t>> position_in_queue(Database& db, std::string_view job_id) {
@@ -147,18 +205,12 @@ Result<std::map<JobStatus, std::int64_t>> count_by_status(Database& db) {
 }
 
 Result<std::int64_t> count_jobs_since(Database& db, std::string_view user_id, std::int64_t since) {
-  return count(db,
-               "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 "
-               "AND status != 'canceled'",
-               {user_id, since});
+  return count(db, kUserSinceSql, {user_id, since});
 }
 
 Result<std::int64_t> count_org_jobs_since(Database& db, std::string_view organization_id,
                                           std::int64_t since) {
-  return count(db,
-               "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-               "AND status != 'canceled'",
-               {organization_id, since});
+  return count(db, kOrgSinceSql, {organization_id, since});
 }
 
 }  // namespace pitchreel::db::jobs

@@ -20,6 +20,14 @@
 
 namespace pitchreel::db::jobs {
 
+// Limits a new job must fit under, checked atomically with the insert; 0 = no limit.
+// An idempotent replay is never refused by them.
+struct Admission {
+  int per_user_hour = 0;  // jobs a user may create per hour ("rate_limited")
+  int per_org_day = 0;    // jobs an organisation may create per day ("rate_limited")
+  int queue_limit = 0;    // queued jobs ("queue_full", unavailable)
+};
+
 struct NewJob {
   std::string organization_id;
   std::string user_id;  // must belong to organization_id
@@ -27,6 +35,7 @@ struct NewJob {
   std::string product_id;
   std::string idempotency_key;  // empty: none
   int max_attempts = 3;         // claims allowed before the job fails for good (>= 1)
+  Admission admission;
 };
 
 struct CreatedJob {
@@ -36,8 +45,13 @@ struct CreatedJob {
 
 // Enqueues a job (status queued, eligible at once) or, when the user already has a job
 // with this idempotency key, returns that job unchanged, whatever its status or request.
-// Errors: invalid "user_not_in_organization", invalid "invalid_max_attempts".
+// Errors: invalid "user_not_in_organization", invalid "invalid_max_attempts", and the
+// admission limits: invalid "rate_limited", unavailable "queue_full".
 Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now);
+
+// The job this user created with this idempotency key, if any.
+Result<std::optional<Job>> find_by_idempotency_key(Database& db, std::string_view user_id,
+                                                   std::string_view idempotency_key);
 
 // The job if it exists and belongs to organization_id.
 Result<std::optional<Job>> get(Database& db, std::string_view job_id,

@@ -30,7 +30,7 @@ class JobQueueTest : public ::testing::Test {
   std::filesystem::path path() const { return dir_ / "pitchreel.db"; }
 
   Job enqueue(std::int64_t now, int max_attempts = 3) {
-    auto r = jobs::create(db(), {org_.id, user_.id, "{}", "p1", "", max_attempts}, now);
+    auto r = jobs::create(db(), {org_.id, user_.id, "{}", "p1", "", max_attempts, {}}, now);
     EXPECT_TRUE(r) << r.error().message;
     return r->job;
   }

@@ -27,7 +27,7 @@ class JobRepositoryTest : public ::testing::Test {
 
   jobs::NewJob new_job(std::string key = "", const User* user = nullptr) {
     const User& u = user ? *user : user_;
-    return {u.organization_id, u.id, R"({"script":"hi"})", "p1", std::move(key), 3};
+    return {u.organization_id, u.id, R"({"script":"hi"})", "p1", std::move(key), 3, {}};
   }
   Job enqueue(std::int64_t now, const User* user = nullptr) {
     auto r = jobs::create(db(), new_job("", user), now);
@@ -184,6 +184,39 @@ TEST_F(JobRepositoryTest, RateLimitCountersUseTheTimeWindow) {
   ASSERT_TRUE(claimed);
   ASSERT_TRUE(jobs::fail(db(), claimed->job.id, "w1", "x", "y", false, 0, 2001).value());
   EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 0), 2);
+}
+
+}  // namespace
+}  // namespace pitchreel::db
+
+namespace pitchreel::db {
+namespace {
+
+TEST_F(JobRepositoryTest, AdmissionLimitsHoldAtomicallyAndNeverRefuseAReplay) {
+  auto limited = [&](std::string key, int per_user, int per_org, int queue) {
+    auto job = new_job(std::move(key));
+    job.admission = {per_user, per_org, queue};
+    return job;
+  };
+  ASSERT_TRUE(jobs::create(db(), limited("k1", 2, 0, 0), 100));
+  ASSERT_TRUE(jobs::create(db(), limited("k2", 2, 0, 0), 100));
+  auto third = jobs::create(db(), limited("k3", 2, 0, 0), 100);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, "rate_limited");
+  auto replay = jobs::create(db(), limited("k1", 2, 0, 0), 100);  // already accepted: returned
+  ASSERT_TRUE(replay);
+  EXPECT_FALSE(replay->created);
+  // An hour later the user's window is free again, but the organisation's day is not.
+  auto org_day = jobs::create(db(), limited("k4", 2, 2, 0), 100 + 3600);
+  ASSERT_FALSE(org_day);
+  EXPECT_EQ(org_day.error().code, "rate_limited");
+  auto queue = jobs::create(db(), limited("k5", 0, 0, 2), 100 + 3600);
+  ASSERT_FALSE(queue);
+  EXPECT_EQ(queue.error().code, "queue_full");
+  EXPECT_EQ(queue.error().kind, ErrorKind::kUnavailable);
+  auto found = jobs::find_by_idempotency_key(db(), user_.id, "k2");
+  ASSERT_TRUE(found && *found);
+  EXPECT_FALSE(*jobs::find_by_idempotency_key(db(), other_user_.id, "k2"));
 }
 
 }  // namespace

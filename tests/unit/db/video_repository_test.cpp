@@ -28,7 +28,7 @@ class VideoRepositoryTest : public ::testing::Test {
 
   // Runs a job through the queue, as a worker would, and returns its video.
   Video make_video(const User& user, std::string product, std::int64_t now) {
-    auto job = jobs::create(db(), {user.organization_id, user.id, "{}", product, "", 3}, now);
+    auto job = jobs::create(db(), {user.organization_id, user.id, "{}", product, "", 3, {}}, now);
     EXPECT_TRUE(job);
     auto claimed = jobs::claim_next(db(), "w", 60, now);
     EXPECT_TRUE(claimed && *claimed);

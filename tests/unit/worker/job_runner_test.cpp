@@ -92,7 +92,7 @@ TEST_F(JobRunnerTest, LeaseLostBeforeCompleteRemovesTheUploads) {
 }
 
 TEST_F(JobRunnerTest, CorruptRequestIsRetriedAsAnInternalError) {
-  auto created = db::jobs::create(*db_, {org_.id, user_.id, "not json", "", "", 3}, 1);
+  auto created = db::jobs::create(*db_, {org_.id, user_.id, "not json", "", "", 3, {}}, 1);
   ASSERT_TRUE(created);
   EXPECT_EQ(run(claim()), JobOutcome::kRetrying);
   EXPECT_EQ(get(created->job.id).error_code, "job_spec_corrupt");

@@ -75,7 +75,7 @@ class WorkerTestEnv : public ::testing::Test {
   // Enqueues the job and tells the workers, as the API's submit does.
   Job submit(const JobSpec& s, int max_attempts = 3) {
     auto created = db::jobs::create(
-        *db_, {org_.id, user_.id, to_json(s).dump(), s.product_id, "", max_attempts}, 1);
+        *db_, {org_.id, user_.id, to_json(s).dump(), s.product_id, "", max_attempts, {}}, 1);
     EXPECT_TRUE(created) << created.error().message;
     work_available_.notify();
     return created->job;

@@ -19,6 +19,15 @@ packages=(
   libgtest-dev libgmock-dev x264 ffmpeg bc jq
   # service benchmark: load generator and the static-file reference server
   wrk nginx-light
+  # talking presenter: dlib's HOG face detector and its 68-point landmark model
+  libdlib-dev libdlib-data
+  # S3 storage tests: independent S3 clients; the local S3 server (s3rver) and the
+  # reference SigV4 signer come from the npm registry (tests/support/npm)
+  rclone s3cmd nodejs
+  # web UI end-to-end tests: a real headless browser driven over the DevTools protocol
+  chromium
+  # remote speech: MP3 test fixtures and English forced alignment
+  lame libpocketsphinx-dev pocketsphinx-en-us
 )
 
 missing=()
@@ -27,20 +36,22 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  # Package scripts must not start daemons (nginx would listen on port 80): the benchmark
+  # starts its own on loopback. policy-rc.d answering 101 forbids it during the install.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=false
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && own_policy=true
+  fi
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" || { $own_policy && $SUDO rm -f "$policy"; exit 1; }
+  if $own_policy; then $SUDO rm -f "$policy"; fi
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-# Package scripts must not start daemons (nginx would listen on port 80): the benchmark
-# starts its own on loopback. policy-rc.d answering 101 forbids it during the install.
-policy=/usr/sbin/policy-rc.d
-own_policy=false
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && own_policy=true
-fi
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" || { $own_policy && $SUDO rm -f "$policy"; exit 1; }
-if $own_policy; then $SUDO rm -f "$policy"; fi
+# npm packages used only by tests (local S3 server, reference signer, browser driver).
+bash "$(dirname "$0")/install-npm-tools.sh"

@@ -57,6 +57,9 @@ HttpServer::HttpServer(std::uint64_t max_body_bytes) {
   // httplib closes a keep-alive connection after 5 requests by default; API clients and
   // pollers reuse theirs far longer, and a TCP handshake per 5 requests wastes most of a core.
   server_.set_keep_alive_max_count(10000);
+  // httplib writes headers and body separately; with Nagle's algorithm on, the body then
+  // waits for the client's delayed ACK (~40 ms) on every keep-alive request.
+  server_.set_tcp_nodelay(true);
   // Event streams hold a thread each for as long as a client watches a job.
   server_.new_task_queue = [] { return new httplib::ThreadPool(64); };  // owned by httplib
   server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {

@@ -1,0 +1,28 @@
+// FaceDetector: finds the presenter's face and its 68 landmarks in a portrait.
+//
+// Contract:
+// - Uses dlib's HOG frontal face detector and the 68-point shape predictor shipped by
+//   libdlib-data (/usr/share/dlib/shape_predictor_68_face_landmarks.dat), loaded once per
+//   process on first use and only when a face is needed.
+// - Runs once per portrait, on a downscaled copy of large images; coordinates are returned
+//   in the input image's pixels.
+// - Several faces: the largest wins. No face, a face too small, or landmarks that make no
+//   sense give an invalid-input Error with a stable code ("no_face_found", "face_too_small",
+//   "face_not_frontal") and a sentence saying what kind of portrait works.
+// - Safe to call from several threads.
+#pragma once
+#include <array>
+#include <opencv2/core.hpp>
+#include "core/status.h"
+
+namespace pitchreel {
+
+struct FaceLandmarks {
+  cv::Rect2f face;                     // the detector's box, in input pixels
+  std::array<cv::Point2f, 68> points;  // iBUG 300-W order (jaw 0-16, brows, nose, eyes, mouth 48-67)
+};
+
+// `bgr` is CV_8UC3. The error names `source_name` (a file name) when one is given.
+Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_name = {});
+
+}  // namespace pitchreel

@@ -1,8 +1,11 @@
 #include "api/http_server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <random>
 
@@ -101,13 +104,13 @@ std::string HttpServer::request_id(const httplib::Response& res) {
   return res.get_header_value(kRequestIdHeader);
 }
 
-void send_error(httplib::Response& res, const Error& error, int retry_after_s) {
+void send_error(httplib::Response& res, const Error& error) {
   if (error.kind == ErrorKind::kInternal) {
     spdlog::error("request failed request_id={} code={} detail=\"{}\"", HttpServer::request_id(res),
                   error.code, error.message);
   }
   res.status = http_status_for(error);
-  if (retry_after_s > 0) res.set_header("Retry-After", std::to_string(retry_after_s));
+  if (error.retry_after_s > 0) res.set_header("Retry-After", std::to_string(error.retry_after_s));
   res.set_content(error_body(error, HttpServer::request_id(res)).dump(), "application/json");
 }
 
@@ -119,7 +122,8 @@ httplib::Server::Handler HttpServer::wrap(JsonHandler handler) {
       return;
     }
     res.status = reply->status;
-    res.set_content(reply->body.dump(), "application/json");
+    res.set_content(reply->serialized.empty() ? reply->body.dump() : std::move(reply->serialized),
+                    "application/json");
   };
 }
 
@@ -150,11 +154,24 @@ Result<int> HttpServer::bind(const std::string& host_port) {
   if (port < 0 || port > 65535) {
     return fail(Error::invalid("invalid_listen", "--listen " + host_port + " has an invalid port."));
   }
+  // The socket is seen here before httplib binds it, so its accept queue can be widened
+  // afterwards: this httplib listens with a backlog of 5, and a burst of clients beyond that
+  // has its handshakes dropped and retried for seconds (then the server's read timeout
+  // closes them). Calling listen() again on a listening socket updates the backlog.
+  int listening_socket = -1;
+  server_.set_socket_options([&listening_socket](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening_socket = sock;
+  });
   const int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  server_.set_socket_options(httplib::default_socket_options);
   if (bound <= 0) {
     return fail(Error::invalid("listen_failed", "Cannot listen on " + host_port +
                                                     " (address in use or not available). Choose "
                                                     "another --listen address."));
+  }
+  if (listening_socket >= 0 && ::listen(listening_socket, SOMAXCONN) != 0) {
+    spdlog::warn("could not widen the accept queue error=\"{}\"", std::strerror(errno));
   }
   return bound;
 }

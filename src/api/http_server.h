@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,18 @@ namespace pitchreel::api {
 
 // What a JSON route returns: a status and a body, or an Error (mapped by http_error.h).
 struct JsonReply {
+  JsonReply(int status_code, nlohmann::json json_body)
+      : status(status_code), body(std::move(json_body)) {}
+  // An answer already serialised (a cached one), sent as is.
+  static JsonReply serialized_as(int status_code, std::string text) {
+    JsonReply reply(status_code, nullptr);
+    reply.serialized = std::move(text);
+    return reply;
+  }
+
   int status = 200;
   nlohmann::json body;
+  std::string serialized;  // when not empty, sent instead of body
 };
 using JsonHandler = std::function<Result<JsonReply>(const httplib::Request&, httplib::Response&)>;
 
@@ -51,7 +62,7 @@ class HttpServer {
   httplib::Server server_;
 };
 
-// Writes an Error as JSON with its status (and Retry-After when `retry_after_s` > 0).
-void send_error(httplib::Response& res, const Error& error, int retry_after_s = 0);
+// Writes an Error as JSON with its status (and Retry-After when error.retry_after_s > 0).
+void send_error(httplib::Response& res, const Error& error);
 
 }  // namespace pitchreel::api

@@ -132,13 +132,6 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   return spec;
 }
 
-// Retry-After for the admission errors create() returns: the rate windows free up over
-// time; a full queue drains in about a render.
-void set_retry_after(const Error& error, httplib::Response& res) {
-  if (error.code == "rate_limited") res.set_header("Retry-After", "600");
-  if (error.code == "queue_full") res.set_header("Retry-After", "30");
-}
-
 Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::vector<std::uint8_t>& bytes) {
   const auto path = ctx.data.uploads() / (db::new_uuid() + ".img");
   std::ofstream out(path, std::ios::binary);
@@ -155,7 +148,7 @@ Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::
 }  // namespace
 
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
-                              const httplib::Request& req, httplib::Response& res) {
+                              const httplib::Request& req) {
   // A replay of an accepted request (a client retrying after a timeout) gets its job back
   // before any check or upload: limits never refuse it and nothing is stored twice.
   const auto idempotency_key = req.get_header_value("Idempotency-Key");
@@ -194,14 +187,12 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
     std::error_code ec;
     std::filesystem::remove(*upload, ec);
   }
-  if (!created) {
-    set_retry_after(created.error(), res);
-    return fail(created.error());
-  }
+  if (!created) return fail(created.error());  // admission errors carry their Retry-After
   if (created->created) {
-    ctx.work_available->notify();
+    // Logged before the wake-up, so the log's queued -> started interval is the real wait.
     spdlog::info("job queued job_id={} org={} user={}", created->job.id, principal.organization_id,
                  principal.user_id);
+    ctx.work_available->notify();
   }
   return Submission{created->job, created->created};
 }

@@ -17,8 +17,9 @@ struct Submission {
   bool created = false;
 };
 
-// Sets Retry-After on `res` when the error is rate_limited or queue_full.
+// Validates and stores the request, then queues it. Admission errors (rate_limited,
+// queue_full) carry their Retry-After in Error::retry_after_s.
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
-                              const httplib::Request& req, httplib::Response& res);
+                              const httplib::Request& req);
 
 }  // namespace pitchreel::api

@@ -79,7 +79,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
-    auto submitted = submit_job(ctx, *who, req, res);
+    auto submitted = submit_job(ctx, *who, req);
     if (!submitted) return fail(submitted.error());
     auto body = load_job_json(ctx, submitted->job.id, who->organization_id);
     if (!body) return fail(body.error());
@@ -90,8 +90,16 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
   server.get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64}))", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
+    const std::string cache_key = who->organization_id + "/" + std::string(req.matches[1]);
+    if (auto cached = ctx.finished_jobs.find(cache_key)) return JsonReply::serialized_as(200, std::move(*cached));
     auto body = load_job_json(ctx, req.matches[1], who->organization_id);
     if (!body) return fail(body.error());
+    const auto status = body->value("status", "");
+    if (status == "succeeded" || status == "failed" || status == "canceled") {
+      std::string serialized = body->dump();
+      ctx.finished_jobs.put(cache_key, serialized);
+      return JsonReply::serialized_as(200, std::move(serialized));
+    }
     return JsonReply{200, *body};
   });
 

@@ -16,7 +16,7 @@ void register_seed_routes(HttpServer& server, ServiceContext& ctx) {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
-    auto submitted = submit_job(ctx, *who, req, res);
+    auto submitted = submit_job(ctx, *who, req);
     if (!submitted) return fail(submitted.error());
     const std::string id = submitted->job.id;
 

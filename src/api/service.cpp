@@ -15,6 +15,8 @@
 #include "api/service_context.h"
 #include "auth/api_key.h"
 #include "auth/jwks.h"
+#include "auth/jwks_refresher.h"
+#include "auth/principal_cache.h"
 #include "db/api_key_repository.h"
 #include "db/clock.h"
 #include "db/migrations.h"
@@ -64,27 +66,47 @@ Status first_run(db::Database& database, const std::string& public_url) {
   return {};
 }
 
-Result<std::shared_ptr<const JwksKeySet>> load_jwks(const ServiceConfig& config) {
-  std::string document;
-  if (!config.jwks_file.empty()) {
-    std::ifstream in(config.jwks_file);
-    if (!in) return fail(Error::invalid("config_invalid", "Cannot read JWKS_FILE " + config.jwks_file + "."));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    document = ss.str();
-  } else if (!config.jwks_url.empty()) {
-    FetchLimits limits;
-    limits.max_bytes = 1 << 20;
-    limits.allow_private_addresses = true;  // an operator's own setting, not user input
-    auto fetched = fetch_url(config.jwks_url, limits);
-    if (!fetched) return fail(fetched.error());
-    document.assign(fetched->body.begin(), fetched->body.end());
-  } else {
-    return std::shared_ptr<const JwksKeySet>();
-  }
-  auto keys = JwksKeySet::parse(document);
+Result<std::shared_ptr<const JwksKeySet>> load_jwks_file(const ServiceConfig& config) {
+  if (config.jwks_file.empty()) return std::shared_ptr<const JwksKeySet>();
+  std::ifstream in(config.jwks_file);
+  if (!in) return fail(Error::invalid("config_invalid", "Cannot read JWKS_FILE " + config.jwks_file + "."));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto keys = JwksKeySet::parse(ss.str());
   if (!keys) return fail(keys.error());
   return std::make_shared<const JwksKeySet>(std::move(*keys));
+}
+
+// Fetches JWKS_URL for the refresher; the URL is the operator's own setting, so private
+// addresses (an identity provider on the same network) are allowed.
+Result<std::string> fetch_jwks(const std::string& url) {
+  FetchLimits limits;
+  limits.max_bytes = 1 << 20;
+  limits.allow_private_addresses = true;
+  auto fetched = fetch_url(url, limits);
+  if (!fetched) {
+    Error e = fetched.error();
+    e.message = "Fetching JWKS_URL failed: " + e.message;
+    return fail(std::move(e));
+  }
+  return std::string(fetched->body.begin(), fetched->body.end());
+}
+
+// Keeps the Authenticator's keys current from JWKS_URL, when one is set; null otherwise.
+// The first fetch happens here, so a wrong URL stops the start with its reason.
+Result<std::unique_ptr<JwksRefresher>> start_jwks_refresher(const ServiceConfig& config,
+                                                            Authenticator& auth) {
+  if (config.jwks_url.empty()) return std::unique_ptr<JwksRefresher>();
+  auto refresher = std::make_unique<JwksRefresher>(
+      [url = config.jwks_url] { return fetch_jwks(url); },
+      [&auth](std::shared_ptr<const JwksKeySet> keys) { auth.set_jwks(std::move(keys)); },
+      std::chrono::seconds(config.jwks_refresh_s), std::chrono::seconds(30));
+  auto first = refresher->refresh();
+  if (!first) return fail(first.error());
+  refresher->start();
+  auth.set_unknown_key_hook([r = refresher.get()] { return r->keys_for_unknown_kid(); });
+  spdlog::info("jwks loaded keys={} refresh_s={}", (*first)->keys().size(), config.jwks_refresh_s);
+  return refresher;
 }
 
 }  // namespace
@@ -123,27 +145,34 @@ Status run_service(const ServiceConfig& config) {
   while (!ctx.public_url.empty() && ctx.public_url.back() == '/') ctx.public_url.pop_back();
   if (auto s = first_run(**database, ctx.public_url); !s) return s;
 
-  auto jwks = load_jwks(config);
+  auto jwks = load_jwks_file(config);
   if (!jwks) return fail(jwks.error());
   JwtConfig jwt;
   jwt.hs256_secret = config.jwt_secret;
   jwt.audience = config.jwt_audience;
   db::Database& db = **database;
-  const Authenticator auth(
+  // Keys and profiles are remembered for 2 s: a polling client costs no lookup per request,
+  // and a revocation (by `pitchreel admin`, another process) takes effect within 2 s.
+  PrincipalCache key_cache(std::chrono::seconds(2), 10000), profile_cache(std::chrono::seconds(2), 10000);
+  Authenticator auth(
       jwt, *jwks,
-      [&db](const std::string& hash) -> Result<std::optional<Principal>> {
+      cached_lookup(key_cache, [&db](const std::string& hash) -> Result<std::optional<Principal>> {
         auto match = db::api_keys::find_active_by_hash(db, hash);
         if (!match) return fail(match.error());
         if (!*match) return std::optional<Principal>();
-        (void)db::api_keys::touch(db, (*match)->key_id, db::unix_now());
+        if (const auto now = db::unix_now(); db::api_keys::touch_due((*match)->last_used_at, now)) {
+          (void)db::api_keys::touch(db, (*match)->key_id, now);
+        }
         return std::optional<Principal>((*match)->principal);
-      },
-      [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
+      }),
+      cached_lookup(profile_cache, [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
         auto user = db::users::get(db, user_id);
         if (!user) return fail(user.error());
         if (!*user) return std::optional<Principal>();
         return std::optional<Principal>(Principal{(*user)->id, (*user)->organization_id, (*user)->role});
-      });
+      }));
+  auto jwks_refresher = start_jwks_refresher(config, auth);
+  if (!jwks_refresher) return fail(jwks_refresher.error());
 
   Notifier work_available, job_changed;
   Metrics metrics;

@@ -11,6 +11,7 @@
 #include "core/data_dir.h"
 #include "core/metrics.h"
 #include "core/notifier.h"
+#include "core/ttl_cache.h"
 #include "db/database.h"
 #include "storage/object_store.h"
 #include "storage/url_signer.h"
@@ -29,6 +30,9 @@ struct ServiceContext {
   Notifier* job_changed = nullptr;     // notified by workers when a job moves
   Metrics* metrics = nullptr;
   std::string engine = "cpu";
+  // The answers for finished jobs (which no longer change), keyed "org/job", for 2 s: a
+  // client polling a done job costs no database work. Cleared when a video is deleted.
+  TtlCache<std::string> finished_jobs{std::chrono::seconds(2), 10000};
   // Raised at shutdown so that long-lived requests (event streams, the seed's wait)
   // end promptly instead of holding the server open.
   std::atomic<bool> stopping{false};

@@ -80,13 +80,29 @@ Result<Principal> Authenticator::from_api_key(std::string_view key) const {
   return std::move(**found);
 }
 
+void Authenticator::set_unknown_key_hook(UnknownKeyHook hook) {
+  std::lock_guard lock(jwks_mutex_);
+  unknown_key_ = std::move(hook);
+}
+
 Result<Principal> Authenticator::from_jwt(std::string_view token) const {
   std::shared_ptr<const JwksKeySet> jwks;
+  UnknownKeyHook unknown_key;
   {
     std::lock_guard lock(jwks_mutex_);
     jwks = jwks_;
+    unknown_key = unknown_key_;
   }
   auto claims = verify_jwt(token, jwt_, jwks.get(), clock_());
+  if (!claims && unknown_key) {
+    // A key published after our last fetch (rotation): fetch the set and try once more.
+    const auto kid = jwt_key_id(token);
+    if (kid && (!jwks || !jwks->has_key_id(*kid))) {
+      if (auto fresh = unknown_key(); fresh && fresh->has_key_id(*kid)) {
+        claims = verify_jwt(token, jwt_, fresh.get(), clock_());
+      }
+    }
+  }
   if (!claims) return fail(std::move(claims.error()));
   if (!profiles_) return unauthorized("Signing in with a JWT is not enabled on this server.");
   auto found = profiles_(claims->sub);

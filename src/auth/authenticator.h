@@ -48,6 +48,10 @@ class Authenticator {
   Result<Principal> authenticate(std::string_view authorization) const;
 
   void set_jwks(std::shared_ptr<const JwksKeySet> jwks);
+  // Called when an RS256/ES256 token names a key id the current set lacks; returns the
+  // newest set (see JwksRefresher::keys_for_unknown_kid), which is then tried once.
+  using UnknownKeyHook = std::function<std::shared_ptr<const JwksKeySet>()>;
+  void set_unknown_key_hook(UnknownKeyHook hook);
 
  private:
   Result<Principal> from_api_key(std::string_view key) const;
@@ -59,6 +63,7 @@ class Authenticator {
   Clock clock_;
   mutable std::mutex jwks_mutex_;
   std::shared_ptr<const JwksKeySet> jwks_;  // guarded by jwks_mutex_
+  UnknownKeyHook unknown_key_;              // guarded by jwks_mutex_
 };
 
 // Generating and deleting videos need the owner or admin role.

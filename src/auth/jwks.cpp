@@ -152,4 +152,8 @@ Result<JwksKeySet> JwksKeySet::parse(std::string_view text) {
   return set;
 }
 
+bool JwksKeySet::has_key_id(std::string_view kid) const {
+  return std::ranges::any_of(keys_, [&](const Jwk& jwk) { return jwk.kid == kid; });
+}
+
 }  // namespace pitchreel

@@ -43,6 +43,7 @@ class JwksKeySet {
 
   const std::vector<Jwk>& keys() const { return keys_; }
   bool empty() const { return keys_.empty(); }
+  bool has_key_id(std::string_view kid) const;
   std::size_t ignored() const { return ignored_; }
 
  private:

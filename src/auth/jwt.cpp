@@ -231,4 +231,15 @@ Status check_jwt_config(const JwtConfig& config) {
   return {};
 }
 
+std::optional<std::string> jwt_key_id(std::string_view token) {
+  if (token.size() > kMaxTokenBytes) return std::nullopt;
+  const auto parts = split(token);
+  if (!parts) return std::nullopt;
+  auto header = decode_object(parts->header, "header");
+  if (!header) return std::nullopt;
+  const auto it = header->find("kid");
+  if (it == header->end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 }  // namespace pitchreel

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,10 @@ struct JwtClaims {
 // `keys` may be null (no JWKS configured). `now` is Unix seconds.
 Result<JwtClaims> verify_jwt(std::string_view token, const JwtConfig& config,
                              const JwksKeySet* keys, std::int64_t now);
+
+// The key id ("kid") in the token's header, when the token has a readable header with one;
+// nothing is verified. Used to notice tokens signed with a key we have not fetched yet.
+std::optional<std::string> jwt_key_id(std::string_view token);
 
 // Start-up check of the configuration: an HS256 secret shorter than 32 bytes can be
 // brute-forced offline from any one token. Error code "jwt_secret_too_short".

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   }
   const char* format = std::getenv("PITCHREEL_LOG_FORMAT");
   init_logging(log_level, format && std::string(format) == "json");
+  const LoggingSession logging;  // flushes queued log lines however main returns
 
   for (const auto& command : commands) {
     if (command.app->parsed()) {

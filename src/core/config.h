@@ -36,6 +36,7 @@ struct ServiceConfig {
   std::string jwt_secret;          // HS256 (Supabase project JWT secret)
   std::string jwks_file;           // RS256/ES256 keys
   std::string jwks_url;
+  int jwks_refresh_s = 600;        // JWKS_URL is fetched again this often
   std::string jwt_audience = "authenticated";
   bool allow_private_image_urls = false;
   std::string log_level = "info";

@@ -21,6 +21,9 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string code;     // stable, snake_case
   std::string message;  // full sentence(s): what went wrong and how to fix it
+  // > 0: trying again after this many seconds can succeed (a rate window frees up, a queue
+  // drains); HTTP answers carry it as Retry-After.
+  int retry_after_s = 0;
 
   static Error invalid(std::string code, std::string message) {
     return {ErrorKind::kInvalidInput, std::move(code), std::move(message)};

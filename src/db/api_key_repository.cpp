@@ -53,14 +53,15 @@ Result<std::string> store(Database& db, std::string_view user_id, std::string_vi
 Result<std::optional<KeyMatch>> find_active_by_hash(Database& db, std::string_view hash) {
   Connection conn = db.connect();
   auto stmt = conn.prepare(
-      "SELECT k.id, u.id, u.organization_id, u.role FROM api_keys k "
+      "SELECT k.id, u.id, u.organization_id, u.role, k.last_used_at FROM api_keys k "
       "JOIN users u ON u.id = k.user_id WHERE k.hash = ?1 AND k.revoked_at IS NULL");
   if (!stmt) return fail(stmt.error());
   if (auto s = stmt->bind_text(1, hash); !s) return fail(s.error());
   return first_row(*stmt, [](const Statement& s) {
     return KeyMatch{s.column_text(0),
                     Principal{s.column_text(1), s.column_text(2),
-                              parse_role(s.column_text(3)).value_or(Role::kMember)}};
+                              parse_role(s.column_text(3)).value_or(Role::kMember)},
+                    s.column_optional_int64(4)};
   });
 }
 

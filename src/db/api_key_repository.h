@@ -32,6 +32,7 @@ struct ApiKey {
 struct KeyMatch {
   std::string key_id;
   Principal principal;
+  std::optional<std::int64_t> last_used_at;
 };
 
 // Stores a key and returns its new id. Errors: invalid "user_not_found";
@@ -57,5 +58,9 @@ Result<std::vector<ApiKey>> list_for_org(Database& db, std::string_view organiza
 // kTouchGranularitySeconds per key, so authenticating is not a write per request.
 inline constexpr std::int64_t kTouchGranularitySeconds = 60;
 Status touch(Database& db, std::string_view key_id, std::int64_t now);
+// Whether a use at `now` should be recorded (saves the UPDATE on most requests).
+inline bool touch_due(std::optional<std::int64_t> last_used_at, std::int64_t now) {
+  return !last_used_at || *last_used_at <= now - kTouchGranularitySeconds;
+}
 
 }  // namespace pitchreel::db::api_keys

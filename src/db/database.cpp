@@ -11,11 +11,15 @@
 namespace pitchreel::db {
 
 Result<Statement> Connection::prepare(std::string_view sql) {
+  if (auto cached = cache_->take(sql); !cached.empty()) {
+    return Statement(db_, std::move(cached), cache_);
+  }
   sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   StatementPtr stmt(raw);
   if (rc != SQLITE_OK) return fail(sqlite_error(db_, rc, "preparing a statement"));
-  return Statement(db_, std::move(stmt));
+  return Statement(db_, StatementCache::wrap(sql, std::move(stmt)), cache_);
 }
 
 Status Connection::exec(std::string_view sql) {
@@ -84,6 +88,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   return db;
 }
 
-Connection Database::connect() { return Connection(std::unique_lock(mutex_), db_.get()); }
+Connection Database::connect() {
+  return Connection(std::unique_lock(mutex_), db_.get(), &statements_);
+}
 
 }  // namespace pitchreel::db

@@ -54,10 +54,12 @@ class Connection {
 
  private:
   friend class Database;
-  Connection(std::unique_lock<std::mutex> lock, sqlite3* db) : lock_(std::move(lock)), db_(db) {}
+  Connection(std::unique_lock<std::mutex> lock, sqlite3* db, StatementCache* cache)
+      : lock_(std::move(lock)), db_(db), cache_(cache) {}
 
   std::unique_lock<std::mutex> lock_;
   sqlite3* db_;
+  StatementCache* cache_;  // the Database's, guarded by the same mutex
 };
 
 class Database {
@@ -87,6 +89,7 @@ class Database {
  private:
   std::mutex mutex_;
   SqlitePtr db_;
+  StatementCache statements_;  // guarded by mutex_; declared after db_ so it is finalized first
   std::filesystem::path path_;
 };
 

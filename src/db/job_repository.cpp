@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "db/ids.h"
 #include "db/job_row.h"
 #include "db/transaction.h"
@@ -15,6 +17,16 @@ constexpr std::string_view kUserSinceSql =
 constexpr std::string_view kOrgSinceSql =
     "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
     "AND status != 'canceled'";
+// The creation time of the job whose leaving the window brings the count under the limit:
+// the (count - limit + 1)-th oldest inside it (OFFSET ?3 = count - limit).
+constexpr std::string_view kUserFreesSql =
+    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled' "
+    "ORDER BY created_at LIMIT 1 OFFSET ?3";
+constexpr std::string_view kOrgFreesSql =
+    "SELECT created_at FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
+    "AND status != 'canceled' ORDER BY created_at LIMIT 1 OFFSET ?3";
+// A full queue drains by about one render; clients come back after this long.
+constexpr int kQueueFullRetryAfterS = 30;
 
 Result<std::int64_t> count(Connection& conn, std::string_view sql, std::initializer_list<Value> args) {
   auto stmt = conn.prepare(sql);
@@ -28,37 +40,62 @@ Result<std::int64_t> count(Database& db, std::string_view sql, std::initializer_
   return count(conn, sql, args);
 }
 
+// One sliding-window rate limit: `limit` jobs per `window_s` for one user or organisation.
+struct RateWindow {
+  std::string_view count_sql;
+  std::string_view frees_sql;
+  std::string_view owner_id;
+  std::int64_t limit = 0;
+  std::int64_t window_s = 0;
+  std::string_view describe;  // "You have requested {} videos in the last hour"
+};
+
+// Seconds until the window admits one more job (at least 1), given `count` >= limit.
+Result<int> seconds_until_free(Connection& conn, const RateWindow& w, std::int64_t count,
+                               std::int64_t now) {
+  auto stmt = conn.prepare(w.frees_sql);
+  if (!stmt) return fail(stmt.error());
+  if (auto s = stmt->bind_all({w.owner_id, now - w.window_s, count - w.limit}); !s) {
+    return fail(s.error());
+  }
+  auto frees_at = stmt->single_int64();
+  if (!frees_at) return fail(frees_at.error());
+  return static_cast<int>(std::max<std::int64_t>(1, *frees_at + w.window_s - now));
+}
+
+Status check_rate(Connection& conn, const RateWindow& w, std::int64_t now) {
+  if (w.limit <= 0) return {};
+  auto n = count(conn, w.count_sql, {w.owner_id, now - w.window_s});
+  if (!n) return fail(n.error());
+  if (*n < w.limit) return {};
+  auto wait = seconds_until_free(conn, w, *n, now);
+  if (!wait) return fail(wait.error());
+  Error e = Error::invalid(
+      "rate_limited", fmt::format("{}; the limit is {}. Try again in {} s (see Retry-After).",
+                                  fmt::format(fmt::runtime(w.describe), *n), w.limit, *wait));
+  e.retry_after_s = *wait;
+  return fail(std::move(e));
+}
+
 // The admission limits, checked inside create()'s write transaction so that concurrent
 // submissions cannot all slip under a limit between counting and inserting.
 Status admit(Connection& conn, const NewJob& job, std::int64_t now) {
   const Admission& a = job.admission;
-  if (a.per_user_hour > 0) {
-    auto n = count(conn, kUserSinceSql, {job.user_id, now - 3600});
-    if (!n) return fail(n.error());
-    if (*n >= a.per_user_hour) {
-      return fail(Error::invalid(
-          "rate_limited", fmt::format("You have requested {} videos in the last hour; the limit is "
-                                      "{}. Try again later (see Retry-After).",
-                                      *n, a.per_user_hour)));
-    }
-  }
-  if (a.per_org_day > 0) {
-    auto n = count(conn, kOrgSinceSql, {job.organization_id, now - 86400});
-    if (!n) return fail(n.error());
-    if (*n >= a.per_org_day) {
-      return fail(Error::invalid(
-          "rate_limited", fmt::format("Your organisation has requested {} videos in the last day; "
-                                      "the limit is {}. Try again later (see Retry-After).",
-                                      *n, a.per_org_day)));
-    }
-  }
+  const RateWindow per_user{kUserSinceSql, kUserFreesSql, job.user_id, a.per_user_hour, 3600,
+                            "You have requested {} videos in the last hour"};
+  if (auto s = check_rate(conn, per_user, now); !s) return s;
+  const RateWindow per_org{kOrgSinceSql, kOrgFreesSql, job.organization_id, a.per_org_day, 86400,
+                           "Your organisation has requested {} videos in the last day"};
+  if (auto s = check_rate(conn, per_org, now); !s) return s;
   if (a.queue_limit > 0) {
     auto n = count(conn, kQueuedSql, {});
     if (!n) return fail(n.error());
     if (*n >= a.queue_limit) {
-      return fail(Error::unavailable(
+      Error e = Error::unavailable(
           "queue_full",
-          fmt::format("The queue is full ({} jobs waiting). Try again in a little while.", *n)));
+          fmt::format("The queue is full ({} jobs waiting). Try again in a little while.", *n));
+      e.retry_after_s = kQueueFullRetryAfterS;
+      return fail(std::move(e));
     }
   }
   return {};

@@ -8,27 +8,41 @@
 
 namespace pitchreel::db {
 
+Statement::~Statement() {
+  if (!node_.empty() && cache_ != nullptr) cache_->give_back(std::move(node_));
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (!node_.empty() && cache_ != nullptr) cache_->give_back(std::move(node_));
+    db_ = other.db_;
+    node_ = std::move(other.node_);
+    cache_ = other.cache_;
+  }
+  return *this;
+}
+
 Status Statement::check_bind(int rc, int index) {
   if (rc == SQLITE_OK) return {};
   return fail(sqlite_error(db_, rc, fmt::format("binding parameter {}", index)));
 }
 
 Status Statement::bind_text(int index, std::string_view value) {
-  return check_bind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(),
+  return check_bind(sqlite3_bind_text64(handle(), index, value.data(), value.size(),
                                         SQLITE_TRANSIENT, SQLITE_UTF8),
                     index);
 }
 
 Status Statement::bind_int64(int index, std::int64_t value) {
-  return check_bind(sqlite3_bind_int64(stmt_.get(), index, value), index);
+  return check_bind(sqlite3_bind_int64(handle(), index, value), index);
 }
 
 Status Statement::bind_double(int index, double value) {
-  return check_bind(sqlite3_bind_double(stmt_.get(), index, value), index);
+  return check_bind(sqlite3_bind_double(handle(), index, value), index);
 }
 
 Status Statement::bind_null(int index) {
-  return check_bind(sqlite3_bind_null(stmt_.get(), index), index);
+  return check_bind(sqlite3_bind_null(handle(), index), index);
 }
 
 Status Statement::bind_all(std::initializer_list<Value> values) {
@@ -55,7 +69,7 @@ Status Statement::bind_all(std::initializer_list<Value> values) {
 }
 
 Result<bool> Statement::step() {
-  const int rc = sqlite3_step(stmt_.get());
+  const int rc = sqlite3_step(handle());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return fail(sqlite_error(db_, rc, "running a statement"));
@@ -76,21 +90,17 @@ Result<std::int64_t> Statement::single_int64() {
   return column_int64(0);
 }
 
-bool Statement::is_null(int col) const {
-  return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
-}
+bool Statement::is_null(int col) const { return sqlite3_column_type(handle(), col) == SQLITE_NULL; }
 
-std::int64_t Statement::column_int64(int col) const {
-  return sqlite3_column_int64(stmt_.get(), col);
-}
+std::int64_t Statement::column_int64(int col) const { return sqlite3_column_int64(handle(), col); }
 
-double Statement::column_double(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+double Statement::column_double(int col) const { return sqlite3_column_double(handle(), col); }
 
 std::string Statement::column_text(int col) const {
   // column_text before column_bytes: the byte count is of the UTF-8 form just produced.
-  const auto* text = sqlite3_column_text(stmt_.get(), col);
+  const auto* text = sqlite3_column_text(handle(), col);
   if (!text) return {};
-  const int size = sqlite3_column_bytes(stmt_.get(), col);
+  const int size = sqlite3_column_bytes(handle(), col);
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
 

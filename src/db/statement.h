@@ -1,6 +1,7 @@
 // One prepared SQL statement: bind parameters, step through rows, read columns.
 //
-// Ownership: owns its sqlite3_stmt (finalized on destruction); borrows the connection.
+// Ownership: owns its sqlite3_stmt while it lives, then hands it back to the connection's
+// StatementCache (reset) for the next use of the same SQL; borrows the connection.
 // Thread safety: none of its own. A Statement comes from Connection::prepare and must be
 // used and destroyed while that Connection (and so the database mutex) is held.
 // Indices follow sqlite: bind indices start at 1, column indices at 0.
@@ -20,6 +21,7 @@
 
 #include "core/status.h"
 #include "db/sqlite_handles.h"
+#include "db/statement_cache.h"
 
 namespace pitchreel::db {
 
@@ -34,9 +36,12 @@ inline Value text_or_null(std::string_view text) {
 
 class Statement {
  public:
-  Statement(sqlite3* db, StatementPtr stmt) : db_(db), stmt_(std::move(stmt)) {}
-  Statement(Statement&&) noexcept = default;
-  Statement& operator=(Statement&&) noexcept = default;
+  // `cache` receives the statement back on destruction.
+  Statement(sqlite3* db, StatementCache::Node stmt, StatementCache* cache)
+      : db_(db), node_(std::move(stmt)), cache_(cache) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept = default;
+  Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -64,8 +69,11 @@ class Statement {
  private:
   Status check_bind(int rc, int index);
 
+  sqlite3_stmt* handle() const { return node_.mapped().get(); }
+
   sqlite3* db_;  // borrowed, for error messages
-  StatementPtr stmt_;
+  StatementCache::Node node_;
+  StatementCache* cache_;  // borrowed; where the statement goes back
 };
 
 // Steps to the end, reading every row with `read(const Statement&)`.

@@ -7,6 +7,7 @@
 #include "db/clock.h"
 #include "db/job_queue.h"
 #include "worker/job_runner.h"
+#include "worker/work_dir_sweep.h"
 
 namespace pitchreel {
 
@@ -41,6 +42,7 @@ Status WorkerPool::start() {
                                    "Cannot create the work folder " + options_.work_dir.string() +
                                        " (" + ec.message() + "). Check the data directory."));
   }
+  sweep_work_dir(options_.work_dir);  // leftovers of a process that died mid-render
   std::vector<std::unique_ptr<db::Database>> databases;
   for (int i = 0; i < options_.workers; ++i) {
     auto db = db::Database::open(options_.database_path);

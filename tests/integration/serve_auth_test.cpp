@@ -2,6 +2,9 @@
 // organisations kept apart (another tenant's ids answer 404, never 403), and Supabase
 // HS256 JWTs: valid, expired, unsigned (alg none) and signed with another secret.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "support/server_process.h"
@@ -130,6 +133,44 @@ TEST(ServeAuth, RolesOrganisationsAndJwts) {
             401);
 
   EXPECT_EQ(server.terminate(), 0);
+  // The log (one line per request, including every refusal above) never carries a
+  // credential: not the keys, not the tokens, not the JWT secret.
+  const std::string log = server.stderr_text();
+  EXPECT_NE(log.find("request_id="), std::string::npos) << "the server logged nothing?";
+  for (const std::string& secret : {server.api_key(), member["apiKey"].get<std::string>(),
+                                   stranger["apiKey"].get<std::string>(), good, std::string(kJwtSecret)}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "a credential appears in the log";
+  }
+}
+
+// Keys are remembered for 2 s to spare a lookup per request; a key revoked with the admin
+// CLI while the server runs must stop working within that bound.
+TEST(ServeAuth, AKeyRevokedWhileServingStopsWorkingWithinTheCacheBound) {
+  TempDir tmp;
+  const auto data = tmp / "data";
+  ServerProcess server{ServerOptions(data)};
+  ASSERT_SERVER_READY(server);
+  const auto user = testing::admin_json(data, {"user", "create", "--org", "default", "--email", "gone@a.test",
+                                               "--role", "admin"});
+  ASSERT_TRUE(user.contains("apiKey")) << user.dump();
+  const std::string key = user["apiKey"];
+  auto as_user = server.client(key);
+  EXPECT_EQ(status_of(as_user.Get("/api/v1/videos")), 200);
+
+  std::string key_id;
+  for (const auto& k : testing::admin_json(data, {"key", "list", "--org", "default"})) {
+    if (k.value("userId", "") == user["userId"]) key_id = k["id"];
+  }
+  ASSERT_FALSE(key_id.empty());
+  ASSERT_EQ(testing::admin_json(data, {"key", "revoke", "--id", key_id})["revoked"], true);
+  const auto revoked_at = std::chrono::steady_clock::now();
+  int status = 200;
+  while (status != 401 && std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(10)) {
+    status = status_of(as_user.Get("/api/v1/videos"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 401) << "the revoked key still works after 10 s";
+  EXPECT_EQ(status_of(server.client().Get("/api/v1/videos")), 200) << "other keys are unaffected";
 }
 
 }  // namespace

@@ -125,6 +125,10 @@ TEST(ServeNative, JobLifecycleEventsListingIdempotencyAndDelete) {
   ASSERT_TRUE(gone_file);
   EXPECT_EQ(gone_file->status, 404) << gone_file->body.substr(0, 200);
   EXPECT_TRUE(testing::json_body(cli.Get("/api/v1/videos"))["videos"].empty());
+  // The finished job's answer (cached briefly for pollers) no longer offers the video.
+  const auto after = testing::json_body(cli.Get("/api/v1/jobs/" + id));
+  EXPECT_EQ(after.value("status", ""), "succeeded") << after.dump();
+  EXPECT_TRUE(after["video"].is_null()) << after.dump();
   auto again = cli.Delete("/api/v1/videos/" + video_id);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 404);

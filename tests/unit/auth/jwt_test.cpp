@@ -9,11 +9,15 @@
 #include <openssl/pem.h>
 
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "auth/base64url.h"
+#include "auth/authenticator.h"
 #include "auth/jwks.h"
+#include "auth/jwks_refresher.h"
 #include "auth/openssl_handles.h"
 
 namespace pitchreel {
@@ -620,6 +624,120 @@ TEST(Jwks, RefusesDocumentsThatAreNotKeySets) {
     ASSERT_FALSE(set) << doc;
     EXPECT_EQ(set.error().code, "jwks_invalid");
   }
+}
+
+// ---- key rotation: JWKS_URL's set is fetched again, and at once for an unknown kid
+
+// A provider's JWKS endpoint as the refresher sees it: the current document, how often it
+// was fetched, and whether it is reachable.
+struct FakeProvider {
+  std::mutex mutex;
+  std::string document;
+  int fetches = 0;
+  bool down = false;
+
+  JwksRefresher::Fetch fetcher() {
+    return [this]() -> Result<std::string> {
+      std::lock_guard lock(mutex);
+      ++fetches;
+      if (down) return fail(Error::unavailable("fetch_failed", "connection refused"));
+      return document;
+    };
+  }
+  void publish(const std::vector<json>& keys) {
+    std::lock_guard lock(mutex);
+    document = json{{"keys", keys}}.dump();
+  }
+  int count() {
+    std::lock_guard lock(mutex);
+    return fetches;
+  }
+};
+
+Authenticator jwt_authenticator() {
+  JwtConfig config;
+  return Authenticator(
+      config, nullptr, nullptr,
+      [](const std::string& sub) -> Result<std::optional<Principal>> {
+        return std::optional(Principal{sub, "org-1", Role::kAdmin});
+      },
+      [] { return kNow; });
+}
+
+TEST(JwksRotation, ATokenSignedWithANewlyPublishedKeyIsAcceptedWithoutARestart) {
+  FakeProvider provider;
+  provider.publish({rsa_jwk(keys().rsa1.get(), "old")});
+  Authenticator auth = jwt_authenticator();
+  JwksRefresher refresher(
+      provider.fetcher(), [&](std::shared_ptr<const JwksKeySet> k) { auth.set_jwks(std::move(k)); },
+      std::chrono::hours(1), std::chrono::milliseconds(0));
+  ASSERT_TRUE(refresher.refresh());
+  auth.set_unknown_key_hook([&] { return refresher.keys_for_unknown_kid(); });
+
+  const auto old_token = make_token(header("RS256", "old"), claims(), rs_signer(keys().rsa1.get()));
+  const auto new_token = make_token(header("RS256", "new"), claims(), rs_signer(keys().rsa2.get()));
+  EXPECT_TRUE(auth.authenticate("Bearer " + old_token));
+  EXPECT_EQ(provider.count(), 1);  // a known kid costs no fetch
+
+  provider.publish({rsa_jwk(keys().rsa1.get(), "old"), rsa_jwk(keys().rsa2.get(), "new")});
+  auto rotated = auth.authenticate("Bearer " + new_token);
+  ASSERT_TRUE(rotated) << rotated.error().message;
+  EXPECT_EQ(provider.count(), 2);
+
+  // A forged kid fetches (it might be new) but is still refused.
+  const auto forged = make_token(header("RS256", "nobody"), claims(), rs_signer(keys().rsa2.get()));
+  EXPECT_FALSE(auth.authenticate("Bearer " + forged));
+}
+
+TEST(JwksRotation, UnknownKeyIdsCannotMakeTheServerHammerTheProvider) {
+  FakeProvider provider;
+  provider.publish({rsa_jwk(keys().rsa1.get(), "old")});
+  Authenticator auth = jwt_authenticator();
+  JwksRefresher refresher(
+      provider.fetcher(), [&](std::shared_ptr<const JwksKeySet> k) { auth.set_jwks(std::move(k)); },
+      std::chrono::hours(1), std::chrono::hours(1));
+  ASSERT_TRUE(refresher.refresh());
+  auth.set_unknown_key_hook([&] { return refresher.keys_for_unknown_kid(); });
+  for (int i = 0; i < 20; ++i) {
+    const auto kid = "forged-" + std::to_string(i);
+    const auto t = make_token(header("RS256", kid.c_str()), claims(), rs_signer(keys().rsa2.get()));
+    EXPECT_FALSE(auth.authenticate("Bearer " + t));
+  }
+  EXPECT_EQ(provider.count(), 1);  // inside min_interval: no fetch at all
+}
+
+TEST(JwksRotation, PeriodicRefreshPicksUpNewKeysAndSurvivesAnOutage) {
+  FakeProvider provider;
+  provider.publish({rsa_jwk(keys().rsa1.get(), "old")});
+  Authenticator auth = jwt_authenticator();
+  JwksRefresher refresher(
+      provider.fetcher(), [&](std::shared_ptr<const JwksKeySet> k) { auth.set_jwks(std::move(k)); },
+      std::chrono::milliseconds(20), std::chrono::hours(1));
+  ASSERT_TRUE(refresher.refresh());
+  const auto old_token = make_token(header("RS256", "old"), claims(), rs_signer(keys().rsa1.get()));
+  const auto new_token = make_token(header("RS256", "new"), claims(), rs_signer(keys().rsa2.get()));
+
+  {
+    std::lock_guard lock(provider.mutex);
+    provider.down = true;  // the provider is down: the keys we have keep working
+  }
+  refresher.start();
+  const int before = provider.count();
+  while (provider.count() < before + 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(auth.authenticate("Bearer " + old_token));
+
+  provider.publish({rsa_jwk(keys().rsa2.get(), "new")});  // the old key is retired
+  {
+    std::lock_guard lock(provider.mutex);
+    provider.down = false;
+  }
+  Result<Principal> accepted = fail(Error::invalid("pending", ""));
+  for (int i = 0; i < 400 && !accepted; ++i) {  // the next tick (20 ms) fetches the new set
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    accepted = auth.authenticate("Bearer " + new_token);
+  }
+  EXPECT_TRUE(accepted) << accepted.error().message;
+  EXPECT_FALSE(auth.authenticate("Bearer " + old_token));
 }
 
 }  // namespace

@@ -150,5 +150,60 @@ TEST(Statement, SyntaxErrorIsAnInternalError) {
   EXPECT_EQ(stmt.error().kind, ErrorKind::kInternal);
 }
 
+// Statements are cached per connection: a reused one starts clean (no old bindings, no
+// half-read result), and giving it back ends its read, so writers elsewhere are seen.
+TEST(Database, CachedStatementsStartCleanAndReleaseTheirRead) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  auto writer = Database::open(dir / "a.db");
+  ASSERT_TRUE(db && writer);
+  {
+    Connection conn = (*db)->connect();
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1), ('o2', 'Initech', 2)"));
+  }
+  constexpr std::string_view kByName = "SELECT id FROM organizations WHERE name = ?1";
+  constexpr std::string_view kAll = "SELECT id FROM organizations ORDER BY id";
+  {
+    Connection conn = (*db)->connect();
+    auto first = conn.prepare(kByName);
+    ASSERT_TRUE(first && first->bind_all({"Acme"}));
+    ASSERT_TRUE(first->step().value());
+    EXPECT_EQ(first->column_text(0), "o1");
+    auto all = conn.prepare(kAll);
+    ASSERT_TRUE(all && all->step().value());  // left mid-result on purpose
+  }
+  {
+    Connection conn = (*writer)->connect();  // commits while the cached SELECT sits idle
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o0', 'Globex', 3)"));
+  }
+  Connection conn = (*db)->connect();
+  auto again = conn.prepare(kByName);
+  ASSERT_TRUE(again);
+  auto unbound = again->step();  // the old binding is gone: ?1 is NULL, nothing matches
+  ASSERT_TRUE(unbound);
+  EXPECT_FALSE(*unbound);
+  auto all = conn.prepare(kAll);
+  ASSERT_TRUE(all && all->step().value());
+  EXPECT_EQ(all->column_text(0), "o0") << "the reused statement read a stale snapshot";
+}
+
+TEST(StatementCache, KeepsStatementsByTheirTextAndCapsItsSize) {
+  testing::TempDir dir;
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db);
+  Connection conn = (*db)->connect();
+  for (int i = 0; i < 2; ++i) {  // the same text twice: one cached statement
+    auto stmt = conn.prepare("SELECT 42");
+    ASSERT_TRUE(stmt && stmt->single_int64().value() == 42);
+  }
+  for (std::size_t i = 0; i < StatementCache::kCapacity + 10; ++i) {
+    auto stmt = conn.prepare("SELECT " + std::to_string(i));
+    ASSERT_TRUE(stmt);
+    EXPECT_EQ(stmt->single_int64().value(), static_cast<std::int64_t>(i));
+  }
+  auto again = conn.prepare("SELECT 42");
+  ASSERT_TRUE(again && again->single_int64().value() == 42);
+}
+
 }  // namespace
 }  // namespace pitchreel::db

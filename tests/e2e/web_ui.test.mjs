@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -20,6 +21,7 @@ const BINARY = process.env.PITCHREEL_BINARY;
 const CHROMIUM = process.env.PITCHREEL_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = process.env.PITCHREEL_E2E_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'pitchreel-e2e-shots-'));
 const JWT_SECRET = crypto.randomBytes(32).toString('hex');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -44,6 +46,17 @@ function hs256Jwt(payload) {
 async function shot(page, name, viewport) {
   await page.setViewportSize(viewport);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${viewport.width}x${viewport.height}.png`) });
+}
+
+// axe-core's WCAG 2 A and AA rules (labels, names, contrast, ARIA) find nothing. The page's
+// CSP refuses injected scripts, so contexts that run this are made with bypassCSP.
+async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  assert.deepEqual(found, [], `${label}: accessibility violations`);
 }
 
 // Nothing sticks out sideways on a phone (no horizontal scrolling).
@@ -79,8 +92,8 @@ async function makeProductJpeg(page) {
   return Buffer.from(b64, 'base64');
 }
 
-async function signedInPage(token, { remember = true, viewport = DESKTOP } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+async function signedInPage(token, { remember = true, viewport = DESKTOP, axe = false } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP: axe });
   const page = await context.newPage();
   await page.goto(server.baseUrl + '/');
   await page.locator('#signin-token').fill(token);
@@ -98,7 +111,12 @@ before(async () => {
   server = await startServer({
     binary: BINARY,
     dir: scratch,
-    env: { SUPABASE_JWT_SECRET: JWT_SECRET, PITCHREEL_WORKERS: '1', PITCHREEL_LOG_LEVEL: 'info' },
+    env: {
+      SUPABASE_JWT_SECRET: JWT_SECRET,
+      PITCHREEL_WORKERS: '1',
+      PITCHREEL_RATE_PER_USER_HOUR: '2',
+      PITCHREEL_LOG_LEVEL: 'info',
+    },
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -216,7 +234,7 @@ test('a broken image shows the server\'s error next to the image field', async (
 });
 
 test('generate: suggest a script, follow the progress to 100%, play, download, copy the link', async () => {
-  const { context, page } = await signedInPage(server.apiKey);
+  const { context, page } = await signedInPage(server.apiKey, { axe: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
   const eventStreams = [];
   page.on('request', (r) => {
@@ -323,17 +341,19 @@ test('generate: suggest a script, follow the progress to 100%, play, download, c
   assert.equal((await fetch(copied)).status, 200);
 
   await shot(page, 'job-done', DESKTOP);
+  await assertAccessible(page, 'owner, desktop, video ready');
   await page.setViewportSize(PHONE);
   await card.scrollIntoViewIfNeeded();
   await shot(page, 'job-done', PHONE);
   await assertFitsPhone(page);
+  await assertAccessible(page, 'owner, phone, video ready');
   await context.close();
 });
 
 test('a member sees the gallery without generate or delete controls', async () => {
   assert.ok(video, 'needs the video generated above');
   const member = server.admin('user', 'create', '--org', 'default', '--email', 'member@e2e.test', '--role', 'member');
-  const { context, page } = await signedInPage(member.apiKey, { remember: false });
+  const { context, page } = await signedInPage(member.apiKey, { remember: false, axe: true });
   assert.match(await page.locator('#account-role').textContent(), /member/);
   await page.locator(`li.tile[data-video-id="${video.id}"]`).waitFor();
   assert.equal(await page.locator('#generate').isVisible(), false);
@@ -347,6 +367,68 @@ test('a member sees the gallery without generate or delete controls', async () =
   await shot(page, 'member', DESKTOP);
   await shot(page, 'member', PHONE);
   await assertFitsPhone(page);
+  await assertAccessible(page, 'member, phone');
+  await context.close();
+});
+
+test('several jobs at once: queue position, cancel, progress by polling when the event stream fails, rate limit', async () => {
+  // A fresh admin, so that this test's jobs are the ones the per-user rate limit counts.
+  const admin = server.admin('user', 'create', '--org', 'default', '--email', 'admin2@e2e.test', '--role', 'admin');
+  const { context, page } = await signedInPage(admin.apiKey);
+  let refused = 0;
+  await page.route('**/api/v1/jobs/*/events', (route) => {
+    refused += 1;
+    return route.abort('connectionrefused');
+  });
+  const polls = [];
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && /\/api\/v1\/jobs\/[0-9a-f-]+$/.test(r.url())) polls.push(r.url());
+  });
+  await page.locator('#image-file').setInputFiles({ name: 'product.jpg', mimeType: 'image/jpeg', buffer: productJpeg });
+  await page.getByLabel('1:1 square').check();
+  await page.locator('#height').selectOption('720');
+  await page.locator('#script').fill(
+    'The Aurora bottle keeps drinks cold all day. It is light, it is strong, and it fits every cup holder. Order yours today.',
+  );
+  await page.getByRole('button', { name: 'Generate video' }).click();
+  await page.locator('li.job').first().waitFor();
+  const firstId = await page.locator('li.job').first().getAttribute('data-job-id');
+  await page.locator('#script').fill('A second video, right behind the first.');
+  await page.getByRole('button', { name: 'Generate video' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('li.job').length === 2);
+  const second = page.locator('li.job').first();
+  const first = page.locator(`li.job[data-job-id="${firstId}"]`);
+  // One worker: the second waits behind the first, and says where it is in the queue.
+  await second.locator('.job-state').filter({ hasText: /^Waiting: (next|\d+ videos? ahead) in the queue$/ }).waitFor();
+  await shot(page, 'two-jobs', DESKTOP);
+
+  // PITCHREEL_RATE_PER_USER_HOUR=2: a third request (while two count) is refused, with the wait shown.
+  await page.locator('#script').fill('A third one is over the limit.');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/jobs') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Generate video' }).click(),
+  ]);
+  assert.equal(response.status(), 429);
+  const retryAfter = Number(response.headers()['retry-after']);
+  assert.ok(retryAfter > 0);
+  const formError = page.locator('#form-error');
+  await formError.waitFor({ state: 'visible' });
+  assert.match(await formError.textContent(), /limit is 2/);
+  assert.match(await formError.textContent(), new RegExp(`try again in about ${Math.round(retryAfter / 60)} minutes`));
+  await shot(page, 'rate-limited', DESKTOP);
+
+  await second.getByRole('button', { name: 'Cancel' }).click();
+  await second.and(page.locator('[data-status="canceled"]')).waitFor();
+  assert.equal(await second.locator('.job-state').textContent(), 'Canceled');
+  const secondId = await second.getAttribute('data-job-id');
+  assert.equal((await server.api('GET', `/api/v1/jobs/${secondId}`)).body.status, 'canceled');
+  // The first still finishes, followed by polling.
+  await first.and(page.locator('[data-status="succeeded"]')).waitFor({ timeout: 180000 });
+  assert.equal(await first.locator('.job-percent').textContent(), '100%');
+  assert.ok(await first.locator('video').count(), 'the finished card plays the video');
+  assert.ok(refused >= 2, `the event streams were not attempted (${refused})`);
+  assert.ok(polls.filter((u) => u.endsWith(firstId)).length >= 2, `the first job was not polled: ${polls.length} polls`);
+
   await context.close();
 });
 
@@ -404,10 +486,11 @@ test('the gallery lists the video with its facts, filters by product, plays it a
 test('an expired JWT or a revoked key returns to sign-in', async () => {
   const userId = crypto.randomUUID();
   server.admin('user', 'create', '--org', 'default', '--email', 'jwt@e2e.test', '--role', 'admin', '--id', userId);
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(server.baseUrl + '/');
   assert.equal(await page.locator('#signin-label').textContent(), 'API key or JWT');
+  await assertAccessible(page, 'sign-in');
   // The server allows 30 s of clock skew past `exp` (JwtConfig::leeway_s): this token is
   // accepted for about 8 more seconds.
   const now = Math.floor(Date.now() / 1000);

@@ -237,7 +237,7 @@ export class GenerateForm {
       this.onQueued(job);
     } catch (e) {
       const where = showError(e, 'form-error');
-      document.getElementById(where)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      document.getElementById(where)?.scrollIntoView({ block: 'center' });
     } finally {
       button.textContent = 'Generate video';
       this.updateCounter();

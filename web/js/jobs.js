@@ -132,8 +132,11 @@ export class JobList {
     card.percent.textContent = `${shown}%`;
     card.el.dataset.status = job.status;
     if (job.status === 'queued') {
-      card.state.textContent =
-        job.queuePosition > 0 ? `Waiting: number ${job.queuePosition} in the queue` : 'Waiting in the queue';
+      // queuePosition counts the queued jobs ahead of this one (0: it is next).
+      const ahead = job.queuePosition;
+      if (ahead === undefined || ahead === null) card.state.textContent = 'Waiting in the queue';
+      else if (ahead === 0) card.state.textContent = 'Waiting: next in the queue';
+      else card.state.textContent = `Waiting: ${ahead} ${ahead === 1 ? 'video' : 'videos'} ahead in the queue`;
     } else if (job.status === 'running') {
       if (card.runningSince === null) {
         card.runningSince = Date.now();

@@ -185,6 +185,27 @@ test('the first-run URL signs the owner in and leaves no key in the address bar'
   await context.close();
 });
 
+test('every control of the form and the gallery is reachable with the keyboard', async () => {
+  const { context, page } = await signedInPage(server.apiKey);
+  await page.locator('#gallery-refresh').waitFor();
+  await page.evaluate(() => document.activeElement?.blur());
+  const reached = new Set();
+  for (let i = 0; i < 60; i += 1) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('name') || '');
+    if (id) reached.add(id);
+  }
+  for (const id of ['sign-out', 'image-source', 'image-file', 'product-name', 'product-id', 'product-description', 'suggest',
+    'script', 'voice', 'voice-preview', 'aspect', 'height', 'captions', 'generate-submit', 'gallery-refresh', 'gallery-product']) {
+    assert.ok(reached.has(id), `Tab never reaches #${id} (reached: ${[...reached].join(', ')})`);
+  }
+  // The file chooser is reachable, and its focus is shown on the visible button.
+  await page.locator('#image-file').focus();
+  const outline = await page.locator('label[for="image-file"]').evaluate((l) => getComputedStyle(l).outlineStyle);
+  assert.equal(outline, 'solid');
+  await context.close();
+});
+
 test('a 501st character cannot be sent', async () => {
   const { context, page } = await signedInPage(server.apiKey);
   const posts = [];
@@ -230,6 +251,21 @@ test('a broken image shows the server\'s error next to the image field', async (
   assert.equal(await page.locator('#form-error').isVisible(), false);
   assert.equal(await page.locator('li.job').count(), 0);
   await shot(page, 'broken-image', DESKTOP);
+
+  // By URL: previewed in the page, refused by the server (a loopback address), the
+  // refusal shown under the same field.
+  await page.getByLabel('From a URL').check();
+  assert.equal(await page.locator('#image-error').isVisible(), false);
+  await page.locator('#image-url').fill(`${server.baseUrl}/favicon.svg`);
+  await page.locator('#image-url').press('Tab');
+  await page.locator('#image-url-preview').waitFor({ state: 'visible' });
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/jobs') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Generate video' }).click(),
+  ]);
+  const refusal = await refused.json();
+  assert.equal(refusal.code, 'image_url_forbidden');
+  await error.filter({ hasText: refusal.error }).waitFor();
   await context.close();
 });
 
@@ -340,6 +376,7 @@ test('generate: suggest a script, follow the progress to 100%, play, download, c
   assert.equal(withoutQuery(copied), withoutQuery(video.url));
   assert.equal((await fetch(copied)).status, 200);
 
+  await card.scrollIntoViewIfNeeded();
   await shot(page, 'job-done', DESKTOP);
   await assertAccessible(page, 'owner, desktop, video ready');
   await page.setViewportSize(PHONE);
@@ -400,6 +437,7 @@ test('several jobs at once: queue position, cancel, progress by polling when the
   const first = page.locator(`li.job[data-job-id="${firstId}"]`);
   // One worker: the second waits behind the first, and says where it is in the queue.
   await second.locator('.job-state').filter({ hasText: /^Waiting: (next|\d+ videos? ahead) in the queue$/ }).waitFor();
+  await second.scrollIntoViewIfNeeded();
   await shot(page, 'two-jobs', DESKTOP);
 
   // PITCHREEL_RATE_PER_USER_HOUR=2: a third request (while two count) is refused, with the wait shown.
@@ -449,6 +487,26 @@ test('the gallery lists the video with its facts, filters by product, plays it a
   await shot(page, 'gallery', DESKTOP);
   await shot(page, 'gallery', PHONE);
   await page.setViewportSize(DESKTOP);
+
+  // Pages: two videos by now (this one and the one of the test above), one per page.
+  await page.evaluate(() => {
+    document.getElementById('gallery-grid').dataset.pageSize = '1';
+  });
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.locator('#gallery-status').filter({ hasText: '1 video on this page' }).waitFor();
+  const firstPage = await page.locator('li.tile').getAttribute('data-video-id');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.locator('#gallery-page').filter({ hasText: 'Page 2' }).waitFor();
+  const secondPage = await page.locator('li.tile').getAttribute('data-video-id');
+  assert.notEqual(secondPage, firstPage);
+  assert.ok([firstPage, secondPage].includes(video.id));
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await page.locator('#gallery-page').filter({ hasText: 'Page 1' }).waitFor();
+  assert.equal(await page.locator('li.tile').getAttribute('data-video-id'), firstPage);
+  assert.equal(await page.getByRole('button', { name: 'Previous' }).isEnabled(), false);
+  await page.evaluate(() => {
+    document.getElementById('gallery-grid').dataset.pageSize = '12';
+  });
 
   // Filter by product.
   await page.locator('#gallery-product').fill('no-such-product');

@@ -5,6 +5,10 @@
 
 const FINAL = new Set(['succeeded', 'failed', 'canceled']);
 const POLL_MS = 1000;
+// Browsers open at most 6 HTTP/1.1 connections per server, and each stream holds one: past
+// this many, further jobs are polled so that the rest of the page still gets answers.
+const MAX_STREAMS = 3;
+let openStreams = 0;
 
 export function isFinal(job) {
   return FINAL.has(job.status);
@@ -54,11 +58,16 @@ export class JobFollower {
 
   async run() {
     let last = null;
-    try {
-      last = await this.stream();
-    } catch (e) {
-      if (this.stopped) return;
-      if (e.status === 401 || e.status === 404) return this.onError(e);
+    if (openStreams < MAX_STREAMS) {
+      openStreams += 1;
+      try {
+        last = await this.stream();
+      } catch (e) {
+        if (this.stopped) return;
+        if (e.status === 401 || e.status === 404) return this.onError(e);
+      } finally {
+        openStreams -= 1;
+      }
     }
     if (this.stopped || (last && isFinal(last))) return;
     this.mode = 'polling';

@@ -8,7 +8,8 @@ import { formatBytes, formatDate, formatDuration } from './format.js';
 import { videoView } from './player.js';
 
 const $ = (id) => document.getElementById(id);
-const PAGE_SIZE = 12;
+// Videos per page: the grid's data-page-size (12 in index.html).
+const pageSize = () => Number($('gallery-grid').dataset.pageSize) || 12;
 
 export class Gallery {
   constructor(api) {
@@ -51,7 +52,7 @@ export class Gallery {
   async load() {
     const status = $('gallery-status');
     status.textContent = 'Loading…';
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    const params = new URLSearchParams({ limit: String(pageSize()) });
     if (this.product) params.set('productId', this.product);
     const cursor = this.cursors[this.cursors.length - 1];
     if (cursor) params.set('cursor', cursor);

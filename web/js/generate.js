@@ -90,6 +90,20 @@ export class GenerateForm {
       if (file) this.useFile(file);
     });
     $('image-url').addEventListener('input', () => clearFieldError('image'));
+    // A preview of what the address shows; the server fetches it itself when the job is sent.
+    $('image-url').addEventListener('change', () => {
+      const img = $('image-url-preview');
+      const url = $('image-url').value.trim();
+      img.hidden = true;
+      if (!/^https?:\/\//i.test(url)) return;
+      img.onload = () => {
+        img.hidden = false;
+      };
+      img.onerror = () => {
+        img.hidden = true;
+      };
+      img.src = url;
+    });
   }
 
   useFile(file) {

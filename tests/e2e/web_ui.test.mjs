@@ -455,8 +455,17 @@ test('several jobs at once: queue position, cancel, progress by polling when the
   assert.match(await formError.textContent(), new RegExp(`try again in about ${Math.round(retryAfter / 60)} minutes`));
   await shot(page, 'rate-limited', DESKTOP);
 
-  await second.getByRole('button', { name: 'Cancel' }).click();
-  await second.and(page.locator('[data-status="canceled"]')).waitFor();
+  const [cancelResponse] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/cancel')),
+    second.getByRole('button', { name: 'Cancel' }).click(),
+  ]);
+  const cancelAnswer = `${cancelResponse.status()} ${await cancelResponse.text()}`;
+  await second
+    .and(page.locator('[data-status="canceled"]'))
+    .waitFor()
+    .catch(async (e) => {
+      throw new Error(`${e.message}\ncancel answered ${cancelAnswer}\ncard: ${await second.innerText()}`);
+    });
   assert.equal(await second.locator('.job-state').textContent(), 'Canceled');
   const secondId = await second.getAttribute('data-job-id');
   assert.equal((await server.api('GET', `/api/v1/jobs/${secondId}`)).body.status, 'canceled');

@@ -248,7 +248,9 @@ export class GenerateForm {
     button.textContent = 'Sending…';
     try {
       const job = await this.api.post('/api/v1/jobs', { form, headers: { 'Idempotency-Key': newIdempotencyKey() } });
-      this.onQueued(job);
+      const script = $('script').value.trim();
+      const label = $('product-name').value.trim() || (script.length > 40 ? `${script.slice(0, 40)}…` : script);
+      this.onQueued(job, label);
     } catch (e) {
       const where = showError(e, 'form-error');
       document.getElementById(where)?.scrollIntoView({ block: 'center' });

@@ -55,9 +55,10 @@ export class JobList {
     this.empty.hidden = this.cards.size > 0;
   }
 
-  add(job) {
+  // `label` names the card (the product name or the script's start); resumed jobs have none.
+  add(job, label = '') {
     if (this.cards.has(job.id)) return;
-    const card = this.buildCard(job);
+    const card = this.buildCard(job, label);
     this.cards.set(job.id, card);
     this.list.prepend(card.el);
     this.update();
@@ -76,8 +77,8 @@ export class JobList {
     this.remember();
   }
 
-  buildCard(job) {
-    const title = h('h3', { class: 'job-title', text: job.productId ? `Product ${job.productId}` : 'New video' });
+  buildCard(job, label) {
+    const title = h('h3', { class: 'job-title', text: label || (job.productId ? `Product ${job.productId}` : 'New video') });
     const state = h('p', { class: 'job-state', 'aria-live': 'polite' });
     const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Progress' });
     const percent = h('span', { class: 'job-percent', text: '0%' });

@@ -71,7 +71,7 @@ async function signIn(token, remember) {
   gallery.reset(me.canDelete);
   if (me.canGenerate) {
     if (!form) {
-      form = new GenerateForm(api, info, { onQueued: (job) => jobs.add(job) });
+      form = new GenerateForm(api, info, { onQueued: (job, label) => jobs.add(job, label) });
     }
     form.loadVoices();
     jobs.resume();

@@ -422,10 +422,14 @@ test('several jobs at once: queue position, cancel, progress by polling when the
     if (r.method() === 'GET' && /\/api\/v1\/jobs\/[0-9a-f-]+$/.test(r.url())) polls.push(r.url());
   });
   await page.locator('#image-file').setInputFiles({ name: 'product.jpg', mimeType: 'image/jpeg', buffer: productJpeg });
-  await page.getByLabel('1:1 square').check();
-  await page.locator('#height').selectOption('720');
+  // The first job is long (about 30 s of speech at 1080p), so the second is surely still
+  // waiting behind it while the test looks at the queue, the rate limit and cancels it.
+  await page.locator('#height').selectOption('1080');
   await page.locator('#script').fill(
-    'The Aurora bottle keeps drinks cold all day. It is light, it is strong, and it fits every cup holder. Order yours today.',
+    'The Aurora bottle keeps drinks cold all day and hot all night. It is light, it is strong, and it fits every ' +
+      'cup holder in your car. The steel is double walled, the lid never leaks, and the finish does not scratch. ' +
+      'Take it to the office, to the gym, or up the mountain. It holds three quarters of a litre and weighs only ' +
+      'three hundred grams. Order the Aurora bottle today, and never drink a warm soda again.',
   );
   await page.getByRole('button', { name: 'Generate video' }).click();
   await page.locator('li.job').first().waitFor();

@@ -133,8 +133,12 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  if (scratch && !process.exitCode) fs.rmSync(scratch, { recursive: true, force: true });
-  console.log(`screenshots: ${ARTIFACTS}`);
+  if (scratch) {
+    // The server's log stays beside the screenshots; the data directory goes.
+    fs.copyFileSync(path.join(scratch, 'serve.stderr.log'), path.join(ARTIFACTS, 'serve.stderr.log'));
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`screenshots and the server's log: ${ARTIFACTS}`);
 });
 
 test('the UI is served from the binary with content types, ETags and a CSP', async () => {

@@ -309,6 +309,15 @@ test('generate: suggest a script, follow the progress to 100%, play, download, c
   await page.locator('#height').selectOption('720');
   assert.ok((await page.locator('#voice option').count()) > 10, 'the voice list comes from the server');
   assert.equal(await page.locator('#voice').inputValue(), 'en-us');
+  // "Listen" fetches a spoken sample (with the key) and plays it.
+  const [sample] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/voices/en-us/preview')),
+    page.getByRole('button', { name: 'Listen' }).click(),
+  ]);
+  assert.equal(sample.status(), 200);
+  assert.equal(sample.headers()['content-type'], 'audio/wav');
+  await page.waitForFunction(() => !document.getElementById('voice-preview').disabled);
+  assert.equal(await page.locator('#voice-error').isVisible(), false);
 
   // Record every state and percent the job card shows.
   await page.evaluate(() => {

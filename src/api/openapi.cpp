@@ -126,6 +126,21 @@ json build() {
          }())},
         {"delete", operation("Delete a video and its stored files", errors({401, 403, 404}))}}},
       {"/api/v1/voices", {{"get", operation("Voices", {{"200", {{"description", "{voices: [...]}"}}}})}}},
+      {"/api/v1/voices/{id}/preview",
+       {{"get", operation("A short spoken sample of a voice (audio/wav)",
+                          {{"200", {{"description", "audio/wav"}}}, {"401", reply("Error", "Error")},
+                           {"400", reply("voice_not_found", "Error")}})}}},
+      {"/api/v1/info",
+       {{"get", operation("What this server offers: version, engines, shapes, sign-in methods, features",
+                          {{"200", {{"description", "{version, engine, engines, maxScriptCharacters, aspects, "
+                                                    "heights, auth: {apiKey, jwt}, features}"}}}},
+                          false)}}},
+      {"/api/v1/me",
+       {{"get", operation("Who the caller is: {userId, organizationId, role, canGenerate, canDelete}", [&] {
+           json r = errors({401});
+           r["200"] = {{"description", "the caller"}};
+           return r;
+         }())}}},
       {"/api/v1/scripts/suggest",
        {{"post", operation("Suggest a script from productName and productDescription",
                            {{"200", {{"description", "{script, characters, benefits}"}}}})}}},
@@ -134,6 +149,9 @@ json build() {
                                            {"206", {{"description", "a byte range"}}},
                                            {"403", {{"description", "expired or invalid link"}}}},
                                           false)}}},
+      {"/", {{"get", operation("The web UI (index.html; its other files beside it)",
+                               {{"200", {{"description", "text/html"}}}, {"304", {{"description", "not modified (ETag)"}}}},
+                               false)}}},
       {"/healthz", {{"get", operation("Liveness", {{"200", {{"description", "ok"}}}}, false)}}},
       {"/readyz", {{"get", operation("Readiness: database and storage", {{"200", {{"description", "ready"}}}, {"503", {{"description", "not ready"}}}}, false)}}},
       {"/metrics", {{"get", operation("Prometheus metrics", {{"200", {{"description", "text"}}}}, false)}}},

@@ -15,6 +15,7 @@ void register_routes(HttpServer& server, ServiceContext& ctx) {
   register_seed_routes(server, ctx);
   register_misc_routes(server, ctx);
   register_file_routes(server, *ctx.store, *ctx.signer);
+  register_web_routes(server);
 }
 
 }  // namespace pitchreel::api

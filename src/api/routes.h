@@ -12,7 +12,8 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx);  // /healt
 void register_job_routes(HttpServer& server, ServiceContext& ctx);     // /api/v1/jobs...
 void register_video_routes(HttpServer& server, ServiceContext& ctx);   // /api/v1/videos...
 void register_seed_routes(HttpServer& server, ServiceContext& ctx);    // /api/generate-video
-void register_misc_routes(HttpServer& server, ServiceContext& ctx);    // voices, scripts, openapi
+void register_misc_routes(HttpServer& server, ServiceContext& ctx);    // voices, scripts, info, me, openapi
+void register_web_routes(HttpServer& server);                          // the web UI at /
 
 // The caller, from the Authorization header (401 unless valid).
 Result<Principal> authenticate(const ServiceContext& ctx, const httplib::Request& req);

@@ -1,7 +1,10 @@
-// GET /api/v1/voices, POST /api/v1/scripts/suggest, GET /api/v1/info and the OpenAPI
-// document at /api/v1/openapi.json.
+// GET /api/v1/voices (and a spoken preview of each), POST /api/v1/scripts/suggest,
+// GET /api/v1/info (what this server offers, no sign-in needed), GET /api/v1/me (who the
+// caller is and what they may do) and the OpenAPI document at /api/v1/openapi.json.
 #include "api/openapi.h"
 #include "api/routes.h"
+#include "api/voice_preview.h"
+#include "core/model.h"
 #include "core/utf8.h"
 #include "core/version.h"
 #include "script/script_writer.h"
@@ -22,6 +25,15 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, {{"voices", list}}};
   });
 
+  server.raw().Get(R"(/api/v1/voices/([A-Za-z0-9_+-]{1,64})/preview)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (auto who = authenticate(ctx, req); !who) return send_error(res, who.error());
+    EspeakEngine engine;
+    auto wav = voice_preview_wav(engine, req.matches[1].str());
+    if (!wav) return send_error(res, wav.error());
+    res.set_header("Cache-Control", "private, max-age=86400");
+    res.set_content(*wav, "audio/wav");
+  });
+
   server.post("/api/v1/scripts/suggest", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
@@ -35,8 +47,31 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
                            {"benefits", suggestion->benefits}}};
   });
 
+  // The UI renders a control only when the server lists what it needs here, so features
+  // still being built are absent rather than broken.
   server.get("/api/v1/info", [&ctx](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
-    return JsonReply{200, {{"version", kVersion}, {"engine", ctx.engine}, {"maxScriptCharacters", 500}}};
+    const bool jwt = !ctx.config.jwt_secret.empty() || !ctx.config.jwks_file.empty() ||
+                     !ctx.config.jwks_url.empty();
+    return JsonReply{200,
+                     {{"version", kVersion},
+                      {"engine", ctx.engine},
+                      {"engines", nlohmann::json::array({ctx.engine})},
+                      {"maxScriptCharacters", 500},
+                      {"aspects", {"16:9", "9:16", "1:1"}},
+                      {"heights", {720, 1080}},
+                      {"auth", {{"apiKey", true}, {"jwt", jwt}}},
+                      {"features", {{"voicePreview", true}, {"presenter", false}, {"layouts", nlohmann::json::array()}}}}};
+  });
+
+  server.get("/api/v1/me", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+    auto who = authenticate(ctx, req);
+    if (!who) return fail(who.error());
+    const bool manage = can_generate(who->role);
+    return JsonReply{200, {{"userId", who->user_id},
+                           {"organizationId", who->organization_id},
+                           {"role", std::string(to_string(who->role))},
+                           {"canGenerate", manage},
+                           {"canDelete", manage}}};
   });
 
   server.raw().Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {

@@ -22,6 +22,8 @@
 #include "db/user_repository.h"
 #include "fetch/url_fetcher.h"
 #include "storage/local_store.h"
+#include "storage/s3_config.h"
+#include "storage/s3_store.h"
 #include "worker/worker_pool.h"
 
 namespace pitchreel::api {
@@ -39,7 +41,8 @@ Result<std::string> url_secret(const DataDir& data) {
   out << *fresh << "\n";
   out.close();
   if (!out) return fail(Error::invalid("data_dir_unusable", "Cannot write " + path.string() + "."));
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return *fresh;
 }
 
@@ -68,7 +71,9 @@ Result<std::shared_ptr<const JwksKeySet>> load_jwks(const ServiceConfig& config)
   std::string document;
   if (!config.jwks_file.empty()) {
     std::ifstream in(config.jwks_file);
-    if (!in) return fail(Error::invalid("config_invalid", "Cannot read JWKS_FILE " + config.jwks_file + "."));
+    if (!in)
+      return fail(
+          Error::invalid("config_invalid", "Cannot read JWKS_FILE " + config.jwks_file + "."));
     std::ostringstream ss;
     ss << in.rdbuf();
     document = ss.str();
@@ -85,6 +90,23 @@ Result<std::shared_ptr<const JwksKeySet>> load_jwks(const ServiceConfig& config)
   auto keys = JwksKeySet::parse(document);
   if (!keys) return fail(keys.error());
   return std::make_shared<const JwksKeySet>(std::move(*keys));
+}
+
+// The configured object store. An S3 bucket must answer a tiny put and delete before the
+// service starts, so a wrong endpoint, bucket or key is reported now, not at the first video.
+Result<std::unique_ptr<ObjectStore>> open_store(const ServiceConfig& config, const DataDir& data) {
+  if (config.storage == "s3") {
+    auto settings = s3_settings_from(config);
+    if (!settings) return fail(settings.error());
+    auto store = S3Store::open(std::move(*settings));
+    if (!store) return fail(store.error());
+    if (auto s = (*store)->check_writable(); !s) return fail(s.error());
+    return std::unique_ptr<ObjectStore>(std::move(*store));
+  }
+  auto store = LocalStore::open(data.storage());
+  if (!store) return fail(store.error());
+  (void)(*store)->sweep_temporaries();
+  return std::unique_ptr<ObjectStore>(std::move(*store));
 }
 
 }  // namespace
@@ -107,9 +129,8 @@ Status run_service(const ServiceConfig& config) {
     auto connection = (*database)->connect();
     if (auto s = db::apply_migrations(connection); !s) return s;
   }
-  auto store = LocalStore::open(ctx.data.storage());
+  auto store = open_store(config, ctx.data);
   if (!store) return fail(store.error());
-  (void)(*store)->sweep_temporaries();
   auto secret = url_secret(ctx.data);
   if (!secret) return fail(secret.error());
   const UrlSigner signer(*secret);
@@ -142,12 +163,14 @@ Status run_service(const ServiceConfig& config) {
         auto user = db::users::get(db, user_id);
         if (!user) return fail(user.error());
         if (!*user) return std::optional<Principal>();
-        return std::optional<Principal>(Principal{(*user)->id, (*user)->organization_id, (*user)->role});
+        return std::optional<Principal>(
+            Principal{(*user)->id, (*user)->organization_id, (*user)->role});
       });
 
   Notifier work_available, job_changed;
   Metrics metrics;
-  metrics.describe("pitchreel_http_requests_total", "counter", "HTTP requests by route and status.");
+  metrics.describe("pitchreel_http_requests_total", "counter",
+                   "HTTP requests by route and status.");
   metrics.describe("pitchreel_stage_seconds", "summary", "Time spent per pipeline stage.");
   metrics.describe("pitchreel_jobs", "gauge", "Jobs by status.");
   metrics.describe("pitchreel_queue_depth", "gauge", "Jobs waiting for a worker.");

@@ -190,6 +190,7 @@ Result<std::unique_ptr<S3Client>> S3Client::create(S3Settings settings) {
   }
   if (settings.part_size < (1u << 20)) settings.part_size = 1u << 20;
   settings.max_attempts = std::max(1, settings.max_attempts);
+  settings.upload_concurrency = std::clamp(settings.upload_concurrency, 1, 16);
   return std::make_unique<S3Client>(std::move(settings), std::move(target));
 }
 

@@ -34,6 +34,7 @@ struct S3Settings {
   bool force_path_style = true;          // endpoint/bucket/key; else bucket.endpoint/key
   std::string public_base_url;           // public URL mode when set: {base}/{key}
   std::uint64_t part_size = 8ull << 20;  // multipart above this; S3's minimum part is 5 MiB
+  int upload_concurrency = 4;            // parts of one multipart upload sent at once
   int max_attempts = 4;
   std::chrono::milliseconds backoff_base{250};
   std::chrono::milliseconds backoff_cap{8000};

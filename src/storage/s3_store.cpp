@@ -6,7 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -135,23 +140,54 @@ Status S3Store::put_multipart(const std::string& key, int fd, std::uint64_t size
 
   const std::uint64_t part_size =
       std::max(client_->settings().part_size, (size + kMaxParts - 1) / kMaxParts);
-  std::string complete = "<CompleteMultipartUpload>";
-  std::uint64_t number = 1;
-  for (std::uint64_t offset = 0; offset < size; offset += part_size, ++number) {
-    const std::uint64_t length = std::min(part_size, size - offset);
-    S3Call part{"PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
-                {},    {},  FileRange{fd, offset, length}};
-    auto answer = client_->call(part);
-    if (!answer) return fail(answer.error());
-    const auto etag = answer->headers.find("etag");
-    if (etag == answer->headers.end()) {
-      return fail(Error::internal("storage_bad_answer",
-                                  fmt::format("The S3 endpoint accepted part {} of {} without an "
-                                              "ETag ({}).",
-                                              number, key, client_->describe())));
+  const std::uint64_t parts = (size + part_size - 1) / part_size;
+  // Parts go up from a few threads at once (each with its own connection), as the AWS SDKs
+  // and rclone do: one stream rarely fills a link. Each thread reads its part from disk as it
+  // sends it, so memory stays a few upload buffers whatever the file's size.
+  std::vector<std::string> etags(parts);
+  std::atomic<std::uint64_t> next{0};
+  std::mutex failure_mutex;
+  std::optional<Error> failure;
+  const auto send_parts = [&] {
+    for (std::uint64_t i = next++; i < parts; i = next++) {
+      {
+        std::lock_guard lock(failure_mutex);
+        if (failure) return;
+      }
+      const std::uint64_t offset = i * part_size;
+      S3Call part{"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}},
+                  {},    {},  FileRange{fd, offset, std::min(part_size, size - offset)}};
+      auto answer = client_->call(part);
+      std::optional<Error> error;
+      if (!answer) {
+        error = answer.error();
+      } else if (auto etag = answer->headers.find("etag"); etag != answer->headers.end()) {
+        etags[i] = etag->second;
+      } else {
+        error = Error::internal("storage_bad_answer",
+                                fmt::format("The S3 endpoint accepted part {} of {} without an "
+                                            "ETag ({}).",
+                                            i + 1, key, client_->describe()));
+      }
+      if (error) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::move(error);
+        return;
+      }
     }
-    complete += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number,
-                            etag->second);
+  };
+  {
+    const int threads = static_cast<int>(std::min<std::uint64_t>(
+        parts, static_cast<std::uint64_t>(client_->settings().upload_concurrency)));
+    std::vector<std::jthread> senders;
+    for (int t = 1; t < threads; ++t) senders.emplace_back(send_parts);
+    send_parts();
+  }  // joins the senders
+  if (failure) return fail(*failure);
+  std::string complete = "<CompleteMultipartUpload>";
+  for (std::uint64_t i = 0; i < parts; ++i) {
+    complete +=
+        fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, etags[i]);
   }
   complete += "</CompleteMultipartUpload>";
   auto done = client_->call({"POST",

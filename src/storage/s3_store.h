@@ -2,7 +2,8 @@
 // Backblaze B2, ...), reached through S3Client.
 //
 // put_file() sends files up to the part size in one PUT and larger ones as a multipart
-// upload, read from disk part by part (memory does not grow with the file). S3 only shows a
+// upload, a few parts at once, each read from disk as it is sent (memory does not grow
+// with the file). S3 only shows a
 // multipart object once it is completed, so both ways are atomic; a multipart upload that
 // fails is aborted so that no parts linger (and cost) in the bucket. Content-Type,
 // Cache-Control and Content-Disposition (inline, with the download name) are set on upload.

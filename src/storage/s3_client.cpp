@@ -114,8 +114,8 @@ std::string xml_field(const std::string& body, std::string_view tag) {
 }
 
 std::chrono::milliseconds backoff(const S3Settings& s, int attempt) {
-  // Full jitter: uniform in [0, min(cap, base * 2^attempt)], so many workers that failed
-  // together do not come back together.
+  // Jittered exponential backoff: uniform between a quarter and all of
+  // min(cap, base * 2^attempt), so many workers that failed together do not return together.
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const auto ceiling = std::min<std::int64_t>(s.backoff_cap.count(), s.backoff_base.count()
                                                                          << std::min(attempt, 20));
@@ -223,12 +223,16 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
       request, {settings_.access_key_id, settings_.secret_access_key, settings_.region, "s3"},
       payload_hash, unix_now());
 
-  curl_slist* raw_list = nullptr;
   CurlSlistPtr list;
+  bool headers_ok = true;
   auto add = [&](const std::string& line) {
-    raw_list = curl_slist_append(raw_list, line.c_str());
-    list.release();
-    list.reset(raw_list);
+    // curl_slist_append returns the same head, or null (and leaves the list alone) on failure.
+    if (curl_slist* grown = curl_slist_append(list.get(), line.c_str())) {
+      (void)list.release();
+      list.reset(grown);
+    } else {
+      headers_ok = false;
+    }
   };
   add("Host: " + target_->host);
   for (const auto& [n, v] : request.headers) add(n + ": " + v);
@@ -291,7 +295,9 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
              }) == CURLE_OK &&
          curl_easy_setopt(h, CURLOPT_READDATA, &memory) == CURLE_OK;
   }
-  if (!ok) return fail(Error::internal("curl_setup_failed", "libcurl rejected an option."));
+  if (!ok || !headers_ok) {
+    return fail(Error::internal("curl_setup_failed", "libcurl rejected an option."));
+  }
 
   const CURLcode code = curl_easy_perform(h);
   if (code != CURLE_OK) {

@@ -17,7 +17,8 @@
 // answers matching requests with that status, cuts the connection after that many body
 // bytes, or stalls that long before passing the request on. GET /__gate/requests lists
 // what arrived ({method, path, query, status}); DELETE /__gate/requests clears the list;
-// GET /__gate/uploads lists the multipart uploads started but neither completed nor aborted.
+// GET /__gate/uploads lists the multipart uploads started but neither completed nor aborted;
+// parts of an aborted upload are refused with 404 NoSuchUpload, as S3 does.
 // s3rver lacks AbortMultipartUpload (DELETE ?uploadId=), so the gate implements it on
 // s3rver's folder: the parts are removed, 204; 404 NoSuchUpload for an unknown upload.
 'use strict';
@@ -37,6 +38,7 @@ DUMMY_ACCOUNT.createKeyPair(args['access-key'], args.secret);  // s3rver checks 
 
 let faults = [];
 const seen = [];
+const aborted = new Set();  // upload ids aborted through the gate
 
 function xmlError(res, status, code, message) {
   res.writeHead(status, { 'Content-Type': 'application/xml' });
@@ -127,7 +129,7 @@ function control(req, res, path, store) {
     }
     if (path === '/__gate/uploads' && req.method === 'GET') {
       let pending = [];
-      try { pending = fs.readdirSync(uploadsDir(store)); } catch (e) { pending = []; }
+      try { pending = fs.readdirSync(uploadsDir(store)).filter((id) => !aborted.has(id)); } catch (e) { pending = []; }
       res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(pending)); return;
     }
     if (path === '/__gate/requests' && req.method === 'DELETE') {
@@ -165,11 +167,19 @@ async function main() {
     const problem = await verify(req, rawPath, query);
     if (problem) { req.resume(); return xmlError(res, ...problem); }
 
+    if (query.uploadId !== undefined && aborted.has(query.uploadId)) {
+      req.resume();
+      return xmlError(res, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+    }
     if (req.method === 'DELETE' && query.uploadId !== undefined) {
       req.resume();
       const dir = nodePath.join(uploadsDir(backend.store), nodePath.basename(query.uploadId));
       if (!fs.existsSync(dir)) return xmlError(res, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+      // As S3 does, the upload is gone at once; a part still being written by s3rver when
+      // the abort came is swept again shortly after.
+      aborted.add(query.uploadId);
       fs.rmSync(dir, { recursive: true, force: true });
+      setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 1000);
       res.writeHead(204); res.end(); return;
     }
 

@@ -49,6 +49,11 @@ struct Transfer {
   std::uint64_t sent = 0;
   bool read_failed = false;
   S3Response response;
+  // Stall detection: the last time any byte moved either way.
+  std::chrono::milliseconds stall_timeout{0};
+  curl_off_t moved = -1;
+  std::chrono::steady_clock::time_point last_progress = std::chrono::steady_clock::now();
+  bool stalled = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -77,6 +82,22 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   t.response.headers[name] = std::string(value);
   return size * count;
+}
+
+// libcurl's own low-speed limit averages over 5-second windows, so it notices a stall
+// seconds late; this aborts exactly when no byte has moved for stall_timeout. libcurl calls
+// it at least about once a second, even while nothing moves.
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
+  auto& t = *static_cast<Transfer*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  if (received + sent != t.moved) {
+    t.moved = received + sent;
+    t.last_progress = now;
+    return 0;
+  }
+  if (now - t.last_progress < t.stall_timeout) return 0;
+  t.stalled = true;
+  return 1;  // CURLE_ABORTED_BY_CALLBACK
 }
 
 // Streams the file range: memory use is libcurl's upload buffer, whatever the file's size.
@@ -241,6 +262,7 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
 
   Transfer transfer;
   transfer.call = &call;
+  transfer.stall_timeout = settings_.stall_timeout;
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string user_agent = std::string("pitchreel/") + kVersion;
   bool ok = curl_easy_setopt(h, CURLOPT_URL, url.c_str()) == CURLE_OK &&
@@ -250,11 +272,9 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
             curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
             curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                              static_cast<long>(settings_.connect_timeout.count())) == CURLE_OK &&
-            curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
-            curl_easy_setopt(
-                h, CURLOPT_LOW_SPEED_TIME,
-                std::max<long>(1, static_cast<long>(settings_.stall_timeout.count() / 1000))) ==
-                CURLE_OK &&
+            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
+            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
+            curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer) == CURLE_OK &&
             curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.get()) == CURLE_OK &&
             curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
             curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer) == CURLE_OK &&
@@ -306,7 +326,7 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
                                   "The file being uploaded could not be read."));
     }
     retryable = true;
-    const bool timeout = code == CURLE_OPERATION_TIMEDOUT;
+    const bool timeout = code == CURLE_OPERATION_TIMEDOUT || transfer.stalled;
     const bool no_connection = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
     return fail(Error::unavailable(
         timeout ? "storage_timeout" : "storage_unreachable",
@@ -316,7 +336,10 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
                     : no_connection ? "Cannot connect to"
                                     : "Lost the connection to",
                     settings_.endpoint, settings_.bucket,
-                    error_buffer[0] ? error_buffer : curl_easy_strerror(code))));
+                    transfer.stalled
+                        ? fmt::format("nothing moved for {} ms", settings_.stall_timeout.count())
+                    : error_buffer[0] ? std::string(error_buffer)
+                                      : std::string(curl_easy_strerror(code)))));
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &transfer.response.status);
   auto& response = transfer.response;

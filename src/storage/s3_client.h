@@ -39,7 +39,8 @@ struct S3Settings {
   std::chrono::milliseconds backoff_base{250};
   std::chrono::milliseconds backoff_cap{8000};
   std::chrono::milliseconds connect_timeout{5000};
-  // A request that moves no byte for this long is abandoned (and retried): a slow store
+  // A request that moves no byte (either way) for this long is abandoned (and retried),
+  // measured by our own progress callback: a slow store
   // cannot hold a worker forever, while a long upload that keeps moving is never cut.
   std::chrono::milliseconds stall_timeout{30000};
 };

@@ -314,7 +314,7 @@ TEST_F(S3StoreTest, SlowStoreTimesOut) {
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().code, "storage_timeout") << put.error().message;
   // Both attempts gave up long before the store would have answered.
-  EXPECT_LT(waited, std::chrono::seconds(40));
+  EXPECT_LT(waited, std::chrono::seconds(15));
   server_.set_faults(nlohmann::json::array());
 }
 

@@ -5,12 +5,12 @@
 // ever naming the secret.
 //
 // Retries: connection errors, timeouts, HTTP 5xx and 429 (R2's "slow down") are tried again
-// up to max_attempts times with exponential backoff and full jitter; every other answer is
+// up to max_attempts times with jittered exponential backoff; every other answer is
 // final. 401/403 become Error::invalid("storage_auth_failed", ...) naming the endpoint and
 // bucket: an operator must fix the credentials, so a job must not retry them either.
 //
 // Thread safety: call() may run concurrently from any thread. Each thread keeps one curl
-// handle across calls, so a multipart upload's requests share one kept-alive connection.
+// handle across calls, so consecutive requests from a thread reuse a kept-alive connection.
 #pragma once
 
 #include <chrono>

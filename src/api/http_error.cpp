@@ -22,6 +22,12 @@ int http_status_for(const Error& error) {
       {"gpu_timeout", 504},
       {"image_url_timeout", 504},
       {"image_url_unreachable", 502},
+      // The object store is the server's upstream: its refusals are a bad gateway, not the
+      // client's bad request.
+      {"storage_auth_failed", 502},
+      {"storage_bucket_missing", 502},
+      {"storage_unreachable", 502},
+      {"storage_timeout", 504},
   };
   if (auto it = by_code.find(error.code); it != by_code.end()) return it->second;
   switch (error.kind) {

@@ -5,12 +5,17 @@
 namespace pitchreel::api {
 
 nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
-  const auto url = [&](const std::string& key) {
-    return ctx.public_url + signed_file_path(*ctx.signer, key, ctx.config.url_expiry_s);
+  // The store's own URL (public or presigned, for S3), else a link signed for /files.
+  const auto url = [&](const std::string& key, std::string_view download_name = {}) {
+    if (auto direct = ctx.store->direct_url(key, ctx.config.url_expiry_s, download_name)) {
+      return *direct;
+    }
+    auto link = ctx.public_url + signed_file_path(*ctx.signer, key, ctx.config.url_expiry_s);
+    return download_name.empty() ? link : link + "&download=1";
   };
   return {{"id", v.id},
           {"url", url(v.video_key)},
-          {"downloadUrl", url(v.video_key) + "&download=1"},
+          {"downloadUrl", url(v.video_key, v.file_name)},
           {"posterUrl", url(v.poster_key)},
           {"captionsUrl", url(v.captions_key)},
           {"fileName", v.file_name},
@@ -22,7 +27,8 @@ nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
           {"createdAt", v.created_at}};
 }
 
-nlohmann::json job_json(const ServiceContext& ctx, const Job& job, const std::optional<Video>& video,
+nlohmann::json job_json(const ServiceContext& ctx, const Job& job,
+                        const std::optional<Video>& video,
                         std::optional<std::int64_t> queue_position) {
   nlohmann::json j = {{"id", job.id},
                       {"status", std::string(to_string(job.status))},
@@ -35,7 +41,8 @@ nlohmann::json job_json(const ServiceContext& ctx, const Job& job, const std::op
                       {"statusUrl", ctx.public_url + "/api/v1/jobs/" + job.id},
                       {"error", nullptr},
                       {"video", nullptr}};
-  if (!job.error_code.empty()) j["error"] = {{"code", job.error_code}, {"message", job.error_message}};
+  if (!job.error_code.empty())
+    j["error"] = {{"code", job.error_code}, {"message", job.error_message}};
   if (video) j["video"] = video_json(ctx, *video);
   if (queue_position) j["queuePosition"] = *queue_position;
   return j;

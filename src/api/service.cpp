@@ -24,6 +24,8 @@
 #include "db/user_repository.h"
 #include "fetch/url_fetcher.h"
 #include "storage/local_store.h"
+#include "storage/s3_config.h"
+#include "storage/s3_store.h"
 #include "worker/worker_pool.h"
 
 namespace pitchreel::api {
@@ -41,7 +43,8 @@ Result<std::string> url_secret(const DataDir& data) {
   out << *fresh << "\n";
   out.close();
   if (!out) return fail(Error::invalid("data_dir_unusable", "Cannot write " + path.string() + "."));
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return *fresh;
 }
 
@@ -109,6 +112,23 @@ Result<std::unique_ptr<JwksRefresher>> start_jwks_refresher(const ServiceConfig&
   return refresher;
 }
 
+// The configured object store. An S3 bucket must answer a tiny put and delete before the
+// service starts, so a wrong endpoint, bucket or key is reported now, not at the first video.
+Result<std::unique_ptr<ObjectStore>> open_store(const ServiceConfig& config, const DataDir& data) {
+  if (config.storage == "s3") {
+    auto settings = s3_settings_from(config);
+    if (!settings) return fail(settings.error());
+    auto store = S3Store::open(std::move(*settings));
+    if (!store) return fail(store.error());
+    if (auto s = (*store)->check_writable(); !s) return fail(s.error());
+    return std::unique_ptr<ObjectStore>(std::move(*store));
+  }
+  auto store = LocalStore::open(data.storage());
+  if (!store) return fail(store.error());
+  (void)(*store)->sweep_temporaries();
+  return std::unique_ptr<ObjectStore>(std::move(*store));
+}
+
 }  // namespace
 
 Status run_service(const ServiceConfig& config) {
@@ -129,9 +149,8 @@ Status run_service(const ServiceConfig& config) {
     auto connection = (*database)->connect();
     if (auto s = db::apply_migrations(connection); !s) return s;
   }
-  auto store = LocalStore::open(ctx.data.storage());
+  auto store = open_store(config, ctx.data);
   if (!store) return fail(store.error());
-  (void)(*store)->sweep_temporaries();
   auto secret = url_secret(ctx.data);
   if (!secret) return fail(secret.error());
   const UrlSigner signer(*secret);
@@ -176,7 +195,8 @@ Status run_service(const ServiceConfig& config) {
 
   Notifier work_available, job_changed;
   Metrics metrics;
-  metrics.describe("pitchreel_http_requests_total", "counter", "HTTP requests by route and status.");
+  metrics.describe("pitchreel_http_requests_total", "counter",
+                   "HTTP requests by route and status.");
   metrics.describe("pitchreel_stage_seconds", "summary", "Time spent per pipeline stage.");
   metrics.describe("pitchreel_jobs", "gauge", "Jobs by status.");
   metrics.describe("pitchreel_queue_depth", "gauge", "Jobs waiting for a worker.");

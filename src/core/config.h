@@ -21,24 +21,36 @@ namespace pitchreel {
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "./data";
-  std::string public_url;          // base of absolute URLs in answers; default http://<listen>
-  int workers = 1;                 // concurrent renders
-  int queue_limit = 100;           // queued jobs before 503
-  int seed_wait_s = 120;           // how long /api/generate-video waits before answering 202
+  std::string public_url;  // base of absolute URLs in answers; default http://<listen>
+  int workers = 1;         // concurrent renders
+  int queue_limit = 100;   // queued jobs before 503
+  int seed_wait_s = 120;   // how long /api/generate-video waits before answering 202
   std::uint64_t max_body_bytes = 25ull << 20;
   std::uint64_t max_image_megapixels = 50;
-  int rate_per_user_hour = 10;     // the seed's recommendation
+  int rate_per_user_hour = 10;  // the seed's recommendation
   int rate_per_org_day = 100;
-  int max_attempts = 3;            // tries per job before it fails
-  int lease_s = 30;                // a worker's claim on a job, renewed by heartbeats
-  int url_expiry_s = 3600;         // signed file URLs
-  int shutdown_grace_s = 30;       // SIGTERM: how long running jobs may finish
-  std::string jwt_secret;          // HS256 (Supabase project JWT secret)
-  std::string jwks_file;           // RS256/ES256 keys
+  int max_attempts = 3;       // tries per job before it fails
+  int lease_s = 30;           // a worker's claim on a job, renewed by heartbeats
+  int url_expiry_s = 3600;    // signed file URLs
+  int shutdown_grace_s = 30;  // SIGTERM: how long running jobs may finish
+  std::string jwt_secret;     // HS256 (Supabase project JWT secret)
+  std::string jwks_file;      // RS256/ES256 keys
   std::string jwks_url;
   int jwks_refresh_s = 600;        // JWKS_URL is fetched again this often
   std::string jwt_audience = "authenticated";
   bool allow_private_image_urls = false;
+  // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
+  std::string storage = "local";
+  std::string s3_endpoint;    // https://host[:port]; from r2_account_id when empty
+  std::string r2_account_id;  // Cloudflare account: https://<id>.r2.cloudflarestorage.com
+  std::string s3_region = "auto";
+  std::string s3_bucket;
+  std::string s3_access_key_id;
+  std::string s3_secret_access_key;
+  bool s3_force_path_style = true;
+  std::string s3_public_base_url;  // public URL mode when set
+  int s3_part_size_mb = 8;         // multipart part size
+  int s3_timeout_s = 30;           // a request that moves no byte this long is retried
   std::string log_level = "info";
   std::string log_format = "text";  // or json
 };

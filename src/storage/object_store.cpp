@@ -8,4 +8,9 @@ Result<std::filesystem::path> ObjectStore::local_path(const std::string& key) {
       "The " + name() + " store has no local file for " + key + "; serve it through its URL."));
 }
 
+std::optional<std::string> ObjectStore::direct_url(const std::string& /*key*/, int /*lifetime_s*/,
+                                                   std::string_view /*download_name*/) const {
+  return std::nullopt;
+}
+
 }  // namespace pitchreel

@@ -1,6 +1,7 @@
 // ObjectStore: where finished videos, posters and captions live. Two implementations sit
 // behind this seam: LocalStore (a folder on this machine, served by `pitchreel serve`
-// through signed URLs) and, later, an S3-compatible bucket (R2, MinIO, AWS).
+// through signed URLs) and S3Store (an S3-compatible bucket: R2, MinIO, AWS, ...), whose
+// objects clients fetch from the bucket itself, by public or presigned URL.
 //
 // Contract shared by every implementation:
 // - Thread safety: every method may be called concurrently from any thread.
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,6 +64,13 @@ class ObjectStore {
   // even if the object is replaced or removed meanwhile. Stores that are not local answer
   // Error::internal("storage_not_local"): they serve through their own URLs instead.
   virtual Result<std::filesystem::path> local_path(const std::string& key);
+
+  // A URL clients fetch the object from directly, valid for at least `lifetime_s` seconds
+  // (a public URL never expires); with a `download_name`, one that makes browsers save the
+  // file under that name where the store can arrange it. std::nullopt (the default) when the
+  // store has no URLs of its own and `pitchreel serve` serves its files (LocalStore).
+  virtual std::optional<std::string> direct_url(const std::string& key, int lifetime_s,
+                                                std::string_view download_name) const;
 
   // Deletes the object; a missing object is not an error.
   virtual Status remove(const std::string& key) = 0;

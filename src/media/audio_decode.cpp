@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
@@ -220,6 +222,21 @@ Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::stri
   av_log_set_level(AV_LOG_ERROR);  // as the encoder does: libav's chatter is not our log
   Decoder decoder(bytes, source_name, options);
   return decoder.run();
+}
+
+Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path, int target_rate,
+                                       double max_seconds) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(Error::invalid(
+        "audio_not_found", "Cannot read the audio file " + path.string() + ". Check the path."));
+  }
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                        std::istreambuf_iterator<char>());
+  AudioDecodeOptions options;
+  options.target_rate = target_rate;
+  options.max_seconds = max_seconds;
+  return decode_audio(bytes, path.filename().string(), options);
 }
 
 }  // namespace pitchreel

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,5 +39,9 @@ struct AudioDecodeOptions {
 
 Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::string_view source_name,
                                   const AudioDecodeOptions& options = {});
+
+// A file, by path: the same, plus "audio_not_found" when it cannot be read.
+Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path, int target_rate,
+                                       double max_seconds = 600);
 
 }  // namespace pitchreel

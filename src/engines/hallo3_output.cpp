@@ -69,13 +69,21 @@ Result<ProbeInfo> validate_gpu_video(const std::filesystem::path& mp4, double au
   if (!reader) return fail(bad_output("it does not decode (" + reader.error().message + ")."));
   VideoFrame frame;
   std::int64_t decoded = 0;
+  double last = 0;
   for (;;) {
     auto got = (*reader)->next(frame);
     if (!got) return fail(bad_output("it does not decode (" + got.error().message + ")."));
     if (!*got) break;
     ++decoded;
+    last = frame.time;
   }
   if (decoded == 0) return fail(bad_output("none of its frames decode."));
+  // A file cut short keeps its index (moov first), which still claims the full length.
+  const double frame_s = info->fps > 0 ? 1.0 / info->fps : 0.1;
+  if (last + 3 * frame_s < info->video_duration - 0.25) {
+    return fail(bad_output(fmt::format("it is truncated: its frames stop at {:.2f} s of {:.2f} s.",
+                                       last, info->video_duration)));
+  }
   return info;
 }
 

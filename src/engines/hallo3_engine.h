@@ -6,8 +6,8 @@
 //   -> captions composed on it by the CPU, or passed through untouched (job.passthrough).
 // Consecutive backend failures mark it unhealthy for every job of the process
 // (fetch/backend_health.h); /readyz and doctor read the same state via hallo3_health().
-// The reference image is the job's presenter portrait when there is one, else the
-// product photo (what the seed sent).
+// The reference image is the job's photo (RenderJob.product), as the seed sent it; the
+// presenter's portrait should take its place once RenderJob carries one (issue 4).
 // One job at a time per instance (VideoEngine's rule); instances share health state.
 #pragma once
 

@@ -60,7 +60,7 @@ Result<Speech> OpenAiTtsEngine::synthesize(std::string_view script, const Speech
 Result<std::vector<Voice>> OpenAiTtsEngine::voices() {
   std::vector<Voice> out;
   for (const auto& id : settings_.voices)
-    out.push_back({id, "en", "unknown", id + " (OpenAI-compatible)"});
+    out.push_back({id, "", "unknown", id + " (OpenAI-compatible)"});
   return out;
 }
 

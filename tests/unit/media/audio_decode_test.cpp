@@ -9,6 +9,7 @@
 
 #include "media/wav_writer.h"
 #include "support/audio_encode.h"
+#include "support/test_support.h"
 #include "tts/espeak_engine.h"
 
 namespace pitchreel {
@@ -63,6 +64,19 @@ TEST(AudioDecode, WavKeepsItsRateAndSamples) {
   for (std::size_t i = 0; i < speech.samples.size(); i += 997) {
     EXPECT_NEAR(decoded->samples[i], speech.samples[i], 1.0 / 16000);
   }
+}
+
+TEST(AudioDecode, RecordedStereoSpeechFileDownmixesAndResamples) {
+  PITCHREEL_REQUIRE_TESTDATA(wav, "speech/speech-1.wav");
+  auto decoded = decode_audio_file(wav, 22050);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(decoded->sample_rate, 22050);
+  EXPECT_GT(decoded->duration(), 7.0);  // the recordings are 7.5 to 15 s
+  EXPECT_LT(decoded->duration(), 16.0);
+  EXPECT_GT(rms(decoded->samples), 0.005);
+  auto missing = decode_audio_file(wav.parent_path() / "missing.wav", 22050);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, "audio_not_found");
 }
 
 TEST(AudioDecode, MentionsWhatANonAudioAnswerLooksLike) {

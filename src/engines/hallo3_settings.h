@@ -30,7 +30,7 @@ struct Hallo3Settings {
 Hallo3Settings hallo3_settings(const ServiceConfig& config);
 fetch::BackendInfo hallo3_backend(const Hallo3Settings& settings);
 
-// "no_engine" style check shared by the CLI, the API and doctor: HALLO3_URL set, an
+// Shared by the engine, the API, the CLI and doctor: HALLO3_URL set, an
 // http(s) URL, not the seed's placeholder. "gpu_not_configured" / "gpu_misconfigured".
 Status check_hallo3_url(const std::string& url);
 

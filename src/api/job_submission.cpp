@@ -15,7 +15,8 @@
 #include "fetch/url_fetcher.h"
 #include "media/image.h"
 #include "storage/object_keys.h"
-#include "tts/espeak_engine.h"
+#include "engines/engine_factory.h"
+#include "tts/voice_registry.h"
 #include "tts/script_text.h"
 #include "worker/job_spec.h"
 
@@ -70,18 +71,9 @@ Result<Fields> read_fields(const httplib::Request& req) {
 
 bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes" || v == "on"; }
 
-Status check_voice(const std::string& voice) {
-  static std::once_flag once;
-  static std::vector<std::string> ids;
-  std::call_once(once, [] {
-    EspeakEngine engine;
-    if (auto voices = engine.voices()) {
-      for (const auto& v : *voices) ids.push_back(v.id);
-    }
-  });
-  if (std::find(ids.begin(), ids.end(), voice) != ids.end()) return {};
-  return fail(Error::invalid("voice_not_found", "There is no voice called \"" + voice +
-                                                    "\". GET /api/v1/voices lists them."));
+// Plain ids are espeak voices; "openai:alloy" and "http:..." need their service configured.
+Status check_voice(const ServiceContext& ctx, const std::string& voice) {
+  return make_voice_registry(ctx.config)->check_voice(voice);
 }
 
 Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const Fields& f) {
@@ -120,7 +112,14 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
     spec.product_id = *valid;
   }
   spec.voice = f.get("voice").value_or("en-us");
-  if (auto s = check_voice(spec.voice); !s) return fail(s.error());
+  if (auto s = check_voice(ctx, spec.voice); !s) return fail(s.error());
+  spec.engine = f.get("engine").value_or("");
+  if (!spec.engine.empty()) {
+    if (auto s = check_engine(spec.engine, ctx.config); !s) return fail(s.error());
+  } else if (auto s = check_engine(ctx.config.default_engine, ctx.config); !s) {
+    return fail(s.error());
+  }
+  spec.passthrough = f.get("passthrough") && truthy(*f.get("passthrough"));
   spec.aspect = f.get("aspect").value_or("16:9");
   if (auto a = parse_aspect(spec.aspect); !a) return fail(a.error());
   const auto height = f.get("height").value_or("1080");
@@ -128,7 +127,6 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   if (auto s = check_height(spec.height); !s) return fail(Error::invalid("invalid_height", "height must be 720 or 1080."));
   spec.captions = !f.get("captions") || truthy(*f.get("captions"));
   spec.title = f.get("title") && truthy(*f.get("title"));
-  (void)ctx;
   return spec;
 }
 

@@ -1,8 +1,13 @@
-// /healthz (the process answers), /readyz (database and storage usable) and /metrics
+// /healthz (the process answers), /readyz (database, storage, Hallo3 health; ?deep=1 runs
+// the doctor's checks) and /metrics
 // (Prometheus text: HTTP requests, stage durations, jobs by state, queue depth).
 #include "api/routes.h"
+#include <fmt/format.h>
+
 #include "core/version.h"
 #include "db/job_repository.h"
+#include "doctor/doctor.h"
+#include "engines/hallo3_engine.h"
 
 namespace pitchreel::api {
 
@@ -11,9 +16,15 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, {{"status", "ok"}, {"version", kVersion}}};
   });
 
-  server.get("/readyz", [&ctx](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
+  server.get("/readyz", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
     nlohmann::json checks = nlohmann::json::object();
     bool ready = true;
+    // ?deep=1: the doctor's checks (each backend called once; no GPU job).
+    if (req.has_param("deep")) {
+      const auto results = run_doctor(ctx.config, {});
+      for (const auto& r : results) checks[r.name] = r.status == CheckStatus::kFailed ? r.message : to_string(r.status);
+      ready = all_passed(results);
+    }
     if (auto depth = db::jobs::queue_depth(*ctx.db); depth) {
       checks["database"] = "ok";
     } else {
@@ -25,6 +36,19 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     } else {
       checks["storage"] = s.error().message;
       ready = false;
+    }
+    // The Hallo3 backend as jobs last found it (no GPU call per probe): unhealthy after
+    // HALLO3_UNHEALTHY_AFTER failures in a row. It decides readiness only when hallo3 is
+    // the default engine; cpu jobs work without it.
+    if (!ctx.config.hallo3_url.empty()) {
+      const auto health = hallo3_health(hallo3_settings(ctx.config))->snapshot();
+      if (health.healthy) {
+        checks["hallo3"] = "ok";
+      } else {
+        checks["hallo3"] = fmt::format("unhealthy after {} failures in a row (probed again in {:.0f} s): {}",
+                                       health.consecutive_failures, health.retry_in_s, health.last_error);
+        if (ctx.config.default_engine == "hallo3") ready = false;
+      }
     }
     return JsonReply{ready ? 200 : 503, {{"ready", ready}, {"checks", checks}}};
   });

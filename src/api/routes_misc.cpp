@@ -8,19 +8,22 @@
 #include "core/utf8.h"
 #include "core/version.h"
 #include "script/script_writer.h"
-#include "tts/espeak_engine.h"
+#include "tts/voice_registry.h"
 
 namespace pitchreel::api {
 
 void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/api/v1/voices", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
-    EspeakEngine engine;
-    auto voices = engine.voices();
+    auto voices = make_voice_registry(ctx.config)->voices();
     if (!voices) return fail(voices.error());
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : *voices) {
-      list.push_back({{"id", v.id}, {"language", v.language}, {"gender", v.gender}, {"name", v.name}});
+      list.push_back({{"id", v.id},
+                      {"backend", parse_voice(v.id).backend},
+                      {"language", v.language},
+                      {"gender", v.gender},
+                      {"name", v.name}});
     }
     return JsonReply{200, {{"voices", list}}};
   });
@@ -52,10 +55,12 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/api/v1/info", [&ctx](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
     const bool jwt = !ctx.config.jwt_secret.empty() || !ctx.config.jwks_file.empty() ||
                      !ctx.config.jwks_url.empty();
+    nlohmann::json engines = {"cpu"};
+    if (!ctx.config.hallo3_url.empty()) engines.push_back("hallo3");
     return JsonReply{200,
                      {{"version", kVersion},
                       {"engine", ctx.engine},
-                      {"engines", nlohmann::json::array({ctx.engine})},
+                      {"engines", engines},
                       {"maxScriptCharacters", 500},
                       {"aspects", {"16:9", "9:16", "1:1"}},
                       {"heights", {720, 1080}},

@@ -140,6 +140,7 @@ Status run_service(const ServiceConfig& config) {
 
   ServiceContext ctx;
   ctx.config = config;
+  ctx.engine = config.default_engine;
   ctx.data = DataDir{config.data_dir};
   if (auto s = ctx.data.create(); !s) return s;
 
@@ -214,6 +215,7 @@ Status run_service(const ServiceConfig& config) {
   pool_options.database_path = ctx.data.database();
   pool_options.work_dir = ctx.data.work();
   pool_options.uploads_dir = ctx.data.uploads();
+  pool_options.config = config;
   char hostname[256] = {};
   ::gethostname(hostname, sizeof hostname - 1);
   pool_options.node_id = std::string(hostname) + "-" + std::to_string(::getpid());

@@ -21,5 +21,6 @@ Command add_script(CLI::App& app);
 Command add_voices(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_admin(CLI::App& app);
+Command add_doctor(CLI::App& app);
 
 }  // namespace pitchreel::cli

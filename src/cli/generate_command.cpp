@@ -9,8 +9,9 @@
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "cli/progress_bar.h"
-#include "engines/cpu_engine.h"
-#include "tts/espeak_engine.h"
+#include "core/config.h"
+#include "engines/engine_factory.h"
+#include "tts/voice_registry.h"
 #include "worker/generate.h"
 
 namespace pitchreel::cli {
@@ -34,6 +35,9 @@ struct GenerateArgs {
   double max_megapixels = 50;
   std::string output;
   bool json = false;
+  std::string engine;  // empty: PITCHREEL_ENGINE, else cpu
+  bool passthrough = false;
+  std::string config_file;
 };
 
 Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
@@ -82,6 +86,7 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
   }
   r.image_limits.max_pixels = static_cast<std::uint64_t>(a.max_megapixels * 1e6);
   r.output = a.output;
+  r.passthrough = a.passthrough;
   return r;
 }
 
@@ -100,7 +105,8 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request) 
           {"height", r.height},
           {"size", r.size},
           {"script", r.script},
-          {"stageSeconds", stages}};
+          {"stageSeconds", stages},
+          {"gpuSeconds", r.gpu_seconds}};
 }
 
 }  // namespace
@@ -134,14 +140,27 @@ Command add_generate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Output MP4 path")->required();
   cmd->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
+  cmd->add_option("--engine", args->engine,
+                  "cpu (built-in renderer) or hallo3 (the GPU server at HALLO3_URL); default "
+                  "PITCHREEL_ENGINE or cpu");
+  cmd->add_flag("--passthrough", args->passthrough,
+                "hallo3: keep the GPU server's video as it is (no captions or layout)");
+  cmd->add_option("--config", args->config_file,
+                  "A KEY=VALUE settings file (HALLO3_URL, TTS_HTTP_URL, ...); the environment "
+                  "and .env are read too")
+      ->envname("PITCHREEL_CONFIG");
 
   return {cmd, [args, cmd]() -> int {
             auto request = to_request(*args, *cmd);
             if (!request) return report(request.error(), args->json);
-            EspeakEngine tts;
-            CpuEngine engine;
+            auto config = load_service_config(process_environment(), args->config_file, ".env");
+            if (!config) return report(config.error(), args->json);
+            auto engine = make_video_engine(
+                args->engine.empty() ? config->default_engine : args->engine, *config);
+            if (!engine) return report(engine.error(), args->json);
+            auto tts = make_voice_registry(*config);
             ProgressBar bar;
-            auto result = generate_video(*request, tts, engine, bar);
+            auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
             if (args->json) {
               std::cout << summary(*result, *request).dump(2) << "\n";

@@ -1,4 +1,5 @@
-// pitchreel: talking product videos. One binary: `generate`, `script`, `voices`.
+// pitchreel: talking product videos. One binary: `generate`, `script`, `voices`, `serve`,
+// `admin`, `doctor`.
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {cli::add_generate(app), cli::add_script(app),
                                               cli::add_voices(app), cli::add_serve(app),
-                                              cli::add_admin(app)};
+                                              cli::add_admin(app), cli::add_doctor(app)};
 
   try {
     app.parse(argc, argv);

@@ -7,7 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/error_report.h"
-#include "tts/espeak_engine.h"
+#include "core/config.h"
+#include "tts/voice_registry.h"
 
 namespace pitchreel::cli {
 namespace {
@@ -19,23 +20,27 @@ struct VoicesArgs {
 
 Command add_voices(CLI::App& app) {
   auto args = std::make_shared<VoicesArgs>();
-  auto* cmd = app.add_subcommand("voices", "List the voices (id, language, gender, name)");
+  auto* cmd = app.add_subcommand("voices", "List the voices of every configured speech backend (id, language, gender, name)");
   cmd->add_option("--language", args->language,
                   "Only voices whose language starts with this, e.g. en");
   cmd->add_flag("--json", args->json, "Print a JSON array");
   return {
       cmd, [args]() -> int {
-        EspeakEngine engine;
-        auto voices = engine.voices();
+        auto config = load_service_config(process_environment(), "", ".env");
+        if (!config) return report(config.error(), args->json);
+        auto voices = make_voice_registry(*config)->voices();
         if (!voices) return report(voices.error(), args->json);
         nlohmann::json list = nlohmann::json::array();
         for (const auto& v : *voices) {
           if (!args->language.empty() && v.language.rfind(args->language, 0) != 0) continue;
           if (args->json) {
-            list.push_back(
-                {{"id", v.id}, {"language", v.language}, {"gender", v.gender}, {"name", v.name}});
+            list.push_back({{"id", v.id},
+                            {"backend", parse_voice(v.id).backend},
+                            {"language", v.language},
+                            {"gender", v.gender},
+                            {"name", v.name}});
           } else {
-            std::printf("%-16s %-10s %-8s %s\n", v.id.c_str(), v.language.c_str(), v.gender.c_str(),
+            std::printf("%-24s %-10s %-8s %s\n", v.id.c_str(), v.language.c_str(), v.gender.c_str(),
                         v.name.c_str());
           }
         }

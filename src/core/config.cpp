@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -50,6 +51,18 @@ Setter megabytes(std::uint64_t ServiceConfig::*field, std::uint64_t min, std::ui
 
 Setter text(std::string ServiceConfig::*field) {
   return [=](ServiceConfig& c, const std::string& v) -> Status {
+    c.*field = v;
+    return {};
+  };
+}
+
+Setter one_of(std::string ServiceConfig::*field, std::vector<std::string> allowed) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : " or ") + a;
+      return fail(invalid_value("", v, list));
+    }
     c.*field = v;
     return {};
   };
@@ -143,6 +156,44 @@ const std::vector<Setting>& table() {
        text(&ServiceConfig::log_level)},
       {{"PITCHREEL_LOG_FORMAT", {}, "text (logfmt) or json", "text"},
        text(&ServiceConfig::log_format)},
+      {{"PITCHREEL_ENGINE", {}, "video engine of jobs that name none: cpu or hallo3", "cpu"},
+       one_of(&ServiceConfig::default_engine, {"cpu", "hallo3"})},
+      {{"HALLO3_URL", {}, "base URL of the Hallo3 GPU server (enables engine hallo3)", ""},
+       text(&ServiceConfig::hallo3_url)},
+      {{"HALLO3_PROTOCOL", {}, "seed (POST /generate, multipart) or async (submit + poll, base64 JSON)", "seed"},
+       one_of(&ServiceConfig::hallo3_protocol, {"seed", "async"})},
+      {{"HALLO3_API_KEY", {}, "bearer key for the Hallo3 server", "", true},
+       text(&ServiceConfig::hallo3_api_key)},
+      {{"HALLO3_TIMEOUT_S", {}, "longest a Hallo3 job may take, in seconds", "1200"},
+       integer(&ServiceConfig::hallo3_timeout_s, 5, 86400)},
+      {{"HALLO3_POLL_S", {}, "async protocol: seconds between status polls", "2"},
+       integer(&ServiceConfig::hallo3_poll_s, 1, 600)},
+      {{"HALLO3_IMAGE_PX", {}, "side of the square portrait sent to Hallo3", "512"},
+       integer(&ServiceConfig::hallo3_image_px, 128, 2048)},
+      {{"HALLO3_UNHEALTHY_AFTER", {}, "consecutive failures before Hallo3 is marked unhealthy", "3"},
+       integer(&ServiceConfig::hallo3_unhealthy_after, 1, 100)},
+      {{"HALLO3_PROBE_S", {}, "seconds before an unhealthy Hallo3 is tried again", "30"},
+       integer(&ServiceConfig::hallo3_probe_s, 1, 3600)},
+      {{"PITCHREEL_CONNECT_TIMEOUT_S", {}, "connect timeout of every remote backend, in seconds", "10"},
+       integer(&ServiceConfig::connect_timeout_s, 1, 300)},
+      {{"PITCHREEL_REMOTE_ATTEMPTS", {}, "tries per remote call on refused, reset, 502/503/504 or timeouts before an answer", "3"},
+       integer(&ServiceConfig::remote_attempts, 1, 10)},
+      {{"TTS_HTTP_URL", {}, "the seed's JSON speech endpoint (POST {text, voice} -> audio); enables http: voices", ""},
+       text(&ServiceConfig::tts_http_url)},
+      {{"TTS_HTTP_API_KEY", {}, "bearer key for TTS_HTTP_URL", "", true},
+       text(&ServiceConfig::tts_http_api_key)},
+      {{"TTS_HTTP_VOICES", {}, "comma-separated voices TTS_HTTP_URL offers", "en-US-AriaNeural"},
+       text(&ServiceConfig::tts_http_voices)},
+      {{"OPENAI_TTS_URL", {}, "OpenAI-compatible speech server (base URL or .../v1/audio/speech); enables openai: voices", ""},
+       text(&ServiceConfig::openai_tts_url)},
+      {{"OPENAI_TTS_API_KEY", {"OPENAI_API_KEY"}, "bearer key for OPENAI_TTS_URL", "", true},
+       text(&ServiceConfig::openai_tts_api_key)},
+      {{"OPENAI_TTS_MODEL", {}, "model field of /v1/audio/speech", "tts-1"},
+       text(&ServiceConfig::openai_tts_model)},
+      {{"OPENAI_TTS_VOICES", {}, "comma-separated voices OPENAI_TTS_URL offers", "alloy,echo,fable,onyx,nova,shimmer"},
+       text(&ServiceConfig::openai_tts_voices)},
+      {{"TTS_TIMEOUT_S", {}, "longest one remote synthesis may take, in seconds", "60"},
+       integer(&ServiceConfig::tts_timeout_s, 1, 3600)},
   };
   return settings;
 }

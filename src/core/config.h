@@ -53,6 +53,27 @@ struct ServiceConfig {
   int s3_timeout_s = 30;           // a request that moves no byte this long is retried
   std::string log_level = "info";
   std::string log_format = "text";  // or json
+
+  // Remote backends (issue 7); each is used only when its URL is set.
+  std::string default_engine = "cpu";  // engine of jobs that name none: cpu or hallo3
+  std::string hallo3_url;
+  std::string hallo3_protocol = "seed";  // seed (POST /generate) or async (submit + poll)
+  std::string hallo3_api_key;
+  int hallo3_timeout_s = 1200;  // whole GPU job; the seed's 2 minutes were too short
+  int hallo3_poll_s = 2;        // async: seconds between status polls
+  int hallo3_image_px = 512;    // side of the square portrait sent to the model
+  int hallo3_unhealthy_after = 3;  // consecutive failures before the backend is unhealthy
+  int hallo3_probe_s = 30;         // an unhealthy backend is tried again after this
+  int connect_timeout_s = 10;      // every remote backend
+  int remote_attempts = 3;         // tries per remote call for retryable failures
+  std::string tts_http_url;
+  std::string tts_http_api_key;
+  std::string tts_http_voices = "en-US-AriaNeural";
+  std::string openai_tts_url;
+  std::string openai_tts_api_key;
+  std::string openai_tts_model = "tts-1";
+  std::string openai_tts_voices = "alloy,echo,fable,onyx,nova,shimmer";
+  int tts_timeout_s = 60;
 };
 
 struct SettingInfo {

@@ -35,12 +35,15 @@ struct RenderJob {
   int crf = 23;
   std::filesystem::path video_path;
   std::filesystem::path poster_path;
+  // Remote engines: keep the backend's video as it is (no captions, no layout).
+  bool passthrough = false;
 };
 
 struct RenderOutput {
   std::int64_t frames = 0;
   double duration = 0;           // seconds
   std::vector<CaptionCue> cues;  // on the video's clock
+  double gpu_seconds = 0;        // wall time spent waiting on a GPU backend (0 for the CPU)
 };
 
 class VideoEngine {

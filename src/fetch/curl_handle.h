@@ -17,6 +17,9 @@ struct CurlSlistDeleter {
 struct CurlUrlDeleter {
   void operator()(CURLU* url) const { curl_url_cleanup(url); }
 };
+struct CurlMimeDeleter {
+  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+};
 struct CurlStringDeleter {
   void operator()(char* text) const { curl_free(text); }
 };
@@ -24,6 +27,7 @@ struct CurlStringDeleter {
 using CurlEasyPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
 using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 using CurlUrlPtr = std::unique_ptr<CURLU, CurlUrlDeleter>;
+using CurlMimePtr = std::unique_ptr<curl_mime, CurlMimeDeleter>;
 // Strings that libcurl allocated (curl_url_get, curl_easy_escape) must go back through curl_free.
 using CurlStringPtr = std::unique_ptr<char, CurlStringDeleter>;
 

@@ -3,7 +3,9 @@
 // Contract:
 // - Uses dlib's HOG frontal face detector and the 68-point shape predictor shipped by
 //   libdlib-data (/usr/share/dlib/shape_predictor_68_face_landmarks.dat), loaded once per
-//   process on first use and only when a face is needed.
+//   process on first use and only when a face is needed (PITCHREEL_FACE_MODEL names another
+//   68-point .dat file). A missing or unreadable model is ErrorKind::kUnavailable,
+//   "face_model_missing" / "face_model_invalid".
 // - Runs once per portrait, on a downscaled copy of large images; coordinates are returned
 //   in the input image's pixels.
 // - Several faces: the largest wins. No face, a face too small, or landmarks that make no
@@ -18,8 +20,9 @@
 namespace pitchreel {
 
 struct FaceLandmarks {
-  cv::Rect2f face;                     // the detector's box, in input pixels
-  std::array<cv::Point2f, 68> points;  // iBUG 300-W order (jaw 0-16, brows, nose, eyes, mouth 48-67)
+  cv::Rect2f face;  // the detector's box, in input pixels
+  std::array<cv::Point2f, 68>
+      points;  // iBUG 300-W order (jaw 0-16, brows, nose, eyes, mouth 48-67)
 };
 
 // `bgr` is CV_8UC3. The error names `source_name` (a file name) when one is given.

@@ -8,28 +8,11 @@
 #include "tts/espeak_library.h"
 #include "tts/espeak_voices.h"
 #include "tts/script_text.h"
+#include "tts/speech_options.h"
 #include "tts/word_alignment.h"
 
 namespace pitchreel {
 namespace {
-
-constexpr int kMinRate = 80, kMaxRate = 450, kMinPitch = 0, kMaxPitch = 100;
-
-Status check_options(const SpeechOptions& options) {
-  if (options.rate_wpm < kMinRate || options.rate_wpm > kMaxRate) {
-    return fail(Error::invalid(
-        "invalid_speech_options",
-        fmt::format("The speech rate {} is out of range; use {} to {} words per minute.",
-                    options.rate_wpm, kMinRate, kMaxRate)));
-  }
-  if (options.pitch < kMinPitch || options.pitch > kMaxPitch) {
-    return fail(Error::invalid("invalid_speech_options",
-                               fmt::format("The pitch {} is out of range; use {} to {} (50 is the "
-                                           "voice's normal pitch).",
-                                           options.pitch, kMinPitch, kMaxPitch)));
-  }
-  return {};
-}
 
 // Defence in depth for the engine's own syntax. Without espeakPHONEMES "[[...]]" is plain
 // text, but brackets are never spoken anyway, so turning them into parentheses costs
@@ -65,7 +48,7 @@ std::vector<PhonemeTiming> phoneme_timings(const std::vector<EspeakPhonemeEvent>
 }  // namespace
 
 Result<Speech> EspeakEngine::synthesize(std::string_view script, const SpeechOptions& options) {
-  if (auto ok = check_options(options); !ok) return fail(ok.error());
+  if (auto ok = check_speech_options(options); !ok) return fail(ok.error());
   if (split_words(script).empty()) {
     return fail(Error::invalid("script_empty",
                                "The script is empty. Write what the presenter should say."));

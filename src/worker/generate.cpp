@@ -130,6 +130,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.crf = request.crf;
   job.video_path = video_tmp;
   job.poster_path = poster_tmp;
+  job.passthrough = request.passthrough;
   auto rendered = engine.render(job, progress);
   if (!rendered) return fail(rendered.error());
   clock.done("render");
@@ -139,6 +140,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   if (auto s = write_text(srt_tmp, to_srt(rendered->cues)); !s) return fail(s.error());
   if (auto s = staged.commit(); !s) return fail(s.error());
   result.duration = rendered->duration;
+  result.gpu_seconds = rendered->gpu_seconds;
   result.frames = rendered->frames;
   result.width = request.format.width_px();
   result.height = request.format.height_px();

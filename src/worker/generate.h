@@ -31,6 +31,7 @@ struct GenerateRequest {
   int crf = 23;
   ImageLimits image_limits;
   std::filesystem::path output;  // out.mp4; out.jpg, out.vtt and out.srt are written beside it
+  bool passthrough = false;  // remote engines: keep the backend's video untouched
 };
 
 struct StageTime {
@@ -47,6 +48,7 @@ struct GenerateResult {
   int width = 0;
   int height = 0;
   std::vector<StageTime> stages;
+  double gpu_seconds = 0;  // wall time spent on a GPU backend (hallo3)
 };
 
 // Every file is written under a temporary name and renamed on success only.

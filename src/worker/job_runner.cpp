@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "db/clock.h"
-#include "engines/cpu_engine.h"
+#include "engines/engine_factory.h"
 #include "storage/object_keys.h"
-#include "tts/espeak_engine.h"
+#include "tts/voice_registry.h"
 #include "worker/generate.h"
 #include "worker/input_cleanup.h"
 
@@ -179,12 +179,22 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
 
   auto request = to_generate_request(*attempt.spec, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());
-  EspeakEngine tts;
-  CpuEngine engine;
-  auto result = generate_video(*request, tts, engine, attempt.progress);
+  const std::string engine_name =
+      attempt.spec->engine.empty() ? options_.config.default_engine : attempt.spec->engine;
+  auto engine = make_video_engine(engine_name, options_.config);
+  if (!engine) return finish_with_error(attempt, engine.error());
+  auto tts = make_voice_registry(options_.config);
+  auto result = generate_video(*request, *tts, **engine, attempt.progress);
   if (!result) return finish_with_error(attempt, result.error());
   for (const auto& stage : result->stages) {
     metrics_.observe(std::string(kStageSeconds), {{"stage", stage.stage}}, stage.seconds);
+  }
+  if (result->gpu_seconds > 0) {
+    // What the organisation's videos cost on the GPU.
+    metrics_.observe("pitchreel_gpu_seconds", {{"organization", job.organization_id}},
+                     result->gpu_seconds);
+    spdlog::info("gpu time job_id={} org={} engine={} gpu_s={:.1f}", job.id, job.organization_id,
+                 engine_name, result->gpu_seconds);
   }
   return publish(attempt, *result);
 }

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.h"
 #include "core/metrics.h"
 #include "core/notifier.h"
 #include "core/status.h"
@@ -39,6 +40,7 @@ struct JobRunnerOptions {
   std::filesystem::path work_dir;     // each job renders in work_dir / job id
   std::filesystem::path uploads_dir;  // inputs under it are deleted when their job ends
   std::int64_t lease_s = 30;
+  ServiceConfig config;  // which engines and voices exist (remote backends)
 };
 
 // How run() left the job.

@@ -9,6 +9,8 @@ nlohmann::json to_json(const JobSpec& spec) {
                       {"aspect", spec.aspect},            {"height", spec.height},
                       {"captions", spec.captions},        {"title", spec.title}};
   if (spec.script) j["script"] = *spec.script;
+  if (!spec.engine.empty()) j["engine"] = spec.engine;
+  if (spec.passthrough) j["passthrough"] = true;
   return j;
 }
 
@@ -29,6 +31,8 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.height = j.value("height", 1080);
     spec.captions = j.value("captions", true);
     spec.title = j.value("title", false);
+    spec.engine = j.value("engine", "");
+    spec.passthrough = j.value("passthrough", false);
   } catch (const nlohmann::json::exception&) {
     return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));
   }
@@ -49,6 +53,7 @@ Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::file
   r.format.aspect = *aspect;
   r.format.height = spec.height;
   r.captions = spec.captions;
+  r.passthrough = spec.passthrough;
   r.output = output;
   return r;
 }

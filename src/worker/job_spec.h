@@ -25,6 +25,8 @@ struct JobSpec {
   int height = 1080;
   bool captions = true;
   bool title = false;
+  std::string engine;        // "cpu" or "hallo3"; empty = the server's PITCHREEL_ENGINE
+  bool passthrough = false;  // hallo3: keep the GPU's video untouched
 };
 
 nlohmann::json to_json(const JobSpec& spec);

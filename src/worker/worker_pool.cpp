@@ -111,7 +111,7 @@ void WorkerPool::work(std::size_t index) {
   db::Database& db = *databases_[index];
   const std::string id = worker_id(index);
   JobRunner runner(db, store_, job_changed_, metrics_, stopping_,
-                   {options_.work_dir, options_.uploads_dir, options_.lease_s});
+                   {options_.work_dir, options_.uploads_dir, options_.lease_s, options_.config});
   while (claiming_.load()) {
     // Read the version before looking at the queue: a submit that lands between the claim
     // and the wait moves the version, so the wait returns at once instead of missing it.

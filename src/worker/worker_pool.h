@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/config.h"
 #include "core/metrics.h"
 #include "core/notifier.h"
 #include "core/status.h"
@@ -39,6 +40,7 @@ struct WorkerPoolOptions {
   std::filesystem::path work_dir;     // per-job render folders, removed as jobs end
   std::filesystem::path uploads_dir;  // finished jobs' inputs under it are deleted
   std::string node_id;                // worker ids are node_id + "-" + index
+  ServiceConfig config;               // engines and voices the runners may use
 };
 
 class WorkerPool {

@@ -203,7 +203,7 @@ TEST(GenerateCli, VoicesAndScriptCommands) {
   ASSERT_TRUE(voices.is_array());
   bool has_en_us = false;
   for (const auto& v : voices) {
-    has_en_us |= v["id"] == "en-us";
+    has_en_us |= v["id"] == "espeak:en-us";
     EXPECT_TRUE(v.contains("language") && v.contains("gender") && v.contains("name"));
   }
   EXPECT_TRUE(has_en_us);

@@ -161,8 +161,8 @@ TEST(ServeNative, ScriptsVoicesOpenApiHealthAndMetrics) {
   const auto list = testing::json_body(voices)["voices"];
   ASSERT_TRUE(list.is_array() && !list.empty()) << voices->body;
   bool has_default = false;
-  for (const auto& v : list) has_default = has_default || v["id"] == "en-us";
-  EXPECT_TRUE(has_default) << "the default voice en-us is not listed";
+  for (const auto& v : list) has_default = has_default || v["id"] == "espeak:en-us";
+  EXPECT_TRUE(has_default) << "the default voice espeak:en-us is not listed";
 
   auto anonymous = server.anonymous_client();
   auto openapi = anonymous.Get("/api/v1/openapi.json");

@@ -45,7 +45,7 @@ class JobRunnerTest : public WorkerTestEnv {
   }
   JobOutcome run(const db::jobs::ClaimedJob& claimed) {
     JobRunner runner(*db_, *store_hooked_, job_changed_, metrics_, stopping_,
-                     {work_dir(), uploads_dir(), 30});
+                     {work_dir(), uploads_dir(), 30, {}});
     return runner.run(claimed, "w-0");
   }
   std::unique_ptr<HookedStore> store_hooked_;

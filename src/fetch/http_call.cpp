@@ -1,0 +1,225 @@
+#include "fetch/http_call.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "core/version.h"
+#include "fetch/curl_handle.h"
+
+namespace pitchreel::fetch {
+namespace {
+
+struct CallState {
+  std::uint64_t max_bytes = 0;
+  std::vector<std::uint8_t> body;
+  bool too_large = false;
+  bool response_started = false;
+  bool aborted = false;
+  const std::function<bool(double)>* on_tick = nullptr;
+  std::chrono::steady_clock::time_point started;
+  double last_tick = 0;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& state = *static_cast<CallState*>(user);
+  const std::size_t bytes = size * count;
+  if (bytes > state.max_bytes - std::min<std::uint64_t>(state.max_bytes, state.body.size())) {
+    state.too_large = true;
+    return 0;
+  }
+  state.body.insert(state.body.end(), data, data + bytes);
+  return bytes;
+}
+
+std::size_t on_header(char*, std::size_t size, std::size_t count, void* user) {
+  static_cast<CallState*>(user)->response_started = true;
+  return size * count;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& state = *static_cast<CallState*>(user);
+  if (state.on_tick == nullptr || !*state.on_tick) return 0;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count();
+  if (elapsed - state.last_tick < 1.0) return 0;
+  state.last_tick = elapsed;
+  if (!(*state.on_tick)(elapsed)) {
+    state.aborted = true;
+    return 1;
+  }
+  return 0;
+}
+
+CallFailure::Kind classify(CURLcode code, const CallState& state, bool connected) {
+  switch (code) {
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return CallFailure::Kind::kMalformedUrl;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return CallFailure::Kind::kDns;
+    case CURLE_COULDNT_CONNECT:
+      return CallFailure::Kind::kRefused;
+    case CURLE_OPERATION_TIMEDOUT:
+      return connected ? CallFailure::Kind::kTimeout : CallFailure::Kind::kConnectTimeout;
+    case CURLE_FILESIZE_EXCEEDED:
+      return CallFailure::Kind::kTooLarge;
+    case CURLE_WRITE_ERROR:
+      return state.too_large ? CallFailure::Kind::kTooLarge : CallFailure::Kind::kInternal;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return CallFailure::Kind::kAborted;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return CallFailure::Kind::kTls;
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_FAILED_INIT:
+    case CURLE_NOT_BUILT_IN:
+      return CallFailure::Kind::kInternal;
+    default:  // CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, ...
+      return CallFailure::Kind::kReset;
+  }
+}
+
+std::string media_type(const char* raw) {
+  std::string type = raw ? raw : "";
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) type.pop_back();
+  std::ranges::transform(type, type.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type;
+}
+
+}  // namespace
+
+const char* to_string(CallFailure::Kind kind) {
+  switch (kind) {
+    case CallFailure::Kind::kMalformedUrl:
+      return "malformed URL";
+    case CallFailure::Kind::kDns:
+      return "host name not found";
+    case CallFailure::Kind::kRefused:
+      return "connection refused";
+    case CallFailure::Kind::kConnectTimeout:
+      return "connect timeout";
+    case CallFailure::Kind::kTimeout:
+      return "timeout";
+    case CallFailure::Kind::kReset:
+      return "connection dropped";
+    case CallFailure::Kind::kTls:
+      return "TLS failure";
+    case CallFailure::Kind::kTooLarge:
+      return "answer too large";
+    case CallFailure::Kind::kAborted:
+      return "aborted";
+    case CallFailure::Kind::kInternal:
+      return "internal error";
+  }
+  return "unknown";
+}
+
+std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
+  const auto internal = [](std::string detail) {
+    return std::unexpected(CallFailure{CallFailure::Kind::kInternal, false, std::move(detail), 0});
+  };
+  if (!ensure_curl_initialized()) return internal("curl_global_init failed");
+  CurlEasyPtr easy(curl_easy_init());
+  if (!easy) return internal("curl_easy_init failed");
+  CURL* h = easy.get();
+
+  CallState state;
+  state.max_bytes = request.max_bytes;
+  state.on_tick = &request.on_tick;
+  state.started = std::chrono::steady_clock::now();
+
+  CurlSlistPtr headers;
+  for (const auto& header : request.headers) {
+    curl_slist* grown = curl_slist_append(headers.get(), header.c_str());
+    if (!grown) return internal("curl_slist_append failed");
+    (void)headers.release();
+    headers.reset(grown);
+  }
+  if (!request.body.empty() && request.multipart.empty() && !request.content_type.empty()) {
+    curl_slist* grown =
+        curl_slist_append(headers.get(), ("Content-Type: " + request.content_type).c_str());
+    if (!grown) return internal("curl_slist_append failed");
+    (void)headers.release();
+    headers.reset(grown);
+  }
+
+  CurlMimePtr mime;
+  if (!request.multipart.empty()) {
+    mime.reset(curl_mime_init(h));
+    if (!mime) return internal("curl_mime_init failed");
+    for (const auto& field : request.multipart) {
+      curl_mimepart* part = curl_mime_addpart(mime.get());
+      if (!part) return internal("curl_mime_addpart failed");
+      curl_mime_name(part, field.name.c_str());
+      curl_mime_data(part, reinterpret_cast<const char*>(field.bytes.data()), field.bytes.size());
+      if (!field.filename.empty()) curl_mime_filename(part, field.filename.c_str());
+      if (!field.content_type.empty()) curl_mime_type(part, field.content_type.c_str());
+    }
+  }
+
+  const long total_ms = std::max<long>(1, static_cast<long>(request.total_timeout.count()));
+  const long connect_ms =
+      std::clamp<long>(static_cast<long>(request.connect_timeout.count()), 1, total_ms);
+  const std::string user_agent = fmt::format("pitchreel/{}", kVersion);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  bool configured =
+      curl_easy_setopt(h, CURLOPT_URL, request.url.c_str()) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str()) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get()) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_HEADERDATA, &state) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &state) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str()) == CURLE_OK;
+  if (mime) {
+    configured = configured && curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get()) == CURLE_OK;
+  } else if (!request.body.empty()) {
+    configured = configured &&
+                 curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                                  static_cast<curl_off_t>(request.body.size())) == CURLE_OK &&
+                 curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data()) == CURLE_OK;
+  }
+  if (!configured) return internal("curl_easy_setopt failed");
+
+  const CURLcode code = curl_easy_perform(h);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count();
+  if (code != CURLE_OK) {
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+    CallFailure failure;
+    failure.kind = classify(code, state, connect_us > 0);
+    failure.response_started = state.response_started;
+    failure.detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    failure.seconds = seconds;
+    return std::unexpected(std::move(failure));
+  }
+  CallResponse response;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  char* type = nullptr;
+  curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+  response.content_type = media_type(type);
+  response.body = std::move(state.body);
+  response.seconds = seconds;
+  return response;
+}
+
+}  // namespace pitchreel::fetch

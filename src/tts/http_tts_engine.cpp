@@ -1,0 +1,37 @@
+#include "tts/http_tts_engine.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pitchreel {
+
+HttpTtsEngine::HttpTtsEngine(RemoteTtsSettings settings)
+    : settings_(std::move(settings)), backend_{"the speech service", "tts",
+                                               settings_.url,        "TTS_HTTP_URL",
+                                               "TTS_HTTP_API_KEY",   "TTS_TIMEOUT_S"} {}
+
+Result<Speech> HttpTtsEngine::synthesize(std::string_view script, const SpeechOptions& options) {
+  if (auto ok = check_remote_request(script, options); !ok) return fail(ok.error());
+  fetch::CallRequest request;
+  request.method = "POST";
+  request.url = settings_.url;
+  request.content_type = "application/json";
+  request.body = nlohmann::json{{"text", script}, {"voice", options.voice}}.dump();
+  request.headers = {"Accept: audio/mpeg, audio/*"};
+  if (!settings_.api_key.empty())
+    request.headers.push_back("Authorization: Bearer " + settings_.api_key);
+  request.connect_timeout = std::chrono::seconds(settings_.connect_timeout_s);
+  request.total_timeout = std::chrono::seconds(settings_.timeout_s);
+  request.max_bytes = 64ull << 20;
+  auto answer = fetch::call_backend(backend_, std::move(request), settings_.retry);
+  if (!answer) return fail(answer.error());
+  return speech_from_audio(backend_, answer->response, script);
+}
+
+Result<std::vector<Voice>> HttpTtsEngine::voices() {
+  std::vector<Voice> out;
+  for (const auto& id : settings_.voices)
+    out.push_back({id, "", "unknown", id + " (speech service)"});
+  return out;
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,64 @@
+#include "tts/remote_tts.h"
+
+#include <fmt/format.h>
+
+#include "media/audio_decode.h"
+#include "tts/audio_alignment.h"
+#include "tts/espeak_engine.h"
+#include "tts/speech_options.h"
+#include "tts/word_alignment.h"
+
+namespace pitchreel {
+namespace {
+
+// Relative word durations from the embedded synthesiser (espeak-ng knows that "strengths"
+// takes longer than "into"); syllable counts when it cannot speak the script.
+AlignmentPrior duration_prior(std::string_view script) {
+  EspeakEngine reference;
+  auto speech = reference.synthesize(script, {});
+  if (!speech) return syllable_prior(script);
+  return reference_prior(script, speech->words);
+}
+
+}  // namespace
+
+Status check_remote_request(std::string_view script, const SpeechOptions& options) {
+  if (auto ok = check_speech_options(options); !ok) return ok;
+  if (split_words(script).empty()) {
+    return fail(Error::invalid("script_empty",
+                               "The script is empty. Write what the presenter should say."));
+  }
+  return {};
+}
+
+Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
+                                 const fetch::CallResponse& response, std::string_view script) {
+  const std::string url = fetch::display_url(backend.url);
+  const std::string& type = response.content_type;
+  const bool audio = type.rfind("audio/", 0) == 0 || type == "application/octet-stream" ||
+                     type == "application/ogg" || type.empty();
+  if (!audio) {
+    const std::string excerpt = fetch::body_excerpt(response.body);
+    return fail(Error::unavailable(
+        "tts_bad_output",
+        fmt::format("{} at {} answered {} instead of audio{}. Check that {} points at the "
+                    "speech endpoint itself.",
+                    backend.name, url, type,
+                    excerpt.empty() ? "" : fmt::format(" (\"{}\")", excerpt),
+                    backend.url_setting)));
+  }
+  auto decoded = decode_audio(response.body, fmt::format("The answer of {}", backend.name));
+  if (!decoded) {
+    return fail(Error::unavailable("tts_bad_output",
+                                   fmt::format("{} at {} answered audio pitchreel cannot use: {}",
+                                               backend.name, url, decoded.error().message)));
+  }
+  Speech speech;
+  speech.sample_rate = decoded->sample_rate;
+  speech.samples = std::move(decoded->samples);
+  speech.words =
+      align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
+  return speech;
+}
+
+}  // namespace pitchreel

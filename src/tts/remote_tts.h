@@ -1,0 +1,36 @@
+// What the remote TTS engines share: their settings, and turning the audio a speech
+// service answered into Speech (decoded in-process, word timings recovered from the audio
+// and the script, see audio_alignment.h).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "fetch/backend_call.h"
+#include "tts/speech.h"
+
+namespace pitchreel {
+
+struct RemoteTtsSettings {
+  std::string url;                  // the seed's endpoint itself, or the OpenAI-compatible base URL
+  std::string api_key;              // sent as "Authorization: Bearer"; empty = none
+  std::string model;                // OpenAI-compatible only ("tts-1")
+  std::vector<std::string> voices;  // what `voices` lists (services rarely list their own)
+  int connect_timeout_s = 10;
+  int timeout_s = 60;
+  fetch::RetryPolicy retry;
+};
+
+// Checks the content type (audio/*, or application/octet-stream) and decodes MP3, WAV, Opus
+// or AAC. "tts_bad_output" (unavailable) when the answer is not audio of speech.
+Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
+                                 const fetch::CallResponse& response, std::string_view script);
+
+// Non-empty script, options in range.
+Status check_remote_request(std::string_view script, const SpeechOptions& options);
+
+}  // namespace pitchreel

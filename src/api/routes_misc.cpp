@@ -28,10 +28,12 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, {{"voices", list}}};
   });
 
-  server.raw().Get(R"(/api/v1/voices/([A-Za-z0-9_+-]{1,64})/preview)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  // Voice ids carry their backend ("espeak:en-us", "openai:alloy"); any configured
+  // backend's voice can be previewed.
+  server.raw().Get(R"(/api/v1/voices/([A-Za-z0-9_.:+-]{1,80})/preview)", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (auto who = authenticate(ctx, req); !who) return send_error(res, who.error());
-    EspeakEngine engine;
-    auto wav = voice_preview_wav(engine, req.matches[1].str());
+    auto voices = make_voice_registry(ctx.config);
+    auto wav = voice_preview_wav(*voices, req.matches[1].str());
     if (!wav) return send_error(res, wav.error());
     res.set_header("Cache-Control", "private, max-age=86400");
     res.set_content(*wav, "audio/wav");

@@ -13,7 +13,4 @@ namespace pitchreel::api {
 
 Result<std::string> voice_preview_wav(TtsEngine& engine, const std::string& voice);
 
-// The bytes of a RIFF/WAVE file (PCM, 16-bit, mono) holding `speech`'s samples.
-std::string wav_file(const Speech& speech);
-
 }  // namespace pitchreel::api

@@ -308,10 +308,10 @@ test('generate: suggest a script, follow the progress to 100%, play, download, c
   await page.getByLabel('1:1 square').check();
   await page.locator('#height').selectOption('720');
   assert.ok((await page.locator('#voice option').count()) > 10, 'the voice list comes from the server');
-  assert.equal(await page.locator('#voice').inputValue(), 'en-us');
+  assert.equal(await page.locator('#voice').inputValue(), 'espeak:en-us');
   // "Listen" fetches a spoken sample (with the key) and plays it.
   const [sample] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/v1/voices/en-us/preview')),
+    page.waitForResponse((r) => /\/api\/v1\/voices\/(espeak%3A)?en-us\/preview$/.test(r.url())),
     page.getByRole('button', { name: 'Listen' }).click(),
   ]);
   assert.equal(sample.status(), 200);

@@ -61,7 +61,9 @@ export class GenerateForm {
       const { voices } = await this.api.get('/api/v1/voices');
       voices.sort((a, b) => a.name.localeCompare(b.name));
       $('voice').replaceChildren(...voices.map((v) => h('option', { value: v.id, text: `${v.name} (${v.id})` })));
-      $('voice').value = voices.some((v) => v.id === 'en-us') ? 'en-us' : voices[0]?.id || '';
+      // Voice ids carry their backend (espeak:en-us); older servers list plain ids.
+      const preferred = ['espeak:en-us', 'en-us'].find((id) => voices.some((v) => v.id === id));
+      $('voice').value = preferred || voices[0]?.id || '';
     } catch (e) {
       showError(e, 'voice-error');
     }

@@ -34,6 +34,9 @@ struct GenerateArgs {
   double max_megapixels = 50;
   std::string output;
   bool json = false;
+  std::string avatar;
+  std::string layout;
+  std::string audio;
 };
 
 Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
@@ -55,7 +58,14 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
     text << in.rdbuf();
     r.script = text.str();
   }
-  if (!r.script && a.product_name.empty()) {
+  r.avatar = a.avatar;
+  r.audio = a.audio;
+  if (!a.layout.empty()) {
+    auto layout = parse_layout(a.layout);
+    if (!layout) return fail(layout.error());
+    r.layout = *layout;
+  }
+  if (!r.script && a.product_name.empty() && a.audio.empty()) {
     return fail(Error::invalid("script_missing",
                                "Say what the video should say: --script \"...\", --script-file "
                                "F, or --product-name N (with --description D) to get a suggested "
@@ -134,6 +144,15 @@ Command add_generate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Output MP4 path")->required();
   cmd->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
+  cmd->add_option("--avatar", args->avatar,
+                  "Portrait of the presenter who speaks the script (photo, painting, sketch, "
+                  "3D render; one frontal face)");
+  cmd->add_option("--layout", args->layout,
+                  "presenter, split, pip or showcase (default: presenter with --avatar, "
+                  "showcase without)");
+  cmd->add_option("--audio", args->audio,
+                  "A recorded narration (WAV, MP3, ...) instead of synthesised speech; the "
+                  "script then only gives the captions and may be left out");
 
   return {cmd, [args, cmd]() -> int {
             auto request = to_request(*args, *cmd);

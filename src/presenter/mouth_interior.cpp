@@ -105,9 +105,10 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   std::vector<cv::Point2f> upper = {posed[60], posed[61], posed[62], posed[63], posed[64]};
   std::vector<cv::Point2f> teeth_poly;
   const cv::Point2f centre = (posed[60] + posed[64]) / 2;
-  for (auto& q : upper) teeth_poly.push_back(centre + (q - centre) * 0.8f);
+  // The band follows the upper lip's curve, narrower than the opening.
+  for (auto& q : upper) teeth_poly.emplace_back(centre.x + (q.x - centre.x) * 0.8f, q.y - 1);
   for (auto it = upper.rbegin(); it != upper.rend(); ++it) {
-    teeth_poly.push_back(centre + (*it - centre) * 0.72f + cv::Point2f(0, band));
+    teeth_poly.emplace_back(centre.x + (it->x - centre.x) * 0.72f, it->y + band);
   }
   std::vector<cv::Point> teeth_int;
   for (const auto& q : teeth_poly) teeth_int.emplace_back(cv::Point(q - origin));

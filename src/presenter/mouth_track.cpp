@@ -14,31 +14,38 @@ constexpr std::size_t kMinHold = 2;  // frames
 
 struct Target {
   MouthPose pose;
+  int shape = 0;        // which mouth shape (a viseme, or a quantised spectral shape)
   bool closed = false;  // a closure (M/B/P or silence) that must be seen
 };
 
-// Runs shorter than kMinHold frames take their longer neighbour's target, except
-// closures, which take a frame from the neighbour instead: "mama" must show the lips meet.
+// Every shape is held at least kMinHold frames: a shape seen for one frame only takes its
+// neighbour's shape (keeping its own opening, which follows the loudness); a closure seen
+// for one frame takes the next frame too ("mama" must show the lips meet). Decided on the
+// original runs, so one change never cascades into the next.
 void hold_at_least_two_frames(std::vector<Target>& targets) {
+  const std::vector<Target> original = targets;
+  const auto same = [](const Target& a, const Target& b) {
+    return a.closed == b.closed && a.shape == b.shape;
+  };
   std::size_t i = 0;
-  while (i < targets.size()) {
+  while (i < original.size()) {
     std::size_t j = i;
-    while (j < targets.size() && targets[j].closed == targets[i].closed &&
-           targets[j].pose.jaw == targets[i].pose.jaw &&
-           targets[j].pose.spread == targets[i].pose.spread) {
-      ++j;
-    }
+    while (j < original.size() && same(original[j], original[i])) ++j;
     if (j - i < kMinHold) {
-      if (targets[i].closed) {
-        if (j < targets.size())
-          targets[j] = targets[i];
+      if (original[i].closed) {
+        if (j < original.size())
+          targets[j] = original[i];
         else if (i > 0)
-          targets[i - 1] = targets[i];
-        j = std::min(targets.size(), j + 1);
-      } else if (i > 0) {
-        for (std::size_t k = i; k < j; ++k) targets[k] = targets[i - 1];
-      } else if (j < targets.size()) {
-        for (std::size_t k = i; k < j; ++k) targets[k] = targets[j];
+          targets[i - 1] = original[i];
+      } else {
+        const Target* neighbour =
+            i > 0 ? &original[i - 1] : (j < original.size() ? &original[j] : nullptr);
+        if (neighbour && !neighbour->closed) {
+          const float jaw = targets[i].pose.jaw;
+          targets[i].pose = neighbour->pose;
+          targets[i].pose.jaw = jaw;
+          targets[i].shape = neighbour->shape;
+        }
       }
     }
     i = j;
@@ -71,14 +78,14 @@ std::vector<MouthPose> mouth_track_from_phonemes(const std::vector<PhonemeTiming
     const double t = static_cast<double>(f) / fps - audio_start + kAnticipation;
     while (p < phonemes.size() && phonemes[p].end <= t) ++p;
     if (p >= phonemes.size() || phonemes[p].start > t || features[f].silent) {
-      targets[f] = {{}, true};
+      targets[f] = {{}, 0, true};
       continue;
     }
     const Viseme v = viseme_for_phoneme(phonemes[p].phoneme);
     MouthPose pose = pose_for(v);
     pose.jaw *= loudness_gain(features[f]);
     pose.lips *= loudness_gain(features[f]);
-    targets[f] = {pose, v == Viseme::kClosed || v == Viseme::kRest};
+    targets[f] = {pose, static_cast<int>(v), v == Viseme::kClosed || v == Viseme::kRest};
   }
   hold_at_least_two_frames(targets);
   return ease(targets);
@@ -89,20 +96,20 @@ std::vector<MouthPose> mouth_track_from_audio(const std::vector<FrameFeatures>& 
   for (std::size_t f = 0; f < features.size(); ++f) {
     const FrameFeatures& ff = features[f];
     if (ff.silent) {
-      targets[f] = {{}, true};
+      targets[f] = {{}, 0, true};
       continue;
     }
     MouthPose pose;
-    const float open = 0.15f + 0.85f * std::pow(ff.loudness, 0.8f);
+    const float open = 0.1f + 0.9f * std::pow(ff.loudness, 0.7f);
     pose.jaw = open * (1.0f - 0.55f * ff.noisiness);
     pose.lips = 0.25f + 0.35f * ff.noisiness;
     // Most vowel energy sits low; "oo"/"oh" are the most low-heavy, "ee" the least.
     pose.spread = std::clamp((0.82f - ff.low_share) * 4.0f, -1.0f, 1.0f);
-    // Quantised, so that small spectral wobbles do not make the lips shiver.
-    pose.jaw = std::round(pose.jaw * 10) / 10;
+    // The shape is quantised, so that small spectral wobbles do not make the lips shiver.
     pose.spread = std::round(pose.spread * 4) / 4;
-    pose.lips = std::round(pose.lips * 10) / 10;
-    targets[f] = {pose, false};
+    pose.lips = std::round(pose.lips * 5) / 5;
+    targets[f] = {pose, static_cast<int>(pose.spread * 4) * 10 + static_cast<int>(pose.lips * 5),
+                  false};
   }
   hold_at_least_two_frames(targets);
   return ease(targets);

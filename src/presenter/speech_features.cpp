@@ -68,12 +68,17 @@ std::vector<FrameFeatures> analyse_speech(std::span<const float> samples, int sa
   // The recording's own range: its quiet floor and its loud peaks.
   const double floor = std::max(-70.0, percentile(levels, 0.05));
   const double peak = std::max(floor + 12.0, percentile(levels, 0.97));
-  const double threshold = std::max(-55.0, floor + 0.22 * (peak - floor));
+  // Silence: well under the peaks (30 dB) or near the floor, whichever is higher.
+  const double threshold = std::max({-55.0, floor + 0.22 * (peak - floor), peak - 30.0});
+  const double peak_amplitude = std::pow(10.0, peak / 20);
   for (std::size_t f = 0; f < out.size(); ++f) {
     const Raw& r = raw[f];
     FrameFeatures& ff = out[f];
     ff.silent = r.db < threshold;
-    ff.loudness = static_cast<float>(std::clamp((r.db - threshold) / (peak - threshold), 0.0, 1.0));
+    // Amplitude relative to the peaks: the mouth opens with the sound pressure, as an
+    // audience hears it, and nearly closes in the short dips between syllables.
+    ff.loudness =
+        static_cast<float>(std::clamp(std::pow(10.0, r.db / 20) / peak_amplitude, 0.0, 1.0));
     ff.low_share = static_cast<float>(std::clamp(r.low_share, 0.0, 1.0));
     ff.noisiness = static_cast<float>(std::clamp((r.crossings_per_s - 1000.0) / 3000.0, 0.0, 1.0));
   }

@@ -11,7 +11,7 @@
 namespace pitchreel {
 
 struct FrameFeatures {
-  float loudness = 0;   // 0..1 between the recording's noise floor and its loud peaks
+  float loudness = 0;   // 0..1: amplitude relative to the recording's loud peaks
   bool silent = true;   // below the speech threshold
   float low_share = 0;  // 0..1: energy below ~900 Hz over all energy
   float noisiness = 0;  // 0..1: zero crossings per second, 0 at 1000/s, 1 at 4000/s

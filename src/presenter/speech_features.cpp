@@ -67,9 +67,11 @@ std::vector<FrameFeatures> analyse_speech(std::span<const float> samples, int sa
 
   // The recording's own range: its quiet floor and its loud peaks.
   const double floor = std::max(-70.0, percentile(levels, 0.05));
-  const double peak = std::max(floor + 12.0, percentile(levels, 0.97));
-  // Silence: well under the peaks (30 dB) or near the floor, whichever is higher.
-  const double threshold = std::max({-55.0, floor + 0.22 * (peak - floor), peak - 30.0});
+  const double peak = percentile(levels, 0.97);
+  // Silence: well under the peaks (30 dB), or near the floor when the recording has a
+  // quiet floor at all (a recording without pauses is not silent 6 dB under its peaks).
+  const double threshold =
+      std::max({-55.0, peak - 30.0, std::min(floor + 0.22 * (peak - floor), peak - 6.0)});
   const double peak_amplitude = std::pow(10.0, peak / 20);
   for (std::size_t f = 0; f < out.size(); ++f) {
     const Raw& r = raw[f];

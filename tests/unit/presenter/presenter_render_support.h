@@ -15,6 +15,7 @@ namespace pitchreel::testing {
 
 struct RenderedPresenter {
   cv::Mat still;                // BGR picture at rest
+  cv::Mat still_yuv;            // the same after the Yuv420 round trip every frame takes
   cv::Rect region;              // where the animation happens
   std::vector<cv::Mat> frames;  // BGR
   std::vector<FacePose> poses;

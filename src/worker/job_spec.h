@@ -25,12 +25,15 @@ struct JobSpec {
   int height = 1080;
   bool captions = true;
   bool title = false;
+  std::string avatar_path;  // the presenter's portrait upload ("" = no presenter)
+  std::string layout;       // presenter, split, pip, showcase ("" = the default for the avatar)
 };
 
 nlohmann::json to_json(const JobSpec& spec);
 Result<JobSpec> job_spec_from_json(const std::string& text);
 
 // The pipeline request for a spec, writing to `output` (an .mp4 path).
-Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::filesystem::path& output);
+Result<GenerateRequest> to_generate_request(const JobSpec& spec,
+                                            const std::filesystem::path& output);
 
 }  // namespace pitchreel

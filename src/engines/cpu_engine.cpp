@@ -72,6 +72,17 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   const auto draw_presenter = [&](std::int64_t i, Yuv420& out) {
     if (presenter) presenter->draw(poses[static_cast<std::size_t>(i)], out);
   };
+  // The product scene is drawn only where the presenter's panel does not cover it (the
+  // panels of presenter and split run edge to edge, so the rest is one band).
+  cv::Rect scene_area({}, size);
+  if (kind == Layout::kPresenter || kind == Layout::kSplit) {
+    const cv::Rect p = layout.presenter;
+    if (p.height == size.height) {
+      scene_area = cv::Rect(p.br().x, 0, size.width - p.br().x, size.height);
+    } else if (p.width == size.width) {
+      scene_area = cv::Rect(0, p.br().y, size.width, size.height - p.br().y);
+    }
+  }
 
   auto scene = KenBurnsScene::create(job.product, size, layout);
   if (!scene) return fail(scene.error());
@@ -117,7 +128,7 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
 
   const auto render_frame = [&](std::int64_t i, Yuv420& out) {
     const double t = timeline.time_of(i);
-    scene->render(timeline.progress(i), out);
+    scene->render(timeline.progress(i), out, scene_area);
     draw_presenter(i, out);
     if (title) title->draw(out, t);
     if (captions) captions->draw(out, t);

@@ -73,7 +73,9 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
   }
   // The ring: an ellipse around the head and the top of the neck.
   const cv::Point2f center = eyes + rig.down_ * (0.12f * face_height);
-  const float rx = 0.95f * rig.face_width_, ry = 0.95f * face_height;
+  // Tight enough to keep the per-frame warp small, loose enough for the chin's drop and
+  // the head's motion.
+  const float rx = 0.72f * rig.face_width_, ry = 0.78f * face_height;
   rig.ring_first_ = static_cast<int>(points.size());
   for (int k = 0; k < kRingPoints; ++k) {
     const double a = 2 * std::numbers::pi * k / kRingPoints;
@@ -81,7 +83,7 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
                      rig.down_ * (ry * static_cast<float>(std::sin(a))));
   }
   // The fixed frame: the ring's box grown by a margin, inside the bounds, even-aligned.
-  const float margin = 0.2f * rig.face_width_;
+  const float margin = 0.12f * rig.face_width_;
   float x0 = center.x - rx - margin, x1 = center.x + rx + margin;
   float y0 = center.y - ry - margin, y1 = center.y + ry + margin;
   x0 = std::max(x0, static_cast<float>(bounds.x));

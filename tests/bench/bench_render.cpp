@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/log.h"
 #include "core/progress.h"
 #include "engines/cpu_engine.h"
 #include "media/image.h"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   app.add_option("--avatar", avatar, "a portrait: renders the talking presenter");
   app.add_option("--layout", layout, "presenter, split or pip (with --avatar)");
   CLI11_PARSE(app, argc, argv);
+  init_logging("warn", false);  // stdout carries the JSON result only
   std::filesystem::create_directories(dir);
 
   const Speech speech = narration(seconds);

@@ -26,10 +26,11 @@ class MeshWarp {
  private:
   struct Maps {
     cv::Mat x, y;
-    void reset(cv::Size size);
+    std::vector<char> at_rest;  // per triangle: its span holds the identity map
+    void reset(cv::Size size, std::size_t triangles);
   };
   void build(const std::vector<cv::Point2f>& rest, const std::vector<cv::Point2f>& posed,
-             float scale, Maps& maps) const;
+             float scale, Maps& maps);
 
   cv::Size size_;
   std::vector<cv::Vec3i> triangles_;

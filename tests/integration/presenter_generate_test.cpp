@@ -46,6 +46,9 @@ void expect_valid_video(const std::filesystem::path& path, int width, int height
 struct Case {
   std::string layout, aspect;
   int width, height;
+  friend void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.layout << " " << c.aspect << " " << c.width << "x" << c.height;
+  }
 };
 
 class PresenterLayouts : public ::testing::TestWithParam<Case> {};

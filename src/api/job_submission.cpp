@@ -14,6 +14,8 @@
 #include "db/job_repository.h"
 #include "fetch/url_fetcher.h"
 #include "media/image.h"
+#include "presenter/face_detector.h"
+#include "render/frame_layout.h"
 #include "storage/object_keys.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
@@ -27,6 +29,7 @@ namespace {
 struct Fields {
   std::map<std::string, std::string> text;
   std::optional<httplib::MultipartFormData> image;
+  std::optional<httplib::MultipartFormData> avatar;  // the presenter's portrait
 
   std::optional<std::string> get(const std::string& name) const {
     auto it = text.find(name);
@@ -41,6 +44,8 @@ Result<Fields> read_fields(const httplib::Request& req) {
     for (const auto& [name, part] : req.files) {
       if (name == "image" && !part.filename.empty()) {
         f.image = part;
+      } else if (name == "avatar" && !part.filename.empty()) {
+        f.avatar = part;
       } else {
         f.text[name] = part.content;
       }
@@ -76,6 +81,15 @@ Status check_voice(const ServiceContext& ctx, const std::string& voice) {
   return make_voice_registry(ctx.config)->check_voice(voice);
 }
 
+Result<std::vector<std::uint8_t>> fetch_bytes(const ServiceContext& ctx, const std::string& url) {
+  FetchLimits limits;
+  limits.max_bytes = ctx.config.max_body_bytes;
+  limits.allow_private_addresses = ctx.config.allow_private_image_urls;
+  auto fetched = fetch_url(url, limits);
+  if (!fetched) return fail(fetched.error());
+  return std::move(fetched->body);
+}
+
 Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const Fields& f) {
   if (f.image) return std::vector<std::uint8_t>(f.image->content.begin(), f.image->content.end());
   const auto url = f.get("imageUrl");
@@ -83,12 +97,20 @@ Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const F
     return fail(Error::invalid("image_missing",
                                "Add the product photo: an `image` file or an `imageUrl`."));
   }
-  FetchLimits limits;
-  limits.max_bytes = ctx.config.max_body_bytes;
-  limits.allow_private_addresses = ctx.config.allow_private_image_urls;
-  auto fetched = fetch_url(*url, limits);
-  if (!fetched) return fail(fetched.error());
-  return std::move(fetched->body);
+  return fetch_bytes(ctx, *url);
+}
+
+// The presenter's portrait, when the request has one (an `avatar` file or `avatarUrl`).
+Result<std::optional<std::vector<std::uint8_t>>> avatar_bytes(const ServiceContext& ctx,
+                                                              const Fields& f) {
+  if (f.avatar) {
+    return std::vector<std::uint8_t>(f.avatar->content.begin(), f.avatar->content.end());
+  }
+  const auto url = f.get("avatarUrl");
+  if (!url || url->empty()) return std::nullopt;
+  auto bytes = fetch_bytes(ctx, *url);
+  if (!bytes) return fail(bytes.error());
+  return std::move(*bytes);
 }
 
 Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
@@ -124,21 +146,37 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   if (auto a = parse_aspect(spec.aspect); !a) return fail(a.error());
   const auto height = f.get("height").value_or("1080");
   spec.height = height == "720" ? 720 : height == "1080" ? 1080 : -1;
-  if (auto s = check_height(spec.height); !s) return fail(Error::invalid("invalid_height", "height must be 720 or 1080."));
+  if (auto s = check_height(spec.height); !s)
+    return fail(Error::invalid("invalid_height", "height must be 720 or 1080."));
   spec.captions = !f.get("captions") || truthy(*f.get("captions"));
   spec.title = f.get("title") && truthy(*f.get("title"));
+  if (auto layout = f.get("layout"); layout && !layout->empty()) {
+    if (auto l = parse_layout(*layout); !l) return fail(l.error());
+    spec.layout = *layout;
+    const bool has_avatar = f.avatar || (f.get("avatarUrl") && !f.get("avatarUrl")->empty());
+    if (*layout != "showcase" && !has_avatar) {
+      return fail(Error::invalid("avatar_missing",
+                                 "The " + *layout +
+                                     " layout shows a presenter: add an `avatar` "
+                                     "file or an `avatarUrl`, or use the showcase layout."));
+    }
+  }
+  (void)ctx;
   return spec;
 }
 
-Result<std::filesystem::path> keep_upload(const ServiceContext& ctx, const std::vector<std::uint8_t>& bytes) {
+Result<std::filesystem::path> keep_upload(const ServiceContext& ctx,
+                                          const std::vector<std::uint8_t>& bytes) {
   const auto path = ctx.data.uploads() / (db::new_uuid() + ".img");
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
-    return fail(Error::unavailable("upload_not_stored", "The server could not store the upload; try again."));
+    return fail(Error::unavailable("upload_not_stored",
+                                   "The server could not store the upload; try again."));
   }
   return path;
 }
@@ -167,9 +205,31 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   options.limits.max_pixels = ctx.config.max_image_megapixels * 1'000'000;
   if (auto decoded = load_image(*bytes, name, options); !decoded) return fail(decoded.error());
 
+  // The presenter's portrait is checked now, face included, so that a photo without a
+  // face is refused at once rather than failing in the queue.
+  auto avatar = avatar_bytes(ctx, *fields);
+  if (!avatar) return fail(avatar.error());
+  if (*avatar) {
+    const std::string avatar_name = fields->avatar ? fields->avatar->filename : "avatarUrl";
+    auto portrait = load_image(**avatar, avatar_name, options);
+    if (!portrait) return fail(portrait.error());
+    if (auto face = detect_face(*portrait, avatar_name); !face) return fail(face.error());
+  }
+
   auto upload = keep_upload(ctx, *bytes);
   if (!upload) return fail(upload.error());
   spec->image_path = upload->string();
+  std::optional<std::filesystem::path> avatar_upload;
+  if (*avatar) {
+    auto kept = keep_upload(ctx, **avatar);
+    if (!kept) {
+      std::error_code ec;
+      std::filesystem::remove(*upload, ec);
+      return fail(kept.error());
+    }
+    avatar_upload = *kept;
+    spec->avatar_path = kept->string();
+  }
 
   db::jobs::NewJob job;
   job.organization_id = principal.organization_id;
@@ -179,11 +239,13 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   job.idempotency_key = idempotency_key;
   job.max_attempts = ctx.config.max_attempts;
   // Checked inside the insert's transaction, so concurrent requests cannot overshoot.
-  job.admission = {ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day, ctx.config.queue_limit};
+  job.admission = {ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day,
+                   ctx.config.queue_limit};
   auto created = db::jobs::create(*ctx.db, job, db::unix_now());
   if (!created || !created->created) {
     std::error_code ec;
     std::filesystem::remove(*upload, ec);
+    if (avatar_upload) std::filesystem::remove(*avatar_upload, ec);
   }
   if (!created) return fail(created.error());  // admission errors carry their Retry-After
   if (created->created) {

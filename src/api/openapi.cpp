@@ -45,7 +45,10 @@ json job_request_schema() {
             {"aspect", {{"type", "string"}, {"enum", {"16:9", "9:16", "1:1"}}}},
             {"height", {{"type", "integer"}, {"enum", {720, 1080}}}},
             {"captions", {{"type", "boolean"}, {"default", true}}},
-            {"title", {{"type", "boolean"}, {"default", false}}}}}};
+            {"title", {{"type", "boolean"}, {"default", false}}},
+            {"avatar", {{"type", "string"}, {"format", "binary"}, {"description", "presenter's portrait (multipart): one frontal face"}}},
+            {"avatarUrl", {{"type", "string"}, {"format", "uri"}}},
+            {"layout", {{"type", "string"}, {"enum", {"presenter", "split", "pip", "showcase"}}, {"description", "default: presenter with an avatar, showcase without"}}}}}};
 }
 
 json build() {

@@ -38,6 +38,9 @@ struct GenerateArgs {
   std::string engine;  // empty: PITCHREEL_ENGINE, else cpu
   bool passthrough = false;
   std::string config_file;
+  std::string avatar;
+  std::string layout;
+  std::string audio;
 };
 
 Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
@@ -59,7 +62,14 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
     text << in.rdbuf();
     r.script = text.str();
   }
-  if (!r.script && a.product_name.empty()) {
+  r.avatar = a.avatar;
+  r.audio = a.audio;
+  if (!a.layout.empty()) {
+    auto layout = parse_layout(a.layout);
+    if (!layout) return fail(layout.error());
+    r.layout = *layout;
+  }
+  if (!r.script && a.product_name.empty() && a.audio.empty()) {
     return fail(Error::invalid("script_missing",
                                "Say what the video should say: --script \"...\", --script-file "
                                "F, or --product-name N (with --description D) to get a suggested "
@@ -149,6 +159,15 @@ Command add_generate(CLI::App& app) {
                   "A KEY=VALUE settings file (HALLO3_URL, TTS_HTTP_URL, ...); the environment "
                   "and .env are read too")
       ->envname("PITCHREEL_CONFIG");
+  cmd->add_option("--avatar", args->avatar,
+                  "Portrait of the presenter who speaks the script (photo, painting, sketch, "
+                  "3D render; one frontal face)");
+  cmd->add_option("--layout", args->layout,
+                  "presenter, split, pip or showcase (default: presenter with --avatar, "
+                  "showcase without)");
+  cmd->add_option("--audio", args->audio,
+                  "A recorded narration (WAV, MP3, ...) instead of synthesised speech; the "
+                  "script then only gives the captions and may be left out");
 
   return {cmd, [args, cmd]() -> int {
             auto request = to_request(*args, *cmd);

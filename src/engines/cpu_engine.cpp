@@ -7,6 +7,10 @@
 #include "engines/frame_pipeline.h"
 #include "media/color_convert.h"
 #include "media/jpeg_writer.h"
+#include "presenter/mouth_track.h"
+#include "presenter/performance.h"
+#include "presenter/presenter_panel.h"
+#include "presenter/speech_features.h"
 #include "render/fade.h"
 #include "render/frame_layout.h"
 #include "render/ken_burns_scene.h"
@@ -44,7 +48,42 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   const cv::Size size(job.format.width_px(), job.format.height_px());
   const Timeline timeline = make_timeline(speech.duration(), job.format.fps);
   const bool with_title = !job.title.empty();
-  const FrameLayout layout = showcase_layout(size, with_title, job.captions);
+  const Layout kind = job.presenter ? job.layout : Layout::kShowcase;
+  FrameLayout layout = make_layout(kind, size, with_title, job.captions);
+
+  // The presenter: framed into its panel, the mouth track from the phonemes (or from the
+  // audio when there are none), blinks and head motion, one pose per frame.
+  std::optional<PresenterPanel> presenter;
+  std::vector<FacePose> poses;
+  if (kind != Layout::kShowcase) {
+    auto panel = PresenterPanel::create(job.presenter->portrait, job.presenter->face,
+                                        layout.presenter, layout.presenter_radius);
+    if (!panel) return fail(panel.error());
+    presenter.emplace(std::move(*panel));
+    layout = keep_captions_off(layout, presenter->mouth_area());
+    const auto features = analyse_speech(speech.samples, speech.sample_rate, job.format.fps,
+                                         timeline.lead_in, timeline.frame_count);
+    const auto mouth = speech.phonemes.empty()
+                           ? mouth_track_from_audio(features)
+                           : mouth_track_from_phonemes(speech.phonemes, features, job.format.fps,
+                                                       timeline.lead_in);
+    poses = perform(mouth, features, job.format.fps);
+  }
+  const auto draw_presenter = [&](std::int64_t i, Yuv420& out) {
+    if (presenter) presenter->draw(poses[static_cast<std::size_t>(i)], out);
+  };
+  // The product scene is drawn only where the presenter's panel does not cover it (the
+  // panels of presenter and split run edge to edge, so the rest is one band).
+  cv::Rect scene_area({}, size);
+  if (kind == Layout::kPresenter || kind == Layout::kSplit) {
+    const cv::Rect p = layout.presenter;
+    if (p.height == size.height) {
+      scene_area = cv::Rect(p.br().x, 0, size.width - p.br().x, size.height);
+    } else if (p.width == size.width) {
+      scene_area = cv::Rect(0, p.br().y, size.width, size.height - p.br().y);
+    }
+  }
+
   auto scene = KenBurnsScene::create(job.product, size, layout);
   if (!scene) return fail(scene.error());
 
@@ -71,6 +110,7 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   {  // The poster: the middle of the move, without captions.
     Yuv420 poster = Yuv420::allocate(size);
     scene->render(0.5, poster);
+    draw_presenter(timeline.frame_count / 2, poster);
     if (title) title->draw(poster, 0);
     auto bgr = yuv420_to_bgr(poster);
     if (!bgr) return fail(bgr.error());
@@ -88,7 +128,8 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
 
   const auto render_frame = [&](std::int64_t i, Yuv420& out) {
     const double t = timeline.time_of(i);
-    scene->render(timeline.progress(i), out);
+    scene->render(timeline.progress(i), out, scene_area);
+    draw_presenter(i, out);
     if (title) title->draw(out, t);
     if (captions) captions->draw(out, t);
     fade_to_black(out, timeline.brightness(t));
@@ -109,7 +150,8 @@ Result<RenderOutput> CpuEngine::render(const RenderJob& job, ProgressSink& progr
   if (auto s = (*encoder)->finish(); !s) return fail(s.error());
   output.frames = timeline.frame_count;
   output.duration = timeline.duration();
-  spdlog::debug("cpu engine rendered frames={} size={}x{}", output.frames, size.width, size.height);
+  spdlog::debug("cpu engine rendered frames={} size={}x{} layout={}", output.frames, size.width,
+                size.height, layout_name(kind));
   return output;
 }
 

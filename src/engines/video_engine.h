@@ -3,6 +3,7 @@
 // Contract:
 // - render() writes a complete MP4 (video + the narration as audio) to job.video_path
 //   and a poster JPEG to job.poster_path, or fails; on failure the caller removes both.
+// - Speech without phoneme timings (a recorded narration) is animated from the audio.
 // - Word timings in the job are on the audio's clock; the engine decides the video's
 //   timeline (lead-in, tail) and reports the caption cues it drew on the video's clock,
 //   so that the caption files written beside the video match the picture.
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,14 +22,24 @@
 #include "core/progress.h"
 #include "core/status.h"
 #include "media/encoder.h"
+#include "presenter/face_detector.h"
 #include "render/captions.h"
+#include "render/frame_layout.h"
 #include "tts/speech.h"
 
 namespace pitchreel {
 
+// The talking presenter: a portrait and its landmarks (found once, by detect_face).
+struct PresenterInput {
+  cv::Mat portrait;  // CV_8UC3 BGR
+  FaceLandmarks face;
+};
+
 struct RenderJob {
-  cv::Mat product;    // CV_8UC3 BGR product photo
-  std::string title;  // drawn at the top when non-empty
+  cv::Mat product;                          // CV_8UC3 BGR product photo
+  std::optional<PresenterInput> presenter;  // absent: the product alone
+  Layout layout = Layout::kShowcase;        // not kShowcase only with a presenter
+  std::string title;                        // drawn at the top when non-empty
   const Speech* speech = nullptr;
   OutputFormat format;
   bool captions = true;

@@ -127,7 +127,39 @@ bool landmarks_make_sense(const FaceLandmarks& f) {
   return std::all_of(p.begin(), p.end(), [&](cv::Point2f q) { return slack.contains(q); });
 }
 
+// The predictor on the full-resolution picture: it reads single pixels, so the cost does
+// not grow with the image, and the points are sharper than on the downscaled copy.
+FaceLandmarks predict(const FaceModels& models, const cv::Mat& gray, cv::Rect2f face) {
+  const dlib::cv_image<unsigned char> full(gray);
+  const dlib::rectangle box(std::lround(face.x), std::lround(face.y),
+                            std::lround(face.x + face.width), std::lround(face.y + face.height));
+  const dlib::full_object_detection shape = models.predictor(full, box);
+  FaceLandmarks out;
+  out.face = face;
+  for (unsigned long i = 0; i < 68; ++i) {
+    out.points[i] =
+        cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<FaceLandmarks> landmarks_in_box(const cv::Mat& bgr, cv::Rect2f face) {
+  if (bgr.empty() || bgr.type() != CV_8UC3) {
+    return fail(Error::invalid("image_unreadable", "The picture is empty or not a colour image."));
+  }
+  auto models = face_models();
+  if (!models) return fail(models.error());
+  try {
+    cv::Mat gray;
+    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+    return predict(**models, gray, face);
+  } catch (const std::exception& e) {
+    spdlog::error("landmarks failed what={}", e.what());
+    return fail(Error::internal("face_detection_failed", "Face landmarks failed."));
+  }
+}
 
 Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_name) {
   if (bgr.empty() || bgr.type() != CV_8UC3) {
@@ -183,17 +215,7 @@ Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_na
                       named(source_name), static_cast<int>(std::lround(out.face.width)),
                       static_cast<int>(kMinFaceWidth), kWhatWorks)));
     }
-    // Landmarks on the full-resolution picture: the predictor reads single pixels, so the
-    // cost does not grow with the image, and the points are sharper.
-    const dlib::cv_image<unsigned char> full(gray);
-    const dlib::rectangle box(std::lround(out.face.x), std::lround(out.face.y),
-                              std::lround(out.face.x + out.face.width),
-                              std::lround(out.face.y + out.face.height));
-    const dlib::full_object_detection shape = (*models)->predictor(full, box);
-    for (unsigned long i = 0; i < 68; ++i) {
-      out.points[i] =
-          cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
-    }
+    out = predict(**models, gray, out.face);
     if (!landmarks_make_sense(out)) {
       return fail(
           Error::invalid("face_not_frontal",

@@ -28,4 +28,9 @@ struct FaceLandmarks {
 // `bgr` is CV_8UC3. The error names `source_name` (a file name) when one is given.
 Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_name = {});
 
+// Only the landmark step, for a face whose box is already known (e.g. the same face in
+// the next video frame): about 4 ms instead of 40. No sanity checks; errors are the
+// model's ("face_model_missing", ...) and "image_unreadable".
+Result<FaceLandmarks> landmarks_in_box(const cv::Mat& bgr, cv::Rect2f face);
+
 }  // namespace pitchreel

@@ -98,19 +98,25 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
   return scene;
 }
 
-void KenBurnsScene::render(double p, Yuv420& out) const {
+void KenBurnsScene::render(double p, Yuv420& out) const { render(p, out, cv::Rect({}, frame_)); }
+
+void KenBurnsScene::render(double p, Yuv420& out, cv::Rect area) const {
   const double e = ease_in_out(p);
   const double zoom = 1.0 + (kOverscan - 1.0) * e;  // 1: whole still visible
   const double scale = zoom / kOverscan;            // still pixels -> frame pixels
   const cv::Point2d center = start_center_ + (end_center_ - start_center_) * e;
-  const double tx = frame_.width / 2.0 - center.x * scale;
-  const double ty = frame_.height / 2.0 - center.y * scale;
+  // The area's own origin moves the offsets: dst_area(x, y) = frame(x + ax, y + ay).
+  const double tx = frame_.width / 2.0 - center.x * scale - area.x;
+  const double ty = frame_.height / 2.0 - center.y * scale - area.y;
   if (out.size() != frame_) out = Yuv420::allocate(frame_);
-  resample_scale_translate(still_.y, out.y, scale, tx, ty);
+  cv::Mat y = out.y(area);
+  resample_scale_translate(still_.y, y, scale, tx, ty);
   // Chroma samples sit at luma (2i, 2j + 0.5) (left siting), which shifts the offsets.
   const double chroma_ty = (ty + 0.5 * scale - 0.5) / 2;
-  resample_scale_translate(still_.u, out.u, scale, tx / 2, chroma_ty);
-  resample_scale_translate(still_.v, out.v, scale, tx / 2, chroma_ty);
+  const cv::Rect half(area.x / 2, area.y / 2, area.width / 2, area.height / 2);
+  cv::Mat u = out.u(half), v = out.v(half);
+  resample_scale_translate(still_.u, u, scale, tx / 2, chroma_ty);
+  resample_scale_translate(still_.v, v, scale, tx / 2, chroma_ty);
 }
 
 }  // namespace pitchreel

@@ -26,6 +26,9 @@ class KenBurnsScene {
   // Renders the picture at camera progress `p` in [0, 1] into `out` (allocated to the
   // frame size when it is not).
   void render(double p, Yuv420& out) const;
+  // The same, but only inside `area` (even origin and size): what another layer will
+  // cover entirely (the presenter's panel) is not drawn.
+  void render(double p, Yuv420& out, cv::Rect area) const;
 
  private:
   KenBurnsScene() = default;

@@ -8,8 +8,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/staged_files.h"
+#include "presenter/face_detector.h"
 #include "script/script_writer.h"
 #include "tts/script_text.h"
+#include "worker/narration.h"
 
 namespace pitchreel {
 namespace {
@@ -65,6 +67,33 @@ Status check_output(const std::filesystem::path& output) {
   return {};
 }
 
+// The layout asked for, checked against whether there is a presenter.
+Result<Layout> resolve_layout(const GenerateRequest& request) {
+  const bool presenter = !request.avatar.empty();
+  const Layout layout = request.layout.value_or(presenter ? Layout::kPresenter : Layout::kShowcase);
+  if (layout != Layout::kShowcase && !presenter) {
+    return fail(Error::invalid("avatar_missing",
+                               "The " + layout_name(layout) +
+                                   " layout shows a presenter: give a portrait (--avatar, or the "
+                                   "avatar field), or use the showcase layout."));
+  }
+  return layout;
+}
+
+// The presenter's portrait and its landmarks, found once, before any slow work.
+Result<PresenterInput> load_presenter(const GenerateRequest& request) {
+  ImageLoadOptions options;
+  options.limits = request.image_limits;
+  auto portrait = load_image(request.avatar, options);
+  if (!portrait) return fail(portrait.error());
+  PresenterInput presenter;
+  presenter.portrait = fit_for_render(std::move(*portrait), request.format);
+  auto face = detect_face(presenter.portrait, request.avatar.filename().string());
+  if (!face) return fail(face.error());
+  presenter.face = *face;
+  return presenter;
+}
+
 }  // namespace
 
 Result<std::string> resolve_script(const GenerateRequest& request) {
@@ -86,10 +115,17 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   if (auto s = check_output(request.output); !s) return fail(s.error());
   if (auto s = validate_encoder_settings(request.preset, request.crf); !s) return fail(s.error());
 
+  auto layout = resolve_layout(request);
+  if (!layout) return fail(layout.error());
+
   progress.update("script", 0);
-  auto script = resolve_script(request);
-  if (!script) return fail(script.error());
-  result.script = *script;
+  // A narration without a script or a product name has no captions.
+  const bool wordless = !request.audio.empty() && !request.script && request.product_name.empty();
+  if (!wordless) {
+    auto script = resolve_script(request);
+    if (!script) return fail(script.error());
+    result.script = *script;
+  }
   clock.done("script");
 
   progress.update("image", 0);
@@ -98,11 +134,19 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   auto photo = load_image(request.image, image_options);
   if (!photo) return fail(photo.error());
   *photo = fit_for_render(std::move(*photo), request.format);
+  std::optional<PresenterInput> presenter;
+  if (*layout != Layout::kShowcase) {
+    progress.update("presenter", 0);
+    auto loaded = load_presenter(request);
+    if (!loaded) return fail(loaded.error());
+    presenter = std::move(*loaded);
+  }
   clock.done("image");
 
   if (progress.canceled()) return fail(canceled_error());
   progress.update("speech", 0);
-  auto speech = tts.synthesize(result.script, request.speech);
+  auto speech = request.audio.empty() ? tts.synthesize(result.script, request.speech)
+                                      : narration_speech(request.audio, result.script);
   if (!speech) return fail(speech.error());
   progress.update("speech", 1);
   clock.done("speech");
@@ -122,10 +166,12 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   if (progress.canceled()) return fail(canceled_error());
   RenderJob job;
   job.product = std::move(*photo);
+  job.presenter = std::move(presenter);
+  job.layout = *layout;
   job.title = request.title ? request.product_name : "";
   job.speech = &*speech;
   job.format = request.format;
-  job.captions = request.captions;
+  job.captions = request.captions && !speech->words.empty();
   job.preset = request.preset;
   job.crf = request.crf;
   job.video_path = video_tmp;

@@ -14,6 +14,7 @@
 #include "core/status.h"
 #include "engines/video_engine.h"
 #include "media/image.h"
+#include "render/frame_layout.h"
 #include "tts/tts_engine.h"
 
 namespace pitchreel {
@@ -32,6 +33,13 @@ struct GenerateRequest {
   ImageLimits image_limits;
   std::filesystem::path output;  // out.mp4; out.jpg, out.vtt and out.srt are written beside it
   bool passthrough = false;  // remote engines: keep the backend's video untouched
+  // The talking presenter (issue 4): a portrait; the layout defaults to kPresenter with a
+  // portrait and must be kShowcase without one.
+  std::filesystem::path avatar;
+  std::optional<Layout> layout;
+  // A recorded narration used instead of synthesised speech; the script (optional then)
+  // only gives the captions.
+  std::filesystem::path audio;
 };
 
 struct StageTime {

@@ -148,6 +148,10 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
     if (attempt.spec && remove_input_file(attempt.spec->image_path, options_.uploads_dir)) {
       spdlog::debug("job input removed job_id={}", job.id);
     }
+    if (attempt.spec && !attempt.spec->avatar_path.empty() &&
+        remove_input_file(attempt.spec->avatar_path, options_.uploads_dir)) {
+      spdlog::debug("job avatar removed job_id={}", job.id);
+    }
   }
   spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id, job.organization_id,
                to_string(outcome), seconds_since(started));

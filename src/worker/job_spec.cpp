@@ -3,14 +3,20 @@
 namespace pitchreel {
 
 nlohmann::json to_json(const JobSpec& spec) {
-  nlohmann::json j = {{"imagePath", spec.image_path},     {"productName", spec.product_name},
+  nlohmann::json j = {{"imagePath", spec.image_path},
+                      {"productName", spec.product_name},
                       {"productDescription", spec.product_description},
-                      {"productId", spec.product_id},     {"voice", spec.voice},
-                      {"aspect", spec.aspect},            {"height", spec.height},
-                      {"captions", spec.captions},        {"title", spec.title}};
+                      {"productId", spec.product_id},
+                      {"voice", spec.voice},
+                      {"aspect", spec.aspect},
+                      {"height", spec.height},
+                      {"captions", spec.captions},
+                      {"title", spec.title}};
   if (spec.script) j["script"] = *spec.script;
   if (!spec.engine.empty()) j["engine"] = spec.engine;
   if (spec.passthrough) j["passthrough"] = true;
+  if (!spec.avatar_path.empty()) j["avatarPath"] = spec.avatar_path;
+  if (!spec.layout.empty()) j["layout"] = spec.layout;
   return j;
 }
 
@@ -33,13 +39,16 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.title = j.value("title", false);
     spec.engine = j.value("engine", "");
     spec.passthrough = j.value("passthrough", false);
+    spec.avatar_path = j.value("avatarPath", "");
+    spec.layout = j.value("layout", "");
   } catch (const nlohmann::json::exception&) {
     return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));
   }
   return spec;
 }
 
-Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::filesystem::path& output) {
+Result<GenerateRequest> to_generate_request(const JobSpec& spec,
+                                            const std::filesystem::path& output) {
   GenerateRequest r;
   r.image = spec.image_path;
   r.script = spec.script;
@@ -54,6 +63,12 @@ Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::file
   r.format.height = spec.height;
   r.captions = spec.captions;
   r.passthrough = spec.passthrough;
+  r.avatar = spec.avatar_path;
+  if (!spec.layout.empty()) {
+    auto layout = parse_layout(spec.layout);
+    if (!layout) return fail(layout.error());
+    r.layout = *layout;
+  }
   r.output = output;
   return r;
 }

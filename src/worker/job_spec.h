@@ -27,12 +27,15 @@ struct JobSpec {
   bool title = false;
   std::string engine;        // "cpu" or "hallo3"; empty = the server's PITCHREEL_ENGINE
   bool passthrough = false;  // hallo3: keep the GPU's video untouched
+  std::string avatar_path;  // the presenter's portrait upload ("" = no presenter)
+  std::string layout;       // presenter, split, pip, showcase ("" = the default for the avatar)
 };
 
 nlohmann::json to_json(const JobSpec& spec);
 Result<JobSpec> job_spec_from_json(const std::string& text);
 
 // The pipeline request for a spec, writing to `output` (an .mp4 path).
-Result<GenerateRequest> to_generate_request(const JobSpec& spec, const std::filesystem::path& output);
+Result<GenerateRequest> to_generate_request(const JobSpec& spec,
+                                            const std::filesystem::path& output);
 
 }  // namespace pitchreel

@@ -65,3 +65,32 @@ for spec in "30 1920 1080" "30 1280 720" "120 1920 1080"; do
 done
 growth=$(echo "(${rss_of[120-1080]} / ${rss_of[30-1080]} - 1) * 100" | bc -l)
 printf '\nPeak RSS growth from a 30 s to a 120 s video at 1080p: %s%%\n' "$(fmt "$growth")"
+
+# The talking presenter (issue 4): 30 s at 1080p30 in the presenter and pip layouts, the
+# portrait's landmarks found once; the same x264 floor as above, from the same run.
+portrait=${PORTRAIT:-../shared/testdata/portraits/painted-girl.jpg}
+if [ -f "$portrait" ]; then
+  echo
+  printf '| presenter case | pitchreel s | x264 floor s | pitchreel / floor | landmarks ms | peak RSS MB |\n'
+  printf '| --- | --- | --- | --- | --- | --- |\n'
+  for layout in presenter pip; do
+    dir="$work/presenter-$layout"
+    walls=(); rsses=(); floors=(); marks=()
+    for ((i = 0; i < repeat; i++)); do
+      json=$("$bench" --seconds 30 --height 1080 --preset $preset --crf $crf --dir "$dir" \
+        --avatar "$portrait" --layout "$layout")
+      walls+=("$(jq -r .wall_s <<<"$json")"); rsses+=("$(jq -r .peak_rss_mb <<<"$json")")
+      marks+=("$(jq -r .landmark_ms <<<"$json")")
+      ffmpeg -loglevel error -y -i "$dir/out.mp4" -f rawvideo -pix_fmt yuv420p "$dir/raw.yuv"
+      t=$(now)
+      x264 --quiet --preset $preset --crf $crf --fps 30 --input-res 1920x1080 -o "$dir/floor.264" "$dir/raw.yuv" 2>/dev/null
+      floors+=("$(since "$t")")
+      rm -f "$dir/raw.yuv"
+    done
+    wall=$(median "${walls[@]}"); floor=$(median "${floors[@]}")
+    echo "| 30s 1080p30 $layout | $(fmt "$wall") | $(fmt "$floor") | $(fmt "$(echo "$wall / $floor" | bc -l)" 2) | $(fmt "$(median "${marks[@]}")" 0) | $(fmt "$(median "${rsses[@]}")" 0) |"
+    rm -rf "$dir"
+  done
+else
+  echo "(presenter rows skipped: $portrait is absent)"
+fi

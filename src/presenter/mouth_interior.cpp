@@ -1,0 +1,136 @@
+#include "presenter/mouth_interior.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace pitchreel {
+namespace {
+
+// A smooth closed curve through the 8 inner-lip points (Catmull-Rom), so the opening's
+// edge has no corners.
+std::vector<cv::Point> smooth_contour(const std::vector<cv::Point2f>& p, cv::Point2f offset,
+                                      float scale) {
+  std::vector<cv::Point> out;
+  const int n = static_cast<int>(p.size());
+  constexpr int kSteps = 6;
+  constexpr int kShift = 4;  // fillPoly's fractional bits
+  for (int i = 0; i < n; ++i) {
+    const cv::Point2f& p0 = p[static_cast<std::size_t>((i + n - 1) % n)];
+    const cv::Point2f& p1 = p[static_cast<std::size_t>(i)];
+    const cv::Point2f& p2 = p[static_cast<std::size_t>((i + 1) % n)];
+    const cv::Point2f& p3 = p[static_cast<std::size_t>((i + 2) % n)];
+    for (int s = 0; s < kSteps; ++s) {
+      const float t = static_cast<float>(s) / kSteps, t2 = t * t, t3 = t2 * t;
+      const cv::Point2f q =
+          0.5f * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 +
+                  (-p0 + 3 * p1 - 3 * p2 + p3) * t3);
+      const cv::Point2f r = (q - offset) * scale * static_cast<float>(1 << kShift);
+      out.emplace_back(static_cast<int>(std::lround(r.x)), static_cast<int>(std::lround(r.y)));
+    }
+  }
+  return out;
+}
+
+void blend(cv::Mat& plane, const cv::Mat& alpha, const cv::Mat& value) {
+  for (int r = 0; r < plane.rows; ++r) {
+    auto* d = plane.ptr<std::uint8_t>(r);
+    const auto* a = alpha.ptr<float>(r);
+    const auto* s = value.ptr<float>(r);
+    for (int c = 0; c < plane.cols; ++c) {
+      if (a[c] <= 0.002f) continue;
+      d[c] = cv::saturate_cast<std::uint8_t>(d[c] + (s[c] - d[c]) * a[c]);
+    }
+  }
+}
+
+}  // namespace
+
+MouthInterior::MouthInterior(const cv::Mat& y, const cv::Mat& u, const cv::Mat& v,
+                             const std::vector<cv::Point2f>& rest, float mouth_width)
+    : mouth_width_(mouth_width) {
+  std::vector<cv::Point2f> lips(rest.begin() + 48, rest.begin() + 60);
+  cv::Mat mask = cv::Mat::zeros(y.size(), CV_8UC1);
+  std::vector<cv::Point> poly;
+  for (const auto& q : lips) poly.emplace_back(cv::Point(q));
+  cv::fillConvexPoly(mask, poly, cv::Scalar(255));
+  cv::Mat half_mask;
+  cv::resize(mask, half_mask, u.size(), 0, 0, cv::INTER_NEAREST);
+  const double lip_y = cv::countNonZero(mask) ? cv::mean(y, mask)[0] : 110.0;
+  const double cb = cv::countNonZero(half_mask) ? cv::mean(u, half_mask)[0] : 128.0;
+  const double cr = cv::countNonZero(half_mask) ? cv::mean(v, half_mask)[0] : 128.0;
+  // The cavity: much darker than the lips, their hue a little stronger; the teeth: light,
+  // neutral, but never brighter than the picture allows (sketches, dark paintings).
+  cavity_ = cv::Vec3f(static_cast<float>(16 + (lip_y - 16) * 0.22),
+                      static_cast<float>(128 + (cb - 128) * 0.8),
+                      static_cast<float>(128 + (cr - 128) * 1.2));
+  double max_y = 0;
+  cv::minMaxLoc(y, nullptr, &max_y);
+  teeth_ = cv::Vec3f(static_cast<float>(std::min(max_y * 0.85, lip_y + 55.0)),
+                     static_cast<float>(128 + (cb - 128) * 0.2),
+                     static_cast<float>(128 + (cr - 128) * 0.2));
+}
+
+void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv::Mat& u,
+                          cv::Mat& v) const {
+  std::vector<cv::Point2f> inner(posed.begin() + 60, posed.begin() + 68);
+  const float gap = static_cast<float>(
+      cv::norm(((posed[61] + posed[62] + posed[63]) - (posed[65] + posed[66] + posed[67])) / 3.0f));
+  if (gap < 1.0f) return;
+  // The working box: the opening plus room for the soft edge, even-aligned.
+  const float feather = std::max(1.0f, 0.02f * mouth_width_);
+  cv::Rect2f box = cv::boundingRect(inner);
+  const int x0 = std::max(0, (static_cast<int>(box.x - 3 * feather) / 2) * 2);
+  const int y0 = std::max(0, (static_cast<int>(box.y - 3 * feather) / 2) * 2);
+  const int x1 = std::min(y.cols, static_cast<int>(box.br().x + 3 * feather) + 2);
+  const int y1 = std::min(y.rows, static_cast<int>(box.br().y + 3 * feather) + 2);
+  cv::Rect roi(x0, y0, ((x1 - x0) / 2) * 2, ((y1 - y0) / 2) * 2);
+  if (roi.width < 4 || roi.height < 4) return;
+  const cv::Point2f origin(static_cast<float>(roi.x), static_cast<float>(roi.y));
+
+  // Opacity: the opening, feathered; fainter when barely open, so the lips part softly.
+  cv::Mat alpha = cv::Mat::zeros(roi.size(), CV_8UC1);
+  const std::vector<std::vector<cv::Point>> contour = {smooth_contour(inner, origin, 1.0f)};
+  cv::fillPoly(alpha, contour, cv::Scalar(255), cv::LINE_AA, 4);
+  cv::Mat alpha_f;
+  alpha.convertTo(alpha_f, CV_32F, std::min(1.0f, gap / (0.06f * mouth_width_)) / 255.0);
+  cv::GaussianBlur(alpha_f, alpha_f, cv::Size(0, 0), feather);
+
+  // The value: the cavity, with the upper teeth as a band under the upper lip, narrower
+  // than the mouth, darker toward the corners.
+  cv::Mat value_y(roi.size(), CV_32F, cv::Scalar(cavity_[0]));
+  cv::Mat teeth = cv::Mat::zeros(roi.size(), CV_8UC1);
+  const float band = std::min(0.055f * mouth_width_, 0.3f * gap);
+  std::vector<cv::Point2f> upper = {posed[60], posed[61], posed[62], posed[63], posed[64]};
+  std::vector<cv::Point2f> teeth_poly;
+  const cv::Point2f centre = (posed[60] + posed[64]) / 2;
+  // The band follows the upper lip's curve, narrower than the opening.
+  for (auto& q : upper) teeth_poly.emplace_back(centre.x + (q.x - centre.x) * 0.8f, q.y - 1);
+  for (auto it = upper.rbegin(); it != upper.rend(); ++it) {
+    teeth_poly.emplace_back(centre.x + (it->x - centre.x) * 0.72f, it->y + band);
+  }
+  std::vector<cv::Point> teeth_int;
+  for (const auto& q : teeth_poly) teeth_int.emplace_back(cv::Point(q - origin));
+  cv::fillConvexPoly(teeth, teeth_int, cv::Scalar(255), cv::LINE_AA);
+  cv::Mat teeth_f;
+  teeth.convertTo(teeth_f, CV_32F, 1.0 / 255);
+  cv::GaussianBlur(teeth_f, teeth_f, cv::Size(0, 0), std::max(0.8f, feather * 0.6f));
+  value_y += teeth_f * (teeth_[0] - cavity_[0]);
+  cv::Mat py = y(roi);
+  blend(py, alpha_f, value_y);
+
+  cv::Mat alpha_half, teeth_half;
+  cv::resize(alpha_f, alpha_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
+  cv::resize(teeth_f, teeth_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
+  const cv::Rect half_roi(roi.x / 2, roi.y / 2, roi.width / 2, roi.height / 2);
+  cv::Mat pu = u(half_roi), pv = v(half_roi);
+  cv::Mat value_u = cv::Mat(half_roi.size(), CV_32F, cv::Scalar(cavity_[1])) +
+                    teeth_half * (teeth_[1] - cavity_[1]);
+  cv::Mat value_v = cv::Mat(half_roi.size(), CV_32F, cv::Scalar(cavity_[2])) +
+                    teeth_half * (teeth_[2] - cavity_[2]);
+  blend(pu, alpha_half, value_u);
+  blend(pv, alpha_half, value_v);
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,165 @@
+// End to end with a presenter: the real `pitchreel generate --avatar` renders every layout
+// in every shape; the videos pass the same probe checks as the product-only ones, the
+// presenter's face is found again in the poster where the layout put it, a recorded
+// narration drives a video without a script, and bad portraits fail cleanly.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <opencv2/imgproc.hpp>
+
+#include "media/image.h"
+#include "media/jpeg_writer.h"
+#include "media/probe.h"
+#include "presenter/face_detector.h"
+#include "support/test_support.h"
+
+namespace pitchreel {
+namespace {
+
+using testing::run_pitchreel;
+using testing::TempDir;
+
+std::filesystem::path make_product(const TempDir& dir) {
+  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(230, 236, 240));
+  cv::rectangle(img, cv::Rect(300, 120, 200, 380), cv::Scalar(139, 111, 31), cv::FILLED);
+  auto path = dir / "product.jpg";
+  EXPECT_TRUE(write_jpeg(img, path).has_value());
+  return path;
+}
+
+void expect_valid_video(const std::filesystem::path& path, int width, int height) {
+  auto info = probe(path);
+  ASSERT_TRUE(info.has_value()) << info.error().message;
+  EXPECT_EQ(info->video_codec, "h264");
+  EXPECT_EQ(info->pixel_format, "yuv420p");
+  EXPECT_EQ(info->color_space, "bt709");
+  EXPECT_EQ(info->width, width);
+  EXPECT_EQ(info->height, height);
+  EXPECT_NEAR(info->fps, 30.0, 1e-6);
+  EXPECT_EQ(info->video_frames, std::llround(info->video_duration * 30));
+  ASSERT_TRUE(info->has_audio);
+  EXPECT_EQ(info->audio_codec, "aac");
+  EXPECT_NEAR(info->audio_duration, info->video_duration, 1.0 / 30);
+  EXPECT_TRUE(info->moov_before_mdat);
+}
+
+struct Case {
+  std::string layout, aspect;
+  int width, height;
+  friend void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.layout << " " << c.aspect << " " << c.width << "x" << c.height;
+  }
+};
+
+class PresenterLayouts : public ::testing::TestWithParam<Case> {};
+
+TEST_P(PresenterLayouts, RendersAValidVideoWithTheFaceWhereTheLayoutPutsIt) {
+  PITCHREEL_REQUIRE_TESTDATA(avatar, "portraits/rendered-3d.jpg");
+  TempDir dir;
+  const Case c = GetParam();
+  const auto out = dir / "video.mp4";
+  auto r = run_pitchreel({"generate", "--image",       make_product(dir).string(),
+                          "--avatar", avatar.string(), "--layout",
+                          c.layout,   "--script",      "Meet Aurora. It keeps drinks cold all day.",
+                          "--aspect", c.aspect,        "--height",
+                          "720",      "--title",       "--product-name",
+                          "Aurora",   "--preset",      "ultrafast",
+                          "-o",       out.string(),    "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  expect_valid_video(out, c.width, c.height);
+  const auto cues = testing::read_file(dir / "video.vtt");
+  EXPECT_NE(cues.find("-->"), std::string::npos);
+
+  // The poster shows the presenter: one face, in the half of the frame the layout says.
+  auto poster = load_image(dir / "video.jpg");
+  ASSERT_TRUE(poster.has_value());
+  auto face = detect_face(*poster);
+  ASSERT_TRUE(face.has_value()) << face.error().message;
+  const cv::Point2f centre = (face->face.tl() + face->face.br()) * 0.5f;
+  if (c.layout == "pip") {
+    EXPECT_GT(centre.x, c.width * 0.5f);
+    EXPECT_LT(centre.y, c.height * 0.5f);
+  } else if (c.aspect == "9:16") {
+    EXPECT_LT(centre.y, c.height * 0.5f);
+  } else {
+    EXPECT_LT(centre.x, c.width * 0.5f);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllShapes, PresenterLayouts,
+    ::testing::Values(Case{"presenter", "16:9", 1280, 720}, Case{"presenter", "9:16", 720, 1280},
+                      Case{"presenter", "1:1", 720, 720}, Case{"split", "16:9", 1280, 720},
+                      Case{"split", "9:16", 720, 1280}, Case{"split", "1:1", 720, 720},
+                      Case{"pip", "16:9", 1280, 720}, Case{"pip", "9:16", 720, 1280},
+                      Case{"pip", "1:1", 720, 720}),
+    [](const auto& param_info) {
+      const auto& a = param_info.param.aspect;
+      return param_info.param.layout + "_" +
+             (a == "16:9"   ? std::string("landscape")
+              : a == "9:16" ? "portrait"
+                            : "square");
+    });
+
+TEST(PresenterGenerate, RecordedNarrationWithoutScriptHasNoCaptions) {
+  PITCHREEL_REQUIRE_TESTDATA(avatar, "portraits/pencil-sketch.jpg");
+  PITCHREEL_REQUIRE_TESTDATA(audio, "speech/speech-1.wav");
+  TempDir dir;
+  const auto out = dir / "video.mp4";
+  auto r = run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar",
+                          avatar.string(), "--audio", audio.string(), "--height", "720", "--preset",
+                          "ultrafast", "-o", out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  expect_valid_video(out, 1280, 720);
+  auto info = probe(out);
+  ASSERT_TRUE(info.has_value());
+  // The narration (about 7.5 s) plus the lead-in and tail.
+  EXPECT_GT(info->video_duration, 7.0);
+  EXPECT_LT(info->video_duration, 10.0);
+  EXPECT_EQ(testing::read_file(dir / "video.vtt").find("-->"), std::string::npos);
+}
+
+TEST(PresenterGenerate, RecordedNarrationWithScriptSpreadsCaptionsOverTheSpeech) {
+  PITCHREEL_REQUIRE_TESTDATA(avatar, "portraits/painted-girl.jpg");
+  PITCHREEL_REQUIRE_TESTDATA(audio, "speech/speech-2.wav");
+  TempDir dir;
+  const auto out = dir / "video.mp4";
+  auto r = run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar",
+                          avatar.string(), "--audio", audio.string(), "--script",
+                          "These are the words of the narration, shown as it is spoken.",
+                          "--layout", "split", "--height", "720", "--preset", "ultrafast", "-o",
+                          out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  expect_valid_video(out, 1280, 720);
+  const auto vtt = testing::read_file(dir / "video.vtt");
+  EXPECT_NE(vtt.find("narration"), std::string::npos);
+}
+
+void expect_failure(const testing::CommandResult& r, const std::string& code) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("error[" + code + "]"), std::string::npos) << r.err;
+}
+
+TEST(PresenterGenerate, BadPortraitsAndLayoutsFailCleanly) {
+  TempDir dir;
+  const auto product = make_product(dir);
+  const auto out = dir / "video.mp4";
+  // The product photo as the avatar: no face.
+  expect_failure(run_pitchreel({"generate", "--image", product.string(), "--avatar",
+                                product.string(), "--script", "Hello.", "-o", out.string()}),
+                 "no_face_found");
+  expect_failure(run_pitchreel({"generate", "--image", product.string(), "--layout", "pip",
+                                "--script", "Hello.", "-o", out.string()}),
+                 "avatar_missing");
+  expect_failure(run_pitchreel({"generate", "--image", product.string(), "--layout", "sideways",
+                                "--script", "Hello.", "-o", out.string()}),
+                 "invalid_layout");
+  testing::write_file(dir / "noise.wav", "RIFF not really a wav file");
+  expect_failure(run_pitchreel({"generate", "--image", product.string(), "--audio",
+                                (dir / "noise.wav").string(), "-o", out.string()}),
+                 "audio_unreadable");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace pitchreel

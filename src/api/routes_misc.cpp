@@ -7,6 +7,7 @@
 #include "core/model.h"
 #include "core/utf8.h"
 #include "core/version.h"
+#include "render/frame_layout.h"
 #include "script/script_writer.h"
 #include "tts/voice_registry.h"
 
@@ -57,6 +58,11 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/api/v1/info", [&ctx](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
     const bool jwt = !ctx.config.jwt_secret.empty() || !ctx.config.jwks_file.empty() ||
                      !ctx.config.jwks_url.empty();
+    // The presenter's layouts; showcase (the product alone) is what a job without a portrait gets.
+    nlohmann::json layouts = nlohmann::json::array();
+    for (const Layout l : {Layout::kPresenter, Layout::kSplit, Layout::kPip, Layout::kShowcase}) {
+      layouts.push_back(layout_name(l));
+    }
     nlohmann::json engines = {"cpu"};
     if (!ctx.config.hallo3_url.empty()) engines.push_back("hallo3");
     return JsonReply{200,
@@ -67,7 +73,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
                       {"aspects", {"16:9", "9:16", "1:1"}},
                       {"heights", {720, 1080}},
                       {"auth", {{"apiKey", true}, {"jwt", jwt}}},
-                      {"features", {{"voicePreview", true}, {"presenter", false}, {"layouts", nlohmann::json::array()}}}}};
+                      {"features", {{"voicePreview", true}, {"presenter", true}, {"layouts", layouts}}}}};
   });
 
   server.get("/api/v1/me", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {

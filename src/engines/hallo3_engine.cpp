@@ -47,7 +47,10 @@ Hallo3Engine::Hallo3Engine(Hallo3Settings settings)
 Result<RenderOutput> Hallo3Engine::render(const RenderJob& job, ProgressSink& progress) {
   if (auto s = check_hallo3_url(settings_.url); !s) return fail(s.error());
   const Speech& speech = *job.speech;
-  auto inputs = prepare_hallo3_inputs(job.product, speech, settings_.image_px);
+  // The GPU animates the presenter's portrait when the job has one (the product photo,
+  // as in the seed, otherwise).
+  const cv::Mat& face_image = job.presenter ? job.presenter->portrait : job.product;
+  auto inputs = prepare_hallo3_inputs(face_image, speech, settings_.image_px);
   if (!inputs) return fail(inputs.error());
   if (auto s = health_->admit("gpu"); !s) return fail(s.error());
 

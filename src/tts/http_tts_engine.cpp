@@ -17,14 +17,7 @@ Result<Speech> HttpTtsEngine::synthesize(std::string_view script, const SpeechOp
   request.content_type = "application/json";
   request.body = nlohmann::json{{"text", script}, {"voice", options.voice}}.dump();
   request.headers = {"Accept: audio/mpeg, audio/*"};
-  if (!settings_.api_key.empty())
-    request.headers.push_back("Authorization: Bearer " + settings_.api_key);
-  request.connect_timeout = std::chrono::seconds(settings_.connect_timeout_s);
-  request.total_timeout = std::chrono::seconds(settings_.timeout_s);
-  request.max_bytes = 64ull << 20;
-  auto answer = fetch::call_backend(backend_, std::move(request), settings_.retry);
-  if (!answer) return fail(answer.error());
-  return speech_from_audio(backend_, answer->response, script);
+  return request_speech(backend_, settings_, std::move(request), script);
 }
 
 Result<std::vector<Voice>> HttpTtsEngine::voices() {

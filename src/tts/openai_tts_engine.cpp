@@ -47,14 +47,7 @@ Result<Speech> OpenAiTtsEngine::synthesize(std::string_view script, const Speech
       {"response_format", "mp3"},
       {"speed",
        speed}}.dump();
-  if (!settings_.api_key.empty())
-    request.headers.push_back("Authorization: Bearer " + settings_.api_key);
-  request.connect_timeout = std::chrono::seconds(settings_.connect_timeout_s);
-  request.total_timeout = std::chrono::seconds(settings_.timeout_s);
-  request.max_bytes = 64ull << 20;
-  auto answer = fetch::call_backend(backend_, std::move(request), settings_.retry);
-  if (!answer) return fail(answer.error());
-  return speech_from_audio(backend_, answer->response, script);
+  return request_speech(backend_, settings_, std::move(request), script);
 }
 
 Result<std::vector<Voice>> OpenAiTtsEngine::voices() {

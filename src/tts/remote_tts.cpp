@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "media/audio_decode.h"
 #include "tts/audio_alignment.h"
 #include "tts/espeak_engine.h"
@@ -59,6 +61,17 @@ Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
   speech.words =
       align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
   return speech;
+}
+
+Result<Speech> request_speech(const fetch::BackendInfo& backend, const RemoteTtsSettings& settings,
+                              fetch::CallRequest request, std::string_view script) {
+  if (!settings.api_key.empty()) request.headers.push_back("Authorization: Bearer " + settings.api_key);
+  request.connect_timeout = std::chrono::seconds(settings.connect_timeout_s);
+  request.total_timeout = std::chrono::seconds(settings.timeout_s);
+  request.max_bytes = 64ull << 20;
+  auto answer = fetch::call_backend(backend, std::move(request), settings.retry);
+  if (!answer) return fail(answer.error());
+  return speech_from_audio(backend, answer->response, script);
 }
 
 }  // namespace pitchreel

@@ -30,6 +30,11 @@ struct RemoteTtsSettings {
 Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
                                  const fetch::CallResponse& response, std::string_view script);
 
+// Sends `request` (method, URL, body and content type filled in by the engine) with the
+// settings' key, timeouts, size cap and retry policy, and turns the answer into Speech.
+Result<Speech> request_speech(const fetch::BackendInfo& backend, const RemoteTtsSettings& settings,
+                              fetch::CallRequest request, std::string_view script);
+
 // Non-empty script, options in range.
 Status check_remote_request(std::string_view script, const SpeechOptions& options);
 

@@ -175,8 +175,11 @@ test('the first-run URL signs the owner in and leaves no key in the address bar'
   const infoText = await page.locator('#server-info').textContent();
   assert.match(infoText, /pitchreel \d+\.\d+\.\d+/);
   assert.match(infoText, /engine: cpu/);
-  // The presenter issue has not landed: its controls are absent, not broken.
-  assert.equal(await page.locator('#presenter-fields').isVisible(), false);
+  // The presenter's portrait and layouts are offered; with only the CPU engine configured
+  // there is no engine choice to make.
+  assert.equal(await page.locator('#presenter-fields').isVisible(), true);
+  assert.deepEqual(await page.locator('#layout option').evaluateAll((os) => os.map((o) => o.value)),
+                   ['presenter', 'split', 'pip', 'showcase']);
   assert.equal(await page.locator('#engine-field').isVisible(), false);
   // A reload keeps the owner signed in; signing out forgets the key.
   await page.reload();
@@ -597,6 +600,9 @@ test('an expired JWT or a revoked key returns to sign-in', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#account').waitFor({ state: 'visible' });
   server.admin('key', 'revoke', '--id', issued.keyId);
+  // The server remembers who a key belongs to for 2 s (README: a revocation takes effect
+  // within 2 s), so the refresh that finds it revoked comes after that.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
   await page.getByRole('button', { name: 'Refresh' }).click();
   await page.locator('#signin').waitFor({ state: 'visible' });
   await shot(page, 'signed-out', DESKTOP);

@@ -82,7 +82,8 @@ TEST(ServeWeb, InfoSaysWhatTheServerOffersAndMeWhoIsAsking) {
   EXPECT_EQ(i["maxScriptCharacters"], 500);
   EXPECT_EQ(i["aspects"], json::array({"16:9", "9:16", "1:1"}));
   EXPECT_EQ(i["auth"]["jwt"], false);  // no JWT secret or keys configured
-  EXPECT_EQ(i["features"]["presenter"], false);
+  EXPECT_EQ(i["features"]["presenter"], true);
+  EXPECT_EQ(i["features"]["layouts"], json::array({"presenter", "split", "pip", "showcase"}));
   EXPECT_FALSE(i["version"].get<std::string>().empty());
 
   auto anonymous = server.anonymous_client().Get("/api/v1/me");

@@ -230,8 +230,12 @@ export class GenerateForm {
     if (!$('engine-field').hidden) form.append('engine', $('engine').value);
     if (!$('presenter-fields').hidden) {
       const portrait = $('portrait').files[0];
-      if (portrait) form.append('avatar', portrait, portrait.name);
-      if (!$('layout').closest('.field').hidden) form.append('layout', $('layout').value);
+      // A layout only means something with a portrait; without one the server renders the
+      // product alone (showcase).
+      if (portrait) {
+        form.append('avatar', portrait, portrait.name);
+        if (!$('layout').closest('.field').hidden) form.append('layout', $('layout').value);
+      }
     }
     return form;
   }

@@ -161,7 +161,6 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
                                      "file or an `avatarUrl`, or use the showcase layout."));
     }
   }
-  (void)ctx;
   return spec;
 }
 

@@ -6,32 +6,20 @@
 #include <fmt/format.h>
 
 #include "core/version.h"
+#include "fetch/capped_body.h"
 #include "fetch/curl_handle.h"
 
 namespace pitchreel::fetch {
 namespace {
 
 struct CallState {
-  std::uint64_t max_bytes = 0;
-  std::vector<std::uint8_t> body;
-  bool too_large = false;
+  CappedBody body;
   bool response_started = false;
   bool aborted = false;
   const std::function<bool(double)>* on_tick = nullptr;
   std::chrono::steady_clock::time_point started;
   double last_tick = 0;
 };
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& state = *static_cast<CallState*>(user);
-  const std::size_t bytes = size * count;
-  if (bytes > state.max_bytes - std::min<std::uint64_t>(state.max_bytes, state.body.size())) {
-    state.too_large = true;
-    return 0;
-  }
-  state.body.insert(state.body.end(), data, data + bytes);
-  return bytes;
-}
 
 std::size_t on_header(char*, std::size_t size, std::size_t count, void* user) {
   static_cast<CallState*>(user)->response_started = true;
@@ -66,7 +54,7 @@ CallFailure::Kind classify(CURLcode code, const CallState& state, bool connected
     case CURLE_FILESIZE_EXCEEDED:
       return CallFailure::Kind::kTooLarge;
     case CURLE_WRITE_ERROR:
-      return state.too_large ? CallFailure::Kind::kTooLarge : CallFailure::Kind::kInternal;
+      return state.body.too_large ? CallFailure::Kind::kTooLarge : CallFailure::Kind::kInternal;
     case CURLE_ABORTED_BY_CALLBACK:
       return CallFailure::Kind::kAborted;
     case CURLE_SSL_CONNECT_ERROR:
@@ -132,7 +120,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   CURL* h = easy.get();
 
   CallState state;
-  state.max_bytes = request.max_bytes;
+  state.body.max_bytes = request.max_bytes;
   state.on_tick = &request.on_tick;
   state.started = std::chrono::steady_clock::now();
 
@@ -177,8 +165,8 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str()) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get()) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CappedBody::write) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state.body) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HEADERDATA, &state) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
@@ -217,7 +205,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   char* type = nullptr;
   curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
   response.content_type = media_type(type);
-  response.body = std::move(state.body);
+  response.body = std::move(state.body.bytes);
   response.seconds = seconds;
   return response;
 }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/version.h"
+#include "fetch/capped_body.h"
 #include "fetch/curl_handle.h"
 
 namespace pitchreel::fetch {
@@ -20,24 +21,9 @@ constexpr long kMaxLowSpeedWindowS = 10;
 
 struct HopState {
   const std::vector<IpAddress>* pinned = nullptr;
-  std::uint64_t max_bytes = 0;
-  std::vector<std::uint8_t> body;
-  bool too_large = false;
+  CappedBody body;
   std::string refused_address;
 };
-
-// Appends to the body until max_bytes; returning short makes libcurl abort with
-// CURLE_WRITE_ERROR, so a body with no (or a lying) Content-Length never buffers past the cap.
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& state = *static_cast<HopState*>(user);
-  const std::size_t bytes = size * count;
-  if (bytes > state.max_bytes - std::min<std::uint64_t>(state.max_bytes, state.body.size())) {
-    state.too_large = true;
-    return 0;
-  }
-  state.body.insert(state.body.end(), data, data + bytes);
-  return bytes;
-}
 
 // Last line of the pin: whatever libcurl resolved or cached, a socket only opens to an
 // address the caller vetted. CURL_SOCKET_BAD makes libcurl fail with CURLE_COULDNT_CONNECT.
@@ -59,7 +45,7 @@ HopError::Kind classify(CURLcode code, const HopState& state) {
     case CURLE_FILESIZE_EXCEEDED:
       return HopError::Kind::kTooLarge;
     case CURLE_WRITE_ERROR:
-      return state.too_large ? HopError::Kind::kTooLarge : HopError::Kind::kInternal;
+      return state.body.too_large ? HopError::Kind::kTooLarge : HopError::Kind::kInternal;
     case CURLE_OPERATION_TIMEDOUT:
       return HopError::Kind::kTimeout;
     case CURLE_COULDNT_CONNECT:
@@ -103,7 +89,7 @@ std::expected<HopResponse, HopError> run_hop(const HopRequest& request) {
 
   HopState state;
   state.pinned = &request.pinned;
-  state.max_bytes = request.max_bytes;
+  state.body.max_bytes = request.max_bytes;
 
   // A literal host never reaches DNS, so only names need a pinned resolve entry.
   CurlSlistPtr resolve;
@@ -135,8 +121,8 @@ std::expected<HopResponse, HopError> run_hop(const HopRequest& request) {
       (!resolve || curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get()) == CURLE_OK) &&
       curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &state) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CappedBody::write) == CURLE_OK &&
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state.body) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
                        static_cast<curl_off_t>(std::min<std::uint64_t>(
                            request.max_bytes, static_cast<std::uint64_t>(INT64_MAX)))) ==
@@ -167,7 +153,7 @@ std::expected<HopResponse, HopError> run_hop(const HopRequest& request) {
   response.content_type = info_string(h, CURLINFO_CONTENT_TYPE);
   response.redirect_url = info_string(h, CURLINFO_REDIRECT_URL);
   response.effective_url = info_string(h, CURLINFO_EFFECTIVE_URL);
-  response.body = std::move(state.body);
+  response.body = std::move(state.body.bytes);
   return response;
 }
 

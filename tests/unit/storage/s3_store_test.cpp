@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "storage/object_keys.h"
 #include "support/s3_server.h"
@@ -284,7 +285,13 @@ TEST_F(S3StoreTest, StoreGoingDownMidUploadAbortsTheMultipartUpload) {
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().kind, ErrorKind::kUnavailable)
       << put.error().code << ": " << put.error().message;
-  const auto requests = server_.requests();
+  // The gate logs a cut request when its socket closes, which can come just after the
+  // client has given up on it: let the log settle before counting.
+  auto requests = server_.requests();
+  for (int i = 0; i < 40 && count_requests(requests, "PUT", "partNumber") < 1 + settings.max_attempts; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    requests = server_.requests();
+  }
   EXPECT_EQ(count_requests(requests, "PUT", "partNumber"), 1 + settings.max_attempts);
   int aborts = 0;
   for (const auto& r : requests) {

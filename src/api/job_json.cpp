@@ -24,6 +24,7 @@ nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
           {"durationSec", v.duration},
           {"width", v.width},
           {"height", v.height},
+          {"gpuSeconds", v.gpu_seconds},
           {"createdAt", v.created_at}};
 }
 
@@ -36,6 +37,7 @@ nlohmann::json job_json(const ServiceContext& ctx, const Job& job,
                       {"progress", job.progress},
                       {"productId", job.product_id},
                       {"attempts", job.attempts},
+                      {"gpuSeconds", job.gpu_seconds},
                       {"createdAt", job.created_at},
                       {"updatedAt", job.updated_at},
                       {"statusUrl", ctx.public_url + "/api/v1/jobs/" + job.id},

@@ -23,9 +23,7 @@
 #include "db/org_repository.h"
 #include "db/user_repository.h"
 #include "fetch/url_fetcher.h"
-#include "storage/local_store.h"
-#include "storage/s3_config.h"
-#include "storage/s3_store.h"
+#include "storage/store_factory.h"
 #include "worker/worker_pool.h"
 
 namespace pitchreel::api {
@@ -112,21 +110,17 @@ Result<std::unique_ptr<JwksRefresher>> start_jwks_refresher(const ServiceConfig&
   return refresher;
 }
 
-// The configured object store. An S3 bucket must answer a tiny put and delete before the
-// service starts, so a wrong endpoint, bucket or key is reported now, not at the first video.
+// The configured object store, cleared of what an interrupted run left mid-write. It must
+// take a tiny put and delete before the service starts, so a wrong endpoint, bucket, key
+// or folder is reported now, not at the first video.
 Result<std::unique_ptr<ObjectStore>> open_store(const ServiceConfig& config, const DataDir& data) {
-  if (config.storage == "s3") {
-    auto settings = s3_settings_from(config);
-    if (!settings) return fail(settings.error());
-    auto store = S3Store::open(std::move(*settings));
-    if (!store) return fail(store.error());
-    if (auto s = (*store)->check_writable(); !s) return fail(s.error());
-    return std::unique_ptr<ObjectStore>(std::move(*store));
-  }
-  auto store = LocalStore::open(data.storage());
+  auto store = open_object_store(config, data);
   if (!store) return fail(store.error());
-  (void)(*store)->sweep_temporaries();
-  return std::unique_ptr<ObjectStore>(std::move(*store));
+  if (auto swept = (*store)->sweep_temporaries(); swept && *swept > 0) {
+    spdlog::info("storage temporaries removed count={}", *swept);
+  }
+  if (auto s = (*store)->check_writable(); !s) return fail(s.error());
+  return store;
 }
 
 }  // namespace

@@ -100,7 +100,8 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
   return r;
 }
 
-nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request) {
+nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
+                       double gpu_seconds) {
   nlohmann::json stages = nlohmann::json::object();
   for (const auto& s : r.stages) stages[s.stage] = s.seconds;
   return {{"success", true},
@@ -116,7 +117,7 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request) 
           {"size", r.size},
           {"script", r.script},
           {"stageSeconds", stages},
-          {"gpuSeconds", r.gpu_seconds}};
+          {"gpuSeconds", gpu_seconds}};
 }
 
 }  // namespace
@@ -182,7 +183,7 @@ Command add_generate(CLI::App& app) {
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
             if (args->json) {
-              std::cout << summary(*result, *request).dump(2) << "\n";
+              std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";
             } else {
               std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
                         << result->height << ", " << result->duration << " s, " << result->size

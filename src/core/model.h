@@ -60,6 +60,7 @@ struct Job {
   std::string video_id;       // when succeeded
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  double gpu_seconds = 0;  // GPU wall time over all attempts, failed ones included
 };
 
 struct Video {
@@ -76,6 +77,7 @@ struct Video {
   int width = 0;
   int height = 0;
   std::int64_t created_at = 0;
+  double gpu_seconds = 0;  // the GPU wall time its job took (0: rendered on the CPU)
 };
 
 }  // namespace pitchreel

@@ -101,20 +101,25 @@ Result<std::optional<Video>> complete(Database& db, std::string_view job_id,
   auto tx = Transaction::begin(conn);
   if (!tx) return pitchreel::fail(tx.error());
   {
-    auto stmt = conn.prepare(
-        fmt::format("SELECT organization_id, product_id FROM jobs WHERE {}", kOwnedBy));
+    auto stmt = conn.prepare(fmt::format(
+        "SELECT organization_id, product_id, gpu_seconds FROM jobs WHERE {}", kOwnedBy));
     if (!stmt) return pitchreel::fail(stmt.error());
     if (auto s = stmt->bind_all({job_id, worker_id}); !s) return pitchreel::fail(s.error());
+    struct Row {
+      std::string organization_id, product_id;
+      double gpu_seconds;
+    };
     auto job = first_row(*stmt, [](const Statement& s) {
-      return std::pair{s.column_text(0), s.column_text(1)};
+      return Row{s.column_text(0), s.column_text(1), s.column_double(2)};
     });
     if (!job) return pitchreel::fail(job.error());
     if (!*job) return std::optional<Video>{};  // lease lost: write nothing
     if (video.id.empty()) video.id = new_uuid();
-    video.organization_id = (*job)->first;
+    video.organization_id = (*job)->organization_id;
     video.job_id = std::string(job_id);
-    if (video.product_id.empty()) video.product_id = (*job)->second;
+    if (video.product_id.empty()) video.product_id = (*job)->product_id;
     video.created_at = now;
+    video.gpu_seconds = (*job)->gpu_seconds;
   }
   if (auto s = insert_video(conn, video); !s) return pitchreel::fail(s.error());
   {
@@ -128,6 +133,14 @@ Result<std::optional<Video>> complete(Database& db, std::string_view job_id,
   }
   if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
   return std::optional<Video>{std::move(video)};
+}
+
+Status add_gpu_seconds(Database& db, std::string_view job_id, double seconds) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare("UPDATE jobs SET gpu_seconds = gpu_seconds + ?2 WHERE id = ?1");
+  if (!stmt) return pitchreel::fail(stmt.error());
+  if (auto s = stmt->bind_all({job_id, seconds}); !s) return s;
+  return stmt->run();
 }
 
 Result<std::optional<JobStatus>> fail(Database& db, std::string_view job_id,

@@ -61,10 +61,15 @@ Result<LeaseState> heartbeat(Database& db, std::string_view job_id, std::string_
                              std::int64_t lease_seconds, std::string_view stage, double progress,
                              std::int64_t now);
 
+// Adds GPU wall time spent by an attempt to the job's total, whoever holds the job now
+// (the time was spent either way).
+Status add_gpu_seconds(Database& db, std::string_view job_id, double seconds);
+
 // In one transaction: inserts the video row and marks the job succeeded (stage "done",
 // progress 1, video_id set, error cleared), only if worker_id still owns the job.
-// The stored video gets a fresh id when video.id is empty, the job's organization and
-// id, the job's product_id when its own is empty, and created_at = now; it is returned.
+// The stored video gets a fresh id when video.id is empty, the job's organization, id
+// and GPU total, the job's product_id when its own is empty, and created_at = now; it
+// is returned.
 // nullopt: the lease was lost and nothing was written (the caller should delete the
 // files it uploaded).
 Result<std::optional<Video>> complete(Database& db, std::string_view job_id,

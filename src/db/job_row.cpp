@@ -20,11 +20,12 @@ Job read_job(const Statement& s) {
   job.video_id = s.column_text(12);
   job.created_at = s.column_int64(13);
   job.updated_at = s.column_int64(14);
+  job.gpu_seconds = s.column_double(15);
   return job;
 }
 
 JobLease read_job_lease(const Statement& s) {
-  return {static_cast<int>(s.column_int64(15)), s.column_int64(16)};
+  return {static_cast<int>(s.column_int64(16)), s.column_int64(17)};
 }
 
 }  // namespace pitchreel::db

@@ -14,7 +14,7 @@ namespace pitchreel::db {
 inline constexpr std::string_view kJobColumns =
     "id, organization_id, user_id, status, stage, progress, request, product_id, "
     "idempotency_key, attempts, error_code, error_message, video_id, created_at, updated_at, "
-    "max_attempts, lease_expires_at";
+    "gpu_seconds, max_attempts, lease_expires_at";
 
 Job read_job(const Statement& s);
 

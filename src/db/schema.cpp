@@ -97,7 +97,14 @@ CREATE INDEX videos_by_org_product_time
   ON videos(organization_id, product_id, created_at DESC, id DESC);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{{1, kV1}}};
+// Migration 2: GPU wall time (seconds) per job, summed over its attempts, failed ones
+// included, and copied to the job's video when it succeeds: what each video cost.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE jobs ADD COLUMN gpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN gpu_seconds REAL NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{{1, kV1}, {2, kV2}}};
 
 }  // namespace
 

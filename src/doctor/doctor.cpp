@@ -11,7 +11,7 @@
 #include "fetch/backend_failure.h"
 #include "fetch/http_call.h"
 #include "media/image.h"
-#include "storage/local_store.h"
+#include "storage/store_factory.h"
 #include "tts/espeak_engine.h"
 #include "tts/http_tts_engine.h"
 #include "tts/openai_tts_engine.h"
@@ -146,7 +146,7 @@ Result<std::string> hallo3_generate(const ServiceConfig& config, const DoctorOpt
   auto out = engine.render(job, progress);
   if (!out) return fail(out.error());
   return fmt::format("a {:.1f} s test video came back valid after {:.1f} s of GPU time",
-                     out->duration, out->gpu_seconds);
+                     out->duration, progress.gpu_seconds());
 }
 
 }  // namespace
@@ -166,7 +166,7 @@ const char* to_string(CheckStatus status) {
 std::vector<CheckResult> run_doctor(const ServiceConfig& config, const DoctorOptions& options) {
   Checks checks;
   checks.run("storage", [&]() -> Result<std::string> {
-    auto store = LocalStore::open(DataDir{config.data_dir}.storage());
+    auto store = open_object_store(config, DataDir{config.data_dir});
     if (!store) return fail(store.error());
     if (auto s = (*store)->check_writable(); !s) return fail(s.error());
     return (*store)->name() + " is writable";

@@ -3,7 +3,9 @@
 // runs them (without --generate) too.
 //
 // Checks, in order (a check whose prerequisite failed is skipped, not failed):
-//   storage            the object store takes and removes a tiny object
+//   storage            the configured object store (STORAGE=local or s3) takes and removes
+//                      a tiny object: S3 settings, endpoint reachable, credentials
+//                      accepted, bucket present (the S3 client's storage_* codes)
 //   speech.espeak      a one-word synthesis with the embedded voice
 //   speech.http        TTS_HTTP_URL: reachable, then a one-word synthesis (audio decodes)
 //   speech.openai      OPENAI_TTS_URL: the same through /v1/audio/speech

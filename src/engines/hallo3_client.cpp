@@ -75,13 +75,15 @@ fetch::CallRequest Hallo3Client::request(std::string method, std::string path) c
 
 Result<Hallo3Answer> Hallo3Client::generate(const Hallo3Inputs& inputs, ProgressSink& progress) {
   progress.update(kWaitStage, 0);
-  return settings_.protocol == Hallo3Protocol::kAsync ? generate_async(inputs, progress)
-                                                      : generate_seed(inputs, progress);
+  const auto start = Clock::now();
+  auto answer = settings_.protocol == Hallo3Protocol::kAsync ? generate_async(inputs, progress)
+                                                             : generate_seed(inputs, progress);
+  progress.add_gpu_seconds(since(start));
+  return answer;
 }
 
 Result<Hallo3Answer> Hallo3Client::generate_seed(const Hallo3Inputs& inputs,
                                                  ProgressSink& progress) {
-  const auto start = Clock::now();
   WaitReporter reporter(progress, settings_.timeout_s);
   auto r = request("POST", "/generate");
   r.headers.push_back("Accept: video/mp4");
@@ -98,7 +100,7 @@ Result<Hallo3Answer> Hallo3Client::generate_seed(const Hallo3Inputs& inputs,
     return fail(bad_output(backend_, fmt::format("{} instead of an MP4{}", type,
                                                  excerpt.empty() ? "" : " (\"" + excerpt + "\")")));
   }
-  return Hallo3Answer{std::move(answer->response.body), since(start)};
+  return Hallo3Answer{std::move(answer->response.body)};
 }
 
 void Hallo3Client::cancel_remote(const std::string& id) const {
@@ -189,7 +191,7 @@ Result<Hallo3Answer> Hallo3Client::generate_async(const Hallo3Inputs& inputs,
     if (video) {
       auto bytes = base64_decode(*video);
       if (!bytes) return fail(bad_output(backend_, "a video that is not valid base64"));
-      return Hallo3Answer{std::move(*bytes), since(start)};
+      return Hallo3Answer{std::move(*bytes)};
     }
     if (const auto url = string_field(output, {"video_url", "url"})) {
       fetch::CallRequest download;
@@ -202,7 +204,7 @@ Result<Hallo3Answer> Hallo3Client::generate_async(const Hallo3Inputs& inputs,
       storage.url = *url;
       auto fetched = fetch::call_backend(storage, std::move(download), settings_.retry, canceled);
       if (!fetched) return fail(fetched.error());
-      return Hallo3Answer{std::move(fetched->response.body), since(start)};
+      return Hallo3Answer{std::move(fetched->response.body)};
     }
     return fail(bad_output(backend_,
                            "a finished job without a video (no output.video or output.video_url)"));

@@ -10,7 +10,8 @@
 //          cancelled with POST {url}/cancel/{id}.
 // Each HTTP call retries what is worth retrying (fetch/backend_call.h). The whole job has
 // HALLO3_TIMEOUT_S; meanwhile progress shows stage "waiting_for_gpu" with the fraction of
-// the timeout used, and the log says the elapsed time every 15 s.
+// the timeout used, and the log says the elapsed time every 15 s. The wall time of the
+// whole call, answered or failed, is added to progress.add_gpu_seconds().
 // Errors: backend_failure.h codes with prefix "gpu", "gpu_bad_output" (not a video, bad
 // JSON), "gpu_job_failed" (the server says the job failed; its message included),
 // "canceled". One call at a time per client; clients are cheap.
@@ -27,7 +28,6 @@ namespace pitchreel {
 
 struct Hallo3Answer {
   std::vector<std::uint8_t> mp4;
-  double gpu_seconds = 0;  // wall time from the first request to the video's arrival
 };
 
 class Hallo3Client {

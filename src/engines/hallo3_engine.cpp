@@ -60,7 +60,8 @@ Result<RenderOutput> Hallo3Engine::render(const RenderJob& job, ProgressSink& pr
     health_->record_failure(answer.error());
     return fail(answer.error());
   }
-  spdlog::info("GPU video received bytes={} gpu_s={:.1f}", answer->mp4.size(), answer->gpu_seconds);
+  spdlog::info("GPU video received bytes={} gpu_s={:.1f}", answer->mp4.size(),
+               progress.gpu_seconds());
   TempFile downloaded{std::filesystem::path(job.video_path).concat(".gpu.mp4")};
   if (auto s = write_bytes(downloaded.path, answer->mp4); !s) return fail(s.error());
   auto info = validate_gpu_video(downloaded.path, speech.duration());
@@ -71,7 +72,6 @@ Result<RenderOutput> Hallo3Engine::render(const RenderJob& job, ProgressSink& pr
   health_->record_success();
 
   RenderOutput output;
-  output.gpu_seconds = answer->gpu_seconds;
   if (job.passthrough) {
     if (auto s = pass_through_gpu_video(downloaded.path, job.video_path, job.poster_path); !s) {
       return fail(s.error());

@@ -7,7 +7,8 @@
 // - Word timings in the job are on the audio's clock; the engine decides the video's
 //   timeline (lead-in, tail) and reports the caption cues it drew on the video's clock,
 //   so that the caption files written beside the video match the picture.
-// - progress->update("render", f) is called as frames are produced.
+// - progress->update("render", f) is called as frames are produced; engines that use a
+//   GPU backend add its wall time with progress->add_gpu_seconds(), failed calls included.
 // - An engine instance may be used by one job at a time.
 #pragma once
 
@@ -55,7 +56,6 @@ struct RenderOutput {
   std::int64_t frames = 0;
   double duration = 0;           // seconds
   std::vector<CaptionCue> cues;  // on the video's clock
-  double gpu_seconds = 0;        // wall time spent waiting on a GPU backend (0 for the CPU)
 };
 
 class VideoEngine {

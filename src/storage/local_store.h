@@ -37,10 +37,8 @@ class LocalStore final : public ObjectStore {
   Status check_writable() override;
   std::string name() const override;
 
-  // Deletes everything under .tmp/: what a crash or kill left mid-write. Call once at
-  // start-up, before this process writes, and only while no other process writes to the
-  // root. Returns how many entries were removed.
-  Result<std::size_t> sweep_temporaries();
+  // Deletes everything under .tmp/ (see ObjectStore::sweep_temporaries).
+  Result<std::size_t> sweep_temporaries() override;
 
   const std::filesystem::path& root() const { return root_; }
 

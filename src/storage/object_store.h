@@ -79,6 +79,11 @@ class ObjectStore {
   // where and why writing failed.
   virtual Status check_writable() = 0;
 
+  // Deletes what a crash or kill left mid-write (stores whose puts leave nothing behind
+  // have nothing to do). Call once at start-up, before this process writes, and only
+  // while no other process writes to the store. Returns how many entries were removed.
+  virtual Result<std::size_t> sweep_temporaries() { return std::size_t{0}; }
+
   // For logs and diagnostics, e.g. "local (/var/lib/pitchreel/storage)"; never a secret.
   virtual std::string name() const = 0;
 };

@@ -186,7 +186,6 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   if (auto s = write_text(srt_tmp, to_srt(rendered->cues)); !s) return fail(s.error());
   if (auto s = staged.commit(); !s) return fail(s.error());
   result.duration = rendered->duration;
-  result.gpu_seconds = rendered->gpu_seconds;
   result.frames = rendered->frames;
   result.width = request.format.width_px();
   result.height = request.format.height_px();

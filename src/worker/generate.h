@@ -56,7 +56,6 @@ struct GenerateResult {
   int width = 0;
   int height = 0;
   std::vector<StageTime> stages;
-  double gpu_seconds = 0;  // wall time spent on a GPU backend (hallo3)
 };
 
 // Every file is written under a temporary name and renamed on success only.

@@ -23,6 +23,7 @@ using db::jobs::LeaseState;
 
 constexpr std::string_view kStageSeconds = "pitchreel_stage_seconds";
 constexpr std::string_view kJobsFinished = "pitchreel_jobs_finished_total";
+constexpr std::string_view kGpuSeconds = "pitchreel_gpu_seconds";
 constexpr std::string_view kCacheImmutable = "private, max-age=31536000, immutable";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -120,6 +121,8 @@ JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed
                     "Seconds spent per pipeline stage of finished renders.");
   metrics_.describe(std::string(kJobsFinished), "counter",
                     "Jobs that reached a final status, by status.");
+  metrics_.describe(std::string(kGpuSeconds), "summary",
+                    "GPU wall time per job attempt, by organisation (failed attempts included).");
 }
 
 JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string& worker_id) {
@@ -189,18 +192,26 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   if (!engine) return finish_with_error(attempt, engine.error());
   auto tts = make_voice_registry(options_.config);
   auto result = generate_video(*request, *tts, **engine, attempt.progress);
+  record_gpu_time(attempt, engine_name);
   if (!result) return finish_with_error(attempt, result.error());
   for (const auto& stage : result->stages) {
     metrics_.observe(std::string(kStageSeconds), {{"stage", stage.stage}}, stage.seconds);
   }
-  if (result->gpu_seconds > 0) {
-    // What the organisation's videos cost on the GPU.
-    metrics_.observe("pitchreel_gpu_seconds", {{"organization", job.organization_id}},
-                     result->gpu_seconds);
-    spdlog::info("gpu time job_id={} org={} engine={} gpu_s={:.1f}", job.id, job.organization_id,
-                 engine_name, result->gpu_seconds);
-  }
   return publish(attempt, *result);
+}
+
+void JobRunner::record_gpu_time(const Attempt& attempt, const std::string& engine_name) {
+  const double seconds = attempt.progress.gpu_seconds();
+  if (seconds <= 0) return;
+  const Job& job = attempt.job;
+  // What the organisation's videos cost on the GPU, failed attempts included.
+  metrics_.observe(std::string(kGpuSeconds), {{"organization", job.organization_id}}, seconds);
+  spdlog::info("gpu time job_id={} org={} engine={} gpu_s={:.1f}", job.id, job.organization_id,
+               engine_name, seconds);
+  if (auto s = db::jobs::add_gpu_seconds(db_, job.id, seconds); !s) {
+    spdlog::error("gpu time not recorded job_id={} org={} code={}", job.id, job.organization_id,
+                  s.error().code);
+  }
 }
 
 JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {

@@ -57,6 +57,8 @@ TEST(RemoteBackends, Hallo3JobWithARemoteVoiceThroughTheService) {
   ASSERT_EQ(job["status"], "succeeded") << job.dump() << server.diagnostics();
   EXPECT_EQ(gpu.generations(), 1);
   EXPECT_EQ(tts.last_request()["voice"], "nova");
+  EXPECT_GT(job["gpuSeconds"].get<double>(), 0) << job.dump();
+  EXPECT_EQ(job["video"]["gpuSeconds"], job["gpuSeconds"]) << job.dump();
 
   auto metrics = cli.Get("/metrics");
   ASSERT_TRUE(metrics);

@@ -62,6 +62,7 @@ export function videoView(video, { label = 'Generated video' } = {}) {
       formatDuration(video.durationSec),
       video.width && video.height ? `${video.width}×${video.height}` : '',
       formatBytes(video.size),
+      video.gpuSeconds > 0 ? `${formatDuration(video.gpuSeconds)} of GPU time` : '',
     ]
       .filter(Boolean)
       .join(' · '),

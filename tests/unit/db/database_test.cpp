@@ -53,6 +53,31 @@ TEST(Database, MigrationsAreIdempotent) {
   EXPECT_EQ(*n, 1);
 }
 
+// A database written by an older pitchreel (schema 1: no GPU time columns) is upgraded in
+// place on open, its rows kept.
+TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
+  testing::TempDir dir;
+  {
+    auto db = Database::open(dir / "a.db");
+    ASSERT_TRUE(db);
+    Connection conn = (*db)->connect();
+    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
+    ASSERT_TRUE(conn.exec("ALTER TABLE jobs DROP COLUMN gpu_seconds"));
+    ASSERT_TRUE(conn.exec("ALTER TABLE videos DROP COLUMN gpu_seconds"));
+    ASSERT_TRUE(conn.exec("PRAGMA user_version = 1"));
+  }
+  auto db = Database::open(dir / "a.db");
+  ASSERT_TRUE(db) << db.error().message;
+  Connection conn = (*db)->connect();
+  EXPECT_EQ(schema_version(conn).value(), latest_schema_version());
+  auto stmt = conn.prepare(
+      "SELECT (SELECT COUNT(*) FROM organizations) + "
+      "(SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'gpu_seconds') + "
+      "(SELECT COUNT(*) FROM pragma_table_info('videos') WHERE name = 'gpu_seconds')");
+  ASSERT_TRUE(stmt);
+  EXPECT_EQ(stmt->single_int64().value(), 3);
+}
+
 TEST(Database, RefusesANewerSchema) {
   testing::TempDir dir;
   {
@@ -159,7 +184,8 @@ TEST(Database, CachedStatementsStartCleanAndReleaseTheirRead) {
   ASSERT_TRUE(db && writer);
   {
     Connection conn = (*db)->connect();
-    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1), ('o2', 'Initech', 2)"));
+    ASSERT_TRUE(
+        conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1), ('o2', 'Initech', 2)"));
   }
   constexpr std::string_view kByName = "SELECT id FROM organizations WHERE name = ?1";
   constexpr std::string_view kAll = "SELECT id FROM organizations ORDER BY id";

@@ -133,6 +133,24 @@ TEST_F(JobQueueTest, CompleteRecordsTheVideoOnce) {
   EXPECT_EQ(video_count(), 1);
 }
 
+TEST_F(JobQueueTest, GpuTimeSumsOverAttemptsAndGoesToTheVideo) {
+  const Job a = enqueue(100);
+  ASSERT_TRUE(jobs::claim_next(db(), "w1", 60, 100).value());
+  ASSERT_TRUE(jobs::add_gpu_seconds(db(), a.id, 40.5));  // a failed attempt still cost this
+  ASSERT_TRUE(jobs::fail(db(), a.id, "w1", "gpu_bad_output", "Truncated.", true, 0, 110));
+  EXPECT_DOUBLE_EQ(get(a.id).gpu_seconds, 40.5);
+  ASSERT_TRUE(jobs::claim_next(db(), "w2", 60, 120).value());
+  ASSERT_TRUE(jobs::add_gpu_seconds(db(), a.id, 60.25));
+  auto done = jobs::complete(db(), a.id, "w2", video(), 130);
+  ASSERT_TRUE(done && *done);
+  EXPECT_DOUBLE_EQ((*done)->gpu_seconds, 100.75);
+  EXPECT_DOUBLE_EQ(get(a.id).gpu_seconds, 100.75);
+  auto stored = videos::get(db(), (*done)->id, org_.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_DOUBLE_EQ((*stored)->gpu_seconds, 100.75);
+  EXPECT_DOUBLE_EQ(get(enqueue(140).id).gpu_seconds, 0);  // CPU jobs cost nothing
+}
+
 TEST_F(JobQueueTest, ExpiredLeaseIsRequeuedAndTheStaleWorkerCannotComplete) {
   const Job a = enqueue(100);
   ASSERT_TRUE(jobs::claim_next(db(), "w1", 60, 100).value());

@@ -219,7 +219,6 @@ TEST_F(JobRepositoryTest, AdmissionLimitsHoldAtomicallyAndNeverRefuseAReplay) {
   EXPECT_FALSE(*jobs::find_by_idempotency_key(db(), other_user_.id, "k2"));
 }
 
-
 // Retry-After says when the sliding window admits the next job: the moment the oldest job
 // that keeps the count at the limit leaves it, not a guess.
 TEST_F(JobRepositoryTest, RateLimitRetryAfterIsWhenTheWindowFreesUp) {

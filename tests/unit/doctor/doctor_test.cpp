@@ -9,6 +9,7 @@
 #include "fetch/backend_failure.h"
 #include "support/hallo3_servers.h"
 #include "support/loopback_server.h"
+#include "support/s3_server.h"
 #include "support/test_support.h"
 #include "support/tts_servers.h"
 
@@ -54,6 +55,52 @@ TEST_F(DoctorTest, UnwritableStorageFails) {
   const auto results = run_doctor(c, quick());
   EXPECT_FALSE(all_passed(results));
   EXPECT_EQ(find(results, "storage").status, CheckStatus::kFailed);
+}
+
+// STORAGE=s3 against a real S3-compatible server (s3rver behind the signature-checking
+// gate): the doctor checks the bucket the service would use, not the local folder.
+TEST_F(DoctorTest, S3StorageEndpointCredentialsAndBucket) {
+  testing::S3Server s3;
+  ASSERT_TRUE(s3.ready()) << s3.error();
+  auto c = config();
+  c.storage = "s3";
+  c.s3_endpoint = s3.endpoint();
+  c.s3_region = s3.options().region;
+  c.s3_bucket = s3.options().bucket;
+  c.s3_access_key_id = s3.options().access_key;
+  c.s3_secret_access_key = s3.options().secret;
+  const auto storage = [&](const ServiceConfig& with) {
+    return find(run_doctor(with, quick()), "storage");
+  };
+
+  const auto ok = storage(c);
+  EXPECT_EQ(ok.status, CheckStatus::kOk) << ok.message;
+  EXPECT_NE(ok.message.find("s3 ("), std::string::npos) << ok.message;
+  EXPECT_NE(ok.message.find(s3.options().bucket), std::string::npos) << ok.message;
+
+  auto wrong_key = c;
+  wrong_key.s3_secret_access_key = "not-the-secret";
+  const auto refused = storage(wrong_key);
+  EXPECT_EQ(refused.code, "storage_auth_failed") << refused.message;
+  EXPECT_NE(refused.message.find("S3_SECRET_ACCESS_KEY"), std::string::npos) << refused.message;
+  EXPECT_EQ(refused.message.find("not-the-secret"), std::string::npos) << "secret leaked";
+
+  auto no_bucket = c;
+  no_bucket.s3_bucket = "no-such-bucket";
+  const auto missing = storage(no_bucket);
+  EXPECT_EQ(missing.code, "storage_bucket_missing") << missing.message;
+  EXPECT_NE(missing.message.find("S3_BUCKET"), std::string::npos) << missing.message;
+
+  auto down = c;
+  down.s3_endpoint = "http://127.0.0.1:" + std::to_string(testing::unused_port());
+  const auto unreachable = storage(down);
+  EXPECT_EQ(unreachable.code, "storage_unreachable") << unreachable.message;
+  EXPECT_NE(unreachable.message.find("Is it running"), std::string::npos) << unreachable.message;
+
+  auto unset = c;
+  unset.s3_bucket.clear();
+  const auto invalid = storage(unset);
+  EXPECT_EQ(invalid.code, "config_invalid") << invalid.message;
 }
 
 TEST_F(DoctorTest, PlaceholderAndMalformedHallo3Urls) {

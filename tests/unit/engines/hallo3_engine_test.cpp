@@ -61,12 +61,12 @@ class Hallo3EngineTest : public ::testing::Test {
 
   Result<RenderOutput> render(const Hallo3Settings& settings) {
     Hallo3Engine engine(settings);
-    NullProgress progress;
-    return engine.render(job_, progress);
+    return engine.render(job_, progress_);
   }
 
   testing::TempDir dir_;
   RenderJob job_;
+  NullProgress progress_;
 };
 
 TEST_F(Hallo3EngineTest, SeedContractComposesCaptionsOnTheReturnedVideo) {
@@ -76,7 +76,7 @@ TEST_F(Hallo3EngineTest, SeedContractComposesCaptionsOnTheReturnedVideo) {
   ASSERT_TRUE(out.has_value()) << out.error().message;
   EXPECT_EQ(server.last_image_side(), 256);
   EXPECT_EQ(server.last_audio_codec(), "pcm_s16le");
-  EXPECT_GT(out->gpu_seconds, 0);
+  EXPECT_GT(progress_.gpu_seconds(), 0);
   EXPECT_FALSE(out->cues.empty());
   auto info = probe(job_.video_path);
   ASSERT_TRUE(info.has_value()) << info.error().message;
@@ -144,6 +144,7 @@ TEST_F(Hallo3EngineTest, PortraitWithoutAFaceIsRefusedBeforeAnyGpuTime) {
   ASSERT_FALSE(out.has_value());
   EXPECT_EQ(out.error().code, "no_face_found");
   EXPECT_EQ(server.faults().requests(), 0);
+  EXPECT_EQ(progress_.gpu_seconds(), 0);
 }
 
 TEST_F(Hallo3EngineTest, ConnectionRefusedNamesTheLikelyCauses) {
@@ -186,6 +187,7 @@ TEST_F(Hallo3EngineTest, HangPastTheTimeoutFails) {
   ASSERT_FALSE(out.has_value());
   EXPECT_EQ(out.error().code, "gpu_timeout");
   EXPECT_NE(out.error().message.find("HALLO3_TIMEOUT_S"), std::string::npos);
+  EXPECT_GE(progress_.gpu_seconds(), 0.9);  // the wait is charged though nothing came back
 }
 
 TEST_F(Hallo3EngineTest, TruncatedOrNonMp4AnswersAreBadOutput) {

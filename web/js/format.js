@@ -41,14 +41,16 @@ export function characterCount(text) {
 // Stage names the server reports -> words.
 const STAGES = {
   queued: 'Waiting in the queue',
-  claimed: 'Starting',
+  starting: 'Starting',
   script: 'Writing the script',
   image: 'Reading the photo',
+  presenter: 'Finding the face',
   speech: 'Making the voice',
+  waiting_for_gpu: 'Waiting for the GPU',
   render: 'Rendering the picture',
-  encode: 'Encoding',
+  compose: 'Composing the GPU video',
   finalize: 'Finishing',
-  store: 'Saving',
+  upload: 'Saving',
   done: 'Done',
 };
 export function stageLabel(stage) {

@@ -38,12 +38,8 @@ Result<Hallo3Inputs> prepare_hallo3_inputs(const cv::Mat& portrait, const Speech
   if (!png) return fail(png.error());
   inputs.image_png = std::move(*png);
   inputs.image_size = sized.size();
-  const float k = static_cast<float>(side_px) / static_cast<float>(inputs.crop.width);
-  const cv::Point2f origin(static_cast<float>(inputs.crop.x), static_cast<float>(inputs.crop.y));
-  inputs.face.face = cv::Rect2f((face->face.tl() - origin) * k, face->face.size() * k);
-  for (std::size_t i = 0; i < inputs.face.points.size(); ++i) {
-    inputs.face.points[i] = (face->points[i] - origin) * k;
-  }
+  const double k = static_cast<double>(side_px) / inputs.crop.width;
+  inputs.face = transformed(*face, {k, k}, cv::Point2d(inputs.crop.tl()) * -k);
   inputs.audio_wav = encode_wav(speech.samples, speech.sample_rate);
   return inputs;
 }

@@ -41,15 +41,7 @@ void PortraitFraming::apply(const cv::Mat& picture, cv::Size panel, cv::Mat& out
 }
 
 FaceLandmarks PortraitFraming::map(const FaceLandmarks& face) const {
-  const auto at = [&](double v, double o) { return static_cast<float>(v * scale + o); };
-  FaceLandmarks out;
-  out.face = cv::Rect2f(at(face.face.x, offset.x), at(face.face.y, offset.y),
-                        static_cast<float>(face.face.width * scale),
-                        static_cast<float>(face.face.height * scale));
-  for (std::size_t i = 0; i < out.points.size(); ++i) {
-    out.points[i] = cv::Point2f(at(face.points[i].x, offset.x), at(face.points[i].y, offset.y));
-  }
-  return out;
+  return transformed(face, {scale, scale}, offset);
 }
 
 FramedPortrait frame_portrait(const cv::Mat& portrait, const FaceLandmarks& face, cv::Size panel) {

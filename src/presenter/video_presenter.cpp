@@ -11,17 +11,6 @@
 namespace pitchreel {
 namespace {
 
-FaceLandmarks scaled(const FaceLandmarks& face, double sx, double sy) {
-  const auto fx = static_cast<float>(sx), fy = static_cast<float>(sy);
-  FaceLandmarks out;
-  out.face =
-      cv::Rect2f(face.face.x * fx, face.face.y * fy, face.face.width * fx, face.face.height * fy);
-  for (std::size_t i = 0; i < out.points.size(); ++i) {
-    out.points[i] = cv::Point2f(face.points[i].x * fx, face.points[i].y * fy);
-  }
-  return out;
-}
-
 // The smallest whole-pixel rectangle holding `r`.
 cv::Rect enclosing(const cv::Rect2f& r) {
   const int x0 = static_cast<int>(std::floor(r.x)), y0 = static_cast<int>(std::floor(r.y));
@@ -50,8 +39,9 @@ Result<std::unique_ptr<VideoPresenter>> VideoPresenter::open(const std::filesyst
   } else {
     spdlog::info("no face found in the first frame of {} ({}); framing from the reference",
                  video.filename().string(), found.error().code);
-    face = scaled(reference_face, double(picture.cols) / reference_size.width,
-                  double(picture.rows) / reference_size.height);
+    const cv::Point2d scale(double(picture.cols) / reference_size.width,
+                            double(picture.rows) / reference_size.height);
+    face = transformed(reference_face, scale, {});
   }
   const PortraitFraming framing = frame_face(picture.size(), face, panel.size());
   const cv::Rect mouth = enclosing(mouth_reach(framing.map(face).points)) + panel.tl();
@@ -60,7 +50,7 @@ Result<std::unique_ptr<VideoPresenter>> VideoPresenter::open(const std::filesyst
   };
   VideoLayer layer(std::move(cursor), timeline, panel, PanelMask::rounded(panel.size(), radius),
                    shape);
-  VideoPresenter presenter(std::move(layer), face, mouth);
+  VideoPresenter presenter(std::move(layer), mouth);
   return std::make_unique<VideoPresenter>(std::move(presenter));
 }
 

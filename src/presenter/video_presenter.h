@@ -42,15 +42,10 @@ class VideoPresenter final : public PresenterLayer {
   cv::Rect mouth_area() const override { return mouth_; }
   Status draw(std::int64_t frame, Yuv420& out) override { return video_.draw(frame, out); }
 
-  // The face the framing was made from, in the video's pixels.
-  const FaceLandmarks& face() const { return face_; }
-
  private:
-  VideoPresenter(VideoLayer video, const FaceLandmarks& face, cv::Rect mouth)
-      : video_(std::move(video)), face_(face), mouth_(mouth) {}
+  VideoPresenter(VideoLayer video, cv::Rect mouth) : video_(std::move(video)), mouth_(mouth) {}
 
   VideoLayer video_;
-  FaceLandmarks face_;
   cv::Rect mouth_;
 };
 

@@ -197,7 +197,7 @@ TEST_P(Hallo3Layouts, GenerateWithAnAvatarPutsTheGpuFaceInTheLayout) {
 INSTANTIATE_TEST_SUITE_P(PresenterAndSplit, Hallo3Layouts,
                          ::testing::Values(LayoutCase{"presenter", "16:9", 1280, 720},
                                            LayoutCase{"split", "1:1", 720, 720}),
-                         [](const auto& info) { return info.param.layout; });
+                         [](const auto& param_info) { return param_info.param.layout; });
 
 }  // namespace
 }  // namespace pitchreel

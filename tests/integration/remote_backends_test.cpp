@@ -9,8 +9,6 @@
 
 #include <fstream>
 
-#include <opencv2/imgproc.hpp>
-
 #include "media/jpeg_writer.h"
 #include "media/probe.h"
 #include "render/frame_layout.h"
@@ -131,9 +129,7 @@ TEST_P(Hallo3Layouts, GenerateWithAnAvatarPutsTheGpuFaceInTheLayout) {
   TempDir dir;
   const auto config = dir / "pitchreel.env";
   testing::write_file(config, "HALLO3_URL=" + gpu.url() + "\nHALLO3_IMAGE_PX=256\n");
-  cv::Mat product(600, 800, CV_8UC3, cv::Scalar(60, 170, 60));  // green: no face, no skin
-  cv::rectangle(product, cv::Rect(330, 120, 140, 380), cv::Scalar(30, 110, 30), cv::FILLED);
-  ASSERT_TRUE(write_jpeg(product, dir / "product.jpg").has_value());
+  ASSERT_TRUE(write_jpeg(testing::green_product(), dir / "product.jpg").has_value());
   const auto out = dir / "video.mp4";
   auto r = testing::run_pitchreel({"generate",
                                    "--engine",
@@ -178,11 +174,7 @@ TEST_P(Hallo3Layouts, GenerateWithAnAvatarPutsTheGpuFaceInTheLayout) {
 
   const cv::Size size(c.width, c.height);
   const auto layout = make_layout(*parse_layout(c.layout), size, false, true);
-  testing::GpuPanel reference;
-  reference.gpu = testing::decode_frames(dir / "answer.mp4");
-  reference.panel = layout.presenter;
-  reference.radius = layout.presenter_radius;
-  reference.covered = layout.captions;
+  const auto reference = testing::GpuPanel::in(layout, testing::decode_frames(dir / "answer.mp4"));
   const auto composed = testing::decode_frames(out);
   ASSERT_FALSE(composed.empty());
   const auto match = testing::match_panel(composed, reference);

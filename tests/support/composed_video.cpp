@@ -21,6 +21,21 @@ double mean_difference(const cv::Mat& a, const cv::Mat& b) {
 
 }  // namespace
 
+cv::Mat green_product() {
+  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(60, 170, 60));
+  cv::rectangle(img, cv::Rect(330, 120, 140, 380), cv::Scalar(30, 110, 30), cv::FILLED);
+  return img;
+}
+
+GpuPanel GpuPanel::in(const FrameLayout& layout, std::vector<cv::Mat> gpu_frames) {
+  GpuPanel out;
+  out.gpu = std::move(gpu_frames);
+  out.panel = layout.presenter;
+  out.radius = layout.presenter_radius;
+  out.covered = layout.captions;
+  return out;
+}
+
 std::vector<cv::Mat> decode_frames(const std::filesystem::path& video) {
   std::vector<cv::Mat> frames;
   auto reader = VideoReader::open(video);

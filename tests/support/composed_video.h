@@ -9,7 +9,12 @@
 
 #include <opencv2/core.hpp>
 
+#include "render/frame_layout.h"
+
 namespace pitchreel::testing {
+
+// A product photo no one would take for a face or skin: a green bottle on a green card.
+cv::Mat green_product();
 
 // Every frame of a video (BGR), in order; empty when it does not decode.
 std::vector<cv::Mat> decode_frames(const std::filesystem::path& video);
@@ -22,6 +27,9 @@ struct GpuPanel {
   double lead_in = 0.5;  // when the GPU's first frame is due in the composed video
   int fps = 30;          // the composed video's
   cv::Rect covered;      // drawn over the panel (the caption box): compared above it only
+
+  // The panel, its corners and the caption box of `layout`; the Timeline's lead-in, 30 fps.
+  static GpuPanel in(const FrameLayout& layout, std::vector<cv::Mat> gpu_frames);
 };
 
 struct PanelMatch {

@@ -47,13 +47,6 @@ Hallo3Settings settings_for(const std::string& url,
   return s;
 }
 
-// A product no one would take for a face: a green bottle on a green card.
-cv::Mat green_product() {
-  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(60, 170, 60));
-  cv::rectangle(img, cv::Rect(330, 120, 140, 380), cv::Scalar(30, 110, 30), cv::FILLED);
-  return img;
-}
-
 // The lips' box in a picture, a quarter larger each way: where captions must not be.
 cv::Rect lips_in(const cv::Mat& picture) {
   auto face = detect_face(picture);
@@ -90,7 +83,7 @@ class Hallo3EngineTest : public ::testing::Test {
     auto face = detect_face(job_.product);
     ASSERT_TRUE(face.has_value()) << face.error().message;
     job_.presenter = PresenterInput{job_.product, *face};
-    job_.product = green_product();
+    job_.product = testing::green_product();
     job_.layout = layout;
   }
 
@@ -132,13 +125,9 @@ void expect_gpu_face_in_layout(const RenderJob& job, const RenderOutput& out,
   ASSERT_FALSE(mouth.empty()) << "the poster shows the GPU's face";
   EXPECT_EQ(mouth & layout.presenter, mouth) << "the face is inside the panel";
 
-  testing::GpuPanel reference;
-  reference.gpu = gpu;
-  reference.panel = layout.presenter;
-  reference.radius = layout.presenter_radius;
+  auto reference = testing::GpuPanel::in(layout, gpu);
   reference.lead_in = timeline.lead_in;
   reference.fps = job.format.fps;
-  reference.covered = layout.captions;
   const auto match = testing::match_panel(composed, reference, mouth);
   EXPECT_GT(match.frames_checked, 20);
   EXPECT_LT(match.error, 6) << "the panel shows the GPU frame due at its time";

@@ -1,6 +1,7 @@
-// CpuEngine: the embedded VideoEngine. Renders the product scene (Ken Burns over a
-// blurred fill), karaoke captions and an optional title on the CPU, frame by frame,
-// straight into the encoder: memory stays flat whatever the video's length.
+// CpuEngine: the embedded VideoEngine. Renders the job's layout on the CPU, frame by frame,
+// straight into the encoder (compose_layout): the product scene (Ken Burns over a blurred
+// fill), the presenter's mesh-warped talking head in its panel (animate_presenter),
+// karaoke captions and an optional title. Memory stays flat whatever the video's length.
 #pragma once
 
 #include "engines/video_engine.h"

@@ -52,11 +52,13 @@ Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const Re
   Channel free_frames, rendered;
   for (auto& b : buffers) free_frames.push(&b);
 
+  Status render_status;
   std::jthread renderer([&] {
     for (std::int64_t i = 0; i < count; ++i) {
       Yuv420* frame = free_frames.pop();
       if (!frame) break;  // the consumer stopped early
-      render(i, *frame);
+      render_status = render(i, *frame);
+      if (!render_status) break;
       rendered.push(frame);
     }
     rendered.close();
@@ -65,13 +67,15 @@ Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const Re
   Status status;
   for (std::int64_t i = 0; i < count; ++i) {
     Yuv420* frame = rendered.pop();
-    if (!frame) break;
+    if (!frame) break;  // the renderer stopped: render_status says why
     status = consume(i, *frame);
     if (!status) break;
     free_frames.push(frame);
   }
   free_frames.close();  // releases the renderer if the consumer stopped early
-  return status;
+  renderer.join();      // render_status is final once it has ended
+  if (!status) return status;
+  return render_status;
 }
 
 }  // namespace pitchreel

@@ -15,12 +15,13 @@
 namespace pitchreel {
 
 // Fills `frame` with picture number `index`. Runs on the render thread; must not throw.
-using RenderFrame = std::function<void(std::int64_t index, Yuv420& frame)>;
+// An error (a source that stops decoding) ends the run.
+using RenderFrame = std::function<Status(std::int64_t index, Yuv420& frame)>;
 // Takes picture number `index`, in order. Runs on the calling thread.
 using ConsumeFrame = std::function<Status(std::int64_t index, const Yuv420& frame)>;
 
-// Renders and consumes `count` frames in order; stops at the first consumer error and
-// returns it.
+// Renders and consumes `count` frames in order; stops at the first render or consumer
+// error and returns it.
 Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const RenderFrame& render,
                           const ConsumeFrame& consume);
 

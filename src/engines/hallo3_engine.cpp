@@ -80,21 +80,10 @@ Result<RenderOutput> Hallo3Engine::render(const RenderJob& job, ProgressSink& pr
     output.duration = info->video_duration;
     return output;
   }
-  ComposeJob compose;
-  compose.source = downloaded.path;
-  compose.speech = &speech;
-  compose.format = job.format;
-  compose.captions = job.captions;
-  compose.preset = job.preset;
-  compose.crf = job.crf;
-  compose.video_path = job.video_path;
-  compose.poster_path = job.poster_path;
-  auto composed = compose_gpu_video(compose, progress);
+  auto composed = compose_gpu_video(job, downloaded.path, *inputs, progress);
   if (!composed) return fail(composed.error());
-  output.frames = composed->frames;
-  output.duration = composed->duration;
-  output.cues = std::move(composed->cues);
-  return output;
+  composed->gpu_seconds = answer->gpu_seconds;
+  return composed;
 }
 
 }  // namespace pitchreel

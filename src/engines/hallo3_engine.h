@@ -1,13 +1,14 @@
 // Hallo3Engine: the talking head made by a Hallo3 diffusion model on a GPU server, read
 // top-down in render():
-//   HALLO3_URL usable? -> portrait cropped square around its face + narration as WAV
-//   (no face: refused before any GPU time) -> backend healthy? -> Hallo3Client (seed or
-//   async contract, retries, timeouts, "waiting_for_gpu" progress) -> the MP4 validated
-//   -> captions composed on it by the CPU, or passed through untouched (job.passthrough).
+//   HALLO3_URL usable? -> the face image (the presenter's portrait when the job has one,
+//   the product photo otherwise, as the seed sent it) cropped square around its face +
+//   narration as WAV (no face: refused before any GPU time) -> backend healthy? ->
+//   Hallo3Client (seed or async contract, retries, timeouts, "waiting_for_gpu" progress)
+//   -> the MP4 validated -> passed through untouched (job.passthrough), or composed by the
+//   CPU (compose_gpu_video): the GPU's frames as the presenter in the job's pip, presenter
+//   or split layout, otherwise fitted whole to the frame with captions.
 // Consecutive backend failures mark it unhealthy for every job of the process
 // (fetch/backend_health.h); /readyz and doctor read the same state via hallo3_health().
-// The reference image is the job's photo (RenderJob.product), as the seed sent it; the
-// presenter's portrait should take its place once RenderJob carries one (issue 4).
 // One job at a time per instance (VideoEngine's rule); instances share health state.
 #pragma once
 

@@ -37,6 +37,9 @@ Result<Hallo3Inputs> prepare_hallo3_inputs(const cv::Mat& portrait, const Speech
   auto png = encode_png(sized);
   if (!png) return fail(png.error());
   inputs.image_png = std::move(*png);
+  inputs.image_size = sized.size();
+  const double k = static_cast<double>(side_px) / inputs.crop.width;
+  inputs.face = transformed(*face, {k, k}, cv::Point2d(inputs.crop.tl()) * -k);
   inputs.audio_wav = encode_wav(speech.samples, speech.sample_rate);
   return inputs;
 }

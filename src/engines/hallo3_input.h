@@ -14,6 +14,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/status.h"
+#include "presenter/face_detector.h"
 #include "tts/speech.h"
 
 namespace pitchreel {
@@ -21,7 +22,9 @@ namespace pitchreel {
 struct Hallo3Inputs {
   std::vector<std::uint8_t> image_png;
   std::vector<std::uint8_t> audio_wav;
-  cv::Rect crop;  // the square taken from the portrait, in its pixels (may reach outside it)
+  cv::Rect crop;        // the square taken from the portrait, in its pixels (may reach outside it)
+  cv::Size image_size;  // of the image sent: side_px square
+  FaceLandmarks face;   // the portrait's face in the image sent (crop mapped to image_size)
 };
 
 Result<Hallo3Inputs> prepare_hallo3_inputs(const cv::Mat& portrait_bgr, const Speech& speech,

@@ -6,11 +6,12 @@
 #include <fmt/format.h>
 #include <opencv2/imgproc.hpp>
 
-#include "media/color_convert.h"
-#include "media/encoder.h"
+#include "engines/video_composer.h"
 #include "media/jpeg_writer.h"
 #include "media/video_reader.h"
+#include "presenter/video_presenter.h"
 #include "render/frame_layout.h"
+#include "render/video_layer.h"
 
 namespace pitchreel {
 namespace {
@@ -87,72 +88,38 @@ Result<ProbeInfo> validate_gpu_video(const std::filesystem::path& mp4, double au
   return info;
 }
 
-Result<ComposeOutput> compose_gpu_video(const ComposeJob& job, ProgressSink& progress) {
-  const Speech& speech = *job.speech;
-  const cv::Size size(job.format.width_px(), job.format.height_px());
-  const int fps = job.format.fps;
-  const double duration = speech.duration();
-  const auto frame_count =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(duration * fps)));
-
-  ComposeOutput output;
-  std::unique_ptr<CaptionRenderer> captions;
-  if (job.captions) {
-    const FrameLayout layout = showcase_layout(size, false, true);
-    CaptionStyle style;
-    style.area = layout.captions;
-    style.font_px = layout.caption_font_px;
-    output.cues = layout_captions(speech.words, caption_layout_for(style));
-    auto renderer = CaptionRenderer::create(size, speech.words, output.cues, style);
-    if (!renderer) return fail(renderer.error());
-    captions = std::move(*renderer);
+Result<RenderOutput> compose_gpu_video(const RenderJob& job, const std::filesystem::path& source,
+                                       const Hallo3Inputs& inputs, ProgressSink& progress) {
+  constexpr std::string_view kStage = "compose";
+  Result<RenderOutput> output;
+  if (job.presenter && job.layout != Layout::kShowcase) {
+    const auto gpu_face = [&](const Timeline& timeline, cv::Rect panel,
+                              int radius) -> Result<std::unique_ptr<PresenterLayer>> {
+      auto presenter =
+          VideoPresenter::open(source, inputs.face, inputs.image_size, timeline, panel, radius);
+      if (!presenter) return fail(presenter.error());
+      return std::unique_ptr<PresenterLayer>(std::move(*presenter));
+    };
+    output = compose_layout(job, gpu_face, progress, kStage);
+  } else {
+    auto reader = VideoReader::open(source);
+    if (!reader) return fail(bad_output(reader.error().message));
+    const cv::Size size(job.format.width_px(), job.format.height_px());
+    Composition composition;
+    composition.timeline = make_flush_timeline(job.speech->duration(), job.format.fps);
+    composition.layout = showcase_layout(size, false, true);
+    const auto fit = [size](const cv::Mat& frame, cv::Mat& out) {
+      fit_over_blur(frame, size, out);
+    };
+    VideoLayer backdrop(VideoCursor(std::move(*reader)), composition.timeline, cv::Rect({}, size),
+                        PanelMask::rounded(size, 0), fit);
+    composition.backdrop = &backdrop;
+    composition.stage = kStage;
+    output = compose_video(job, composition, progress);
   }
-
-  auto reader = VideoReader::open(job.source);
-  if (!reader) return fail(bad_output(reader.error().message));
-  EncoderSettings settings;
-  settings.size = size;
-  settings.fps = fps;
-  settings.preset = job.preset;
-  settings.crf = job.crf;
-  auto encoder =
-      Encoder::open(job.video_path, settings, AudioTrack{speech.samples, speech.sample_rate, 0});
-  if (!encoder) return fail(encoder.error());
-
-  // Output frame i shows the last source frame at or before i / fps (frame rates differ).
-  VideoFrame current, upcoming;
-  bool have_upcoming = false, source_done = false;
-  cv::Mat composed;
-  for (std::int64_t i = 0; i < frame_count; ++i) {
-    if (progress.canceled()) return fail(canceled_error());
-    const double t = double(i) / fps;
-    for (;;) {
-      if (!have_upcoming && !source_done) {
-        auto got = (*reader)->next(upcoming);
-        if (!got) return fail(bad_output(got.error().message));
-        have_upcoming = *got;
-        source_done = !*got;
-      }
-      if (have_upcoming && (current.bgr.empty() || upcoming.time <= t + 1e-6)) {
-        std::swap(current, upcoming);
-        have_upcoming = false;
-        continue;
-      }
-      break;
-    }
-    fit_over_blur(current.bgr, size, composed);
-    if (i == frame_count / 2) {
-      if (auto s = write_jpeg(composed, job.poster_path); !s) return fail(s.error());
-    }
-    if (captions) captions->draw(composed, t);
-    auto yuv = bgr_to_yuv420(composed);
-    if (!yuv) return fail(yuv.error());
-    if (auto s = (*encoder)->add_frame(*yuv); !s) return fail(s.error());
-    progress.update("compose", double(i + 1) / double(frame_count));
+  if (!output && output.error().code == "video_unreadable") {
+    return fail(bad_output(output.error().message));
   }
-  if (auto s = (*encoder)->finish(); !s) return fail(s.error());
-  output.frames = frame_count;
-  output.duration = double(frame_count) / fps;
   return output;
 }
 

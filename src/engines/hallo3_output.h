@@ -1,17 +1,15 @@
 // What happens to the MP4 a Hallo3 server returns: it is validated before it is accepted,
-// then either passed through untouched or composed by the CPU (captions drawn on it,
-// fitted to the requested output shape, re-encoded with our narration).
+// then either passed through untouched or composed by the CPU (compose_video): into the
+// job's layout as the presenter, or fitted whole to the requested shape with captions.
 #pragma once
 
 #include <filesystem>
-#include <vector>
 
-#include "core/output_format.h"
 #include "core/progress.h"
 #include "core/status.h"
+#include "engines/hallo3_input.h"
+#include "engines/video_engine.h"
 #include "media/probe.h"
-#include "render/captions.h"
-#include "tts/speech.h"
 
 namespace pitchreel {
 
@@ -20,27 +18,16 @@ namespace pitchreel {
 // "gpu_bad_output" (unavailable) otherwise, saying what was wrong.
 Result<ProbeInfo> validate_gpu_video(const std::filesystem::path& mp4, double audio_duration);
 
-struct ComposeJob {
-  std::filesystem::path source;  // the validated Hallo3 MP4
-  const Speech* speech = nullptr;
-  OutputFormat format;
-  bool captions = true;
-  std::string preset = "veryfast";
-  int crf = 23;
-  std::filesystem::path video_path;
-  std::filesystem::path poster_path;
-};
-
-struct ComposeOutput {
-  std::int64_t frames = 0;
-  double duration = 0;
-  std::vector<CaptionCue> cues;  // on the video's clock (= the audio's: no lead-in)
-};
-
-// The source's frames, fitted whole into the output frame over a blurred, zoomed copy of
-// themselves, captions at the bottom; the narration as the audio track. The poster is the
-// middle frame without captions. progress: stage "compose".
-Result<ComposeOutput> compose_gpu_video(const ComposeJob& job, ProgressSink& progress);
+// Composes the validated GPU video `source`, made from `inputs`, into job.video_path and
+// job.poster_path with job.speech as the audio; progress: stage "compose".
+// - A portrait and a layout other than showcase: compose_layout, the GPU's frames in the
+//   presenter's panel (VideoPresenter), on the layout's clock (lead-in, tail, fades).
+// - Otherwise (the GPU animated the product photo, or showcase): the GPU's frames fitted
+//   whole into the frame over a blurred, zoomed copy of themselves, captions at the
+//   bottom, no title, on the GPU video's clock (no lead-in, no fades).
+// The GPU video breaking now (it was validated) is "gpu_bad_output".
+Result<RenderOutput> compose_gpu_video(const RenderJob& job, const std::filesystem::path& source,
+                                       const Hallo3Inputs& inputs, ProgressSink& progress);
 
 // Copies the source as it is and writes the poster from its middle frame.
 Status pass_through_gpu_video(const std::filesystem::path& source,

@@ -1,6 +1,7 @@
 // Whole-picture conversions between BGR (full range, what image decoders and JPEG
 // writers use) and Yuv420 (what the encoder takes), through libswscale with BT.709
-// coefficients. Used once per still or poster, never per frame.
+// coefficients. Used once per still or poster, and once per frame of a video made
+// elsewhere (render/video_layer.h), never per rendered frame.
 #pragma once
 
 #include <opencv2/core.hpp>

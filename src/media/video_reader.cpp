@@ -63,7 +63,14 @@ Result<bool> LibavVideoReader::receive(VideoFrame& out) {
                                   static_cast<AVPixelFormat>(f->format), f->width, f->height,
                                   AV_PIX_FMT_BGR24, SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!sws_) return fail(unreadable(path_, "unsupported pixel format"));
-  out.bgr.create(f->height, f->width, CV_8UC3);
+  // swscale's SIMD code may write a few bytes past the end of each row whose width is not a
+  // multiple of 16 pixels; a spare row under the picture takes them on the last one.
+  const bool spare_row =
+      out.bgr.datalimit - out.bgr.dataend >= static_cast<std::ptrdiff_t>(out.bgr.step);
+  if (out.bgr.rows != f->height || out.bgr.cols != f->width || out.bgr.type() != CV_8UC3 ||
+      !spare_row) {
+    out.bgr = cv::Mat(f->height + 1, f->width, CV_8UC3).rowRange(0, f->height);
+  }
   std::uint8_t* dst[1] = {out.bgr.data};
   const int dst_stride[1] = {static_cast<int>(out.bgr.step)};
   sws_scale(sws_.get(), f->data, f->linesize, 0, f->height, dst, dst_stride);

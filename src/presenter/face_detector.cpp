@@ -230,4 +230,15 @@ Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_na
   }
 }
 
+FaceLandmarks transformed(const FaceLandmarks& face, cv::Point2d scale, cv::Point2d offset) {
+  const auto at = [&](cv::Point2f p) {
+    return cv::Point2f(static_cast<float>(p.x * scale.x + offset.x),
+                       static_cast<float>(p.y * scale.y + offset.y));
+  };
+  FaceLandmarks out;
+  out.face = cv::Rect2f(at(face.face.tl()), at(face.face.br()));
+  for (std::size_t i = 0; i < out.points.size(); ++i) out.points[i] = at(face.points[i]);
+  return out;
+}
+
 }  // namespace pitchreel

@@ -33,4 +33,8 @@ Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_na
 // model's ("face_model_missing", ...) and "image_unreadable".
 Result<FaceLandmarks> landmarks_in_box(const cv::Mat& bgr, cv::Rect2f face);
 
+// The same face in a picture scaled by `scale` (per axis) and then moved by `offset`:
+// every point p becomes p * scale + offset, and so does the box.
+FaceLandmarks transformed(const FaceLandmarks& face, cv::Point2d scale, cv::Point2d offset);
+
 }  // namespace pitchreel

@@ -189,11 +189,15 @@ std::vector<cv::Point2f> FaceRig::posed(const FacePose& pose) const {
 }
 
 cv::Rect2f FaceRig::mouth_reach() const {
-  std::vector<cv::Point2f> mouth(rest_.begin() + 48, rest_.begin() + 68);
-  cv::Rect2f box = cv::boundingRect(mouth);
-  const float grow = 0.35f * mouth_width_;
-  return {box.x - grow, box.y - grow, box.width + 2 * grow,
-          box.height + 2 * grow + 0.35f * mouth_width_};
+  return pitchreel::mouth_reach(std::span<const cv::Point2f>(rest_).first<68>());
+}
+
+cv::Rect2f mouth_reach(std::span<const cv::Point2f, 68> landmarks) {
+  const std::vector<cv::Point2f> mouth(landmarks.begin() + 48, landmarks.end());
+  const cv::Rect2f box = cv::boundingRect(mouth);
+  const float mouth_width = static_cast<float>(cv::norm(landmarks[54] - landmarks[48]));
+  const float grow = 0.35f * mouth_width;
+  return {box.x - grow, box.y - grow, box.width + 2 * grow, box.height + 2 * grow + grow};
 }
 
 }  // namespace pitchreel

@@ -5,6 +5,7 @@
 // between head and frame absorbs the head's motion, so nothing tears.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -41,5 +42,10 @@ class FaceRig {
   float face_width_ = 0;
   int ring_first_ = 0, frame_first_ = 0;
 };
+
+// Where the mouth of a face with these 68 landmarks (iBUG order) may be whatever it says:
+// the lips' box grown by 0.35 mouth widths all round, and as much again downwards for the
+// jaw. Captions avoid it.
+cv::Rect2f mouth_reach(std::span<const cv::Point2f, 68> landmarks);
 
 }  // namespace pitchreel

@@ -14,8 +14,27 @@
 #include "presenter/face_detector.h"
 #include "presenter/face_pose.h"
 #include "presenter/talking_head.h"
+#include "render/panel_mask.h"
 
 namespace pitchreel {
+
+// Where a picture goes to frame its face in a panel: scaled by `scale`, then moved by
+// `offset` (panel pixels). The same framing serves a still portrait and every frame of a
+// video of it.
+struct PortraitFraming {
+  double scale = 1;
+  cv::Point2d offset;
+
+  // The picture as the panel shows it: CV_8UC3 of the panel's size (edges repeated where
+  // the picture does not reach, which the framing avoids whenever it can).
+  void apply(const cv::Mat& picture, cv::Size panel, cv::Mat& out) const;
+  // `face` (picture pixels) in panel pixels.
+  FaceLandmarks map(const FaceLandmarks& face) const;
+};
+
+// Face centred, eyes at 40% of the height, the face about a third of the panel's width,
+// and never uncovering the panel. `face` is in the picture's pixels.
+PortraitFraming frame_face(cv::Size picture, const FaceLandmarks& face, cv::Size panel);
 
 struct FramedPortrait {
   cv::Mat picture;     // CV_8UC3 BGR, the panel's size
@@ -28,7 +47,7 @@ FramedPortrait frame_portrait(const cv::Mat& portrait, const FaceLandmarks& face
 class PresenterPanel {
  public:
   // `panel` is where it goes in the frame (even origin and size); `radius` rounds its
-  // corners (0: square).
+  // corners (0: square). "presenter_panel" (internal) for a panel too small or odd-aligned.
   static Result<PresenterPanel> create(const cv::Mat& portrait, const FaceLandmarks& face,
                                        cv::Rect panel, int radius);
 
@@ -39,11 +58,15 @@ class PresenterPanel {
   void draw(const FacePose& pose, Yuv420& frame);
 
  private:
-  PresenterPanel(TalkingHead head, cv::Rect panel, cv::Mat mask, cv::Mat half_mask);
+  PresenterPanel(TalkingHead head, cv::Rect panel, PanelMask mask);
 
   TalkingHead head_;
   cv::Rect panel_;
-  cv::Mat mask_, half_mask_;  // empty when the corners are square
+  PanelMask mask_;
 };
+
+// "presenter_panel" (internal) unless `panel` is at least 64 px a side with even origin
+// and size: what every presenter's panel must be.
+Status check_panel(cv::Rect panel);
 
 }  // namespace pitchreel

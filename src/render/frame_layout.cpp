@@ -127,6 +127,14 @@ FrameLayout make_layout(Layout kind, cv::Size frame, bool with_title, bool with_
   return layout;
 }
 
+cv::Rect scene_area(const FrameLayout& layout, cv::Size frame) {
+  const cv::Rect p = layout.presenter;
+  if (p.empty()) return cv::Rect({}, frame);
+  if (p.height == frame.height) return {p.br().x, 0, frame.width - p.br().x, frame.height};
+  if (p.width == frame.width) return {0, p.br().y, frame.width, frame.height - p.br().y};
+  return cv::Rect({}, frame);
+}
+
 FrameLayout keep_captions_off(FrameLayout layout, cv::Rect mouth) {
   if (layout.captions.empty() || (layout.captions & mouth).empty()) return layout;
   const int min_height = layout.caption_font_px * 3;

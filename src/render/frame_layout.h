@@ -39,6 +39,11 @@ FrameLayout showcase_layout(cv::Size frame, bool with_title, bool with_captions)
 // Any layout; kShowcase gives showcase_layout.
 FrameLayout make_layout(Layout layout, cv::Size frame, bool with_title, bool with_captions);
 
+// What the presenter's panel leaves of the frame: the band beside or below it when the
+// panel runs edge to edge (presenter, split), the whole frame otherwise (showcase, pip).
+// The product scene is drawn only there.
+cv::Rect scene_area(const FrameLayout& layout, cv::Size frame);
+
 // Moves the caption box off `mouth` (frame pixels): below it when there is room for two
 // lines, otherwise above it.
 FrameLayout keep_captions_off(FrameLayout layout, cv::Rect mouth);

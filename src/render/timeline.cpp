@@ -25,6 +25,14 @@ Timeline make_timeline(double speech_seconds, int fps) {
   return t;
 }
 
+Timeline make_flush_timeline(double seconds, int fps) {
+  Timeline t = make_timeline(0, fps);
+  t.lead_in = t.tail = t.fade_in = t.fade_out = 0;
+  t.frame_count =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(seconds * fps - 1e-9)));
+  return t;
+}
+
 double ease_in_out(double x) {
   x = std::clamp(x, 0.0, 1.0);
   return x * x * x * (x * (x * 6 - 15) + 10);

@@ -27,6 +27,10 @@ struct Timeline {
 // rounded up to whole frames.
 Timeline make_timeline(double speech_seconds, int fps);
 
+// A timeline exactly as long as a picture that already follows the narration from its
+// first frame (a GPU's video): no lead-in, no tail, no fades.
+Timeline make_flush_timeline(double seconds, int fps);
+
 // Smooth ease-in-out over [0, 1] with zero velocity and acceleration at both ends
 // (smootherstep), so the camera starts and stops without a jolt.
 double ease_in_out(double x);

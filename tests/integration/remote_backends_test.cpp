@@ -1,12 +1,18 @@
 // The remote backends end to end through the real `pitchreel serve` and the CLI: a job with
 // engine hallo3 against a local Hallo3 contract server, with a remote voice from a local
 // speech service; GPU time in /metrics; Hallo3 health in /readyz; the refusals at submission
-// when a backend is not configured; `pitchreel doctor`'s exit status and JSON.
+// when a backend is not configured; `pitchreel doctor`'s exit status and JSON;
+// `pitchreel generate --engine hallo3 --avatar ... --layout ...` with the GPU's face placed
+// in the presenter's layouts.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 
+#include "media/jpeg_writer.h"
+#include "media/probe.h"
+#include "render/frame_layout.h"
+#include "support/composed_video.h"
 #include "support/hallo3_servers.h"
 #include "support/loopback_server.h"
 #include "support/server_process.h"
@@ -109,6 +115,83 @@ TEST(RemoteBackends, DoctorExitStatusAndJson) {
   EXPECT_NE(refused.out.find("connection refused"), std::string::npos) << refused.out;
   EXPECT_NE(refused.out.find("FAIL hallo3.reachable"), std::string::npos) << refused.out;
 }
+
+struct LayoutCase {
+  std::string layout, aspect;
+  int width, height;
+};
+
+class Hallo3Layouts : public ::testing::TestWithParam<LayoutCase> {};
+
+TEST_P(Hallo3Layouts, GenerateWithAnAvatarPutsTheGpuFaceInTheLayout) {
+  PITCHREEL_REQUIRE_TESTDATA(avatar, "portraits/rendered-3d.jpg");
+  const LayoutCase c = GetParam();
+  testing::Hallo3ContractServer gpu(testing::Hallo3ContractServer::Protocol::kSeed);
+  ASSERT_TRUE(gpu.ok());
+  TempDir dir;
+  const auto config = dir / "pitchreel.env";
+  testing::write_file(config, "HALLO3_URL=" + gpu.url() + "\nHALLO3_IMAGE_PX=256\n");
+  ASSERT_TRUE(write_jpeg(testing::green_product(), dir / "product.jpg").has_value());
+  const auto out = dir / "video.mp4";
+  auto r = testing::run_pitchreel({"generate",
+                                   "--engine",
+                                   "hallo3",
+                                   "--config",
+                                   config.string(),
+                                   "--image",
+                                   (dir / "product.jpg").string(),
+                                   "--avatar",
+                                   avatar.string(),
+                                   "--layout",
+                                   c.layout,
+                                   "--aspect",
+                                   c.aspect,
+                                   "--height",
+                                   "720",
+                                   "--script",
+                                   "Meet the Aurora bottle. It keeps coffee hot.",
+                                   "--preset",
+                                   "ultrafast",
+                                   "-o",
+                                   out.string(),
+                                   "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(gpu.generations(), 1);
+  EXPECT_GT(json::parse(r.out, nullptr, false).value("gpuSeconds", 0.0), 0) << r.out;
+
+  auto info = probe(out);
+  ASSERT_TRUE(info.has_value()) << info.error().message;
+  EXPECT_EQ(info->width, c.width);
+  EXPECT_EQ(info->height, c.height);
+  ASSERT_TRUE(info->has_audio);
+  EXPECT_EQ(info->audio_codec, "aac");
+  EXPECT_NEAR(info->audio_duration, info->video_duration, 0.05);
+  const auto answered = gpu.last_video();
+  testing::write_file(dir / "answer.mp4", std::string(answered.begin(), answered.end()));
+  auto answer = probe(dir / "answer.mp4");
+  ASSERT_TRUE(answer.has_value());
+  // The layout's clock: 0.5 s lead-in and 0.8 s tail around the GPU's (the narration's) length.
+  EXPECT_NEAR(info->video_duration, answer->video_duration + 1.3, 0.1);
+  EXPECT_NE(testing::read_file(dir / "video.vtt").find("-->"), std::string::npos);
+
+  const cv::Size size(c.width, c.height);
+  const auto layout = make_layout(*parse_layout(c.layout), size, false, true);
+  const auto reference = testing::GpuPanel::in(layout, testing::decode_frames(dir / "answer.mp4"));
+  const auto composed = testing::decode_frames(out);
+  ASSERT_FALSE(composed.empty());
+  const auto match = testing::match_panel(composed, reference);
+  EXPECT_GT(match.frames_checked, 20);
+  EXPECT_LT(match.error, 6) << "the panel shows the GPU's frame due at its time";
+  EXPECT_LT(match.error * 1.5, match.wrong_time_error);
+  EXPECT_LT(match.lead_in_error, 6);
+  const cv::Scalar scene = cv::mean(composed[composed.size() / 2](layout.product));
+  EXPECT_GT(scene[1], scene[2] + 40) << "the product scene beside the panel";
+}
+
+INSTANTIATE_TEST_SUITE_P(PresenterAndSplit, Hallo3Layouts,
+                         ::testing::Values(LayoutCase{"presenter", "16:9", 1280, 720},
+                                           LayoutCase{"split", "1:1", 720, 720}),
+                         [](const auto& param_info) { return param_info.param.layout; });
 
 }  // namespace
 }  // namespace pitchreel

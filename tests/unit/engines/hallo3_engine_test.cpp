@@ -11,6 +11,10 @@
 
 #include "media/image.h"
 #include "media/probe.h"
+#include "presenter/face_detector.h"
+#include "render/frame_layout.h"
+#include "render/timeline.h"
+#include "support/composed_video.h"
 #include "support/hallo3_servers.h"
 #include "support/test_support.h"
 #include "tts/espeak_engine.h"
@@ -43,6 +47,15 @@ Hallo3Settings settings_for(const std::string& url,
   return s;
 }
 
+// The lips' box in a picture, a quarter larger each way: where captions must not be.
+cv::Rect lips_in(const cv::Mat& picture) {
+  auto face = detect_face(picture);
+  if (!face) return {};
+  const std::vector<cv::Point2f> lips(face->points.begin() + 48, face->points.end());
+  const cv::Rect box = cv::boundingRect(lips);
+  return {box.x - box.width / 4, box.y - box.height / 4, box.width * 3 / 2, box.height * 3 / 2};
+}
+
 class Hallo3EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -64,10 +77,118 @@ class Hallo3EngineTest : public ::testing::Test {
     return engine.render(job_, progress_);
   }
 
+  // The portrait becomes the presenter (the GPU animates it), the product a green card.
+  void use_presenter(Layout layout) {
+    auto face = detect_face(job_.product);
+    ASSERT_TRUE(face.has_value()) << face.error().message;
+    job_.presenter = PresenterInput{job_.product, *face};
+    job_.product = testing::green_product();
+    job_.layout = layout;
+  }
+
+  // The GPU video as the server sent it, decoded.
+  std::vector<cv::Mat> gpu_frames(const Hallo3ContractServer& server) {
+    const auto answer = server.last_video();
+    testing::write_file(dir_ / "answer.mp4", std::string(answer.begin(), answer.end()));
+    return testing::decode_frames(dir_ / "answer.mp4");
+  }
+
   testing::TempDir dir_;
   RenderJob job_;
   NullProgress progress_;
 };
+
+// The presenter layouts with the GPU's face: the layout's clock (lead-in and tail around
+// the narration), the GPU's frames in the panel, on time, the product around it, captions
+// off the mouth.
+void expect_gpu_face_in_layout(const RenderJob& job, const RenderOutput& out,
+                               const std::vector<cv::Mat>& gpu, double min_luma_range) {
+  const cv::Size size(job.format.width_px(), job.format.height_px());
+  const Timeline timeline = make_timeline(narration().duration(), job.format.fps);
+  auto info = probe(job.video_path);
+  ASSERT_TRUE(info.has_value()) << info.error().message;
+  EXPECT_EQ(info->width, size.width);
+  EXPECT_EQ(info->height, size.height);
+  EXPECT_NEAR(info->video_duration, timeline.duration(), 0.05);
+  ASSERT_TRUE(info->has_audio);
+  EXPECT_NEAR(info->audio_duration, info->video_duration, 0.05);
+  ASSERT_FALSE(out.cues.empty());
+  EXPECT_GE(out.cues.front().start, timeline.lead_in - 0.01) << "cues on the video's clock";
+  EXPECT_EQ(out.frames, timeline.frame_count);
+
+  const FrameLayout layout = make_layout(job.layout, size, !job.title.empty(), job.captions);
+  const auto composed = testing::decode_frames(job.video_path);
+  ASSERT_EQ(static_cast<std::int64_t>(composed.size()), timeline.frame_count);
+  auto poster = load_image(job.poster_path);
+  ASSERT_TRUE(poster.has_value());
+  const cv::Rect mouth = lips_in(*poster);
+  ASSERT_FALSE(mouth.empty()) << "the poster shows the GPU's face";
+  EXPECT_EQ(mouth & layout.presenter, mouth) << "the face is inside the panel";
+
+  auto reference = testing::GpuPanel::in(layout, gpu);
+  reference.lead_in = timeline.lead_in;
+  reference.fps = job.format.fps;
+  const auto match = testing::match_panel(composed, reference, mouth);
+  EXPECT_GT(match.frames_checked, 20);
+  EXPECT_LT(match.error, 6) << "the panel shows the GPU frame due at its time";
+  EXPECT_LT(match.error * 1.5, match.wrong_time_error) << "and not one from elsewhere";
+  EXPECT_LT(match.lead_in_error, 6) << "the GPU's first frame during the lead-in";
+  EXPECT_GT(match.luma_range, min_luma_range) << "the GPU's frames move";
+  EXPECT_LT(match.worst_region_error, 10) << "nothing drawn over the mouth";
+
+  // The product scene fills what the panel leaves: green, not the portrait.
+  const cv::Mat& middle = composed[composed.size() / 2];
+  const cv::Scalar product = cv::mean(middle(layout.product));
+  EXPECT_GT(product[1], product[0] + 40);
+  EXPECT_GT(product[1], product[2] + 40);
+}
+
+TEST_F(Hallo3EngineTest, PipLayoutShowsTheGpuFramesInTheRoundedWindow) {
+  Hallo3ContractServer server(Hallo3ContractServer::Protocol::kSeed);
+  ASSERT_TRUE(server.ok());
+  use_presenter(Layout::kPip);
+  job_.title = "Aurora";
+  auto out = render(settings_for(server.url()));
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  EXPECT_GT(out->gpu_seconds, 0);
+  expect_gpu_face_in_layout(job_, *out, gpu_frames(server), 8);
+
+  // The rounded corner shows the product behind the window, not the GPU's picture.
+  const cv::Size size(job_.format.width_px(), job_.format.height_px());
+  const FrameLayout layout = make_layout(Layout::kPip, size, true, true);
+  const auto composed = testing::decode_frames(job_.video_path);
+  const cv::Vec3b corner = composed[composed.size() / 2].at<cv::Vec3b>(layout.presenter.tl());
+  EXPECT_GT(corner[1], corner[2] + 30) << "green behind the rounded corner";
+}
+
+TEST_F(Hallo3EngineTest, PresenterLayoutInPortraitShapeShowsTheGpuFramesInThePanel) {
+  Hallo3ContractServer server(Hallo3ContractServer::Protocol::kAsync);
+  ASSERT_TRUE(server.ok());
+  use_presenter(Layout::kPresenter);
+  job_.format.aspect = Aspect::kPortrait;
+  auto out = render(settings_for(server.url(), Hallo3Protocol::kAsync));
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  expect_gpu_face_in_layout(job_, *out, gpu_frames(server), 8);
+}
+
+TEST_F(Hallo3EngineTest, ShowcaseWithAPortraitKeepsTheFullFrameCompose) {
+  Hallo3ContractServer server(Hallo3ContractServer::Protocol::kSeed);
+  ASSERT_TRUE(server.ok());
+  use_presenter(Layout::kShowcase);
+  auto out = render(settings_for(server.url()));
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  auto info = probe(job_.video_path);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->width, 1280);
+  EXPECT_NEAR(info->video_duration, narration().duration(), 0.1) << "no lead-in, no tail";
+  // The GPU's picture fills the middle of the frame (no product scene).
+  auto poster = load_image(job_.poster_path);
+  ASSERT_TRUE(poster.has_value());
+  auto face = detect_face(*poster);
+  ASSERT_TRUE(face.has_value()) << face.error().message;
+  const cv::Point2f centre = (face->face.tl() + face->face.br()) * 0.5f;
+  EXPECT_NEAR(centre.x, 640, 80);
+}
 
 TEST_F(Hallo3EngineTest, SeedContractComposesCaptionsOnTheReturnedVideo) {
   Hallo3ContractServer server(Hallo3ContractServer::Protocol::kSeed);

@@ -80,10 +80,7 @@ Result<RenderOutput> Hallo3Engine::render(const RenderJob& job, ProgressSink& pr
     output.duration = info->video_duration;
     return output;
   }
-  auto composed = compose_gpu_video(job, downloaded.path, *inputs, progress);
-  if (!composed) return fail(composed.error());
-  composed->gpu_seconds = answer->gpu_seconds;
-  return composed;
+  return compose_gpu_video(job, downloaded.path, *inputs, progress);
 }
 
 }  // namespace pitchreel

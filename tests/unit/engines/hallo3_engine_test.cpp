@@ -150,7 +150,7 @@ TEST_F(Hallo3EngineTest, PipLayoutShowsTheGpuFramesInTheRoundedWindow) {
   job_.title = "Aurora";
   auto out = render(settings_for(server.url()));
   ASSERT_TRUE(out.has_value()) << out.error().message;
-  EXPECT_GT(out->gpu_seconds, 0);
+  EXPECT_GT(progress_.gpu_seconds(), 0);
   expect_gpu_face_in_layout(job_, *out, gpu_frames(server), 8);
 
   // The rounded corner shows the product behind the window, not the GPU's picture.

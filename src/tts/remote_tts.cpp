@@ -7,6 +7,7 @@
 #include "media/audio_decode.h"
 #include "tts/audio_alignment.h"
 #include "tts/espeak_engine.h"
+#include "tts/sphinx_alignment.h"
 #include "tts/speech_options.h"
 #include "tts/word_alignment.h"
 
@@ -58,8 +59,12 @@ Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
   Speech speech;
   speech.sample_rate = decoded->sample_rate;
   speech.samples = std::move(decoded->samples);
-  speech.words =
-      align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
+  if (auto aligned = SphinxAligner::shared().align(script, speech.samples, speech.sample_rate)) {
+    speech.words = std::move(*aligned);
+  } else {
+    speech.words =
+        align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
+  }
   return speech;
 }
 

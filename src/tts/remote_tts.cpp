@@ -7,8 +7,8 @@
 #include "media/audio_decode.h"
 #include "tts/audio_alignment.h"
 #include "tts/espeak_engine.h"
-#include "tts/sphinx_alignment.h"
 #include "tts/speech_options.h"
+#include "tts/sphinx_alignment.h"
 #include "tts/word_alignment.h"
 
 namespace pitchreel {
@@ -70,7 +70,8 @@ Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
 
 Result<Speech> request_speech(const fetch::BackendInfo& backend, const RemoteTtsSettings& settings,
                               fetch::CallRequest request, std::string_view script) {
-  if (!settings.api_key.empty()) request.headers.push_back("Authorization: Bearer " + settings.api_key);
+  if (!settings.api_key.empty())
+    request.headers.push_back("Authorization: Bearer " + settings.api_key);
   request.connect_timeout = std::chrono::seconds(settings.connect_timeout_s);
   request.total_timeout = std::chrono::seconds(settings.timeout_s);
   request.max_bytes = 64ull << 20;

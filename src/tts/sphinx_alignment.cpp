@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 
 extern "C" {
@@ -26,8 +27,8 @@ extern "C" {
 namespace pitchreel {
 namespace {
 
-constexpr int kRate = 16000;        // what the en-us acoustic model was trained on
-constexpr double kFrameS = 0.010;   // the decoder's frame step
+constexpr int kRate = 16000;       // what the en-us acoustic model was trained on
+constexpr double kFrameS = 0.010;  // the decoder's frame step
 constexpr char kSearch[] = "script";
 
 struct ConfigDeleter {
@@ -102,12 +103,18 @@ bool ensure_pronunciation(ps_decoder_t* ps, const std::string& spelling) {
   return ps_add_word(ps, spelling.c_str(), pronunciation.c_str(), FALSE) >= 0;
 }
 
-// 16 kHz signed 16-bit, what ps_process_raw reads.
+// 16 kHz signed 16-bit, what ps_process_raw reads, with one bit of noise added: exact
+// digital silence (synthesisers start and end with it) has no spectrum, and the decoder
+// then finds no path at all. The noise is the same for the same audio (a fixed-seed
+// generator per call), so alignments are reproducible.
 std::vector<std::int16_t> decoder_input(std::span<const float> samples, int sample_rate) {
   const std::vector<float> resampled = resample_mono(samples, sample_rate, kRate);
   std::vector<std::int16_t> pcm(resampled.size());
-  std::transform(resampled.begin(), resampled.end(), pcm.begin(), [](float s) {
-    return static_cast<std::int16_t>(std::lround(std::clamp(s, -1.0f, 1.0f) * 32767.0f));
+  std::minstd_rand noise(1);
+  std::transform(resampled.begin(), resampled.end(), pcm.begin(), [&noise](float s) {
+    const long dither = static_cast<long>(noise() % 3) - 1;
+    return static_cast<std::int16_t>(
+        std::clamp(std::lround(s * 32767.0f) + dither, -32768L, 32767L));
   });
   return pcm;
 }
@@ -160,11 +167,14 @@ std::optional<std::vector<WordTiming>> SphinxAligner::align(std::string_view scr
     // PocketSphinx logs every setting and each utterance to stderr; its log is process-wide.
     err_set_logfp(nullptr);
     // Wider beams than the defaults: a one-sentence grammar has few paths, and at fast
-    // rates the defaults sometimes prune the only one.
+    // rates the defaults sometimes prune the only one. No noise removal: its noise estimate
+    // carries over from one utterance to the next, so the same audio would align
+    // differently depending on what came before. No silence removal: every frame should be
+    // seen (quiet onsets are speech).
     const ConfigPtr config(cmd_ln_init(
         nullptr, ps_args(), TRUE, "-hmm", model_.acoustic.c_str(), "-dict",
         model_.dictionary.c_str(), "-beam", "1e-60", "-pbeam", "1e-60", "-wbeam", "1e-40",
-        static_cast<const char*>(nullptr)));
+        "-remove_silence", "no", "-remove_noise", "no", static_cast<const char*>(nullptr)));
     DecoderPtr ps(config ? ps_init(config.get()) : nullptr);  // keeps its own config reference
     if (!ps) {
       spdlog::warn("speech alignment: PocketSphinx could not load its model from {}",

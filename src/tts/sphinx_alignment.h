@@ -58,7 +58,7 @@ class SphinxAligner {
 
   SphinxModel model_;
   std::mutex mutex_;
-  bool tried_ = false;               // guarded by mutex_
+  bool tried_ = false;                // guarded by mutex_
   std::unique_ptr<Decoder> decoder_;  // guarded by mutex_; null when loading failed
 };
 

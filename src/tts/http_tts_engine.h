@@ -1,6 +1,6 @@
 // TtsEngine for the seed's JSON speech endpoint: POST {TTS_HTTP_URL} with
 // {"text": ..., "voice": ...}, answered with audio (audio/mpeg in the seed; WAV, Opus or
-// AAC are decoded too). Word timings are recovered from the audio (audio_alignment.h).
+// AAC are decoded too). Word timings are recovered from the audio (remote_tts.h).
 //
 // The voice in SpeechOptions is the service's own id ("en-US-AriaNeural", without the
 // "http:" prefix, which VoiceRegistry strips). Rate and pitch are checked but the seed's

@@ -8,6 +8,7 @@
 #include "tts/audio_alignment.h"
 #include "tts/espeak_engine.h"
 #include "tts/speech_options.h"
+#include "tts/sphinx_alignment.h"
 #include "tts/word_alignment.h"
 
 namespace pitchreel {
@@ -58,14 +59,19 @@ Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
   Speech speech;
   speech.sample_rate = decoded->sample_rate;
   speech.samples = std::move(decoded->samples);
-  speech.words =
-      align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
+  if (auto aligned = SphinxAligner::shared().align(script, speech.samples, speech.sample_rate)) {
+    speech.words = std::move(*aligned);
+  } else {
+    speech.words =
+        align_script_to_audio(script, speech.samples, speech.sample_rate, duration_prior(script));
+  }
   return speech;
 }
 
 Result<Speech> request_speech(const fetch::BackendInfo& backend, const RemoteTtsSettings& settings,
                               fetch::CallRequest request, std::string_view script) {
-  if (!settings.api_key.empty()) request.headers.push_back("Authorization: Bearer " + settings.api_key);
+  if (!settings.api_key.empty())
+    request.headers.push_back("Authorization: Bearer " + settings.api_key);
   request.connect_timeout = std::chrono::seconds(settings.connect_timeout_s);
   request.total_timeout = std::chrono::seconds(settings.timeout_s);
   request.max_bytes = 64ull << 20;

@@ -1,6 +1,7 @@
 // What the remote TTS engines share: their settings, and turning the audio a speech
 // service answered into Speech (decoded in-process, word timings recovered from the audio
-// and the script, see audio_alignment.h).
+// and the script: forced alignment, sphinx_alignment.h, or where that cannot be used the
+// energy aligner, audio_alignment.h).
 #pragma once
 
 #include <cstdint>

@@ -1,13 +1,15 @@
 // Caption timing for remote speech (issue 7): espeak-ng speech, whose word times espeak
 // reports itself, is served as MP3 by a local speech service and goes through the remote
-// path (HTTP, MP3 decode, word timings recovered from audio + script). The recovered word
-// onsets are compared with espeak's. Target: 95th percentile of the error under 150 ms.
+// path (HTTP, MP3 decode, word timings recovered from audio + script: PocketSphinx forced
+// alignment, sphinx_alignment.h). The recovered word onsets are compared with espeak's.
+// Target: 95th percentile of the error under 150 ms; forced alignment is asserted well
+// inside that (p95 < 80 ms, median < 25 ms).
 //
-// The alignment's duration prior is itself an espeak-ng synthesis at the normal rate, so
-// the figure at 165 wpm flatters it; the run at 1.27x speed (the OpenAI contract's
-// `speed`) has timing the prior did not produce. The syllable-count prior alone is
-// measured too and printed (not asserted): it is what a script in a language espeak cannot
-// speak gets.
+// The energy aligner the remote path falls back to (audio_alignment.h) is measured on the
+// same audio and printed, not asserted: with its espeak-ng duration prior at the normal
+// rate (which flatters it: the served speech is espeak-ng too), and with syllable counts
+// alone (what a script espeak cannot speak gets). The runs at speed 1.27 and 0.73 have
+// timing the prior did not produce.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include "media/audio_decode.h"
 #include "support/tts_servers.h"
 #include "tts/audio_alignment.h"
+#include "tts/espeak_engine.h"
 #include "tts/http_tts_engine.h"
 #include "tts/openai_tts_engine.h"
 
@@ -48,8 +51,9 @@ double quantile(std::vector<double> v, double q) {
 }
 
 struct Errors {
-  std::vector<double> prior;     // the engine's own result (espeak duration prior)
-  std::vector<double> syllable;  // the same audio aligned with syllable counts only
+  std::vector<double> engine;    // the engine's own result (forced alignment)
+  std::vector<double> energy;    // the same audio, energy aligner with the espeak prior
+  std::vector<double> syllable;  // the same audio, energy aligner with syllable counts only
 };
 
 void measure(TtsEngine& engine, testing::TtsContractServer& server, int rate_wpm, Errors& out) {
@@ -61,16 +65,23 @@ void measure(TtsEngine& engine, testing::TtsContractServer& server, int rate_wpm
     ASSERT_TRUE(speech.has_value()) << speech.error().message;
     const Speech truth = server.last_speech();
     ASSERT_EQ(speech->words.size(), truth.words.size()) << script;
+    EspeakEngine reference;
+    auto reference_speech = reference.synthesize(script, {});
+    ASSERT_TRUE(reference_speech.has_value());
+    const auto energy = align_script_to_audio(script, speech->samples, speech->sample_rate,
+                                              reference_prior(script, reference_speech->words));
     const auto syllable =
         align_script_to_audio(script, speech->samples, speech->sample_rate, syllable_prior(script));
     for (std::size_t i = 0; i < truth.words.size(); ++i) {
       EXPECT_EQ(speech->words[i].text, truth.words[i].text);
-      out.prior.push_back(std::abs(speech->words[i].start - truth.words[i].start));
+      out.engine.push_back(std::abs(speech->words[i].start - truth.words[i].start));
+      out.energy.push_back(std::abs(energy[i].start - truth.words[i].start));
       out.syllable.push_back(std::abs(syllable[i].start - truth.words[i].start));
       if (std::getenv("PITCHREEL_TIMING_DETAIL")) {
-        std::printf("%-12s true %.3f got %.3f err %+.0f ms\n", truth.words[i].text.c_str(),
-                    truth.words[i].start, speech->words[i].start,
-                    (speech->words[i].start - truth.words[i].start) * 1000);
+        std::printf("%-12s true %.3f got %.3f err %+.0f ms (energy %+.0f ms)\n",
+                    truth.words[i].text.c_str(), truth.words[i].start, speech->words[i].start,
+                    (speech->words[i].start - truth.words[i].start) * 1000,
+                    (energy[i].start - truth.words[i].start) * 1000);
       }
     }
   }
@@ -79,10 +90,17 @@ void measure(TtsEngine& engine, testing::TtsContractServer& server, int rate_wpm
 void report(const char* name, const Errors& e) {
   std::printf(
       "remote caption timing [%s]: words=%zu median_onset_error_ms=%.1f p95_onset_error_ms=%.1f "
-      "max_ms=%.1f | syllable prior only: median_ms=%.1f p95_ms=%.1f\n",
-      name, e.prior.size(), quantile(e.prior, 0.5) * 1000, quantile(e.prior, 0.95) * 1000,
-      *std::max_element(e.prior.begin(), e.prior.end()) * 1000, quantile(e.syllable, 0.5) * 1000,
+      "max_ms=%.1f | energy, espeak prior: median_ms=%.1f p95_ms=%.1f | energy, syllables: "
+      "median_ms=%.1f p95_ms=%.1f\n",
+      name, e.engine.size(), quantile(e.engine, 0.5) * 1000, quantile(e.engine, 0.95) * 1000,
+      *std::max_element(e.engine.begin(), e.engine.end()) * 1000, quantile(e.energy, 0.5) * 1000,
+      quantile(e.energy, 0.95) * 1000, quantile(e.syllable, 0.5) * 1000,
       quantile(e.syllable, 0.95) * 1000);
+}
+
+void expect_on_target(const Errors& e) {
+  EXPECT_LT(quantile(e.engine, 0.95), 0.080);
+  EXPECT_LT(quantile(e.engine, 0.5), 0.025);
 }
 
 TEST(RemoteCaptionTiming, SeedContractMp3AtNormalRate) {
@@ -94,8 +112,7 @@ TEST(RemoteCaptionTiming, SeedContractMp3AtNormalRate) {
   Errors errors;
   measure(engine, server, 165, errors);
   report("seed mp3, 165 wpm", errors);
-  EXPECT_LT(quantile(errors.prior, 0.95), 0.150);
-  EXPECT_LT(quantile(errors.prior, 0.5), 0.060);
+  expect_on_target(errors);
 }
 
 TEST(RemoteCaptionTiming, OpenAiContractMp3AtFasterSpeed) {
@@ -107,8 +124,19 @@ TEST(RemoteCaptionTiming, OpenAiContractMp3AtFasterSpeed) {
   Errors errors;
   measure(engine, server, 210, errors);  // speed 1.27
   report("openai mp3, speed 1.27", errors);
-  EXPECT_LT(quantile(errors.prior, 0.95), 0.150);
-  EXPECT_LT(quantile(errors.prior, 0.5), 0.060);
+  expect_on_target(errors);
+}
+
+TEST(RemoteCaptionTiming, OpenAiContractMp3AtSlowerSpeed) {
+  testing::TtsContractServer server;
+  ASSERT_TRUE(server.ok());
+  RemoteTtsSettings settings;
+  settings.url = server.base_url();
+  OpenAiTtsEngine engine(settings);
+  Errors errors;
+  measure(engine, server, 120, errors);  // speed 0.73
+  report("openai mp3, speed 0.73", errors);
+  expect_on_target(errors);
 }
 
 }  // namespace

@@ -55,6 +55,23 @@ TEST(HttpTtsEngine, SpeaksTheSeedContractAndDecodesTheMp3) {
   }
 }
 
+// Forced alignment cannot say "12" (sphinx_alignment.h): the energy aligner times the
+// words instead, and the caller sees no difference in the result's shape.
+TEST(HttpTtsEngine, WordsTheAlignerCannotSayStillGetTimings) {
+  testing::TtsContractServer server;
+  ASSERT_TRUE(server.ok());
+  HttpTtsEngine engine(settings_for(server.seed_url()));
+  const std::string script = "It keeps your coffee hot for 12 hours.";
+  auto speech = engine.synthesize(script, {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  ASSERT_EQ(speech->words.size(), split_words(script).size());
+  EXPECT_EQ(speech->words[6].text, "12");
+  for (std::size_t i = 1; i < speech->words.size(); ++i) {
+    EXPECT_LT(speech->words[i].start, speech->words[i].end);
+    EXPECT_LE(speech->words[i - 1].end, speech->words[i].start + 1e-9);
+  }
+}
+
 TEST(OpenAiTtsEngine, SendsModelInputVoiceFormatAndSpeed) {
   testing::TtsContractServer server;
   ASSERT_TRUE(server.ok());

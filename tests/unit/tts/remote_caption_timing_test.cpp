@@ -115,28 +115,25 @@ TEST(RemoteCaptionTiming, SeedContractMp3AtNormalRate) {
   expect_on_target(errors);
 }
 
-TEST(RemoteCaptionTiming, OpenAiContractMp3AtFasterSpeed) {
+// The OpenAI contract at `wpm` (its `speed` is wpm / 165).
+void measure_openai(int wpm, const char* label) {
   testing::TtsContractServer server;
   ASSERT_TRUE(server.ok());
   RemoteTtsSettings settings;
   settings.url = server.base_url();
   OpenAiTtsEngine engine(settings);
   Errors errors;
-  measure(engine, server, 210, errors);  // speed 1.27
-  report("openai mp3, speed 1.27", errors);
+  measure(engine, server, wpm, errors);
+  report(label, errors);
   expect_on_target(errors);
 }
 
+TEST(RemoteCaptionTiming, OpenAiContractMp3AtFasterSpeed) {
+  measure_openai(210, "openai mp3, speed 1.27");
+}
+
 TEST(RemoteCaptionTiming, OpenAiContractMp3AtSlowerSpeed) {
-  testing::TtsContractServer server;
-  ASSERT_TRUE(server.ok());
-  RemoteTtsSettings settings;
-  settings.url = server.base_url();
-  OpenAiTtsEngine engine(settings);
-  Errors errors;
-  measure(engine, server, 120, errors);  // speed 0.73
-  report("openai mp3, speed 0.73", errors);
-  expect_on_target(errors);
+  measure_openai(120, "openai mp3, speed 0.73");
 }
 
 }  // namespace

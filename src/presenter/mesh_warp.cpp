@@ -1,101 +1,137 @@
 #include "presenter/mesh_warp.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
-#include <opencv2/imgproc.hpp>
+#include "presenter/affine_span.h"
 
 namespace pitchreel {
+namespace {
 
-void MeshWarp::Maps::reset(cv::Size size, std::size_t triangles) {
-  at_rest.assign(triangles, 1);  // the maps start as the identity
-  x.create(size, CV_32FC1);
-  y.create(size, CV_32FC1);
-  for (int r = 0; r < size.height; ++r) {
-    auto* px = x.ptr<float>(r);
-    auto* py = y.ptr<float>(r);
-    for (int c = 0; c < size.width; ++c) {
-      px[c] = static_cast<float>(c);
-      py[c] = static_cast<float>(r);
+// One edge of a posed triangle, its end points ordered by y, so that the two triangles
+// sharing it compute the same x on every row and leave no gap between them.
+struct Edge {
+  cv::Point2d top, bottom;
+  double slope;  // dx per row; unused when horizontal
+
+  Edge() = default;
+  Edge(cv::Point2d a, cv::Point2d b) : top(a), bottom(b), slope(0) {
+    if (top.y > bottom.y) std::swap(top, bottom);
+    if (bottom.y != top.y) slope = (bottom.x - top.x) / (bottom.y - top.y);
+  }
+};
+
+// One posed triangle: its edges in destination pixels and where its pixels come from,
+// rest = (ax c + bx r + cx, ay c + by r + cy) at destination column c, row r.
+struct Piece {
+  Edge edges[3];
+  double ax, bx, cx, ay, by, cy;
+  int first_row, last_row;  // the rows whose centres it may cover
+  std::size_t index;        // in the mesh: where triangles overlap (a fold), the later wins
+};
+
+// The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0).
+std::pair<int, int> span_of(const Piece& p, int r, int width) {
+  double lo = 1e30, hi = -1e30;
+  for (const Edge& e : p.edges) {
+    if (r < e.top.y || r > e.bottom.y) continue;
+    if (e.bottom.y == e.top.y) {
+      lo = std::min({lo, e.top.x, e.bottom.x});
+      hi = std::max({hi, e.top.x, e.bottom.x});
+    } else {
+      const double x = e.top.x + (r - e.top.y) * e.slope;
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
     }
   }
+  return {std::max(0, static_cast<int>(std::ceil(lo - 1e-7))),
+          std::min(width - 1, static_cast<int>(std::floor(hi + 1e-7)))};
 }
 
-MeshWarp::MeshWarp(cv::Size size, std::vector<cv::Vec3i> triangles)
-    : size_(size), triangles_(std::move(triangles)) {
-  full_.reset(size_, triangles_.size());
-  half_.reset(size_ / 2, triangles_.size());
-}
-
-void MeshWarp::build(const std::vector<cv::Point2f>& rest, const std::vector<cv::Point2f>& posed,
-                     float scale, Maps& maps) {
-  // The mesh covers the whole region (its outer points are the region's edges), so every
-  // pixel is written by the triangles' spans each frame; no reset is needed.
-  const cv::Size size = maps.x.size();
-  for (std::size_t n = 0; n < triangles_.size(); ++n) {
-    const auto& t = triangles_[n];
+// The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), ordered by first row.
+std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
+                          const std::vector<cv::Point2f>& rest,
+                          const std::vector<cv::Point2f>& posed, double scale, int height) {
+  std::vector<Piece> out;
+  out.reserve(triangles.size());
+  for (std::size_t n = 0; n < triangles.size(); ++n) {
+    const cv::Vec3i& t = triangles[n];
+    Piece p;
+    p.index = n;
     cv::Point2d d[3], s[3];
-    bool at_rest = true;
     for (int k = 0; k < 3; ++k) {
       const auto i = static_cast<std::size_t>(t[k]);
       d[k] = cv::Point2d(posed[i]) * scale;
       s[k] = cv::Point2d(rest[i]) * scale;
-      at_rest = at_rest && posed[i] == rest[i];
     }
-    // A triangle at rest now and when last drawn already holds the identity map.
-    if (at_rest && maps.at_rest[n]) continue;
-    maps.at_rest[n] = at_rest;
     const cv::Point2d e1 = d[1] - d[0], e2 = d[2] - d[0];
     const double det = e1.x * e2.y - e1.y * e2.x;
     if (std::abs(det) < 1e-9) continue;  // a degenerate (closed) triangle covers no pixel
     // The affine map posed -> rest: rest = s0 + u f1 + v f2 with (u, v) barycentric.
     const cv::Point2d f1 = s[1] - s[0], f2 = s[2] - s[0];
     const double ux = e2.y / det, uy = -e2.x / det, vx = -e1.y / det, vy = e1.x / det;
-    const double ax = f1.x * ux + f2.x * vx, bx = f1.x * uy + f2.x * vy;
-    const double ay = f1.y * ux + f2.y * vx, by = f1.y * uy + f2.y * vy;
-    const double cx = s[0].x - ax * d[0].x - bx * d[0].y;
-    const double cy = s[0].y - ay * d[0].x - by * d[0].y;
+    p.ax = f1.x * ux + f2.x * vx;
+    p.bx = f1.x * uy + f2.x * vy;
+    p.ay = f1.y * ux + f2.y * vx;
+    p.by = f1.y * uy + f2.y * vy;
+    p.cx = s[0].x - p.ax * d[0].x - p.bx * d[0].y;
+    p.cy = s[0].y - p.ay * d[0].x - p.by * d[0].y;
+    for (int k = 0; k < 3; ++k) p.edges[k] = Edge(d[k], d[(k + 1) % 3]);
+    p.first_row = std::max(0, static_cast<int>(std::ceil(std::min({d[0].y, d[1].y, d[2].y}))));
+    p.last_row =
+        std::min(height - 1, static_cast<int>(std::floor(std::max({d[0].y, d[1].y, d[2].y}))));
+    if (p.last_row >= p.first_row) out.push_back(p);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Piece& a, const Piece& b) { return a.first_row < b.first_row; });
+  return out;
+}
 
-    const int y0 = std::max(0, static_cast<int>(std::ceil(std::min({d[0].y, d[1].y, d[2].y}))));
-    const int y1 =
-        std::min(size.height - 1, static_cast<int>(std::floor(std::max({d[0].y, d[1].y, d[2].y}))));
-    for (int r = y0; r <= y1; ++r) {
-      // The triangle's span on this row, from its edges (each ordered by y, so that the
-      // two triangles sharing an edge compute the same x and leave no gap).
-      double lo = 1e30, hi = -1e30;
-      for (int k = 0; k < 3; ++k) {
-        cv::Point2d p = d[k], q = d[(k + 1) % 3];
-        if (p.y > q.y) std::swap(p, q);
-        if (r < p.y || r > q.y) continue;
-        const double x = q.y == p.y ? p.x : p.x + (r - p.y) * (q.x - p.x) / (q.y - p.y);
-        lo = std::min({lo, x, q.y == p.y ? q.x : x});
-        hi = std::max({hi, x, q.y == p.y ? q.x : x});
-      }
-      const int c0 = std::max(0, static_cast<int>(std::ceil(lo - 1e-7)));
-      const int c1 = std::min(size.width - 1, static_cast<int>(std::floor(hi + 1e-7)));
-      float* mx = maps.x.ptr<float>(r);
-      float* my = maps.y.ptr<float>(r);
-      // Single precision from the row's start: exact to ~1e-4 px, and vectorisable.
-      const auto ax_f = static_cast<float>(ax), ay_f = static_cast<float>(ay);
-      const auto rx = static_cast<float>(ax * c0 + bx * r + cx);
-      const auto ry = static_cast<float>(ay * c0 + by * r + cy);
-      for (int c = c0; c <= c1; ++c) {
-        const auto k = static_cast<float>(c - c0);
-        mx[c] = rx + ax_f * k;
-        my[c] = ry + ay_f * k;
-      }
+// Row by row: the source positions of every triangle's span of the row, then one pass that
+// samples the row from each of `src` into each of `dst` (the planes share positions).
+template <std::size_t N>
+void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& src,
+          const std::array<cv::Mat*, N>& dst) {
+  const cv::Size size = dst[0]->size();
+  RowPositions at(size.width);
+  std::vector<const Piece*> active;
+  std::size_t next = 0;
+  for (int r = 0; r < size.height; ++r) {
+    std::erase_if(active, [r](const Piece* p) { return p->last_row < r; });
+    while (next < all.size() && all[next].first_row <= r) {
+      const Piece* p = &all[next++];
+      active.insert(
+          std::upper_bound(active.begin(), active.end(), p,
+                           [](const Piece* a, const Piece* b) { return a->index < b->index; }),
+          p);
+    }
+    for (const Piece* p : active) {
+      const auto [c0, c1] = span_of(*p, r, size.width);
+      if (c1 < c0) continue;
+      at.fill_line(c0, c1 - c0 + 1, p->ax * c0 + p->bx * r + p->cx, p->ay * c0 + p->by * r + p->cy,
+                   p->ax, p->ay);
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      sample_row(*src[i], at, size.width, dst[i]->template ptr<std::uint8_t>(r));
     }
   }
 }
 
-void MeshWarp::warp(const std::vector<cv::Point2f>& rest, const std::vector<cv::Point2f>& posed,
-                    const cv::Mat& src_y, const cv::Mat& src_u, const cv::Mat& src_v,
-                    cv::Mat& dst_y, cv::Mat& dst_u, cv::Mat& dst_v) {
-  build(rest, posed, 1.0f, full_);
-  build(rest, posed, 0.5f, half_);
-  cv::remap(src_y, dst_y, full_.x, full_.y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  cv::remap(src_u, dst_u, half_.x, half_.y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  cv::remap(src_v, dst_v, half_.x, half_.y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+}  // namespace
+
+MeshWarp::MeshWarp(const cv::Mat& y, const cv::Mat& u, const cv::Mat& v,
+                   std::vector<cv::Point2f> rest, std::vector<cv::Vec3i> triangles)
+    : y_(padded_plane(y)),
+      u_(padded_plane(u)),
+      v_(padded_plane(v)),
+      rest_(std::move(rest)),
+      triangles_(std::move(triangles)) {}
+
+void MeshWarp::warp(const std::vector<cv::Point2f>& posed, cv::Mat& dst_y, cv::Mat& dst_u,
+                    cv::Mat& dst_v) const {
+  draw<1>(pieces(triangles_, rest_, posed, 1.0, dst_y.rows), {&y_}, {&dst_y});
+  draw<2>(pieces(triangles_, rest_, posed, 0.5, dst_u.rows), {&u_, &v_}, {&dst_u, &dst_v});
 }
 
 }  // namespace pitchreel

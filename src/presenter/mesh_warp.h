@@ -1,8 +1,11 @@
 // MeshWarp: a piecewise-affine warp of one picture region. Each triangle of the posed mesh
 // takes its pixels from the same triangle of the rest mesh (backward mapping, so a
 // triangle that was a line at rest, such as closed lips, still fills when it opens).
-// Pixels no moved triangle covers keep their own value. The remap maps are kept between
-// frames; an instance is used by one thread at a time.
+// Every warp writes every pixel of the region: the mesh covers it (its outer points are the
+// region's edges), so the destination may hold anything before. Row by row, each triangle's
+// span of the row gets its source positions (affine along the row), and the row is then
+// resampled in one pass (affine_span), with no whole-region remap maps. Holds no state
+// between warps; const.
 #pragma once
 
 #include <vector>
@@ -13,28 +16,20 @@ namespace pitchreel {
 
 class MeshWarp {
  public:
-  // `size` is the region's size at full resolution; maps are also built at half size for
-  // the chroma planes.
-  MeshWarp(cv::Size size, std::vector<cv::Vec3i> triangles);
+  // The region at rest: `y` at full resolution, `u` and `v` at half (copied); `rest` is the
+  // mesh in the region's full-resolution pixels, `triangles` index it.
+  MeshWarp(const cv::Mat& y, const cv::Mat& u, const cv::Mat& v, std::vector<cv::Point2f> rest,
+           std::vector<cv::Vec3i> triangles);
 
-  // Builds the maps for `posed` (region pixels), then resamples `src_*` (the region at
-  // rest) into `dst_*`. Full-resolution plane y, half-resolution planes u and v.
-  void warp(const std::vector<cv::Point2f>& rest, const std::vector<cv::Point2f>& posed,
-            const cv::Mat& src_y, const cv::Mat& src_u, const cv::Mat& src_v, cv::Mat& dst_y,
-            cv::Mat& dst_u, cv::Mat& dst_v);
+  // Writes the region with the mesh moved to `posed` (same points as the rest mesh) into
+  // `dst_*` (the sizes of the planes at rest).
+  void warp(const std::vector<cv::Point2f>& posed, cv::Mat& dst_y, cv::Mat& dst_u,
+            cv::Mat& dst_v) const;
 
  private:
-  struct Maps {
-    cv::Mat x, y;
-    std::vector<char> at_rest;  // per triangle: its span holds the identity map
-    void reset(cv::Size size, std::size_t triangles);
-  };
-  void build(const std::vector<cv::Point2f>& rest, const std::vector<cv::Point2f>& posed,
-             float scale, Maps& maps);
-
-  cv::Size size_;
+  cv::Mat y_, u_, v_;  // padded for affine_span
+  std::vector<cv::Point2f> rest_;
   std::vector<cv::Vec3i> triangles_;
-  Maps full_, half_;
 };
 
 }  // namespace pitchreel

@@ -12,7 +12,8 @@ cv::Rect half(cv::Rect r) { return {r.x / 2, r.y / 2, r.width / 2, r.height / 2}
 TalkingHead::TalkingHead(Yuv420 still, FaceRig rig)
     : still_(std::move(still)),
       rig_(std::move(rig)),
-      warp_(rig_.region().size(), rig_.triangles()),
+      warp_(still_.y(rig_.region()), still_.u(half(rig_.region())), still_.v(half(rig_.region())),
+            rig_.rest(), rig_.triangles()),
       interior_(still_.y(rig_.region()), still_.u(half(rig_.region())),
                 still_.v(half(rig_.region())), rig_.rest(), rig_.mouth_width()) {}
 
@@ -35,12 +36,10 @@ Result<TalkingHead> TalkingHead::create(const cv::Mat& picture, const FaceLandma
 }
 
 void TalkingHead::draw(const FacePose& pose, Yuv420& out, cv::Point origin) {
-  const cv::Rect region = rig_.region();
-  const cv::Rect target = region + origin;
+  const cv::Rect target = rig_.region() + origin;
   const std::vector<cv::Point2f> posed = rig_.posed(pose);
   cv::Mat y = out.y(target), u = out.u(half(target)), v = out.v(half(target));
-  warp_.warp(rig_.rest(), posed, still_.y(region), still_.u(half(region)), still_.v(half(region)),
-             y, u, v);
+  warp_.warp(posed, y, u, v);
   interior_.paint(posed, y, u, v);
 }
 

@@ -4,7 +4,7 @@
 // Nothing outside that region is touched by draw(): callers copy the still picture
 // around it (or keep it from an earlier frame).
 //
-// One thread at a time (draw keeps its remap maps between frames).
+// One thread at a time.
 #pragma once
 
 #include <optional>

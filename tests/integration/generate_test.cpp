@@ -6,15 +6,16 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
-#include <regex>
 
 #include "media/jpeg_writer.h"
 #include "media/probe.h"
 #include "support/test_support.h"
+#include "support/vtt_cues.h"
 
 namespace pitchreel {
 namespace {
 
+using testing::parse_vtt;
 using testing::run_pitchreel;
 using testing::TempDir;
 
@@ -25,25 +26,6 @@ std::filesystem::path make_product(const TempDir& dir) {
   auto path = dir / "product.jpg";
   EXPECT_TRUE(write_jpeg(img, path).has_value());
   return path;
-}
-
-struct Cue {
-  double start, end;
-};
-
-double parse_ts(const std::string& s) {
-  int h, m, sec, ms;
-  std::sscanf(s.c_str(), "%d:%d:%d.%d", &h, &m, &sec, &ms);
-  return h * 3600 + m * 60 + sec + ms / 1000.0;
-}
-
-std::vector<Cue> parse_vtt(const std::string& text) {
-  std::vector<Cue> cues;
-  std::regex line(R"((\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d))");
-  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
-    cues.push_back({parse_ts((*it)[1]), parse_ts((*it)[2])});
-  }
-  return cues;
 }
 
 struct Shape {

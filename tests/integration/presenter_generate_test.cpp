@@ -7,11 +7,18 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cmath>
+
+#include "media/audio_decode.h"
 #include "media/image.h"
 #include "media/jpeg_writer.h"
 #include "media/probe.h"
 #include "presenter/face_detector.h"
+#include "render/timeline.h"
+#include "support/audio_encode.h"
 #include "support/test_support.h"
+#include "support/vtt_cues.h"
 
 namespace pitchreel {
 namespace {
@@ -133,6 +140,102 @@ TEST(PresenterGenerate, RecordedNarrationWithScriptSpreadsCaptionsOverTheSpeech)
   expect_valid_video(out, 1280, 720);
   const auto vtt = testing::read_file(dir / "video.vtt");
   EXPECT_NE(vtt.find("narration"), std::string::npos);
+}
+
+// RMS of `samples` in consecutive windows of `window` seconds.
+std::vector<double> loudness(const std::vector<float>& samples, int rate, double window) {
+  const auto n = static_cast<std::size_t>(window * rate);
+  std::vector<double> out;
+  for (std::size_t a = 0; a + n <= samples.size(); a += n) {
+    double e = 0;
+    for (std::size_t i = a; i < a + n; ++i) e += static_cast<double>(samples[i]) * samples[i];
+    out.push_back(std::sqrt(e / static_cast<double>(n)));
+  }
+  return out;
+}
+
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < n; ++i) ma += a[i], mb += b[i];
+  ma /= static_cast<double>(n);
+  mb /= static_cast<double>(n);
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) * (a[i] - ma);
+    bb += (b[i] - mb) * (b[i] - mb);
+  }
+  return ab / std::sqrt(aa * bb);
+}
+
+TEST(PresenterGenerate, Mp3NarrationPlaysInTheVideoWithCaptionsSpreadOverTheSpeech) {
+  PITCHREEL_REQUIRE_TESTDATA(avatar, "portraits/rendered-3d.jpg");
+  PITCHREEL_REQUIRE_TESTDATA(wav, "speech/speech-1.wav");
+  TempDir dir;
+  // The recorded narration as an MP3 (libmp3lame), as a user would bring it.
+  auto recorded = decode_audio_file(wav, 0);
+  ASSERT_TRUE(recorded.has_value()) << recorded.error().message;
+  const auto mp3 =
+      testing::encode_audio(recorded->samples, recorded->sample_rate, testing::AudioFormat::kMp3);
+  ASSERT_FALSE(mp3.empty());
+  const auto narration = dir / "narration.mp3";
+  testing::write_file(narration, std::string(mp3.begin(), mp3.end()));
+  auto as_mp3 = decode_audio_file(narration, 0);
+  ASSERT_TRUE(as_mp3.has_value());
+  ASSERT_EQ(as_mp3->codec.rfind("mp3", 0), 0u) << as_mp3->codec;  // mp3 or mp3float
+
+  const std::string script = "Meet Aurora, the bottle that keeps your drinks cold all day long.";
+  const auto out = dir / "video.mp4";
+  auto r =
+      run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar", avatar.string(),
+                     "--audio", narration.string(), "--script", script, "--height", "720",
+                     "--preset", "ultrafast", "-o", out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  expect_valid_video(out, 1280, 720);
+
+  // The video lasts the lead-in, the narration and the tail; its audio track is the
+  // narration, starting after the lead-in.
+  const Timeline timeline = make_timeline(recorded->duration(), 30);
+  auto info = probe(out);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_NEAR(info->video_duration, timeline.duration(), 2.0 / 30);
+  EXPECT_NEAR(info->audio_duration, timeline.duration(), 2.0 / 30);
+  constexpr int kRate = 16000;
+  constexpr double kWindow = 0.02;
+  auto played = decode_audio_file(out, kRate);
+  auto original = decode_audio_file(wav, kRate);
+  ASSERT_TRUE(played && original);
+  const auto lead = static_cast<std::ptrdiff_t>(std::lround(timeline.lead_in / kWindow));
+  auto heard = loudness(played->samples, kRate, kWindow);
+  const auto spoken = loudness(original->samples, kRate, kWindow);
+  ASSERT_GT(heard.size(), spoken.size() + static_cast<std::size_t>(lead));
+  heard.erase(heard.begin(), heard.begin() + lead);
+  EXPECT_GT(correlation(heard, spoken), 0.95) << "the video's audio is not the narration";
+
+  // Captions: every word of the script, in cues that start when the speech starts, end
+  // when it ends, and run in order without overlapping.
+  const double peak = *std::max_element(spoken.begin(), spoken.end());
+  const auto is_speech = [&](double v) { return v > peak * 0.03; };  // 30 dB under the peak
+  const auto first = std::find_if(spoken.begin(), spoken.end(), is_speech);
+  const auto last = std::find_if(spoken.rbegin(), spoken.rend(), is_speech);
+  const double speech_start =
+      timeline.lead_in + static_cast<double>(first - spoken.begin()) * kWindow;
+  const double speech_end = timeline.lead_in + static_cast<double>(spoken.rend() - last) * kWindow;
+  const auto vtt = testing::read_file(dir / "video.vtt");
+  for (const char* word : {"Aurora", "bottle", "cold", "long"}) {
+    EXPECT_NE(vtt.find(word), std::string::npos) << word << " is missing from\n" << vtt;
+  }
+  const auto cues = testing::parse_vtt(vtt);
+  ASSERT_GE(cues.size(), 2u) << vtt;
+  EXPECT_NEAR(cues.front().start, speech_start, 0.3) << vtt;
+  EXPECT_NEAR(cues.back().end, speech_end, 0.3) << vtt;
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    EXPECT_LT(cues[i].start, cues[i].end);
+    if (i > 0) {
+      EXPECT_GE(cues[i].start, cues[i - 1].end - 1e-3) << "cue " << i;
+    }
+  }
 }
 
 void expect_failure(const testing::CommandResult& r, const std::string& code) {

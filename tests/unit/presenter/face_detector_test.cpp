@@ -140,6 +140,44 @@ TEST(FaceDetectorTest, FaceOnItsSideIsRefused) {
       << face.error().code;
 }
 
+TEST(FaceDetectorTest, StronglyTurnedFaceIsNotFrontal) {
+  // A head turned far to one side: the half of the picture left of the nose squeezed to a
+  // third of its width, so the nose tip sits close to the left jaw line (about 4:1). dlib
+  // still finds the face; the landmarks then fail the frontal check.
+  PITCHREEL_REQUIRE_TESTDATA(path, "portraits/marble-statue.jpg");
+  const cv::Mat portrait = load(path);
+  auto frontal = detect_face(portrait);
+  ASSERT_TRUE(frontal.has_value()) << frontal.error().message;
+  const int nose = static_cast<int>(frontal->points[30].x);
+  cv::Mat near_side;
+  cv::resize(portrait(cv::Rect(0, 0, nose, portrait.rows)), near_side,
+             cv::Size(nose * 35 / 100, portrait.rows), 0, 0, cv::INTER_AREA);
+  cv::Mat turned;
+  cv::hconcat(near_side, portrait(cv::Rect(nose, 0, portrait.cols - nose, portrait.rows)), turned);
+
+  auto face = detect_face(turned, "profile.jpg");
+  ASSERT_FALSE(face.has_value());
+  EXPECT_EQ(face.error().code, "face_not_frontal") << face.error().message;
+  EXPECT_EQ(face.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(face.error().message.find("profile.jpg"), std::string::npos);
+  EXPECT_NE(face.error().message.find("looks at the camera"), std::string::npos)
+      << "says what works";
+}
+
+TEST(FaceDetectorTest, StronglyTiltedFaceIsNotFrontal) {
+  // Rolled 45 degrees: still found, but the eye line is too steep to animate.
+  PITCHREEL_REQUIRE_TESTDATA(path, "portraits/pencil-sketch.jpg");
+  const cv::Mat portrait = load(path);
+  const cv::Point2f centre(static_cast<float>(portrait.cols) / 2,
+                           static_cast<float>(portrait.rows) / 2);
+  cv::Mat tilted;
+  cv::warpAffine(portrait, tilted, cv::getRotationMatrix2D(centre, 45, 1.0), portrait.size(),
+                 cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  auto face = detect_face(tilted);
+  ASSERT_FALSE(face.has_value());
+  EXPECT_EQ(face.error().code, "face_not_frontal") << face.error().message;
+}
+
 TEST(FaceDetectorTest, WrongPixelTypeIsAClearError) {
   auto empty = detect_face(cv::Mat());
   ASSERT_FALSE(empty.has_value());

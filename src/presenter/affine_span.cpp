@@ -1,0 +1,141 @@
+#include "presenter/affine_span.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace pitchreel {
+namespace {
+
+constexpr int kFractionBits = 5;  // 1/32 pixel, as cv::remap
+constexpr int kOne = 1 << kFractionBits;
+constexpr int kStepBits = 16;  // positions step in 16.16 fixed point along a span
+constexpr int kPadding = 16;
+// Fixed point holds positions within this many pixels (a span further out, from a nearly
+// degenerate triangle, is clamped pixel by pixel).
+constexpr double kFixedRange = 8192;
+
+std::int32_t to_fixed(double v, int bits) {
+  const double scaled = v * (1 << bits);
+  return static_cast<std::int32_t>(scaled + (scaled < 0 ? -0.5 : 0.5));  // no library call
+}
+
+struct Plane {
+  const std::uint8_t* data;
+  std::int32_t step;
+  int width, height;
+};
+
+inline std::uint8_t sample(const Plane& p, std::int32_t px, std::int32_t py) {
+  const int x = std::clamp(px, 0, (p.width - 1) * kOne);
+  const int y = std::clamp(py, 0, (p.height - 1) * kOne);
+  const int x0 = std::min(x >> kFractionBits, p.width - 2);
+  const int y0 = std::min(y >> kFractionBits, p.height - 2);
+  const int wx = x - x0 * kOne, wy = y - y0 * kOne;  // 0..kOne
+  const std::uint8_t* q = p.data + static_cast<std::ptrdiff_t>(y0) * p.step + x0;
+  const int top = q[0] * kOne + (q[1] - q[0]) * wx;
+  const int bottom = q[p.step] * kOne + (q[p.step + 1] - q[p.step]) * wx;
+  return static_cast<std::uint8_t>((top * kOne + (bottom - top) * wy + (1 << 9)) >> 10);
+}
+
+void row_scalar(const Plane& p, const std::int32_t* xs, const std::int32_t* ys, int n,
+                std::uint8_t* dst) {
+  for (int k = 0; k < n; ++k) dst[k] = sample(p, xs[k], ys[k]);
+}
+
+// The same as row_scalar, eight samples at a time: the (left, right) byte pairs of the
+// upper and the lower row come from two 32-bit gathers. Reads up to 7 positions past n
+// (RowPositions has room for them).
+__attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t* xs,
+                                              const std::int32_t* ys, int n, std::uint8_t* dst) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i max_x = _mm256_set1_epi32((p.width - 1) * kOne);
+  const __m256i max_y = _mm256_set1_epi32((p.height - 1) * kOne);
+  const __m256i last_x = _mm256_set1_epi32(p.width - 2), last_y = _mm256_set1_epi32(p.height - 2);
+  const __m256i stride = _mm256_set1_epi32(p.step), low_byte = _mm256_set1_epi32(0xFF);
+  const __m256i half = _mm256_set1_epi32(1 << 9);
+  const auto* upper = reinterpret_cast<const int*>(p.data);
+  const auto* lower = reinterpret_cast<const int*>(p.data + p.step);
+  int k = 0;
+  for (; k < n; k += 8) {
+    const __m256i x = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + k)), zero),
+        max_x);
+    const __m256i y = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(ys + k)), zero),
+        max_y);
+    const __m256i x0 = _mm256_min_epi32(_mm256_srai_epi32(x, kFractionBits), last_x);
+    const __m256i y0 = _mm256_min_epi32(_mm256_srai_epi32(y, kFractionBits), last_y);
+    const __m256i wx = _mm256_sub_epi32(x, _mm256_slli_epi32(x0, kFractionBits));
+    const __m256i wy = _mm256_sub_epi32(y, _mm256_slli_epi32(y0, kFractionBits));
+    const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(y0, stride), x0);
+    const __m256i up = _mm256_i32gather_epi32(upper, offset, 1);
+    const __m256i down = _mm256_i32gather_epi32(lower, offset, 1);
+    const __m256i u0 = _mm256_and_si256(up, low_byte);
+    const __m256i u1 = _mm256_and_si256(_mm256_srli_epi32(up, 8), low_byte);
+    const __m256i d0 = _mm256_and_si256(down, low_byte);
+    const __m256i d1 = _mm256_and_si256(_mm256_srli_epi32(down, 8), low_byte);
+    const __m256i top = _mm256_add_epi32(_mm256_slli_epi32(u0, kFractionBits),
+                                         _mm256_mullo_epi32(_mm256_sub_epi32(u1, u0), wx));
+    const __m256i bottom = _mm256_add_epi32(_mm256_slli_epi32(d0, kFractionBits),
+                                            _mm256_mullo_epi32(_mm256_sub_epi32(d1, d0), wx));
+    __m256i v = _mm256_add_epi32(_mm256_slli_epi32(top, kFractionBits),
+                                 _mm256_mullo_epi32(_mm256_sub_epi32(bottom, top), wy));
+    v = _mm256_srli_epi32(_mm256_add_epi32(v, half), 10);
+    v = _mm256_packus_epi16(_mm256_packus_epi32(v, v), v);  // bytes 0-3 and 16-19
+    const __m128i eight =
+        _mm_unpacklo_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    if (n - k >= 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + k), eight);
+    } else {
+      alignas(16) std::uint8_t last[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(last), eight);
+      std::memcpy(dst + k, last, static_cast<std::size_t>(n - k));
+    }
+  }
+}
+
+}  // namespace
+
+void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, double dy) {
+  std::int32_t* px = x.data() + c;
+  std::int32_t* py = y.data() + c;
+  const double last_x = x0 + dx * (n - 1), last_y = y0 + dy * (n - 1);
+  if (std::max({std::abs(x0), std::abs(y0), std::abs(last_x), std::abs(last_y), std::abs(dx),
+                std::abs(dy)}) >= kFixedRange) {
+    for (int k = 0; k < n; ++k) {
+      px[k] = to_fixed(std::clamp(x0 + dx * k, -kFixedRange, kFixedRange), kFractionBits);
+      py[k] = to_fixed(std::clamp(y0 + dy * k, -kFixedRange, kFixedRange), kFractionBits);
+    }
+    return;
+  }
+  // 16.16 steps, rounded to 1/32 pixel per pixel: exact to ~1e-4 px over a row.
+  constexpr int kShift = kStepBits - kFractionBits;
+  std::int32_t fx = to_fixed(x0, kStepBits) + (1 << (kShift - 1));
+  std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
+  const std::int32_t sx = to_fixed(dx, kStepBits), sy = to_fixed(dy, kStepBits);
+  for (int k = 0; k < n; ++k, fx += sx, fy += sy) {
+    px[k] = fx >> kShift;
+    py[k] = fy >> kShift;
+  }
+}
+
+void sample_row(const cv::Mat& plane, const RowPositions& at, int n, std::uint8_t* dst) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  const Plane p{plane.data, static_cast<std::int32_t>(plane.step), plane.cols, plane.rows};
+  if (avx2) {
+    row_avx2(p, at.x.data(), at.y.data(), n, dst);
+  } else {
+    row_scalar(p, at.x.data(), at.y.data(), n, dst);
+  }
+}
+
+cv::Mat padded_plane(const cv::Mat& plane) {
+  cv::Mat wide(plane.rows, plane.cols + kPadding, CV_8UC1, cv::Scalar(0));
+  plane.copyTo(wide(cv::Rect(0, 0, plane.cols, plane.rows)));
+  return wide(cv::Rect(0, 0, plane.cols, plane.rows));
+}
+
+}  // namespace pitchreel

@@ -1,0 +1,161 @@
+// The presenter's piecewise-affine warp against OpenCV's own resampling: a row sampled
+// along a line matches cv::remap (INTER_LINEAR, BORDER_REPLICATE), a mesh moved as a whole
+// matches cv::remap through the inverse move, a mesh at rest copies the picture exactly, and every
+// warp writes every pixel of the region whatever the destination held before.
+#include "presenter/mesh_warp.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <random>
+
+#include "presenter/affine_span.h"
+
+namespace pitchreel {
+namespace {
+
+cv::Mat textured(cv::Size size, unsigned seed) {
+  cv::Mat m(size, CV_8UC1);
+  cv::randu(m, cv::Scalar(0), cv::Scalar(256));
+  cv::GaussianBlur(m, m, cv::Size(0, 0), 1.5);  // photo-like: neighbours correlate
+  cv::Mat ramp(size, CV_8UC1);
+  for (int r = 0; r < size.height; ++r) ramp.row(r).setTo(static_cast<int>((r * 7 + seed) % 256));
+  cv::addWeighted(m, 0.7, ramp, 0.3, 0, m);
+  return m;
+}
+
+double max_difference(const cv::Mat& a, const cv::Mat& b) { return cv::norm(a, b, cv::NORM_INF); }
+
+TEST(AffineSpanTest, MatchesRemapAlongLinesIncludingPastTheEdges) {
+  const cv::Mat plane = textured({97, 61}, 3);
+  const cv::Mat padded = padded_plane(plane);
+  std::mt19937 random(11);
+  std::uniform_real_distribution<double> position(-6, 100), step(-1.3, 1.3);
+  for (int line = 0; line < 300; ++line) {
+    const double x = position(random), y = position(random) * 0.6, dx = step(random),
+                 dy = step(random) * 0.3;
+    const int n = 1 + line % 90;  // spans shorter and longer than a vector's eight
+    cv::Mat map_x(1, n, CV_32FC1), map_y(1, n, CV_32FC1);
+    for (int k = 0; k < n; ++k) {
+      map_x.at<float>(0, k) = static_cast<float>(x + dx * k);
+      map_y.at<float>(0, k) = static_cast<float>(y + dy * k);
+    }
+    cv::Mat expected;
+    cv::remap(plane, expected, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::Mat got(1, n + 8, CV_8UC1, cv::Scalar(7));
+    RowPositions at(n);
+    at.fill_line(0, n, x, y, dx, dy);
+    sample_row(padded, at, n, got.ptr<std::uint8_t>());
+    ASSERT_LE(max_difference(got.colRange(0, n), expected), 1.0)
+        << "line " << line << " from (" << x << ", " << y << ") step (" << dx << ", " << dy << ")";
+    EXPECT_EQ(cv::countNonZero(got.colRange(n, n + 8) != 7), 0) << "wrote past the span";
+  }
+}
+
+// A grid mesh over `size`, two triangles a cell.
+struct Mesh {
+  std::vector<cv::Point2f> points;
+  std::vector<cv::Vec3i> triangles;
+};
+
+Mesh grid(cv::Size size, int cells) {
+  Mesh m;
+  for (int j = 0; j <= cells; ++j) {
+    for (int i = 0; i <= cells; ++i) {
+      m.points.emplace_back(static_cast<float>(i) * static_cast<float>(size.width - 1) / cells,
+                            static_cast<float>(j) * static_cast<float>(size.height - 1) / cells);
+    }
+  }
+  const auto at = [cells](int i, int j) { return j * (cells + 1) + i; };
+  for (int j = 0; j < cells; ++j) {
+    for (int i = 0; i < cells; ++i) {
+      m.triangles.emplace_back(at(i, j), at(i + 1, j), at(i + 1, j + 1));
+      m.triangles.emplace_back(at(i, j), at(i + 1, j + 1), at(i, j + 1));
+    }
+  }
+  return m;
+}
+
+struct Planes {
+  cv::Mat y, u, v;
+};
+
+Planes warped(const MeshWarp& warp, const std::vector<cv::Point2f>& posed, cv::Size size,
+              int fill) {
+  Planes out{cv::Mat(size, CV_8UC1, cv::Scalar(fill)), cv::Mat(size / 2, CV_8UC1, cv::Scalar(fill)),
+             cv::Mat(size / 2, CV_8UC1, cv::Scalar(fill))};
+  warp.warp(posed, out.y, out.u, out.v);
+  return out;
+}
+
+TEST(MeshWarpTest, AtRestTheRegionIsCopiedExactly) {
+  const cv::Size size(120, 90);
+  const cv::Mat y = textured(size, 1), u = textured(size / 2, 2), v = textured(size / 2, 5);
+  const Mesh mesh = grid(size, 6);
+  const MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
+  const Planes out = warped(warp, mesh.points, size, 0);
+  EXPECT_EQ(max_difference(out.y, y), 0.0);
+  EXPECT_EQ(max_difference(out.u, u), 0.0);
+  EXPECT_EQ(max_difference(out.v, v), 0.0);
+}
+
+TEST(MeshWarpTest, AMeshMovedAsAWholeIsThatMoveAndFillsTheRegion) {
+  const cv::Size size(160, 120);
+  const cv::Mat y = textured(size, 1), u = textured(size / 2, 2), v = textured(size / 2, 5);
+  Mesh mesh = grid(size, 7);
+  // A small turn, zoom and shift about the centre, as the head's motion is.
+  cv::Matx23d move = cv::getRotationMatrix2D_(cv::Point2f(80, 60), 1.5, 1.02);
+  move(0, 2) += 1.3;
+  move(1, 2) -= 0.7;
+  std::vector<cv::Point2f> posed;
+  for (const auto& p : mesh.points) {
+    posed.emplace_back(static_cast<float>(move(0, 0) * p.x + move(0, 1) * p.y + move(0, 2)),
+                       static_cast<float>(move(1, 0) * p.x + move(1, 1) * p.y + move(1, 2)));
+  }
+  const MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
+  const Planes dark = warped(warp, posed, size, 0);
+  const Planes light = warped(warp, posed, size, 255);
+  // Inside the moved region every pixel is written, whatever was there before.
+  const std::vector<cv::Point2f> outline = {posed[0], posed[7], posed[63], posed[56]};
+  const auto inside = [&](cv::Size plane, float scale) {
+    cv::Mat mask(plane, CV_8UC1, cv::Scalar(0));
+    for (int r = 0; r < plane.height; ++r) {
+      for (int c = 0; c < plane.width; ++c) {
+        const cv::Point2f centre(static_cast<float>(c) / scale, static_cast<float>(r) / scale);
+        if (cv::pointPolygonTest(outline, centre, true) > 2.5) mask.at<std::uint8_t>(r, c) = 255;
+      }
+    }
+    return mask;
+  };
+  const cv::Mat covered = inside(size, 1), covered_half = inside(size / 2, 0.5f);
+  ASSERT_GT(cv::countNonZero(covered), size.area() * 8 / 10);
+  EXPECT_EQ(cv::norm(dark.y, light.y, cv::NORM_INF, covered), 0.0) << "pixels left unwritten";
+
+  // What each pixel should show: the source at the inverse move, resampled by cv::remap.
+  const auto reference = [&](const cv::Mat& plane, double scale) {
+    cv::Matx23d back;
+    cv::invertAffineTransform(move, back);
+    cv::Mat map_x(plane.size(), CV_32FC1), map_y(plane.size(), CV_32FC1);
+    for (int r = 0; r < plane.rows; ++r) {
+      for (int c = 0; c < plane.cols; ++c) {
+        const double x = c / scale, yy = r / scale;
+        map_x.at<float>(r, c) =
+            static_cast<float>((back(0, 0) * x + back(0, 1) * yy + back(0, 2)) * scale);
+        map_y.at<float>(r, c) =
+            static_cast<float>((back(1, 0) * x + back(1, 1) * yy + back(1, 2)) * scale);
+      }
+    }
+    cv::Mat out;
+    cv::remap(plane, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return out;
+  };
+  EXPECT_LE(cv::norm(dark.y, reference(y, 1), cv::NORM_INF, covered), 1.0);
+  // Chroma: the same move at half resolution.
+  EXPECT_LE(cv::norm(dark.u, reference(u, 0.5), cv::NORM_INF, covered_half), 1.0);
+  EXPECT_EQ(cv::norm(dark.u, light.u, cv::NORM_INF, covered_half), 0.0);
+  EXPECT_EQ(cv::norm(dark.v, light.v, cv::NORM_INF, covered_half), 0.0);
+}
+
+}  // namespace
+}  // namespace pitchreel

@@ -121,6 +121,10 @@ struct LayoutCase {
   int width, height;
 };
 
+void PrintTo(const LayoutCase& c, std::ostream* os) {
+  *os << c.layout << " " << c.aspect << " " << c.width << "x" << c.height;
+}
+
 class Hallo3Layouts : public ::testing::TestWithParam<LayoutCase> {};
 
 TEST_P(Hallo3Layouts, GenerateWithAnAvatarPutsTheGpuFaceInTheLayout) {

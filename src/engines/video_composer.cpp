@@ -106,6 +106,9 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
     return fail(s.error());
   }
   if (auto s = (*encoder)->finish(); !s) return fail(s.error());
+  // x264's buffers go before the poster's JPEG encoder starts, so the two never add up
+  // in the peak memory.
+  encoder->reset();
   auto bgr = yuv420_to_bgr(poster);
   if (!bgr) return fail(bgr.error());
   if (auto s = write_jpeg(*bgr, job.poster_path); !s) return fail(s.error());

@@ -9,6 +9,7 @@
 
 #include "media/jpeg_writer.h"
 #include "media/probe.h"
+#include "support/server_process.h"
 #include "support/test_support.h"
 #include "support/vtt_cues.h"
 
@@ -18,15 +19,6 @@ namespace {
 using testing::parse_vtt;
 using testing::run_pitchreel;
 using testing::TempDir;
-
-// A product shot made on the spot: a coloured box on a light background.
-std::filesystem::path make_product(const TempDir& dir) {
-  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(230, 236, 240));
-  cv::rectangle(img, cv::Rect(300, 120, 200, 380), cv::Scalar(139, 111, 31), cv::FILLED);
-  auto path = dir / "product.jpg";
-  EXPECT_TRUE(write_jpeg(img, path).has_value());
-  return path;
-}
 
 struct Shape {
   std::string aspect;
@@ -40,7 +32,7 @@ class GenerateShapes : public ::testing::TestWithParam<Shape> {};
 
 TEST_P(GenerateShapes, RendersAValidFaststartMp4WithCaptions) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   const auto out = dir / "video.mp4";
   const Shape shape = GetParam();
   auto r =
@@ -120,7 +112,7 @@ TEST(GenerateErrors, HtmlSavedAsJpegIsRefusedWithWhatItLooksLike) {
 
 TEST(GenerateErrors, ScriptOf5000CharactersIsRefused) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   auto r = run_pitchreel({"generate", "--image", image.string(), "--script", std::string(5000, 'a'),
                           "-o", (dir / "out.mp4").string()});
   expect_clean_failure(dir, r, "script_too_long");
@@ -129,7 +121,7 @@ TEST(GenerateErrors, ScriptOf5000CharactersIsRefused) {
 
 TEST(GenerateErrors, EmojiOnlyScriptIsRefused) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   auto r = run_pitchreel({"generate", "--image", image.string(), "--script",
                           "\xF0\x9F\x98\x80\xF0\x9F\x8E\x89", "-o", (dir / "out.mp4").string()});
   expect_clean_failure(dir, r, "script_unspeakable");
@@ -137,7 +129,7 @@ TEST(GenerateErrors, EmojiOnlyScriptIsRefused) {
 
 TEST(GenerateErrors, MarkupOnlyScriptIsSpokenAsTextNotInterpreted) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   auto r =
       run_pitchreel({"generate", "--image", image.string(), "--script",
                      "<speak><break time=\"10s\"/></speak>", "--height", "720", "--preset",
@@ -152,7 +144,7 @@ TEST(GenerateErrors, MarkupOnlyScriptIsSpokenAsTextNotInterpreted) {
 
 TEST(GenerateErrors, BadOptionsExitWith2) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   auto r = run_pitchreel({"generate", "--image", image.string(), "--script", "Hi.", "--aspect",
                           "4:3", "-o", (dir / "out.mp4").string()});
   expect_clean_failure(dir, r, "invalid_aspect");
@@ -167,7 +159,7 @@ TEST(GenerateErrors, BadOptionsExitWith2) {
 
 TEST(GenerateCli, SuggestsAScriptWhenNoneIsGiven) {
   TempDir dir;
-  const auto image = make_product(dir);
+  const auto image = testing::product_jpeg_file(dir);
   auto r = run_pitchreel({"generate", "--image", image.string(), "--product-name", "Aurora Bottle",
                           "--description", "Keeps drinks cold for 24 hours. Fits any cup holder.",
                           "--height", "720", "--preset", "ultrafast", "-o",

@@ -17,6 +17,7 @@
 #include "presenter/face_detector.h"
 #include "render/timeline.h"
 #include "support/audio_encode.h"
+#include "support/server_process.h"
 #include "support/test_support.h"
 #include "support/vtt_cues.h"
 
@@ -25,14 +26,6 @@ namespace {
 
 using testing::run_pitchreel;
 using testing::TempDir;
-
-std::filesystem::path make_product(const TempDir& dir) {
-  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(230, 236, 240));
-  cv::rectangle(img, cv::Rect(300, 120, 200, 380), cv::Scalar(139, 111, 31), cv::FILLED);
-  auto path = dir / "product.jpg";
-  EXPECT_TRUE(write_jpeg(img, path).has_value());
-  return path;
-}
 
 void expect_valid_video(const std::filesystem::path& path, int width, int height) {
   auto info = probe(path);
@@ -65,7 +58,7 @@ TEST_P(PresenterLayouts, RendersAValidVideoWithTheFaceWhereTheLayoutPutsIt) {
   TempDir dir;
   const Case c = GetParam();
   const auto out = dir / "video.mp4";
-  auto r = run_pitchreel({"generate", "--image",       make_product(dir).string(),
+  auto r = run_pitchreel({"generate", "--image",       testing::product_jpeg_file(dir).string(),
                           "--avatar", avatar.string(), "--layout",
                           c.layout,   "--script",      "Meet Aurora. It keeps drinks cold all day.",
                           "--aspect", c.aspect,        "--height",
@@ -113,9 +106,9 @@ TEST(PresenterGenerate, RecordedNarrationWithoutScriptHasNoCaptions) {
   PITCHREEL_REQUIRE_TESTDATA(audio, "speech/speech-1.wav");
   TempDir dir;
   const auto out = dir / "video.mp4";
-  auto r = run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar",
-                          avatar.string(), "--audio", audio.string(), "--height", "720", "--preset",
-                          "ultrafast", "-o", out.string(), "--json"});
+  auto r = run_pitchreel({"generate", "--image", testing::product_jpeg_file(dir).string(),
+                          "--avatar", avatar.string(), "--audio", audio.string(), "--height", "720",
+                          "--preset", "ultrafast", "-o", out.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   expect_valid_video(out, 1280, 720);
   auto info = probe(out);
@@ -131,8 +124,8 @@ TEST(PresenterGenerate, RecordedNarrationWithScriptSpreadsCaptionsOverTheSpeech)
   PITCHREEL_REQUIRE_TESTDATA(audio, "speech/speech-2.wav");
   TempDir dir;
   const auto out = dir / "video.mp4";
-  auto r = run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar",
-                          avatar.string(), "--audio", audio.string(), "--script",
+  auto r = run_pitchreel({"generate", "--image", testing::product_jpeg_file(dir).string(),
+                          "--avatar", avatar.string(), "--audio", audio.string(), "--script",
                           "These are the words of the narration, shown as it is spoken.",
                           "--layout", "split", "--height", "720", "--preset", "ultrafast", "-o",
                           out.string(), "--json"});
@@ -188,9 +181,9 @@ TEST(PresenterGenerate, Mp3NarrationPlaysInTheVideoWithCaptionsSpreadOverTheSpee
   const std::string script = "Meet Aurora, the bottle that keeps your drinks cold all day long.";
   const auto out = dir / "video.mp4";
   auto r =
-      run_pitchreel({"generate", "--image", make_product(dir).string(), "--avatar", avatar.string(),
-                     "--audio", narration.string(), "--script", script, "--height", "720",
-                     "--preset", "ultrafast", "-o", out.string(), "--json"});
+      run_pitchreel({"generate", "--image", testing::product_jpeg_file(dir).string(), "--avatar",
+                     avatar.string(), "--audio", narration.string(), "--script", script, "--height",
+                     "720", "--preset", "ultrafast", "-o", out.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   expect_valid_video(out, 1280, 720);
 
@@ -245,7 +238,7 @@ void expect_failure(const testing::CommandResult& r, const std::string& code) {
 
 TEST(PresenterGenerate, BadPortraitsAndLayoutsFailCleanly) {
   TempDir dir;
-  const auto product = make_product(dir);
+  const auto product = testing::product_jpeg_file(dir);
   const auto out = dir / "video.mp4";
   // The product photo as the avatar: no face.
   expect_failure(run_pitchreel({"generate", "--image", product.string(), "--avatar",

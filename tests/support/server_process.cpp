@@ -35,8 +35,9 @@ constexpr std::string_view kKeyLine = "API key (shown once, keep it safe): ";
 
 // Settings the parent's environment must not leak into the server under test.
 bool is_service_setting(const std::string& name) {
-  return name.rfind("PITCHREEL_", 0) == 0 || name == "SUPABASE_JWT_SECRET" || name == "JWT_SECRET" ||
-         name == "JWKS_FILE" || name == "JWKS_URL" || name == "JWT_AUDIENCE";
+  return name.rfind("PITCHREEL_", 0) == 0 || name == "SUPABASE_JWT_SECRET" ||
+         name == "JWT_SECRET" || name == "JWKS_FILE" || name == "JWKS_URL" ||
+         name == "JWT_AUDIENCE";
 }
 
 std::string exit_text(int status) {
@@ -70,8 +71,8 @@ ServerProcess::~ServerProcess() {
   if (running()) kill9();
   stop_reader();
   if (::testing::Test::HasFailure()) {
-    std::cerr << "---- pitchreel serve (pid was " << pid_ << ", data dir " << options_.data_dir.string()
-              << ") ----\n"
+    std::cerr << "---- pitchreel serve (pid was " << pid_ << ", data dir "
+              << options_.data_dir.string() << ") ----\n"
               << diagnostics() << "\n---- end of pitchreel serve output ----\n";
   }
 }
@@ -90,8 +91,8 @@ void ServerProcess::launch() {
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  std::vector<std::string> args = {PITCHREEL_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                   options_.data_dir.string()};
+  std::vector<std::string> args = {PITCHREEL_BINARY, "serve",      "--listen",
+                                   "127.0.0.1:0",    "--data-dir", options_.data_dir.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -120,7 +121,8 @@ void ServerProcess::launch() {
   const auto deadline = Clock::now() + options_.startup_timeout;
   std::string pending;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       error_ = "pitchreel serve did not print its listening line within " +
                std::to_string(options_.startup_timeout.count()) + " s";
@@ -151,11 +153,13 @@ void ServerProcess::launch() {
       pending.erase(0, nl + 1);
       if (auto k = line.find(kKeyLine); k != std::string::npos) {
         api_key_ = line.substr(k + kKeyLine.size());
-        while (!api_key_.empty() && (api_key_.back() == '\r' || api_key_.back() == ' ')) api_key_.pop_back();
+        while (!api_key_.empty() && (api_key_.back() == '\r' || api_key_.back() == ' '))
+          api_key_.pop_back();
       }
       if (auto l = line.find(kListening); l != std::string::npos) {
         base_url_ = line.substr(l + kListening.size());
-        while (!base_url_.empty() && (base_url_.back() == '\r' || base_url_.back() == ' ')) base_url_.pop_back();
+        while (!base_url_.empty() && (base_url_.back() == '\r' || base_url_.back() == ' '))
+          base_url_.pop_back();
         const auto colon = base_url_.rfind(':');
         try {
           port_ = std::stoi(base_url_.substr(colon + 1));
@@ -258,9 +262,10 @@ std::string ServerProcess::diagnostics(std::size_t max_bytes) const {
 
 std::string product_jpeg(int width, int height) {
   cv::Mat img(height, width, CV_8UC3, cv::Scalar(230, 236, 240));
-  cv::rectangle(img, cv::Rect(width * 3 / 8, height / 5, width / 4, height * 3 / 5), cv::Scalar(139, 111, 31),
-                cv::FILLED);
-  cv::circle(img, cv::Point(width / 2, height / 3), height / 10, cv::Scalar(40, 90, 200), cv::FILLED);
+  cv::rectangle(img, cv::Rect(width * 3 / 8, height / 5, width / 4, height * 3 / 5),
+                cv::Scalar(139, 111, 31), cv::FILLED);
+  cv::circle(img, cv::Point(width / 2, height / 3), height / 10, cv::Scalar(40, 90, 200),
+             cv::FILLED);
   TempDir dir;
   const auto path = dir / "product.jpg";
   if (auto s = write_jpeg(img, path); !s) {
@@ -268,6 +273,14 @@ std::string product_jpeg(int width, int height) {
     return {};
   }
   return read_file(path);
+}
+
+std::filesystem::path product_jpeg_file(const TempDir& dir) {
+  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(230, 236, 240));
+  cv::rectangle(img, cv::Rect(300, 120, 200, 380), cv::Scalar(139, 111, 31), cv::FILLED);
+  auto path = dir / "product.jpg";
+  EXPECT_TRUE(write_jpeg(img, path).has_value());
+  return path;
 }
 
 nlohmann::json json_body(const httplib::Result& res) {
@@ -278,7 +291,8 @@ nlohmann::json json_body(const httplib::Result& res) {
 
 httplib::MultipartFormDataItems job_form(const std::string& image_bytes,
                                          const std::map<std::string, std::string>& fields,
-                                         const std::string& image_name, const std::string& image_type) {
+                                         const std::string& image_name,
+                                         const std::string& image_type) {
   httplib::MultipartFormDataItems items;
   if (!image_bytes.empty()) items.push_back({"image", image_bytes, image_name, image_type});
   for (const auto& [name, value] : fields) items.push_back({name, value, "", ""});
@@ -286,7 +300,8 @@ httplib::MultipartFormDataItems job_form(const std::string& image_bytes,
 }
 
 nlohmann::json wait_for_job(httplib::Client& client, const std::string& id,
-                            const std::vector<std::string>& statuses, std::chrono::seconds timeout) {
+                            const std::vector<std::string>& statuses,
+                            std::chrono::seconds timeout) {
   const auto deadline = Clock::now() + timeout;
   nlohmann::json last;
   while (Clock::now() < deadline) {
@@ -305,7 +320,8 @@ nlohmann::json wait_for_job(httplib::Client& client, const std::string& id,
   return last;
 }
 
-nlohmann::json admin_json(const std::filesystem::path& data_dir, const std::vector<std::string>& args) {
+nlohmann::json admin_json(const std::filesystem::path& data_dir,
+                          const std::vector<std::string>& args) {
   std::vector<std::string> all = {"admin", "--data-dir", data_dir.string()};
   all.insert(all.end(), args.begin(), args.end());
   all.push_back("--json");
@@ -322,7 +338,8 @@ nlohmann::json admin_json(const std::filesystem::path& data_dir, const std::vect
   return j;
 }
 
-std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir, const std::string& part) {
+std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir,
+                                               const std::string& part) {
   std::vector<std::filesystem::path> out;
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) return out;
@@ -336,17 +353,20 @@ std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir,
   return out;
 }
 
-std::string make_jwt(const nlohmann::json& header, const nlohmann::json& payload, const std::string& signature) {
+std::string make_jwt(const nlohmann::json& header, const nlohmann::json& payload,
+                     const std::string& signature) {
   return base64url_encode(header.dump()) + "." + base64url_encode(payload.dump()) + "." + signature;
 }
 
 std::string make_hs256_jwt(const nlohmann::json& header, const nlohmann::json& payload,
                            const std::string& secret) {
-  const std::string signing_input = base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
+  const std::string signing_input =
+      base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &mac_len);
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
+       &mac_len);
   return signing_input + "." +
          base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
@@ -395,7 +415,8 @@ std::string url_path(const std::string& url) {
 }
 
 std::int64_t unix_time_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -22,6 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/test_support.h"
+
 namespace pitchreel::testing {
 
 struct ServerOptions {
@@ -101,6 +103,10 @@ class ServerProcess {
 // A product photo made on the spot (a coloured box on a light background), as JPEG bytes.
 std::string product_jpeg(int width = 800, int height = 600);
 
+// The plain product shot of the `pitchreel generate` suites (an 800x600 box, no disc),
+// written to dir/product.jpg; its path.
+std::filesystem::path product_jpeg_file(const TempDir& dir);
+
 // The body of a JSON answer; a null json when the request failed or the body is not JSON.
 nlohmann::json json_body(const httplib::Result& res);
 
@@ -119,7 +125,8 @@ nlohmann::json wait_for_job(httplib::Client& client, const std::string& id,
 
 // `pitchreel admin --data-dir DIR <args...> --json`, parsed; null json on failure (the
 // command's output is added to the test's failure message).
-nlohmann::json admin_json(const std::filesystem::path& data_dir, const std::vector<std::string>& args);
+nlohmann::json admin_json(const std::filesystem::path& data_dir,
+                          const std::vector<std::string>& args);
 
 // Regular files under `dir` (recursively) whose file name contains `part` ("" = all).
 std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir,

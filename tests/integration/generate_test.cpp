@@ -7,7 +7,6 @@
 
 #include <cmath>
 
-#include "media/jpeg_writer.h"
 #include "media/probe.h"
 #include "support/server_process.h"
 #include "support/test_support.h"

@@ -12,7 +12,6 @@
 
 #include "media/audio_decode.h"
 #include "media/image.h"
-#include "media/jpeg_writer.h"
 #include "media/probe.h"
 #include "presenter/face_detector.h"
 #include "render/timeline.h"

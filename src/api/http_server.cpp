@@ -101,6 +101,26 @@ void HttpServer::handle(http::Request& req, http::Response& res) const {
     res.set_header(kRequestIdHeader, id);
     send_error(res, Error::internal("internal_error", e.what()));
   }
+  if (auto& deferred = res.deferred()) {
+    // The answer comes later: its log line and count are written when it does.
+    http::Request logged;
+    logged.method = req.method;
+    logged.path = req.path;
+    logged.remote_addr = req.remote_addr;
+    deferred->poll = [this, poll = std::move(deferred->poll), logged = std::move(logged),
+                      label = route->label](http::Response& out, bool final) {
+      bool done = false;
+      try {
+        done = poll(out, final);
+      } catch (const std::exception& e) {
+        send_error(out, Error::internal("internal_error", e.what()));
+        done = true;
+      }
+      if (done) log_request(logged, out, label);
+      return done;
+    };
+    return;
+  }
   log_request(req, res, route->label);
 }
 
@@ -130,18 +150,21 @@ namespace {
 
 RawHandler json_route(JsonHandler handler) {
   return [handler = std::move(handler)](const http::Request& req, http::Response& res) {
-    auto reply = handler(req, res);
-    if (!reply) {
-      send_error(res, reply.error());
-      return;
-    }
-    res.status = reply->status;
-    res.set_content(reply->serialized.empty() ? reply->body.dump() : std::move(reply->serialized),
-                    "application/json");
+    send_json_reply(res, handler(req, res));
   };
 }
 
 }  // namespace
+
+void send_json_reply(http::Response& res, Result<JsonReply> reply) {
+  if (!reply) {
+    send_error(res, reply.error());
+    return;
+  }
+  res.status = reply->status;
+  res.set_content(reply->serialized.empty() ? reply->body.dump() : std::move(reply->serialized),
+                  "application/json");
+}
 
 void HttpServer::get(const std::string& pattern, JsonHandler handler) {
   route("GET", pattern, json_route(std::move(handler)));

@@ -96,6 +96,9 @@ class HttpServer {
 // PITCHREEL_HTTP_*).
 http::Limits http_limits(const ServiceConfig& config);
 
+// Writes a JSON route's result into `res`: the reply, or the error as send_error() does.
+void send_json_reply(http::Response& res, Result<JsonReply> reply);
+
 // Writes an Error as JSON with its status (and Retry-After when error.retry_after_s > 0).
 void send_error(http::Response& res, const Error& error);
 

@@ -29,6 +29,7 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kFileChunk = 64 * 1024;
 // After a refusal, what a client still sends is read and dropped up to this much (and for
@@ -122,7 +123,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : stream_(std::move(socket)), server_(server), address_(std::move(address)), port_(port) {}
 
   ~Connection() {
-    if (stream_events_ && stream_events_->wake) server_.watch.remove(stream_events_->wake, this);
+    if (watched_) server_.watch.remove(watched_, this);
     std::lock_guard lock(server_.mutex);
     if (auto it = server_.per_client.find(address_); it != server_.per_client.end() && --it->second == 0) {
       server_.per_client.erase(it);
@@ -145,13 +146,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
         self->close();
       } else if (self->state_ == State::kStreaming) {
         self->end_stream();
+      } else if (self->state_ == State::kWaiting) {
+        self->wake_deferred(true);
       }
     });
   }
 
   // From any thread: the stream's source changed.
   void notify() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->wake(false); });
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kWaiting) return self->wake_deferred(false);
+      self->wake(false);
+    });
   }
 
  private:
@@ -178,7 +184,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  enum class State { kReading, kHandling, kWriting, kStreaming, kClosed };
+  enum class State { kReading, kHandling, kWaiting, kWriting, kStreaming, kClosed };
+
+  void watch(const Notifier* notifier) {
+    if (!notifier) return;
+    watched_ = notifier;
+    server_.watch.add(notifier, this, weak_from_this());
+  }
+  void unwatch() {
+    if (watched_) server_.watch.remove(std::exchange(watched_, nullptr), this);
+  }
 
   const Limits& limits() const { return server_.limits; }
 
@@ -323,6 +338,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         } catch (const std::exception& e) {
           spdlog::error("event stream failed what=\"{}\"", e.what());
         }
+      } else if (res->deferred()) {
+        poll_deferred(*res, Clock::now() >= res->deferred()->deadline);
       }
       req.reset();  // before the hop: a request's body can be large
       net::post(self->stream_.get_executor(),
@@ -372,11 +389,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (!first.empty()) out += chunk(first);
       queue(std::move(out));
       if (!more || server_.stopping) return end_stream();
-      if (stream_events_->wake) server_.watch.add(stream_events_->wake, this, weak_from_this());
+      watch(stream_events_->wake);
       arm_keep_alive();
       watch_for_close();
       return;
     }
+    if (res_->deferred()) {
+      deferred_ = std::move(*res_->deferred());
+      res_->deferred().reset();
+      state_ = State::kWaiting;
+      keep_alive_ = false;
+      watch(deferred_->wake);
+      if (!keep_alive_timer_) keep_alive_timer_.emplace(stream_.get_executor());
+      keep_alive_timer_->expires_at(deferred_->deadline);
+      keep_alive_timer_->async_wait([self = shared_from_this()](error_code ec) {
+        if (!ec && self->state_ == State::kWaiting) self->wake_deferred(true);
+      });
+      watch_for_close();
+      return;
+    }
+    write_response(head);
+  }
+
+  void write_response(bool head) {
     state_ = State::kWriting;
     header_ = status_line_and_headers(*res_, false);
     stream_.expires_after(limits().write_timeout);
@@ -440,6 +475,61 @@ class Connection : public std::enable_shared_from_this<Connection> {
     linger_close();
   }
 
+  // ---- deferred replies
+
+  // On a handler thread. True once `res` holds the answer; a poll that throws answers 500.
+  static bool poll_deferred(Response& res, bool final) {
+    bool done = false;
+    try {
+      done = res.deferred()->poll(res, final);
+    } catch (const std::exception& e) {
+      spdlog::error("deferred reply failed what=\"{}\"", e.what());
+      res.status = 500;
+      done = true;
+    }
+    if (final && !done) {
+      res.status = 504;  // the contract says final polls answer; never leave a client hanging
+      done = true;
+    }
+    if (done) res.deferred().reset();
+    return done;
+  }
+
+  void wake_deferred(bool final) {
+    if (state_ != State::kWaiting) return;
+    final_pending_ |= final;
+    if (polling_) {
+      poll_again_ = true;
+      return;
+    }
+    polling_ = true;
+    const bool is_final = std::exchange(final_pending_, false);
+    res_->set_deferred(std::move(*deferred_));
+    deferred_.reset();
+    net::post(server_.pool, [self = shared_from_this(), is_final] {
+      const bool done = poll_deferred(*self->res_, is_final);
+      net::post(self->stream_.get_executor(), [self, done] { self->on_deferred_polled(done); });
+    });
+  }
+
+  void on_deferred_polled(bool done) {
+    polling_ = false;
+    if (!done) {
+      deferred_ = std::move(*res_->deferred());
+      res_->deferred().reset();
+    }
+    if (state_ != State::kWaiting) return;  // the client left meanwhile
+    if (!done) {
+      if (std::exchange(poll_again_, false) || final_pending_) wake_deferred(false);
+      return;
+    }
+    unwatch();
+    keep_alive_timer_->cancel();
+    error_code ignored;
+    stream_.socket().cancel(ignored);  // the read that watched for the client's close
+    write_response(false);
+  }
+
   // ---- event streams
 
   void queue(std::string data) {
@@ -475,7 +565,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void end_stream() {
     if (state_ != State::kStreaming || ending_) return;
     ending_ = true;
-    if (stream_events_ && stream_events_->wake) server_.watch.remove(stream_events_->wake, this);
+    unwatch();
     if (keep_alive_timer_) keep_alive_timer_->cancel();
     queue("0\r\n\r\n");
   }
@@ -494,7 +584,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // the protocol), and the stream ends without another poll.
   void watch_for_close() {
     stream_.socket().async_read_some(net::buffer(probe_), [self = shared_from_this()](error_code, std::size_t) {
-      if (self->state_ == State::kStreaming && !self->ending_) self->close();
+      if ((self->state_ == State::kStreaming && !self->ending_) || self->state_ == State::kWaiting) self->close();
     });
   }
 
@@ -507,6 +597,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     error_code ignored;
+    stream_.socket().cancel(ignored);  // a stream's or a wait's read for the client's close
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(std::chrono::seconds(2));
     drain();
@@ -528,7 +619,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     state_ = State::kClosed;
     deadline_.cancel();
     if (keep_alive_timer_) keep_alive_timer_->cancel();
-    if (stream_events_ && stream_events_->wake) server_.watch.remove(stream_events_->wake, this);
+    unwatch();
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -554,6 +645,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<char> file_buffer_;
 
   std::optional<EventStream> stream_events_;
+  std::optional<DeferredReply> deferred_;
+  const Notifier* watched_ = nullptr;
+  bool final_pending_ = false;
   std::optional<net::steady_timer> keep_alive_timer_;
   std::deque<std::string> outbox_;
   bool writing_ = false, polling_ = false, poll_again_ = false, tick_ = false, ending_ = false;

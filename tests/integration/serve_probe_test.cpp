@@ -62,6 +62,11 @@ class RawClient {
   RawClient& operator=(const RawClient&) = delete;
 
   bool connected() const { return connected_; }
+  // Whether the server has sent something not read yet (or closed).
+  bool has_data() const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+  }
 
   // False once the server has closed (or reset) the connection.
   bool send(std::string_view data) {
@@ -406,6 +411,56 @@ TEST_F(ServeProbe, IdleEventStreamsHoldNoThreadAndDoNotBlockOthers) {
     if (s->received().find("\"status\":\"canceled\"") != std::string::npos) ++ended;
   }
   EXPECT_EQ(ended, 300);
+}
+
+TEST_F(ServeProbe, SeedWaitsHoldNoThread) {
+  PITCHREEL_REQUIRE_TESTDATA(portrait, "portraits/rendered-3d.jpg");
+  BlackHole gpu;
+  start({{"HALLO3_URL", gpu.url()},
+         {"PITCHREEL_ENGINE", "hallo3"},
+         {"HALLO3_TIMEOUT_S", "600"},
+         {"HALLO3_IMAGE_PX", "256"},
+         {"PITCHREEL_MAX_BODY_MB", "25"},
+         {"PITCHREEL_RATE_PER_USER_HOUR", "1000"},
+         {"PITCHREEL_SEED_WAIT_S", "8"},
+         {"PITCHREEL_HTTP_HANDLER_THREADS", "4"}});
+  // The seed's endpoint waits for the video (here: forever, the GPU never answers). 12
+  // waiting clients with 4 handler threads: the old server held a thread per wait.
+  const std::string image = testing::read_file(portrait);
+  const std::string body = "--B\r\nContent-Disposition: form-data; name=\"script\"\r\n\r\nHello there.\r\n"
+                           "--B\r\nContent-Disposition: form-data; name=\"height\"\r\n\r\n720\r\n"
+                           "--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"p.jpg\"\r\n"
+                           "Content-Type: image/jpeg\r\n\r\n" + image + "\r\n--B--\r\n";
+  const std::string request = "POST /api/generate-video HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                              server_->api_key() + "\r\nContent-Type: multipart/form-data; boundary=B\r\n" +
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<std::unique_ptr<RawClient>> waiting;
+  for (int i = 0; i < 12; ++i) {
+    waiting.push_back(std::make_unique<RawClient>(port()));
+    ASSERT_TRUE(waiting.back()->send(request));
+  }
+  // Every submission is in (12 jobs) while all 12 still wait for their answer...
+  auto cli = server_->client();
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  double jobs = 0;
+  while (Clock::now() < deadline) {
+    auto metrics = cli.Get("/metrics");
+    jobs = metrics ? testing::metric_sum(metrics->body, "pitchreel_jobs") : 0;
+    if (jobs >= 12) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(jobs, 12);
+  for (auto& w : waiting) EXPECT_FALSE(w->has_data()) << "a wait ended before all 12 submissions were read";
+  // ...and other requests are served by the 4 handler threads meanwhile. (Had each wait
+  // held a handler thread, the 5th submission would not have been read before the first
+  // wait ended.) The thread count is not compared: the running job starts threads of its own.
+  EXPECT_EQ(healthz_from_elsewhere(port()), 200);
+  // At the wait's end each gets the seed's 202 with its job's status URL.
+  for (auto& w : waiting) {
+    ASSERT_TRUE(w->read_response(std::chrono::seconds(60)));
+    EXPECT_EQ(w->status(), 202) << w->received();
+    EXPECT_EQ(w->body().value("pending", false), true) << w->received();
+  }
 }
 
 // ---- /files

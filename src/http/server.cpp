@@ -318,6 +318,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void dispatch() {
     parser_.reset();
+    // Most connections then wait (for the next request, an event, a deferred answer): an
+    // empty read buffer is given back now rather than held through the wait.
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
     stream_.expires_never();
     state_ = State::kHandling;
     net::post(server_.pool, [self = shared_from_this(), req = std::move(req_)]() mutable {

@@ -32,6 +32,10 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kFileChunk = 64 * 1024;
+// The read buffer holds only what the parser has not consumed yet: at most a header block
+// plus one read. Its cap also bounds what the header limit does not cover (a chunk header
+// with an endless extension).
+constexpr std::size_t kReadAhead = 64 * 1024;
 // After a refusal, what a client still sends is read and dropped up to this much (and for
 // at most 2 s), so the refusal reaches it; beyond that the connection is reset.
 constexpr std::uint64_t kMaxDrain = 1 << 20;
@@ -120,7 +124,8 @@ std::string header_safe(std::string_view value) {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket&& socket, Server::State& server, std::string address, int port)
-      : stream_(std::move(socket)), server_(server), address_(std::move(address)), port_(port) {}
+      : stream_(std::move(socket)), server_(server), address_(std::move(address)), port_(port),
+        buffer_(server.limits.max_header_bytes + kReadAhead) {}
 
   ~Connection() {
     if (watched_) server_.watch.remove(watched_, this);
@@ -281,6 +286,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == bhttp::error::header_limit) {
       return refuse({431, "headers_too_large",
                      fmt::format("The request's headers are larger than {} bytes.", limits().max_header_bytes)});
+    }
+    if (ec == bhttp::error::buffer_overflow) {
+      if (!in_body) {
+        return refuse({431, "headers_too_large",
+                       fmt::format("The request's headers are larger than {} bytes.", limits().max_header_bytes)});
+      }
+      return refuse({400, "bad_request", "A chunk header of the request body is too long."});
     }
     if (ec == bhttp::error::body_limit) {
       return refuse({413, "body_too_large",

@@ -220,6 +220,20 @@ TEST_F(ServeProbe, ChunkedBodiesPastTheLimitAre413WithoutAuth) {
   expect_json_error(c, 413, "body_too_large");
 }
 
+TEST_F(ServeProbe, AnEndlessChunkHeaderIsCut) {
+  start();
+  // A chunk size followed by an extension that never ends: no body byte is ever counted
+  // against the body limit, so the read buffer's own cap must stop it.
+  RawClient c(port());
+  ASSERT_TRUE(c.send("POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext="));
+  const std::string block(1 << 20, 'e');
+  int sent = 0;
+  while (sent < 64 && c.send(block)) ++sent;
+  EXPECT_LT(sent, 64) << "the server read 64 MB of one chunk header";
+  ASSERT_TRUE(c.read_response());
+  expect_json_error(c, 400, "bad_request");
+}
+
 TEST_F(ServeProbe, ABodyWithoutALengthIsNotReadAsOne) {
   start();
   // No Content-Length and no chunked framing: HTTP/1.1 says the request has no body. The

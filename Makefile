@@ -40,9 +40,9 @@ test-asan: deps
 
 test-tsan: deps
 	@cmake -S . -B build-tsan -G Ninja $(SANITIZER_CMAKE_FLAGS) -DPITCHREEL_SANITIZE=thread >/dev/null
-	@cmake --build build-tsan -j $(JOBS) --target pitchreel test_http test_core test_db test_auth test_integration
+	@cmake --build build-tsan -j $(JOBS) --target pitchreel test_http test_core test_db test_auth test_worker test_integration
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -j $(JOBS) -R '^(Router|Request|LogText|ByteRanges|Multipart|Serve(Probe|Auth|Limits|Concurrency|Seed|Web)|.*Cache|.*Queue|.*Notifier|Jobs|Database)' $(CTEST_ARGS)
+	  ctest --output-on-failure -j $(JOBS) -R '^(Router|Request|LogText|ByteRanges|Multipart|Notifier|Metrics|PrincipalCache|StatementCache|Database|Transaction|JobQueueTest|WorkerPoolTest|Serve(Probe|Auth|Limits|Concurrency|Seed|Web))[.]' $(CTEST_ARGS)
 
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)

@@ -209,8 +209,7 @@ http::Limits http_limits(const ServiceConfig& config) {
   limits.body_timeout = std::chrono::seconds(config.http_body_timeout_s);
   limits.max_connections = static_cast<std::size_t>(config.http_max_connections);
   limits.max_connections_per_client = static_cast<std::size_t>(config.http_max_connections_per_client);
-  limits.handler_threads = static_cast<std::size_t>(config.http_handler_threads);
-  limits.io_threads = std::clamp<std::size_t>(std::thread::hardware_concurrency() / 2, 1, 4);
+  limits.threads = static_cast<std::size_t>(config.http_handler_threads);
   return limits;
 }
 

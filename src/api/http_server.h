@@ -5,7 +5,7 @@
 //
 // Routes see only pitchreel's own http::Request / http::Response (src/http/), never the
 // engine that parses and sends them. Routes are added before run(); the handlers are then
-// called from the engine's handler threads, concurrently.
+// called from the engine's threads, concurrently.
 #pragma once
 
 #include <functional>
@@ -80,7 +80,7 @@ class HttpServer {
   static std::string request_id(const http::Response& res);
 
   // Everything around one request: ids, routing, errors, the log line and the count.
-  // Called by the engine on a handler thread.
+  // Called by the engine on one of its threads (may block).
   void handle(http::Request& req, http::Response& res) const;
   // The log line and count of a request the engine answered itself (a limit it enforces).
   void log_request(const http::Request& req, const http::Response& res, const std::string& route) const;

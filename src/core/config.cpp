@@ -209,7 +209,7 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::http_max_connections, 1, 1000000)},
       {{"PITCHREEL_HTTP_MAX_CONNECTIONS_PER_CLIENT", {}, "open connections from one client IP address; 503 beyond", "256"},
        integer(&ServiceConfig::http_max_connections_per_client, 1, 1000000)},
-      {{"PITCHREEL_HTTP_HANDLER_THREADS", {}, "threads that run request handlers (idle connections and event streams use none)", "32"},
+      {{"PITCHREEL_HTTP_HANDLER_THREADS", {}, "threads serving connections and running request handlers (idle connections and event streams use none)", "32"},
        integer(&ServiceConfig::http_handler_threads, 1, 1024)},
   };
   return settings;

@@ -1,11 +1,11 @@
 // EventStream: a server-sent event stream (text/event-stream) that costs no thread while
 // it is idle. Instead of a handler that loops and blocks, the route hands the engine a
-// `poll` function; the engine calls it on a handler thread when the stream opens, after
+// `poll` function; the engine calls it on one of its threads when the stream opens, after
 // every change of `wake`, and every `keep_alive` when nothing changed, and sends what it
 // appended. Between calls the stream is only a socket and a timer.
 //
 // Contract: calls to `poll` for one stream never overlap; `poll` must not block for long
-// (it runs on the shared handler pool). Returning false ends the stream once `out` has
+// (it runs on the server's shared threads). Returning false ends the stream once `out` has
 // been sent. A client that disconnects ends the stream without another call. `wake` must
 // outlive the server (it is a ServiceContext member).
 #pragma once

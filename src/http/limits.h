@@ -23,8 +23,10 @@ struct Limits {
   std::chrono::seconds write_timeout{60};
   std::size_t max_connections = 20000;
   std::size_t max_connections_per_client = 256;  // by remote IP address
-  std::size_t handler_threads = 32;              // routes' blocking work (database, renders' queueing)
-  std::size_t io_threads = 2;                    // sockets; never block
+  // Threads that serve connections: they move bytes and run route handlers, which may
+  // block (database, image decoding). A connection holds one only while its request is
+  // being handled; idle connections, event streams and deferred answers hold none.
+  std::size_t threads = 32;
 };
 
 }  // namespace pitchreel::http

@@ -35,7 +35,7 @@ struct FileSlice {
 using BodyPiece = std::variant<std::string, FileSlice>;
 
 // An answer that waits for something to happen (the seed's "answer once the video is ready"),
-// without holding a thread while it waits. `poll` is called on a handler thread right after
+// without holding a thread while it waits. `poll` is called on a server thread right after
 // the route returns, after every change of `wake`, and once more at `deadline` with
 // final=true; it fills the Response it is given and returns true once the answer is ready
 // (it must be ready when final is true). Calls never overlap. The connection closes after

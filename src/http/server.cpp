@@ -84,8 +84,7 @@ class StreamWatch {
 
 struct Server::State {
   State(Limits l, Hooks h)
-      : limits(l), hooks(std::move(h)), pool(std::max<std::size_t>(1, l.handler_threads)),
-        work(net::make_work_guard(ioc)), acceptor(net::make_strand(ioc)) {}
+      : limits(l), hooks(std::move(h)), work(net::make_work_guard(ioc)), acceptor(net::make_strand(ioc)) {}
 
   Limits limits;
   Hooks hooks;
@@ -99,7 +98,6 @@ struct Server::State {
   StreamWatch watch;
 
   net::io_context ioc;
-  net::thread_pool pool;
   net::executor_work_guard<net::io_context::executor_type> work;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
@@ -175,7 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     polling_ = true;
     const bool was_tick = std::exchange(tick_, false);
-    net::post(server_.pool, [self = shared_from_this(), was_tick] {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), was_tick] {
       std::string out;
       bool more = false;
       try {
@@ -183,7 +181,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       } catch (const std::exception& e) {
         spdlog::error("event stream failed what=\"{}\"", e.what());
       }
-      net::post(self->stream_.get_executor(), [self, out = std::move(out), more, was_tick]() mutable {
+      net::dispatch(self->stream_.get_executor(), [self, out = std::move(out), more, was_tick]() mutable {
         self->on_polled(std::move(out), more, was_tick);
       });
     });
@@ -335,7 +333,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
     stream_.expires_never();
     state_ = State::kHandling;
-    net::post(server_.pool, [self = shared_from_this(), req = std::move(req_)]() mutable {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), req = std::move(req_)]() mutable {
       auto res = std::make_unique<Response>();
       try {
         self->server_.hooks.handle(*req, *res);
@@ -357,7 +355,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         poll_deferred(*res, Clock::now() >= res->deferred()->deadline);
       }
       req.reset();  // before the hop: a request's body can be large
-      net::post(self->stream_.get_executor(),
+      net::dispatch(self->stream_.get_executor(),
                 [self, res = std::move(res), head, first = std::move(first), more]() mutable {
                   self->respond(std::move(res), head, std::move(first), more);
                 });
@@ -492,7 +490,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // ---- deferred replies
 
-  // On a handler thread. True once `res` holds the answer; a poll that throws answers 500.
+  // True once `res` holds the answer; a poll that throws answers 500.
   static bool poll_deferred(Response& res, bool final) {
     bool done = false;
     try {
@@ -521,9 +519,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const bool is_final = std::exchange(final_pending_, false);
     res_->set_deferred(std::move(*deferred_));
     deferred_.reset();
-    net::post(server_.pool, [self = shared_from_this(), is_final] {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), is_final] {
       const bool done = poll_deferred(*self->res_, is_final);
-      net::post(self->stream_.get_executor(), [self, done] { self->on_deferred_polled(done); });
+      net::dispatch(self->stream_.get_executor(), [self, done] { self->on_deferred_polled(done); });
     });
   }
 
@@ -792,7 +790,7 @@ Result<int> Server::bind(const std::string& host, int port) {
 
 void Server::run() {
   std::vector<std::thread> extra;
-  for (std::size_t i = 1; i < state_->limits.io_threads; ++i) {
+  for (std::size_t i = 1; i < std::max<std::size_t>(1, state_->limits.threads); ++i) {
     extra.emplace_back([state = state_] { state->ioc.run(); });
   }
   state_->ioc.run();
@@ -820,7 +818,6 @@ void Server::stop(std::chrono::seconds grace) {
     std::unique_lock lock(s.mutex);
     s.drained.wait_for(lock, grace, [&] { return s.total == 0; });
   }
-  s.pool.join();
   s.work.reset();
   s.ioc.stop();
 }

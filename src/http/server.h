@@ -1,8 +1,10 @@
 // Server: the HTTP/1.1 engine under the routes, event-driven on Boost.Asio with Boost.Beast's
 // request parser. A connection costs a socket, a small buffer and a timer, never a thread:
-// a few I/O threads move bytes for every connection, and a small pool of handler threads
-// runs the routes (which may block on the database). An idle keep-alive connection or an
-// idle event stream holds no thread.
+// Limits::threads threads run one io_context, moving bytes for every connection and running
+// the route handlers in place (each connection's work is serialised on its strand), so a
+// request costs no hand-over between threads. A handler that blocks (database, image
+// decoding) holds one of them for that long; an idle keep-alive connection, an idle event
+// stream or a deferred answer holds none.
 //
 // The engine enforces Limits itself, before any route sees a request: header size, line
 // length and count (431), the body size whatever its framing (413, also for chunked bodies;
@@ -12,7 +14,7 @@
 // so they look like every other error of the service.
 //
 // Thread safety: bind() and run() from one thread; stop() from any thread, once. Hooks are
-// called concurrently (handle on handler threads, refuse on I/O threads).
+// called concurrently from the server's threads.
 #pragma once
 
 #include <functional>
@@ -36,10 +38,10 @@ struct Refusal {
 class Server {
  public:
   struct Hooks {
-    // Answers one request (routing, errors, logging are the caller's). On a handler thread.
+    // Answers one request (routing, errors, logging are the caller's). May block.
     std::function<void(Request&, Response&)> handle;
     // Fills the answer to a refusal; `req` holds what was parsed (at least remote_addr).
-    // On an I/O thread: must be quick and must not block.
+    // Must be quick and must not block.
     std::function<void(const Request&, Response&, const Refusal&)> refuse;
   };
 

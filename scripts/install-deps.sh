@@ -31,6 +31,9 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # HTTP engine (src/http): Boost.Asio and Boost.Beast, header-only; cpp-httplib above
+  # stays for the tests' clients and fake backends only
+  libboost-dev
 )
 
 missing=()

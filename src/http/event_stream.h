@@ -1,7 +1,7 @@
 // EventStream: a server-sent event stream (text/event-stream) that costs no thread while
 // it is idle. Instead of a handler that loops and blocks, the route hands the engine a
 // `poll` function; the engine calls it on one of its threads when the stream opens, after
-// every change of `wake`, and every `keep_alive` when nothing changed, and sends what it
+// every change of `wake`, and every 4th `keep_alive` interval, and sends what it
 // appended. Between calls the stream is only a socket and a timer.
 //
 // Contract: calls to `poll` for one stream never overlap; `poll` must not block for long
@@ -21,8 +21,9 @@ namespace pitchreel::http {
 struct EventStream {
   std::function<bool(std::string& out)> poll;
   const Notifier* wake = nullptr;
-  // When poll appended nothing for this long, a ": keep-alive" comment is sent so proxies
-  // do not close a quiet stream.
+  // Every `keep_alive` without a change a ": keep-alive" comment is sent so proxies do not
+  // close a quiet stream; every 4th time `poll` is called as well (in case a change was
+  // not announced), and the comment is sent only if it appended nothing.
   std::chrono::seconds keep_alive{15};
 };
 

@@ -6,10 +6,13 @@
 #include <memory>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "cli/progress_bar.h"
 #include "core/config.h"
+#include "core/script_limit.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
 #include "worker/generate.h"
@@ -128,7 +131,7 @@ Command add_generate(CLI::App& app) {
                                  "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
   cmd->add_option("--image", args->image, "Product photo (JPEG, PNG, WebP, ...)")->required();
   cmd->add_option("--script", args->script,
-                  "What the voice says (plain text, at most 500 characters)");
+                  fmt::format("What the voice says (plain text, at most {} characters)", kMaxScriptChars));
   cmd->add_option("--script-file", args->script_file, "Read the script from a UTF-8 text file");
   cmd->add_option("--product-name", args->product_name,
                   "Product name (suggests a script when none is given)");

@@ -8,6 +8,7 @@
 // frame, the presenter in a rounded window in the top right corner).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,9 @@
 namespace pitchreel {
 
 enum class Layout { kShowcase, kPresenter, kSplit, kPip };
+// In the order the API lists them (presenter first; showcase is the product alone).
+inline constexpr std::array<Layout, 4> kLayouts = {Layout::kPresenter, Layout::kSplit, Layout::kPip,
+                                                   Layout::kShowcase};
 
 // "invalid_layout" with the accepted names.
 Result<Layout> parse_layout(std::string_view text);

@@ -411,7 +411,7 @@ export type components = {
              * @default 16:9
              * @enum {string}
              */
-            aspect: "16:9" | "9:16" | "1:1";
+            aspect?: "16:9" | "9:16" | "1:1";
             /** @description the presenter's portrait: one frontal face; base64 or a data: URL */
             avatar?: string;
             /** Format: uri */
@@ -426,7 +426,7 @@ export type components = {
              * @default 1080
              * @enum {integer}
              */
-            height: 720 | 1080;
+            height?: 720 | 1080;
             /** @description the product photo (JPEG, PNG or WebP): base64, or a data: URL (data:image/png;base64,...) */
             image?: string;
             /**
@@ -450,7 +450,7 @@ export type components = {
              * @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, http:ID, openai:ID)
              * @default en-us
              */
-            voice: string;
+            voice?: string;
         };
         /** @description A job as multipart/form-data (files as parts) */
         JobRequestMultipart: {
@@ -458,7 +458,7 @@ export type components = {
              * @default 16:9
              * @enum {string}
              */
-            aspect: "16:9" | "9:16" | "1:1";
+            aspect?: "16:9" | "9:16" | "1:1";
             /** @description the presenter's portrait: one frontal face */
             avatar?: string;
             /** Format: uri */
@@ -474,7 +474,7 @@ export type components = {
              * @default 1080
              * @enum {string}
              */
-            height: "720" | "1080";
+            height?: "720" | "1080";
             /** @description the product photo (JPEG, PNG or WebP) */
             image?: string;
             /**
@@ -500,7 +500,7 @@ export type components = {
              * @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, http:ID, openai:ID)
              * @default en-us
              */
-            voice: string;
+            voice?: string;
         };
         /** @description Who the caller is and what they may do */
         Me: {

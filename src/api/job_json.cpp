@@ -22,8 +22,17 @@ nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
     auto link = ctx.public_url + signed_file_path(*ctx.signer, key, ctx.config.url_expiry_s);
     return download_name.empty() ? link : link + "&download=1";
   };
+  // A link that never expires, where the operator made finished videos public: a public
+  // bucket, or local storage with PITCHREEL_PUBLIC_FILES.
+  nlohmann::json permanent = nullptr;
+  if (auto p = ctx.store->public_url(v.video_key)) {
+    permanent = *p;
+  } else if (ctx.config.public_files && ctx.config.storage == "local") {
+    permanent = ctx.public_url + "/public/" + v.video_key;
+  }
   return {{"id", v.id},
           {"url", url(v.video_key)},
+          {"publicUrl", permanent},
           {"downloadUrl", url(v.video_key, v.file_name)},
           {"posterUrl", url(v.poster_key)},
           {"captionsUrl", url(v.captions_key)},

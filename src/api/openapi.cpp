@@ -86,7 +86,9 @@ json video_schema() {
       "that expire after the server's PITCHREEL_URL_EXPIRY_S, unless the store serves permanent "
       "public links (see docs/storage.md): fetch the video again for fresh ones.",
       {{"id", str()},
-       {"url", str("the MP4, for a <video> element")},
+       {"url", str("the MP4, for a <video> element (signed; expires)")},
+       {"publicUrl", nullable(str("a permanent link to the MP4 when the operator made finished videos public "
+                                  "(S3_PUBLIC_BASE_URL on a bucket, PITCHREEL_PUBLIC_FILES on local storage); else null"))},
        {"downloadUrl", str("the MP4 with Content-Disposition: attachment")},
        {"posterUrl", str("a JPEG of the first frame")},
        {"captionsUrl", str("WebVTT captions")},
@@ -100,6 +102,7 @@ json video_schema() {
        {"createdAt", integer("Unix time, seconds")}});
   s["examples"] = json::array({{{"id", kExampleVideoId},
                                 {"url", kExampleUrl},
+                                {"publicUrl", nullptr},
                                 {"downloadUrl", std::string(kExampleUrl) + "&download=1"},
                                 {"posterUrl", kExampleUrl},
                                 {"captionsUrl", kExampleUrl},
@@ -274,7 +277,7 @@ json schemas() {
       {"SeedResult",
        object("The seed's answer, plus jobId and posterUrl",
               {{"success", {{"const", true}}},
-               {"videoUrl", str("same as Video.url")},
+               {"videoUrl", str("Video.publicUrl when the store offers permanent links, else Video.url (expires)")},
                {"fileName", str()},
                {"size", integer()},
                {"organizationId", str()},
@@ -424,6 +427,14 @@ json paths() {
                          {"404", error_reply("not_found")},
                          {"416", error_reply("range_not_satisfiable")}},
                         false);
+  json public_file = operation("getPublicFile", "files",
+                               "A finished video's file behind a permanent link (PITCHREEL_PUBLIC_FILES, local storage)",
+                               {{"200", {{"description", "the file"}}},
+                                {"206", {{"description", "a byte range"}}},
+                                {"404", error_reply("not_found: no such file, or permanent links are off")},
+                                {"416", error_reply("range_not_satisfiable")}},
+                               false);
+  public_file["parameters"] = file["parameters"];
   file["parameters"] = json::array({{{"name", "key"}, {"in", "path"}, {"required", true},
                                      {"description", "the object key (slashes included)"}, {"schema", str()}}});
 
@@ -469,6 +480,7 @@ json paths() {
                                     {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}},
                           false)}}},
       {"/files/{key}", {{"get", file}}},
+      {"/public/{key}", {{"get", public_file}}},
       {"/healthz", {{"get", operation("getHealth", "server", "Liveness", {{"200", json_reply("Alive", "Health")}}, false)}}},
       {"/readyz", {{"get", operation("getReady", "server", "Readiness: database and storage (?deep=1: every backend)",
                                      {{"200", json_reply("Ready", "Ready")}, {"503", json_reply("Not ready", "Ready")}},

@@ -434,9 +434,9 @@ json paths() {
                                 {"404", error_reply("not_found: no such file, or permanent links are off")},
                                 {"416", error_reply("range_not_satisfiable")}},
                                false);
-  public_file["parameters"] = file["parameters"];
   file["parameters"] = json::array({{{"name", "key"}, {"in", "path"}, {"required", true},
                                      {"description", "the object key (slashes included)"}, {"schema", str()}}});
+  public_file["parameters"] = file["parameters"];
 
   auto job_op = [&](const std::string& id, const std::string& summary, json responses) {
     json op = operation(id, "jobs", summary, std::move(responses));

@@ -275,6 +275,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/public/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A finished video's file behind a permanent link (PITCHREEL_PUBLIC_FILES, local storage) */
+        get: operations["getPublicFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -548,7 +565,7 @@ export type components = {
             size: number;
             /** @constant */
             success: true;
-            /** @description same as Video.url */
+            /** @description Video.publicUrl when the store offers permanent links, else Video.url (expires) */
             videoUrl: string;
         };
         /**
@@ -564,6 +581,7 @@ export type components = {
          *       "id": "a3b9e0d2-1c4f-4e8a-b7d6-2f9e8c1a0b54",
          *       "posterUrl": "https://videos.example.com/files/org/videos/ai-generated/product-42-x.mp4?exp=1767225600&sig=...",
          *       "productId": "42",
+         *       "publicUrl": null,
          *       "size": 1843200,
          *       "url": "https://videos.example.com/files/org/videos/ai-generated/product-42-x.mp4?exp=1767225600&sig=...",
          *       "width": 1920
@@ -588,9 +606,11 @@ export type components = {
             posterUrl: string;
             /** @description the request's productId */
             productId: string | null;
+            /** @description a permanent link to the MP4 when the operator made finished videos public (S3_PUBLIC_BASE_URL on a bucket, PITCHREEL_PUBLIC_FILES on local storage); else null */
+            publicUrl: string | null;
             /** @description bytes of the MP4 */
             size: number;
-            /** @description the MP4, for a <video> element */
+            /** @description the MP4, for a <video> element (signed; expires) */
             url: string;
             /** @description pixels */
             width: number;
@@ -1434,6 +1454,52 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    getPublicFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the object key (slashes included) */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: not_found: no such file, or permanent links are off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: range_not_satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -100,7 +100,7 @@ TEST(Authenticator, UnknownApiKeyIsUnauthorized) {
 TEST(Authenticator, MalformedApiKeyIsAnsweredAsAWrongKey) {
   Fixture f;
   auto auth = f.make();
-  for (const std::string token : {"prk_wrong", "prk_", "prk_" + std::string(60, 'a')}) {
+  for (const std::string& token : std::vector<std::string>{"prk_wrong", "prk_", "prk_" + std::string(60, 'a')}) {
     auto r = auth.authenticate("Bearer " + token);
     expect_unauthorized(r, "The API key is unknown");
     EXPECT_EQ(r.error().message.find("JWT"), std::string::npos) << r.error().message;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "support/tts_servers.h"
+#include "tts/voice_backends.h"
 
 namespace pitchreel {
 namespace {
@@ -22,10 +23,39 @@ TEST(VoiceRegistry, ParsesPrefixes) {
   EXPECT_EQ(parse_voice("espeak:en-us").voice, "en-us");
   EXPECT_EQ(parse_voice("en-us").backend, "espeak");
   EXPECT_EQ(parse_voice("en-us").voice, "en-us");
+  EXPECT_EQ(parse_voice("edge:en-US-AriaNeural").backend, "edge");
+  EXPECT_EQ(parse_voice("edge:en-US-AriaNeural").voice, "en-US-AriaNeural");
+  EXPECT_EQ(voice_locale("edge:de-DE-KatjaNeural"), "de-DE");
+  EXPECT_EQ(voice_locale("pt-br"), "pt-br");
+  EXPECT_EQ(voice_locale("de"), "de");
+  EXPECT_EQ(voice_locale("openai:alloy"), "");
 }
 
-TEST(VoiceRegistry, EspeakOnlyByDefault) {
-  auto registry = make_voice_registry(ServiceConfig{});
+TEST(VoiceRegistry, EveryRegisteredBackendHasAPrefixAndAFactory) {
+  ASSERT_FALSE(voice_backends().empty());
+  EXPECT_EQ(voice_backends().front().prefix, "espeak");
+  for (const VoiceBackend& b : voice_backends()) {
+    EXPECT_FALSE(b.prefix.empty());
+    EXPECT_TRUE(static_cast<bool>(b.make)) << b.prefix;
+    EXPECT_EQ(parse_voice(b.prefix + ":x").backend, b.prefix);
+  }
+}
+
+TEST(VoiceRegistry, EspeakVoicesByLanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
+  EXPECT_EQ(registry->voice_for_language("espeak", "de"), "espeak:de");
+  EXPECT_EQ(registry->voice_for_language("espeak", "zh"), "espeak:cmn");
+  EXPECT_EQ(registry->voice_for_language("espeak", "pt-BR"), "espeak:pt-br");
+  EXPECT_EQ(registry->voice_for_language("espeak", "en-US"), "espeak:en-us");
+  EXPECT_EQ(registry->voice_for_language("espeak", "xx"), "");
+}
+
+TEST(VoiceRegistry, EspeakOnlyWithoutRemoteBackends) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
   auto voices = registry->voices();
   ASSERT_TRUE(voices.has_value());
   EXPECT_TRUE(has_voice(*voices, "espeak:en-us"));
@@ -49,6 +79,7 @@ TEST(VoiceRegistry, RoutesPrefixedVoicesToTheirService) {
   testing::TtsContractServer server;
   ASSERT_TRUE(server.ok());
   ServiceConfig config;
+  config.edge_tts = false;  // hermetic: no voice list from the internet
   config.tts_http_url = server.seed_url();
   config.tts_http_voices = "en-US-AriaNeural, en-GB-RyanNeural";
   config.openai_tts_url = server.base_url();

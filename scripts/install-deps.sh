@@ -28,6 +28,9 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # Edge neural voices: the read-aloud WebSocket over TLS (Boost.Beast, header-only, on
+  # OpenSSL); the script writer's language detection (libexttextcat and its language models)
+  libboost-dev libexttextcat-dev libexttextcat-data
 )
 
 missing=()

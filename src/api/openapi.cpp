@@ -37,7 +37,7 @@ json job_request_schema() {
             {"productDescription", {{"type", "string"}}},
             {"productId", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_-]{1,64}$"}}},
             {"voice", {{"type", "string"}, {"default", "en-us"},
-                       {"description", "espeak:ID (or a plain espeak id), http:ID or openai:ID; see /api/v1/voices"}}},
+                       {"description", "espeak:ID (or a plain espeak id), edge:ShortName, http:ID or openai:ID; see /api/v1/voices"}}},
             {"engine", {{"type", "string"}, {"enum", {"cpu", "hallo3"}},
                         {"description", "default: the server's PITCHREEL_ENGINE; hallo3 needs HALLO3_URL"}}},
             {"passthrough", {{"type", "boolean"}, {"default", false},

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "core/text_classes.h"
+#include "core/utf8.h"
 #include "tts/word_alignment.h"
 
 namespace pitchreel::edge {
@@ -12,17 +14,16 @@ namespace {
 constexpr double kTicksPerSecond = 10'000'000.0;
 constexpr double kMinWordS = 0.01;
 
-// ASCII letters folded to lower case; other ASCII (punctuation, symbols) dropped; bytes of
-// multi-byte characters kept as they are, so "Größe" still matches "Größe".
+// Letters and digits only (core/text_classes.h), ASCII letters folded to lower case:
+// "Hello," and "hello" match, "—" and "„" are not words.
 std::string key_of(std::string_view text) {
   std::string key;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) {
-      key += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      key += static_cast<char>(c - 'A' + 'a');
-    }
+  for (std::size_t pos = 0; pos < text.size();) {
+    const utf8::Decoded d = utf8::decode(text, pos);
+    pos += d.length;
+    if (!d.valid || !text::is_word_char(d.code_point)) continue;
+    const char32_t c = d.code_point;
+    utf8::append(key, (c >= U'A' && c <= U'Z') ? c - U'A' + U'a' : c);
   }
   return key;
 }

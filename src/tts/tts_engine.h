@@ -27,6 +27,9 @@ class TtsEngine {
   // A sentence for the user when the last voices() list is not the engine's current one
   // (a remote list answered from a cache or a built-in selection); empty otherwise.
   virtual std::string voices_note() { return {}; }
+  // The voice for a script in `language` (ISO 639-1, "" = unknown) when the request names
+  // none; empty = no preference, the caller's default applies.
+  virtual std::string default_voice(std::string_view /*language*/) { return {}; }
 };
 
 }  // namespace pitchreel

@@ -54,8 +54,32 @@ std::string voice_locale(std::string_view id) {
   return plausible ? locale : "";
 }
 
-VoiceRegistry::VoiceRegistry(std::vector<Engine> engines, std::string fallback)
-    : engines_(std::move(engines)), fallback_(std::move(fallback)) {}
+bool speaks_language(const Voice& v, std::string_view wanted) {
+  if (wanted.empty()) return true;
+  if (same_text(v.language, wanted)) return true;
+  const std::string_view locale = v.locale.empty() ? std::string_view(v.language) : v.locale;
+  return locale.size() >= wanted.size() && same_text(locale.substr(0, wanted.size()), wanted) &&
+         (locale.size() == wanted.size() || locale[wanted.size()] == '-');
+}
+
+VoiceRegistry::VoiceRegistry(std::vector<Engine> engines, std::string fallback,
+                             std::string default_voice)
+    : engines_(std::move(engines)),
+      fallback_(std::move(fallback)),
+      default_voice_(default_voice.empty() ? "en-us" : std::move(default_voice)) {}
+
+std::string VoiceRegistry::default_voice(std::string_view language) {
+  if (language.empty()) return default_voice_;
+  const std::string locale = voice_locale(default_voice_);
+  const std::string_view primary = std::string_view(locale).substr(0, locale.find('-'));
+  if (same_text(primary, language)) return default_voice_;
+  const std::string backend = parse_voice(default_voice_).backend;
+  if (std::string v = voice_for_language(backend, language); !v.empty()) return v;
+  if (!engines_.empty()) {
+    if (std::string v = voice_for_language(engines_.front().prefix, language); !v.empty()) return v;
+  }
+  return default_voice_;
+}
 
 bool VoiceRegistry::has_backend(std::string_view prefix) const {
   return std::ranges::any_of(engines_, [&](const Engine& e) { return e.prefix == prefix; });
@@ -174,7 +198,8 @@ std::unique_ptr<VoiceRegistry> make_voice_registry(const ServiceConfig& config) 
   for (const VoiceBackend& backend : voice_backends()) {
     if (auto engine = backend.make(config)) engines.push_back({backend.prefix, std::move(engine)});
   }
-  return std::make_unique<VoiceRegistry>(std::move(engines), config.tts_fallback);
+  return std::make_unique<VoiceRegistry>(std::move(engines), config.tts_fallback,
+                                         config.default_voice);
 }
 
 }  // namespace pitchreel

@@ -37,6 +37,10 @@ VoiceRef parse_voice(std::string_view id);
 // "espeak:pt-br" -> "pt-br"); empty otherwise.
 std::string voice_locale(std::string_view id);
 
+// Whether `v` speaks `wanted`: its language ("zh" for espeak's Mandarin voice "cmn") or a
+// prefix of its locale ("en-GB" for "en-GB-SoniaNeural"), case-insensitively.
+bool speaks_language(const Voice& v, std::string_view wanted);
+
 class VoiceRegistry final : public TtsEngine {
  public:
   struct Engine {
@@ -44,11 +48,16 @@ class VoiceRegistry final : public TtsEngine {
     std::unique_ptr<TtsEngine> engine;
   };
   // `engines` in listing order; the first serves ids without a prefix and the fallback.
-  VoiceRegistry(std::vector<Engine> engines, std::string fallback);
+  VoiceRegistry(std::vector<Engine> engines, std::string fallback,
+                std::string default_voice = "en-us");
 
   Result<Speech> synthesize(std::string_view script, const SpeechOptions& options) override;
   Result<std::vector<Voice>> voices() override;
   std::string voices_note() override;
+  // The configured default voice when it speaks `language` (or the language is unknown);
+  // else a voice of that language from the default voice's backend (Edge when the operator
+  // chose an Edge default), else from the offline backend; else the default voice.
+  std::string default_voice(std::string_view language) override;
   // Whether `id` names a voice synthesize() would accept, without synthesising.
   Status check_voice(std::string_view id);
   // Whether a backend is enabled.
@@ -62,6 +71,7 @@ class VoiceRegistry final : public TtsEngine {
   Result<TtsEngine*> engine_for(const VoiceRef& ref);
   std::vector<Engine> engines_;
   std::string fallback_;
+  std::string default_voice_;
 };
 
 // The registry for a configuration: every registered backend the configuration enables.

@@ -280,6 +280,13 @@ TEST(EdgeVoiceRegistry, EdgeVoicesListedAndFallbackToEspeakWithAWarning) {
   EXPECT_TRUE(registry->check_voice("edge:de-DE-ConradNeural").has_value());
   EXPECT_FALSE(registry->check_voice("edge:").has_value());
 
+  // An operator who made an Edge voice the default gets Edge voices for other languages.
+  config.default_voice = "edge:en-US-AriaNeural";
+  auto edge_default = make_voice_registry(config);
+  EXPECT_EQ(edge_default->default_voice("en"), "edge:en-US-AriaNeural");
+  EXPECT_EQ(edge_default->default_voice("de"), "edge:de-DE-KatjaNeural");
+  EXPECT_EQ(edge_default->default_voice("pl"), "edge:pl-PL-ZofiaNeural");
+
   config.edge_tts = false;
   auto without = make_voice_registry(config);
   auto off = without->check_voice("edge:en-US-AriaNeural");

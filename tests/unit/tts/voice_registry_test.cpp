@@ -41,6 +41,43 @@ TEST(VoiceRegistry, EveryRegisteredBackendHasAPrefixAndAFactory) {
   }
 }
 
+TEST(VoiceRegistry, LanguageFilterFindsEveryVoiceOfALanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto voices = make_voice_registry(offline)->voices();
+  ASSERT_TRUE(voices.has_value());
+  const auto of = [&](std::string_view language) {
+    std::vector<std::string> ids;
+    for (const Voice& v : *voices)
+      if (speaks_language(v, language)) ids.push_back(v.id);
+    return ids;
+  };
+  const auto zh = of("zh");  // `voices --language zh`: Mandarin is "cmn" to espeak
+  EXPECT_NE(std::ranges::find(zh, "espeak:cmn"), zh.end());
+  const auto pt_br = of("pt-BR");
+  EXPECT_NE(std::ranges::find(pt_br, "espeak:pt-br"), pt_br.end());
+  EXPECT_EQ(std::ranges::find(pt_br, "espeak:pt"), pt_br.end());
+  for (const std::string& id : of("en")) EXPECT_TRUE(id.starts_with("espeak:en")) << id;
+  EXPECT_TRUE(of("xx").empty());
+  Voice edge{"edge:en-GB-SoniaNeural", "en", "en-GB", "female", "Sonia"};
+  EXPECT_TRUE(speaks_language(edge, "en"));
+  EXPECT_TRUE(speaks_language(edge, "en-gb"));
+  EXPECT_FALSE(speaks_language(edge, "en-US"));
+  EXPECT_FALSE(speaks_language(edge, "e"));
+}
+
+TEST(VoiceRegistry, DefaultVoiceFollowsTheScriptsLanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
+  EXPECT_EQ(registry->default_voice(""), "en-us");
+  EXPECT_EQ(registry->default_voice("en"), "en-us");
+  EXPECT_EQ(registry->default_voice("de"), "espeak:de");
+  EXPECT_EQ(registry->default_voice("es"), "espeak:es");
+  offline.default_voice = "espeak:fr";
+  EXPECT_EQ(make_voice_registry(offline)->default_voice("fr"), "espeak:fr");
+}
+
 TEST(VoiceRegistry, EspeakVoicesByLanguage) {
   ServiceConfig offline;
   offline.edge_tts = false;

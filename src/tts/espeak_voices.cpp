@@ -20,16 +20,21 @@ std::string primary_language(const EspeakVoiceInfo& info) {
 }  // namespace
 
 std::string bcp47_locale(std::string_view tag) {
-  std::string out(tag);
-  // Region subtags are upper case ("en-US"); script and variant subtags stay as they are.
-  const std::size_t dash = out.find('-');
-  if (dash != std::string::npos) {
-    const std::size_t end = out.find('-', dash + 1);
-    const std::size_t length = (end == std::string::npos ? out.size() : end) - dash - 1;
-    if (length == 2) {
-      for (std::size_t i = dash + 1; i < dash + 3; ++i)
-        out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[i])));
+  // Region subtags upper case ("en-US"), script subtags title case ("cmn-Latn-pinyin").
+  std::string out;
+  std::size_t begin = 0;
+  bool first = true;
+  while (begin <= tag.size()) {
+    const std::size_t end = std::min(tag.find('-', begin), tag.size());
+    std::string part(tag.substr(begin, end - begin));
+    if (!first && part.size() == 2) {
+      for (char& c : part) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (!first && part.size() == 4) {
+      part[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(part[0])));
     }
+    out += (first ? "" : "-") + part;
+    first = false;
+    begin = end + 1;
   }
   return out;
 }

@@ -83,7 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
              "Ten kubek termiczny ze stali nierdzewnej utrzymuje ciepło kawy przez dwanaście "
              "godzin. Pokrywka jest całkowicie szczelna i pasuje do każdego uchwytu w samochodzie.",
              "Poznaj Kubek Aurora."}),
-    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.language); });
+    [](const ::testing::TestParamInfo<Case>& p) { return std::string(p.param.language); });
 
 TEST(ScriptLanguage, SpanishExclamationKeptAndOwnCallToActionNotRepeated) {
   const std::string description =

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/text_classes.h"
+#include "core/utf8.h"
 #include "script/script_phrases.h"
 
 namespace pitchreel {
@@ -16,6 +18,8 @@ namespace {
 #ifndef PITCHREEL_TEXTCAT_DIR
 #define PITCHREEL_TEXTCAT_DIR "/usr/share/libexttextcat/"
 #endif
+
+constexpr std::size_t kMinLetters = 10;
 
 struct TextcatFree {
   void operator()(void* handle) const { textcat_Done(handle); }
@@ -58,6 +62,13 @@ std::vector<std::string> candidates(std::string_view answer) {
 std::string guess_language(std::string_view text) {
   // A few hundred bytes decide; the rest only costs time.
   const std::string_view sample = text.substr(0, 1000);
+  // n-gram statistics of a word or two are noise ("x" looks Somali): say nothing.
+  std::size_t letters = 0;
+  for (std::size_t pos = 0; pos < sample.size();) {
+    const char32_t c = utf8::next(sample, pos);
+    letters += text::is_word_char(c) && !(c >= U'0' && c <= U'9') ? 1 : 0;
+  }
+  if (letters < kMinLetters) return "";
   Guesser& g = guesser();
   std::vector<std::string> ranked;
   {

@@ -10,7 +10,7 @@
 namespace pitchreel {
 
 // The ISO 639 code of the most likely language ("de", "es", "zh"), or "" when the text is
-// too short or unlike any language the guesser knows. Among close candidates, a language
+// too short (fewer than ten letters) or unlike any language the guesser knows. Among close candidates, a language
 // the script writer has phrases for (script_phrases.h) wins.
 std::string guess_language(std::string_view text);
 

@@ -141,6 +141,7 @@ TEST(ScriptLanguage, LongNamesAreShortenedAtANaturalBoundary) {
 TEST(ScriptLanguage, UnknownOrUnsupportedLanguagesGetEnglishPhrases) {
   EXPECT_EQ(guess_language(""), "");
   EXPECT_EQ(guess_language("x"), "");
+  EXPECT_EQ(guess_language("Mug 350 ml"), "");  // too few letters to tell
   auto greek = suggest_script("Aurora", "Η λάμπα είναι φτιαγμένη από ανακυκλωμένο αλουμίνιο.");
   ASSERT_TRUE(greek.has_value());
   EXPECT_EQ(greek->detected, "el");

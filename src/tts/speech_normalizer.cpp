@@ -15,20 +15,20 @@ struct Words {
   std::string_view dollars, euros, pounds;
   std::string_view cents_joiner;  // "" or "con" between whole and cents
   std::string_view ounces, milliliters, liters, grams, kilograms, centimeters, millimeters,
-      inches, watts, hours;
+      watts, hours;
   std::string_view pack;
 };
 
 constexpr std::array<Words, 4> kWords = {{
     {"en", "percent", "dollars", "euros", "pounds", "", "ounces", "milliliters", "liters",
-     "grams", "kilograms", "centimeters", "millimeters", "inches", "watts", "hours", "pack"},
+     "grams", "kilograms", "centimeters", "millimeters", "watts", "hours", "pack"},
     {"de", "Prozent", "Dollar", "Euro", "Pfund", "", "Unzen", "Milliliter", "Liter", "Gramm",
-     "Kilogramm", "Zentimeter", "Millimeter", "Zoll", "Watt", "Stunden", "Pack"},
+     "Kilogramm", "Zentimeter", "Millimeter", "Watt", "Stunden", "Pack"},
     {"fr", "pour cent", "dollars", "euros", "livres", "", "onces", "millilitres", "litres",
-     "grammes", "kilogrammes", "centimètres", "millimètres", "pouces", "watts", "heures",
+     "grammes", "kilogrammes", "centimètres", "millimètres", "watts", "heures",
      "pack"},
     {"es", "por ciento", "dólares", "euros", "libras", "con", "onzas", "mililitros", "litros",
-     "gramos", "kilogramos", "centímetros", "milímetros", "pulgadas", "vatios", "horas",
+     "gramos", "kilogramos", "centímetros", "milímetros", "vatios", "horas",
      "pack"},
 }};
 
@@ -44,7 +44,7 @@ std::string_view unit_word(const Words& w, std::string_view unit) {
   static constexpr Unit kUnits[] = {
       {"oz", &Words::ounces},       {"ml", &Words::milliliters}, {"l", &Words::liters},
       {"g", &Words::grams},         {"kg", &Words::kilograms},   {"cm", &Words::centimeters},
-      {"mm", &Words::millimeters},  {"in", &Words::inches},      {"W", &Words::watts},
+      {"mm", &Words::millimeters},  {"W", &Words::watts},
       {"h", &Words::hours},         {"hrs", &Words::hours},      {"ML", &Words::milliliters},
       {"L", &Words::liters},
   };

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "tts/speech_normalizer.h"
 #include "tts/voice_backends.h"
 
 namespace pitchreel {
@@ -107,20 +108,29 @@ Result<Speech> VoiceRegistry::synthesize(std::string_view script, const SpeechOp
   if (!engine) return fail(engine.error());
   SpeechOptions inner = options;
   inner.voice = ref.voice;
-  auto speech = (*engine)->synthesize(script, inner);
+  // Prices, units and model numbers are said as a person would; captions keep the written
+  // words, timed by the spoken words they became.
+  const std::string locale = voice_locale(options.voice);
+  std::string language = locale.substr(0, locale.find('-'));
+  for (char& c : language) c = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  const NormalizedScript normalized = normalize_for_speech(script, language);
+  const auto written_words = [&](Result<Speech> s) {
+    if (s && normalized.spoken != script) s->words = timings_for_written(script, normalized, s->words);
+    return s;
+  };
+  auto speech = written_words((*engine)->synthesize(normalized.spoken, inner));
   const Engine& offline = engines_.front();
   if (speech || fallback_.empty() || fallback_ != offline.prefix || ref.backend == offline.prefix ||
       speech.error().kind != ErrorKind::kUnavailable) {
     return speech;
   }
   // The job goes on with an offline voice of the same language, and says so.
-  const std::string locale = voice_locale(options.voice);
   std::string replacement = voice_for_language(offline.prefix, locale.empty() ? "en" : locale);
   if (replacement.empty()) replacement = voice_for_language(offline.prefix, "en");
   if (replacement.empty()) return speech;
   SpeechOptions offline_options = options;
   offline_options.voice = parse_voice(replacement).voice;
-  auto fallback = offline.engine->synthesize(script, offline_options);
+  auto fallback = written_words(offline.engine->synthesize(normalized.spoken, offline_options));
   if (!fallback) return speech;  // the remote error is the one worth reporting
   fallback->warnings.push_back(fmt::format(
       "The voice {} could not be used, so the offline voice {} spoke instead "

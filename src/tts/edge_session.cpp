@@ -166,8 +166,9 @@ std::expected<Turn, TurnFailure> run_turn(const TurnRequest& request) {
     if (*resolved) return std::unexpected(failure(Kind::kDns, resolved->message()));
   }
 
+  // Every address the name resolved to, in order (IPv6 and IPv4), until one connects.
   done = run_until(ioc, ws, connect_deadline, [&](auto handler) {
-    beast::get_lowest_layer(ws).socket().async_connect(addresses.begin()->endpoint(), handler);
+    net::async_connect(beast::get_lowest_layer(ws).socket(), addresses, handler);
   });
   if (!done) return std::unexpected(failure(Kind::kConnect, "no connection within the timeout"));
   if (*done) return std::unexpected(failure(Kind::kConnect, done->message()));

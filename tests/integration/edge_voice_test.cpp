@@ -37,7 +37,7 @@ TEST(EdgeVoiceCli, CaptionsFollowTheServicesWordBoundaries) {
   auto r = run_pitchreel({"generate", "--image", image.string(), "--script",
                           "Meet the Aurora bottle. It keeps drinks cold all day.", "--voice",
                           "edge:en-US-AriaNeural", "--config", edge_config(dir, server).string(),
-                          "--height", "360", "--preset", "ultrafast", "-o", out.string(), "--json"});
+                          "--height", "720", "--preset", "ultrafast", "-o", out.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_TRUE(summary["warnings"].empty());
@@ -45,13 +45,16 @@ TEST(EdgeVoiceCli, CaptionsFollowTheServicesWordBoundaries) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].status, 101);
 
-  // The captions start when the service says the first word starts and end with its last.
+  // The captions span exactly what the service says the words span, shifted by the
+  // video's lead-in before the speech starts.
   const Speech served = server.last_speech();
   ASSERT_FALSE(served.words.empty());
   const auto cues = testing::parse_vtt(testing::read_file(dir / "video.vtt"));
   ASSERT_FALSE(cues.empty());
-  EXPECT_NEAR(cues.front().start, served.words.front().start, 0.05);
-  EXPECT_NEAR(cues.back().end, served.words.back().end, 0.25);
+  const double lead_in = cues.front().start - served.words.front().start;
+  EXPECT_GE(lead_in, 0.0);
+  EXPECT_LT(lead_in, 1.0);
+  EXPECT_NEAR(cues.back().end - lead_in, served.words.back().end, 0.05);
 }
 
 TEST(EdgeVoiceCli, AFailingServiceFailsTheJobOrFallsBackWithAWarning) {
@@ -61,7 +64,7 @@ TEST(EdgeVoiceCli, AFailingServiceFailsTheJobOrFallsBackWithAWarning) {
   const auto image = testing::product_jpeg_file(dir);
   const std::vector<std::string> common = {
       "generate", "--image", image.string(), "--script", "Guten Tag. Der Becher hält warm.",
-      "--voice", "edge:de-DE-KatjaNeural", "--height", "360", "--preset", "ultrafast"};
+      "--voice", "edge:de-DE-KatjaNeural", "--height", "720", "--preset", "ultrafast"};
 
   auto args = common;
   args.insert(args.end(), {"--config", edge_config(dir, server).string(), "-o",

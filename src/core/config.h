@@ -81,6 +81,16 @@ struct ServiceConfig {
   int edge_tts_voices_ttl_s = 86400;
   std::string tts_fallback;                // "" or "espeak": remote voice failures fall back
   std::string default_voice = "en-us";     // voice of jobs that name none
+
+  // The HTTP engine's own limits (src/http/limits.h, docs/http.md).
+  int http_header_timeout_s = 10;
+  int http_body_timeout_s = 120;
+  int http_max_header_kb = 64;
+  int http_max_header_line_kb = 8;
+  int http_max_headers = 100;
+  int http_max_connections = 20000;
+  int http_max_connections_per_client = 256;
+  int http_handler_threads = 32;
 };
 
 struct SettingInfo {

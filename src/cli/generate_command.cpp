@@ -26,7 +26,7 @@ struct GenerateArgs {
   std::string script_file;
   std::string product_name;
   std::string description;
-  std::string voice = "en-us";
+  std::string voice;  // empty: PITCHREEL_DEFAULT_VOICE, or a voice of the script's language
   int rate = 165;
   int pitch = 50;
   std::string aspect = "16:9";
@@ -120,7 +120,8 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
           {"size", r.size},
           {"script", r.script},
           {"stageSeconds", stages},
-          {"gpuSeconds", gpu_seconds}};
+          {"gpuSeconds", gpu_seconds},
+          {"warnings", r.warnings}};
 }
 
 }  // namespace
@@ -137,8 +138,9 @@ Command add_generate(CLI::App& app) {
                   "Product name (suggests a script when none is given)");
   cmd->add_option("--description", args->description,
                   "Product description the suggested script draws from");
-  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")
-      ->capture_default_str();
+  cmd->add_option("--voice", args->voice,
+                  "Voice id from `pitchreel voices` (default: PITCHREEL_DEFAULT_VOICE when it "
+                  "speaks the script's language, else a voice of that language)");
   cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")
       ->capture_default_str();
   cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")
@@ -185,6 +187,8 @@ Command add_generate(CLI::App& app) {
             ProgressBar bar;
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
+            for (const auto& warning : result->warnings)
+              std::cerr << "warning: " << warning << "\n";
             if (args->json) {
               std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";
             } else {

@@ -56,6 +56,9 @@ struct GenerateResult {
   int width = 0;
   int height = 0;
   std::vector<StageTime> stages;
+  // What did not go as asked but did not stop the video (an offline voice stood in for a
+  // remote one), in sentences for the user.
+  std::vector<std::string> warnings;
 };
 
 // Every file is written under a temporary name and renamed on success only.

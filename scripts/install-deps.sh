@@ -28,6 +28,9 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # video: loudness normalisation (EBU R128) and caption fonts for every script
+  # (Noto: Arabic, Hebrew, Devanagari, Thai, Greek, Cyrillic; Noto CJK)
+  libebur128-dev fonts-noto-core fonts-noto-cjk
 )
 
 missing=()

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::string_view kWordJoiner = "\u2060";
 constexpr int kShadowAlpha = 0x80;
+constexpr long long kPlateCentiseconds = 100LL * 60 * 60 * 9;  // nine hours: the whole video
+constexpr std::string_view kPlateAlpha = "68";                  // about 60% opaque
 
 long long centiseconds(double seconds) {
   return std::isfinite(seconds) && seconds > 0 ? std::llround(seconds * 100.0) : 0;
@@ -102,10 +104,28 @@ std::string event_text(const CueText& text, std::size_t highlight_token,
   return out;
 }
 
+// Words are drawn on layer 1, over the plate (layer 0).
 void append_event(std::string& out, long long start_cs, long long end_cs, const std::string& text) {
   if (end_cs <= start_cs) return;
-  out += "Dialogue: 0," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," + text +
+  out += "Dialogue: 1," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," + text +
          "\n";
+}
+
+// A translucent dark card with rounded corners over the whole caption area, shown for the
+// whole video: the captions' place stays part of the design in the pauses too, and the
+// words read on any picture.
+void append_plate(std::string& out, cv::Rect area, int font_px) {
+  const int w = area.width, h = area.height;
+  const int r = std::min({font_px / 2, w / 2, h / 2});
+  const auto n = [](int v) { return std::to_string(v); };
+  std::string path = "m " + n(r) + " 0 l " + n(w - r) + " 0 b " + n(w) + " 0 " + n(w) + " 0 " +
+                     n(w) + " " + n(r) + " l " + n(w) + " " + n(h - r) + " b " + n(w) + " " +
+                     n(h) + " " + n(w) + " " + n(h) + " " + n(w - r) + " " + n(h) + " l " + n(r) +
+                     " " + n(h) + " b 0 " + n(h) + " 0 " + n(h) + " 0 " + n(h - r) + " l 0 " +
+                     n(r) + " b 0 0 0 0 " + n(r) + " 0";
+  out += "Dialogue: 0," + ass_time(0) + "," + ass_time(kPlateCentiseconds) +
+         ",Caption,,0,0,0,,{\\an7\\pos(" + n(area.x) + "," + n(area.y) +
+         ")\\bord0\\shad0\\1c&H000000&\\1a&H" + std::string(kPlateAlpha) + "&\\p1}" + path + "{\\p0}\n";
 }
 
 void append_cue_events(std::string& out, const std::vector<WordTiming>& words,
@@ -168,7 +188,11 @@ std::string build_caption_ass_script(cv::Size frame, const std::vector<WordTimin
   // Margins keep the outline and shadow inside the area too, not just the glyphs.
   const int margin_l = std::max(0, style.area.x + outline);
   const int margin_r = std::max(0, frame.width - style.area.br().x + outline);
-  const int margin_v = std::max(0, frame.height - style.area.br().y + outline + shadow);
+  // Bottom-aligned captions measure MarginV from the frame's bottom, a top-aligned title
+  // from its top.
+  const int margin_v = style.align_top
+                           ? std::max(0, style.area.y + outline)
+                           : std::max(0, frame.height - style.area.br().y + outline + shadow);
 
   std::string out;
   out += "[Script Info]\nScriptType: v4.00+\n";
@@ -184,11 +208,12 @@ std::string build_caption_ass_script(cv::Size frame, const std::vector<WordTimin
          ass_colour(style.text_bgr) + "," + ass_colour(style.highlight_bgr) + "," +
          ass_colour(style.outline_bgr) + "," + ass_colour(style.outline_bgr, kShadowAlpha) +
          ",-1,0,0,0,100,100,0,0,1," + std::to_string(outline) + "," + std::to_string(shadow) +
-         ",2," + std::to_string(margin_l) + "," + std::to_string(margin_r) + "," +
-         std::to_string(margin_v) + ",1\n\n";
+         "," + std::to_string(style.align_top ? 8 : 2) + "," + std::to_string(margin_l) + "," +
+         std::to_string(margin_r) + "," + std::to_string(margin_v) + ",-1\n\n";
   out +=
       "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
       "Effect, Text\n";
+  if (style.plate) append_plate(out, style.area, font_px);
   CaptionStyle sized = style;
   sized.font_px = font_px;
   for (const CaptionCue& cue : cues) append_cue_events(out, words, cue, sized);

@@ -12,8 +12,11 @@
 //   one cue, empty ones included.
 // - CaptionRenderer draws the cue active at time t with the word being spoken in the
 //   highlight colour, inside `area` (the safe area), with fonts found through
-//   fontconfig (DejaVu Sans from fonts-dejavu-core covers accented Latin, Greek and
-//   Cyrillic). User text is escaped: ASS override tags in a script are shown, never run.
+//   fontconfig: DejaVu Sans for Latin, Greek and Cyrillic, and fontconfig's fallback for
+//   every other script (Noto from fonts-noto-core and fonts-noto-cjk). Each event is
+//   shaped (HarfBuzz) and ordered (FriBidi) as a whole, with the base direction taken from
+//   the text, so right-to-left lines read in visual order and the highlight moves right to
+//   left. User text is escaped: ASS override tags in a script are shown, never run.
 // - Nothing is drawn outside `area`: a line too wide for it is shrunk, not wrapped.
 // - A CaptionRenderer is used by one thread at a time; separate renderers are independent.
 #pragma once
@@ -56,6 +59,8 @@ struct CaptionStyle {
   cv::Scalar text_bgr{255, 255, 255};
   cv::Scalar highlight_bgr{0, 215, 255};  // the word being spoken
   cv::Scalar outline_bgr{0, 0, 0};
+  bool align_top = false;  // top-aligned in `area` (a title) instead of bottom-aligned
+  bool plate = false;      // a translucent dark card behind `area` for the whole video
 };
 
 class CaptionRenderer {

@@ -9,6 +9,7 @@
 #include "media/color_convert.h"
 #include "media/jpeg_writer.h"
 #include "media/soundtrack.h"
+#include "render/caption_font.h"
 #include "render/captions.h"
 #include "render/fade.h"
 #include "render/ken_burns_layer.h"
@@ -37,6 +38,7 @@ Result<std::unique_ptr<CaptionRenderer>> title_overlay(const std::string& title,
   style.font_px = std::max(1, fitted.font_px);
   style.highlight_bgr = style.text_bgr;
   style.align_top = true;
+  style.font_family = caption_font_family(title);
   constexpr double kForever = 1e9;
   const std::vector<WordTiming> words = {{title, 0, kForever}};
   const std::vector<CaptionCue> cues = {{0, kForever, 0, 1, fitted.lines}};
@@ -110,12 +112,16 @@ Result<FrameComposer> FrameComposer::create(const RenderJob& job, const Composit
     composer.title_ = std::move(*overlay);
   }
   if (job.captions) {
-    const std::vector<WordTiming> words = shifted(job.speech->words, composition.timeline.lead_in);
     CaptionStyle style;
     style.area = layout.captions;
     style.font_px = layout.caption_font_px;
     style.plate = layout.caption_plate;
-    composer.cues_ = layout_captions(words, caption_layout_for(style));
+    const CaptionLayout lines = caption_layout_for(style);
+    // A CJK piece is at most half a line (a CJK character counts two).
+    const std::vector<WordTiming> words = split_caption_words(
+        shifted(job.speech->words, composition.timeline.lead_in), lines.max_line_chars / 4);
+    composer.cues_ = layout_captions(words, lines);
+    style.font_family = caption_font_family(words);
     auto renderer = CaptionRenderer::create(size, words, composer.cues_, style);
     if (!renderer) return fail(renderer.error());
     composer.captions_ = std::move(*renderer);

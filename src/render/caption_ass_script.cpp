@@ -37,19 +37,34 @@ std::string font_family(const std::string& family) {
   return out.empty() ? std::string("DejaVu Sans") : out;
 }
 
-std::vector<std::string> split_tokens(const std::string& line) {
-  std::vector<std::string> tokens;
+constexpr std::string_view kZeroWidthSpace = "\u200B";
+
+struct Token {
+  std::string text;
+  std::string separator;  // what goes before it: " " or a zero-width space (CJK)
+};
+
+// Splits on spaces and on the zero-width spaces that separate CJK pieces.
+std::vector<Token> split_tokens(const std::string& line) {
+  std::vector<Token> tokens;
+  std::string separator;
   std::size_t begin = 0;
   while (begin <= line.size()) {
     const std::size_t space = std::min(line.find(' ', begin), line.size());
-    if (space > begin) tokens.push_back(line.substr(begin, space - begin));
-    begin = space + 1;
+    const std::size_t zw = std::min(line.find(kZeroWidthSpace, begin), line.size());
+    const std::size_t end = std::min(space, zw);
+    if (end > begin) {
+      tokens.push_back({line.substr(begin, end - begin), tokens.empty() ? "" : separator});
+    }
+    if (end >= line.size()) break;
+    separator = end == zw ? std::string(kZeroWidthSpace) : std::string(" ");
+    begin = end + (end == zw ? kZeroWidthSpace.size() : 1);
   }
   return tokens;
 }
 
 struct CueText {
-  std::vector<std::vector<std::string>> lines;  // tokens, already escaped
+  std::vector<std::vector<Token>> lines;  // tokens, already escaped
   std::vector<std::size_t> word_of_token;       // word index each token shows
   std::string prefix;                           // overrides for the whole event
 };
@@ -63,8 +78,8 @@ CueText cue_text(const std::vector<WordTiming>& words, const CaptionCue& cue,
   for (const std::string& line : cue.lines) {
     const std::string clean = clean_caption_line(line);
     widest = std::max(widest, estimate_caption_line_width(clean, style.font_px));
-    std::vector<std::string> tokens = split_tokens(clean);
-    for (std::string& token : tokens) token = escape_ass_text(token);
+    std::vector<Token> tokens = split_tokens(clean);
+    for (Token& token : tokens) token.text = escape_ass_text(token.text);
     if (!tokens.empty()) text.lines.push_back(std::move(tokens));
   }
   const std::size_t last = std::min(cue.first_word + cue.word_count, words.size());
@@ -93,11 +108,12 @@ std::string event_text(const CueText& text, std::size_t highlight_token,
   for (std::size_t l = 0; l < text.lines.size(); ++l) {
     if (l > 0) out += "\\N";
     for (std::size_t t = 0; t < text.lines[l].size(); ++t, ++index) {
-      if (t > 0) out += ' ';
+      const Token& token = text.lines[l][t];
+      if (t > 0) out += token.separator;
       if (index == highlight_token) {
-        out += on + text.lines[l][t] + off;
+        out += on + token.text + off;
       } else {
-        out += text.lines[l][t];
+        out += token.text;
       }
     }
   }

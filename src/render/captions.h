@@ -49,6 +49,14 @@ struct CaptionLayout {
 std::vector<CaptionCue> layout_captions(const std::vector<WordTiming>& words,
                                         const CaptionLayout& layout);
 
+// Words as captions need them: a "word" holding a run of CJK text (a voice that times a
+// whole Chinese or Japanese sentence as one word) is cut after each sentence or clause
+// mark (。！？；，、) and into pieces of at most `max_piece_chars` characters, its time
+// shared out by characters. Other words pass unchanged. Lines join CJK pieces without a
+// visible space.
+std::vector<WordTiming> split_caption_words(const std::vector<WordTiming>& words,
+                                            int max_piece_chars);
+
 std::string to_webvtt(const std::vector<CaptionCue>& cues);
 std::string to_srt(const std::vector<CaptionCue>& cues);
 

@@ -169,6 +169,10 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   settings.fps = timeline.fps;
   settings.preset = job.preset;
   settings.crf = job.crf;
+  // The warnings travel with the video itself too (ffprobe shows the comment tag).
+  for (const RenderWarning& w : output.warnings) {
+    settings.comment += (settings.comment.empty() ? "" : "\n") + w.code + ": " + w.message;
+  }
   const AudioTrack audio{soundtrack->samples, soundtrack->sample_rate, 0};
   auto encoder = Encoder::open(job.video_path, settings, audio);
   if (!encoder) return fail(encoder.error());

@@ -13,14 +13,17 @@ packages=(
   libass-dev fonts-dejavu-core libvips-dev libopencv-core-dev libopencv-imgproc-dev
   # program plumbing
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  # catalogue batches: CSV reading and writing
+  libcsv-dev
   # service: HTTP, database, crypto (API keys, JWT, signed URLs), outbound fetches
   libcpp-httplib-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
   libgtest-dev libgmock-dev x264 ffmpeg bc jq
   # service benchmark: load generator and the static-file reference server
   wrk nginx-light
-  # talking presenter: dlib's HOG face detector and its 68-point landmark model
-  libdlib-dev libdlib-data
+  # talking presenter: dlib's HOG face detector and its 68-point landmark model; dlib's
+  # pkg-config file links BLAS and LAPACK, whose -dev packages dlib does not pull in
+  libdlib-dev libdlib-data libblas-dev liblapack-dev
   # S3 storage tests: independent S3 clients; the local S3 server (s3rver) and the
   # reference SigV4 signer come from the npm registry (tests/support/npm)
   rclone s3cmd nodejs
@@ -28,6 +31,9 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # HTTP engine (src/http): Boost.Asio and Boost.Beast, header-only; cpp-httplib above
+  # stays for the tests' clients and fake backends only
+  libboost-dev
   # video: loudness normalisation (EBU R128) and caption fonts for every script
   # (Noto: Arabic, Hebrew, Devanagari, Thai, Greek, Cyrillic; Noto CJK)
   libebur128-dev fonts-noto-core fonts-noto-cjk

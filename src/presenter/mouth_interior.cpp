@@ -115,8 +115,11 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   const auto row = [&](const std::vector<cv::Point2f>& lip, float narrow_edge, float narrow_in,
                        float thickness) {
     std::vector<cv::Point> poly;
+    // The edge under the lip starts past it: the clip to the lips, not a blur, makes the
+    // teeth meet the lip, with no dark seam between them.
+    const float past = thickness > 0 ? -2.0f : 2.0f;
     for (const auto& q : lip) {
-      const cv::Point2f p(centre.x + (q.x - centre.x) * narrow_edge, q.y);
+      const cv::Point2f p(centre.x + (q.x - centre.x) * narrow_edge, q.y + past);
       poly.emplace_back(cv::Point((p - origin) * 16.0f));
     }
     for (auto it = lip.rbegin(); it != lip.rend(); ++it) {
@@ -145,15 +148,25 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   for (const auto& q : inner) polygon.emplace_back(cv::Point((q - origin) * 16.0f));
   cv::fillPoly(straight, std::vector<std::vector<cv::Point>>{polygon}, cv::Scalar(255), cv::LINE_8,
                4);
+  // fillPoly rounds its edge to whole pixels: one pixel in is strictly inside.
+  const cv::Mat cross = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  cv::Mat strictly_inside, near;
+  cv::erode(straight, strictly_inside, cross);
   cv::Mat straight_f;
-  straight.convertTo(straight_f, CV_32F, 1.0 / 255);
+  strictly_inside.convertTo(straight_f, CV_32F, 1.0 / 255);
   teeth = teeth.mul(straight_f).mul(clip);
+  // The smooth curve may bulge past the lips between landmarks: the cavity stays within a
+  // pixel of the polygon, so it never covers the lower lip.
+  cv::dilate(straight, near, cross);
+  cv::Mat near_f;
+  near.convertTo(near_f, CV_32F, 1.0 / 255);
+  alpha = alpha.mul(near_f);
   // Shading: the teeth darken toward the corners of the mouth (they curve away).
   const float half_width = std::max(1.0f, 0.5f * static_cast<float>(cv::norm(posed[64] - posed[60])));
   cv::Mat teeth_y(roi.size(), CV_32F);
-  for (int r = 0; r < roi.rows; ++r) {
+  for (int r = 0; r < roi.height; ++r) {
     float* row_y = teeth_y.ptr<float>(r);
-    for (int c = 0; c < roi.cols; ++c) {
+    for (int c = 0; c < roi.width; ++c) {
       const float dx = (static_cast<float>(c) + origin.x - centre.x) / half_width;
       row_y[c] = teeth_[0] * (1.0f - 0.35f * std::min(1.0f, dx * dx));
     }

@@ -157,8 +157,11 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
     if (!valid) return fail(valid.error());
     spec.product_id = *valid;
   }
-  spec.voice = f.get("voice").value_or("en-us");
-  if (auto s = check_voice(ctx, spec.voice); !s) return fail(s.error());
+  // No voice: the worker picks one that speaks the script's language.
+  spec.voice = f.get("voice").value_or("");
+  if (!spec.voice.empty()) {
+    if (auto s = check_voice(ctx, spec.voice); !s) return fail(s.error());
+  }
   spec.engine = f.get("engine").value_or("");
   if (!spec.engine.empty()) {
     if (auto s = check_engine(spec.engine, ctx.config); !s) return fail(s.error());

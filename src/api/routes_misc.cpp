@@ -18,17 +18,23 @@ namespace pitchreel::api {
 void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/api/v1/voices", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
-    auto voices = make_voice_registry(ctx.config)->voices();
+    auto registry = make_voice_registry(ctx.config);
+    auto voices = registry->voices();
     if (!voices) return fail(voices.error());
+    const std::string language = req.has_param("language") ? req.get_param_value("language") : "";
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : *voices) {
+      if (!speaks_language(v, language)) continue;
       list.push_back({{"id", v.id},
                       {"backend", parse_voice(v.id).backend},
                       {"language", v.language},
+                      {"locale", v.locale},
                       {"gender", v.gender},
                       {"name", v.name}});
     }
-    return JsonReply{200, {{"voices", list}}};
+    nlohmann::json body = {{"voices", list}};
+    if (const std::string note = registry->voices_note(); !note.empty()) body["notes"] = {note};
+    return JsonReply{200, body};
   });
 
   // Voice ids carry their backend ("espeak:en-us", "openai:alloy"); any configured

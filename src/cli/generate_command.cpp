@@ -1,6 +1,8 @@
 // `pitchreel generate`: one video from the command line, no server, no network.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,7 +28,7 @@ struct GenerateArgs {
   std::string script_file;
   std::string product_name;
   std::string description;
-  std::string voice = "en-us";
+  std::string voice;  // empty: PITCHREEL_DEFAULT_VOICE, or a voice of the script's language
   int rate = 165;
   int pitch = 50;
   std::string aspect = "16:9";
@@ -44,6 +46,7 @@ struct GenerateArgs {
   std::string avatar;
   std::string layout;
   std::string audio;
+  std::string music;
 };
 
 Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
@@ -67,6 +70,7 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
   }
   r.avatar = a.avatar;
   r.audio = a.audio;
+  r.music = a.music;
   if (!a.layout.empty()) {
     auto layout = parse_layout(a.layout);
     if (!layout) return fail(layout.error());
@@ -106,13 +110,15 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
 nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
                        double gpu_seconds) {
   nlohmann::json stages = nlohmann::json::object();
-  for (const auto& s : r.stages) stages[s.stage] = s.seconds;
+  for (const auto& s : r.stages) stages[s.stage] = std::round(s.seconds * 1000) / 1000;
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const auto& w : r.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
   return {{"success", true},
           {"video", r.video.string()},
           {"poster", r.poster.string()},
           {"vtt", r.vtt.string()},
           {"srt", r.srt.string()},
-          {"duration", r.duration},
+          {"duration", std::round(r.duration * 1000) / 1000},
           {"frames", r.frames},
           {"fps", request.format.fps},
           {"width", r.width},
@@ -120,7 +126,8 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
           {"size", r.size},
           {"script", r.script},
           {"stageSeconds", stages},
-          {"gpuSeconds", gpu_seconds}};
+          {"gpuSeconds", std::round(gpu_seconds * 1000) / 1000},
+          {"warnings", warnings}};
 }
 
 }  // namespace
@@ -137,8 +144,9 @@ Command add_generate(CLI::App& app) {
                   "Product name (suggests a script when none is given)");
   cmd->add_option("--description", args->description,
                   "Product description the suggested script draws from");
-  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")
-      ->capture_default_str();
+  cmd->add_option("--voice", args->voice,
+                  "Voice id from `pitchreel voices` (default: PITCHREEL_DEFAULT_VOICE when it "
+                  "speaks the script's language, else a voice of that language)");
   cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")
       ->capture_default_str();
   cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")
@@ -172,6 +180,9 @@ Command add_generate(CLI::App& app) {
   cmd->add_option("--audio", args->audio,
                   "A recorded narration (WAV, MP3, ...) instead of synthesised speech; the "
                   "script then only gives the captions and may be left out");
+  cmd->add_option("--music", args->music,
+                  "Background music (MP3, WAV, ...): looped or trimmed to the video, kept "
+                  "under the voice, faded out at the end");
 
   return {cmd, [args, cmd]() -> int {
             auto request = to_request(*args, *cmd);
@@ -185,13 +196,18 @@ Command add_generate(CLI::App& app) {
             ProgressBar bar;
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
+            for (const auto& w : result->warnings) {
+              std::cerr << "warning[" << w.code << "]: " << w.message << "\n";
+            }
             if (args->json) {
               std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";
             } else {
+              // Durations as people read them: "47.4 s", not 47.36666666666667.
               std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
-                        << result->height << ", " << result->duration << " s, " << result->size
-                        << " bytes)\n      " << result->poster.string() << ", "
-                        << result->vtt.string() << ", " << result->srt.string() << "\n";
+                        << result->height << ", " << fmt::format("{:.1f}", result->duration)
+                        << " s, " << result->size << " bytes)\n      "
+                        << result->poster.string() << ", " << result->vtt.string() << ", "
+                        << result->srt.string() << "\n";
             }
             return kExitOk;
           }};

@@ -6,6 +6,7 @@
 #include "core/version.h"
 #include "render/frame_layout.h"
 #include "tts/script_text.h"
+#include "tts/voice_backends.h"
 
 namespace pitchreel::api {
 namespace {
@@ -70,6 +71,12 @@ json layouts() {
   json l = json::array();
   for (Layout layout : kLayouts) l.push_back(layout_name(layout));
   return l;
+}
+// The voice backends as registered (tts/voice_backends.cpp): adding one adds it here.
+json backends() {
+  json b = json::array();
+  for (const auto& backend : voice_backends()) b.push_back(backend.prefix);
+  return b;
 }
 json roles() { return json::array({"owner", "admin", "member"}); }
 json statuses() { return json::array({"queued", "running", "succeeded", "failed", "canceled"}); }
@@ -241,12 +248,16 @@ json schemas() {
       {"Deleted", object("The video and its files are gone", {{"success", {{"const", true}}}, {"id", str()}})},
       {"Voice", object("A voice",
                        {{"id", str("pass as `voice`")},
-                        {"backend", {{"type", "string"}, {"enum", {"espeak", "http", "openai"}}}},
-                        {"language", str()},
+                        {"backend", {{"type", "string"}, {"enum", backends()}}},
+                        {"language", str("ISO 639 code, e.g. en; empty when unknown")},
+                        {"locale", str("BCP-47 tag, e.g. en-US; empty when unknown")},
                         {"gender", str()},
                         {"name", str()}})},
       {"VoiceList", object("The voices this server can speak with",
-                           {{"voices", {{"type", "array"}, {"items", ref("Voice")}}}})},
+                           {{"voices", {{"type", "array"}, {"items", ref("Voice")}}},
+                            {"notes", {{"type", "array"}, {"items", str()},
+                                       {"description", "why some backend's voices are missing (e.g. a service that could not be reached)"}}}},
+                           {"notes"})},
       {"ScriptRequest", {{"type", "object"},
                          {"properties", {{"productName", str()}, {"productDescription", str()}}},
                          {"required", {"productName"}}}},
@@ -466,8 +477,14 @@ json paths() {
                          with(errors({401, 404}), {{"200", json_reply("The video", "Video")}}))},
         {"delete", video_op("deleteVideo", "Delete a video and its stored files",
                             with(errors({401, 403, 404}), {{"200", json_reply("Deleted", "Deleted")}}))}}},
-      {"/api/v1/voices", {{"get", operation("listVoices", "voices", "The voices this server offers",
-                                            with(errors({401}), {{"200", json_reply("The voices", "VoiceList")}}))}}},
+      {"/api/v1/voices", {{"get", [&] {
+         json op = operation("listVoices", "voices", "The voices this server offers",
+                             with(errors({401}), {{"200", json_reply("The voices", "VoiceList")}}));
+         op["parameters"] = json::array({{{"name", "language"}, {"in", "query"}, {"required", false},
+                                          {"description", "only voices for this language (\"de\") or locale (\"pt-BR\")"},
+                                          {"schema", str()}}});
+         return op;
+       }()}}},
       {"/api/v1/voices/{id}/preview", {{"get", preview}}},
       {"/api/v1/scripts/suggest", {{"post", suggest}}},
       {"/api/v1/info", {{"get", operation("getInfo", "server", "What this server offers (no sign-in needed)",

@@ -463,10 +463,7 @@ export type components = {
             /** @description what the voice says; leave it out to get one suggested from productName and productDescription */
             script?: string;
             title?: boolean;
-            /**
-             * @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, http:ID, openai:ID)
-             * @default en-us
-             */
+            /** @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, edge:ShortName, http:ID, openai:ID); left out, a voice that speaks the script's language */
             voice?: string;
         };
         /** @description A job as multipart/form-data (files as parts) */
@@ -513,10 +510,7 @@ export type components = {
             script?: string;
             /** @enum {string} */
             title?: "true" | "false" | "1" | "0";
-            /**
-             * @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, http:ID, openai:ID)
-             * @default en-us
-             */
+            /** @description an id from GET /api/v1/voices (espeak:ID or a plain espeak id, edge:ShortName, http:ID, openai:ID); left out, a voice that speaks the script's language */
             voice?: string;
         };
         /** @description Who the caller is and what they may do */
@@ -624,15 +618,20 @@ export type components = {
         /** @description A voice */
         Voice: {
             /** @enum {string} */
-            backend: "espeak" | "http" | "openai";
+            backend: "espeak" | "edge" | "http" | "openai";
             gender: string;
             /** @description pass as `voice` */
             id: string;
+            /** @description ISO 639 code, e.g. en; empty when unknown */
             language: string;
+            /** @description BCP-47 tag, e.g. en-US; empty when unknown */
+            locale: string;
             name: string;
         };
         /** @description The voices this server can speak with */
         VoiceList: {
+            /** @description why some backend's voices are missing (e.g. a service that could not be reached) */
+            notes?: string[];
             voices: components["schemas"]["Voice"][];
         };
     };
@@ -1296,7 +1295,10 @@ export interface operations {
     };
     listVoices: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description only voices for this language ("de") or locale ("pt-BR") */
+                language?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -37,6 +37,9 @@ packages=(
   # Edge neural voices: the read-aloud WebSocket over TLS (Boost.Beast, listed above, on
   # OpenSSL); the script writer's language detection (libexttextcat and its language models)
   libexttextcat-dev libexttextcat-data
+  # video: loudness normalisation (EBU R128) and caption fonts for every script
+  # (Noto: Arabic, Hebrew, Devanagari, Thai, Greek, Cyrillic; Noto CJK)
+  libebur128-dev fonts-noto-core fonts-noto-cjk
 )
 
 missing=()

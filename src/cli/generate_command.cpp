@@ -1,15 +1,20 @@
 // `pitchreel generate`: one video from the command line, no server, no network.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "cli/progress_bar.h"
 #include "core/config.h"
+#include "core/script_limit.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
 #include "worker/generate.h"
@@ -41,6 +46,7 @@ struct GenerateArgs {
   std::string avatar;
   std::string layout;
   std::string audio;
+  std::string music;
 };
 
 Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
@@ -64,6 +70,7 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
   }
   r.avatar = a.avatar;
   r.audio = a.audio;
+  r.music = a.music;
   if (!a.layout.empty()) {
     auto layout = parse_layout(a.layout);
     if (!layout) return fail(layout.error());
@@ -103,13 +110,15 @@ Result<GenerateRequest> to_request(const GenerateArgs& a, const CLI::App& cmd) {
 nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
                        double gpu_seconds) {
   nlohmann::json stages = nlohmann::json::object();
-  for (const auto& s : r.stages) stages[s.stage] = s.seconds;
+  for (const auto& s : r.stages) stages[s.stage] = std::round(s.seconds * 1000) / 1000;
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const auto& w : r.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
   return {{"success", true},
           {"video", r.video.string()},
           {"poster", r.poster.string()},
           {"vtt", r.vtt.string()},
           {"srt", r.srt.string()},
-          {"duration", r.duration},
+          {"duration", std::round(r.duration * 1000) / 1000},
           {"frames", r.frames},
           {"fps", request.format.fps},
           {"width", r.width},
@@ -117,8 +126,8 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
           {"size", r.size},
           {"script", r.script},
           {"stageSeconds", stages},
-          {"gpuSeconds", gpu_seconds},
-          {"warnings", r.warnings}};
+          {"gpuSeconds", std::round(gpu_seconds * 1000) / 1000},
+          {"warnings", warnings}};
 }
 
 }  // namespace
@@ -129,7 +138,7 @@ Command add_generate(CLI::App& app) {
                                  "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
   cmd->add_option("--image", args->image, "Product photo (JPEG, PNG, WebP, ...)")->required();
   cmd->add_option("--script", args->script,
-                  "What the voice says (plain text, at most 500 characters)");
+                  fmt::format("What the voice says (plain text, at most {} characters)", kMaxScriptChars));
   cmd->add_option("--script-file", args->script_file, "Read the script from a UTF-8 text file");
   cmd->add_option("--product-name", args->product_name,
                   "Product name (suggests a script when none is given)");
@@ -171,6 +180,9 @@ Command add_generate(CLI::App& app) {
   cmd->add_option("--audio", args->audio,
                   "A recorded narration (WAV, MP3, ...) instead of synthesised speech; the "
                   "script then only gives the captions and may be left out");
+  cmd->add_option("--music", args->music,
+                  "Background music (MP3, WAV, ...): looped or trimmed to the video, kept "
+                  "under the voice, faded out at the end");
 
   return {cmd, [args, cmd]() -> int {
             auto request = to_request(*args, *cmd);
@@ -184,15 +196,18 @@ Command add_generate(CLI::App& app) {
             ProgressBar bar;
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
-            for (const auto& warning : result->warnings)
-              std::cerr << "warning: " << warning << "\n";
+            for (const auto& w : result->warnings) {
+              std::cerr << "warning[" << w.code << "]: " << w.message << "\n";
+            }
             if (args->json) {
               std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";
             } else {
+              // Durations as people read them: "47.4 s", not 47.36666666666667.
               std::cout << "Wrote " << result->video.string() << " (" << result->width << "x"
-                        << result->height << ", " << result->duration << " s, " << result->size
-                        << " bytes)\n      " << result->poster.string() << ", "
-                        << result->vtt.string() << ", " << result->srt.string() << "\n";
+                        << result->height << ", " << fmt::format("{:.1f}", result->duration)
+                        << " s, " << result->size << " bytes)\n      "
+                        << result->poster.string() << ", " << result->vtt.string() << ", "
+                        << result->srt.string() << "\n";
             }
             return kExitOk;
           }};

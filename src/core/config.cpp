@@ -112,6 +112,8 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::lease_s, 5, 3600)},
       {{"PITCHREEL_URL_EXPIRY_S", {"S3_URL_EXPIRY_S"}, "lifetime of signed (local) and presigned (S3) video URLs", "3600"},
        integer(&ServiceConfig::url_expiry_s, 60, 604800)},
+      {{"PITCHREEL_PUBLIC_FILES", {}, "local storage: permanent /public/... links to finished videos (public to whoever has the link, like a public bucket)", "false"},
+       boolean(&ServiceConfig::public_files)},
       {{"PITCHREEL_SHUTDOWN_GRACE_S", {}, "on SIGTERM, how long running jobs may finish before they are requeued", "30"},
        integer(&ServiceConfig::shutdown_grace_s, 0, 3600)},
       {{"SUPABASE_JWT_SECRET", {"JWT_SECRET"}, "HS256 secret of your Supabase project (enables JWT sign-in)", "", true},

@@ -32,6 +32,7 @@ struct ServiceConfig {
   int max_attempts = 3;       // tries per job before it fails
   int lease_s = 30;           // a worker's claim on a job, renewed by heartbeats
   int url_expiry_s = 3600;    // signed file URLs
+  bool public_files = false;  // local storage: permanent /public/{key} links to finished videos
   int shutdown_grace_s = 30;  // SIGTERM: how long running jobs may finish
   std::string jwt_secret;     // HS256 (Supabase project JWT secret)
   std::string jwks_file;      // RS256/ES256 keys

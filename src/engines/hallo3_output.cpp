@@ -107,7 +107,7 @@ Result<RenderOutput> compose_gpu_video(const RenderJob& job, const std::filesyst
     const cv::Size size(job.format.width_px(), job.format.height_px());
     Composition composition;
     composition.timeline = make_flush_timeline(job.speech->duration(), job.format.fps);
-    composition.layout = showcase_layout(size, false, true);
+    composition.layout = bottom_captions_layout(size);
     const auto fit = [size](const cv::Mat& frame, cv::Mat& out) {
       fit_over_blur(frame, size, out);
     };

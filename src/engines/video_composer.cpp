@@ -1,12 +1,19 @@
 #include "engines/video_composer.h"
 
+#include <cmath>
+
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engines/frame_pipeline.h"
 #include "media/color_convert.h"
 #include "media/jpeg_writer.h"
+#include "media/soundtrack.h"
+#include "render/caption_font.h"
+#include "render/captions.h"
 #include "render/fade.h"
 #include "render/ken_burns_layer.h"
+#include "render/title_fit.h"
 
 namespace pitchreel {
 namespace {
@@ -20,77 +27,162 @@ std::vector<WordTiming> shifted(const std::vector<WordTiming>& words, double off
   return out;
 }
 
-// The title is one caption cue that lasts the whole video, drawn in a single colour.
+// The title is one caption cue that lasts the whole video, drawn in a single colour at
+// the top of its box: one line, or two, shrunk to a floor, then shortened (title_fit.h).
 Result<std::unique_ptr<CaptionRenderer>> title_overlay(const std::string& title, cv::Size frame,
                                                        const FrameLayout& layout) {
+  const FittedTitle fitted = fit_title(title, layout.title.size(), layout.title_font_px,
+                                       layout.title_min_font_px);
   CaptionStyle style;
   style.area = layout.title;
-  style.font_px = layout.title_font_px;
+  style.font_px = std::max(1, fitted.font_px);
   style.highlight_bgr = style.text_bgr;
+  style.align_top = true;
+  style.font_family = caption_font_family(title);
   constexpr double kForever = 1e9;
   const std::vector<WordTiming> words = {{title, 0, kForever}};
-  const std::vector<CaptionCue> cues = {{0, kForever, 0, 1, {title}}};
+  const std::vector<CaptionCue> cues = {{0, kForever, 0, 1, fitted.lines}};
   return CaptionRenderer::create(frame, words, cues, style);
 }
 
+void copy_frame(const Yuv420& from, Yuv420& to) {
+  from.y.copyTo(to.y);
+  from.u.copyTo(to.u);
+  from.v.copyTo(to.v);
+}
+
+// What the user should know about the inputs: the product photo enlarged until soft, a
+// very wide or tall product, a small face in the portrait.
+std::vector<RenderWarning> input_warnings(const RenderJob& job, double product_scale) {
+  std::vector<RenderWarning> warnings;
+  const cv::Size photo = job.product.size();
+  constexpr double kSoftUpscale = 2.0;
+  if (product_scale > kSoftUpscale) {
+    const int wanted = static_cast<int>(
+        std::ceil(std::max(photo.width, photo.height) * product_scale / kSoftUpscale / 100) * 100);
+    warnings.push_back(
+        {"low_resolution_image",
+         fmt::format("The product photo is {}x{} pixels; the video shows it enlarged {:.1f}x{}, "
+                     "so it looks soft. Use a photo at least {} pixels on its long side.",
+                     photo.width, photo.height, product_scale,
+                     product_scale >= KenBurnsScene::kMaxUpscale - 1e-9 ? " (the most it is)" : "",
+                     wanted)});
+  }
+  const double aspect = static_cast<double>(std::max(photo.width, photo.height)) /
+                        std::max(1, std::min(photo.width, photo.height));
+  if (aspect > 3.0) {
+    warnings.push_back(
+        {"extreme_aspect_ratio",
+         fmt::format("The product photo is {}x{} pixels ({:.1f}:1); it is shown whole, so it "
+                     "looks small. Crop it closer to the product (at most 3:1).",
+                     photo.width, photo.height, aspect)});
+  }
+  if (job.presenter) {
+    const auto& p = job.presenter->face.points;
+    const double face_width = cv::norm(p[16] - p[0]);
+    constexpr double kSmallFace = 120;
+    if (face_width < kSmallFace) {
+      warnings.push_back(
+          {"small_face",
+           fmt::format("The face in the portrait is {:.0f} pixels wide; the presenter is drawn "
+                       "enlarged and looks soft. Use a portrait whose face is at least {:.0f} "
+                       "pixels wide.",
+                       face_width, kSmallFace)});
+    }
+  }
+  return warnings;
+}
+
 }  // namespace
+
+FrameComposer::FrameComposer(FrameComposer&&) noexcept = default;
+FrameComposer& FrameComposer::operator=(FrameComposer&&) noexcept = default;
+FrameComposer::~FrameComposer() = default;
+
+Result<FrameComposer> FrameComposer::create(const RenderJob& job, const Composition& composition) {
+  FrameComposer composer;
+  composer.composition_ = composition;
+  const cv::Size size(job.format.width_px(), job.format.height_px());
+  FrameLayout layout = composition.layout;
+  if (composition.presenter) layout = keep_captions_off(layout, composition.presenter->mouth_area());
+  composer.layout_ = layout;
+  if (!job.title.empty() && !layout.title.empty()) {
+    auto overlay = title_overlay(job.title, size, layout);
+    if (!overlay) return fail(overlay.error());
+    composer.title_ = std::move(*overlay);
+  }
+  if (job.captions) {
+    CaptionStyle style;
+    style.area = layout.captions;
+    style.font_px = layout.caption_font_px;
+    style.plate = layout.caption_plate;
+    const CaptionLayout lines = caption_layout_for(style);
+    // A CJK piece is at most half a line (a CJK character counts two).
+    const std::vector<WordTiming> words = split_caption_words(
+        shifted(job.speech->words, composition.timeline.lead_in), lines.max_line_chars / 4);
+    composer.cues_ = layout_captions(words, lines);
+    style.font_family = caption_font_family(words);
+    auto renderer = CaptionRenderer::create(size, words, composer.cues_, style);
+    if (!renderer) return fail(renderer.error());
+    composer.captions_ = std::move(*renderer);
+  }
+  return composer;
+}
+
+Status FrameComposer::draw(std::int64_t i, Yuv420& out, Yuv420* before_captions) {
+  const Timeline& timeline = composition_.timeline;
+  const double t = timeline.time_of(i);
+  if (auto s = composition_.backdrop->draw(i, out); !s) return s;
+  if (composition_.presenter) {
+    if (auto s = composition_.presenter->draw(i, out); !s) return s;
+  }
+  if (title_) title_->draw(out, t);
+  if (before_captions) copy_frame(out, *before_captions);
+  if (captions_) captions_->draw(out, t);
+  fade_to_black(out, timeline.brightness(t));
+  return {};
+}
 
 Result<RenderOutput> compose_video(const RenderJob& job, const Composition& composition,
                                    ProgressSink& progress) {
   const Speech& speech = *job.speech;
   const Timeline& timeline = composition.timeline;
   const cv::Size size(job.format.width_px(), job.format.height_px());
-  FrameLayout layout = composition.layout;
-  PresenterLayer* presenter = composition.presenter;
-  if (presenter) layout = keep_captions_off(layout, presenter->mouth_area());
-
-  std::unique_ptr<CaptionRenderer> title;
-  if (!job.title.empty() && !layout.title.empty()) {
-    auto overlay = title_overlay(job.title, size, layout);
-    if (!overlay) return fail(overlay.error());
-    title = std::move(*overlay);
-  }
+  auto composer = FrameComposer::create(job, composition);
+  if (!composer) return fail(composer.error());
   RenderOutput output;
-  const std::vector<WordTiming> words = shifted(speech.words, timeline.lead_in);
-  std::unique_ptr<CaptionRenderer> captions;
-  if (job.captions) {
-    CaptionStyle style;
-    style.area = layout.captions;
-    style.font_px = layout.caption_font_px;
-    output.cues = layout_captions(words, caption_layout_for(style));
-    auto renderer = CaptionRenderer::create(size, words, output.cues, style);
-    if (!renderer) return fail(renderer.error());
-    captions = std::move(*renderer);
-  }
+  output.cues = composer->cues();
+  output.warnings = composition.warnings;
+
+  SoundtrackOptions sound;
+  sound.delay = timeline.lead_in;
+  sound.duration = timeline.duration();
+  sound.music = job.music_path;
+  auto soundtrack = make_soundtrack(speech.samples, speech.sample_rate, sound);
+  if (!soundtrack) return fail(soundtrack.error());
+  spdlog::debug("narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP",
+                soundtrack->narration.input_lufs, soundtrack->narration.output_lufs,
+                soundtrack->narration.output_true_peak_dbtp);
 
   EncoderSettings settings;
   settings.size = size;
   settings.fps = timeline.fps;
   settings.preset = job.preset;
   settings.crf = job.crf;
-  const AudioTrack audio{speech.samples, speech.sample_rate, timeline.lead_in};
+  // The warnings travel with the video itself too (ffprobe shows the comment tag).
+  for (const RenderWarning& w : output.warnings) {
+    settings.comment += (settings.comment.empty() ? "" : "\n") + w.code + ": " + w.message;
+  }
+  const AudioTrack audio{soundtrack->samples, soundtrack->sample_rate, 0};
   auto encoder = Encoder::open(job.video_path, settings, audio);
   if (!encoder) return fail(encoder.error());
 
   // The poster is taken on the render thread as its frame goes by: layers read their
   // sources forward, so no frame can be drawn out of turn.
-  const std::int64_t poster_frame = timeline.frame_count / 2;
+  const std::int64_t poster_frame = timeline.poster_frame();
   Yuv420 poster = Yuv420::allocate(size);
   const auto render_frame = [&](std::int64_t i, Yuv420& out) -> Status {
-    const double t = timeline.time_of(i);
-    if (auto s = composition.backdrop->draw(i, out); !s) return s;
-    if (presenter) {
-      if (auto s = presenter->draw(i, out); !s) return s;
-    }
-    if (title) title->draw(out, t);
-    if (i == poster_frame) {
-      out.y.copyTo(poster.y);
-      out.u.copyTo(poster.u);
-      out.v.copyTo(poster.v);
-    }
-    if (captions) captions->draw(out, t);
-    fade_to_black(out, timeline.brightness(t));
-    return {};
+    return composer->draw(i, out, i == poster_frame ? &poster : nullptr);
   };
   const auto encode_frame = [&](std::int64_t i, const Yuv420& out) -> Status {
     if (progress.canceled()) return fail(canceled_error());
@@ -117,33 +209,40 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   return output;
 }
 
-Result<RenderOutput> compose_layout(const RenderJob& job, const PresenterMaker& make_presenter,
-                                    ProgressSink& progress, std::string_view stage) {
+Result<LayoutScene> make_layout_scene(const RenderJob& job, const PresenterMaker& make_presenter) {
   const cv::Size size(job.format.width_px(), job.format.height_px());
   const Timeline timeline = make_timeline(job.speech->duration(), job.format.fps);
   const Layout kind = job.presenter ? job.layout : Layout::kShowcase;
   const FrameLayout layout = make_layout(kind, size, !job.title.empty(), job.captions);
 
-  std::unique_ptr<PresenterLayer> presenter;
+  LayoutScene scene;
   if (kind != Layout::kShowcase) {
     auto made = make_presenter(timeline, layout.presenter, layout.presenter_radius);
     if (!made) return fail(made.error());
-    presenter = std::move(*made);
+    scene.presenter = std::move(*made);
   }
-  auto scene = KenBurnsScene::create(job.product, size, layout);
-  if (!scene) return fail(scene.error());
-  KenBurnsLayer backdrop(std::move(*scene), timeline, scene_area(layout, size));
+  auto still = KenBurnsScene::create(job.product, size, layout);
+  if (!still) return fail(still.error());
+  const double product_scale = still->product_scale();
+  scene.backdrop =
+      std::make_unique<KenBurnsLayer>(std::move(*still), timeline, scene_area(layout, size));
+  scene.composition.timeline = timeline;
+  scene.composition.layout = layout;
+  scene.composition.backdrop = scene.backdrop.get();
+  scene.composition.presenter = scene.presenter.get();
+  scene.composition.warnings = input_warnings(job, product_scale);
+  return scene;
+}
 
-  Composition composition;
-  composition.timeline = timeline;
-  composition.layout = layout;
-  composition.backdrop = &backdrop;
-  composition.presenter = presenter.get();
-  composition.stage = stage;
-  auto output = compose_video(job, composition, progress);
+Result<RenderOutput> compose_layout(const RenderJob& job, const PresenterMaker& make_presenter,
+                                    ProgressSink& progress, std::string_view stage) {
+  auto scene = make_layout_scene(job, make_presenter);
+  if (!scene) return fail(scene.error());
+  scene->composition.stage = stage;
+  auto output = compose_video(job, scene->composition, progress);
   if (output) {
-    spdlog::debug("composed frames={} size={}x{} layout={}", output->frames, size.width,
-                  size.height, layout_name(kind));
+    spdlog::debug("composed frames={} layout={}", output->frames,
+                  layout_name(job.presenter ? job.layout : Layout::kShowcase));
   }
   return output;
 }

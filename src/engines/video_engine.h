@@ -48,14 +48,26 @@ struct RenderJob {
   int crf = 23;
   std::filesystem::path video_path;
   std::filesystem::path poster_path;
+  // Optional background music (any format libav decodes), looped or trimmed to the video,
+  // ducked under the narration and faded out. Empty: narration only.
+  std::filesystem::path music_path;
   // Remote engines: keep the backend's video as it is (no captions, no layout).
   bool passthrough = false;
+};
+
+// Something about the inputs that the video shows, made anyway: a photo enlarged until it
+// is soft, a very wide or tall product, a small face. Stable codes: low_resolution_image,
+// extreme_aspect_ratio, small_face.
+struct RenderWarning {
+  std::string code;
+  std::string message;  // what was found and what to do
 };
 
 struct RenderOutput {
   std::int64_t frames = 0;
   double duration = 0;           // seconds
   std::vector<CaptionCue> cues;  // on the video's clock
+  std::vector<RenderWarning> warnings;
 };
 
 class VideoEngine {

@@ -91,6 +91,9 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
   // moov first ("faststart"): playback starts before the download ends.
   av::Dictionary options;
   av_dict_set(options.out(), "movflags", "+faststart", 0);
+  if (!settings_.comment.empty()) {
+    av_dict_set(&format_->metadata, "comment", settings_.comment.c_str(), 0);
+  }
   err = avformat_write_header(format_.get(), options.out());
   if (err < 0) return fail(encode_error("write the MP4 header", err));
   packet_.reset(av_packet_alloc());

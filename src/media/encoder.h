@@ -31,6 +31,7 @@ struct EncoderSettings {
   int crf = 23;                     // 0..51, lower = better quality, larger file
   int audio_sample_rate = 48000;    // output rate; input is resampled
   int audio_bitrate = 128000;
+  std::string comment;  // the MP4's "comment" tag when not empty (e.g. the render's warnings)
 };
 
 struct AudioTrack {

@@ -35,6 +35,9 @@ struct ImageLimits {
 struct ImageLoadOptions {
   ImageLimits limits;
   cv::Scalar background{255, 255, 255};  // BGR, what transparent pixels are flattened onto
+  // What the picture is for, as the errors' advice names it ("Upload the product photo
+  // itself."): the product photo, or the presenter's portrait.
+  std::string subject = "the product photo";
 };
 
 // Returns a CV_8UC3 BGR image.

@@ -154,11 +154,11 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
   if (loader == nullptr) {
     vips::take_error();
     if (looks_truncated(bytes)) return fail(image_errors::truncated(name));
-    return fail(image_errors::not_an_image(name, sniff_non_image(bytes)));
+    return fail(image_errors::not_an_image(name, sniff_non_image(bytes, options.subject)));
   }
   const auto format = allowed_format(loader, bytes);
   if (!format) {
-    const Lookalike lookalike = sniff_non_image(bytes);
+    const Lookalike lookalike = sniff_non_image(bytes, options.subject);
     if (lookalike.what != "unknown binary data" && lookalike.what != "plain text") {
       return fail(image_errors::not_an_image(name, lookalike));
     }
@@ -174,7 +174,7 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
 
   const auto width = static_cast<std::uint64_t>(std::max(0, vips_image_get_width(image.get())));
   const auto height = static_cast<std::uint64_t>(std::max(0, vips_image_get_height(image.get())));
-  if (width == 0 || height == 0) return fail(image_errors::no_pixels(name));
+  if (width == 0 || height == 0) return fail(image_errors::no_pixels(name, options.subject));
   if (width * height > options.limits.max_pixels) {
     return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
   }

@@ -61,11 +61,11 @@ Error too_many_pixels(const std::string& name, std::uint64_t width, std::uint64_
                   name, width, height, megapixels(width * height), megapixels(limit)));
 }
 
-Error no_pixels(const std::string& name) {
+Error no_pixels(const std::string& name, const std::string& subject) {
   return Error::invalid("image_unreadable",
                         fmt::format("{} says it is 0 pixels wide or high, so there is no picture "
-                                    "in it. Upload the product photo itself.",
-                                    name));
+                                    "in it. Upload {} itself.",
+                                    name, subject));
 }
 
 Error not_an_image(const std::string& name, const Lookalike& lookalike) {

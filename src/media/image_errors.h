@@ -17,7 +17,7 @@ Error empty(const std::string& name);
 Error too_many_bytes(const std::string& name, std::uint64_t bytes, std::uint64_t limit);
 Error too_many_pixels(const std::string& name, std::uint64_t width, std::uint64_t height,
                       std::uint64_t limit);
-Error no_pixels(const std::string& name);
+Error no_pixels(const std::string& name, const std::string& subject);
 Error not_an_image(const std::string& name, const Lookalike& lookalike);
 Error unsupported_format(const std::string& name, const std::string& format);
 Error truncated(const std::string& name);

@@ -52,19 +52,20 @@ bool ends_with_bytes(std::span<const std::uint8_t> bytes, std::span<const std::u
 
 }  // namespace
 
-Lookalike sniff_non_image(std::span<const std::uint8_t> bytes) {
+Lookalike sniff_non_image(std::span<const std::uint8_t> bytes, std::string_view subject) {
+  const std::string upload = "Upload " + std::string(subject) + " itself";
   const std::string start = lower(text_start(bytes));
   if (start.starts_with("<!doctype html") || start.starts_with("<html") ||
       start.starts_with("<head") || start.starts_with("<body") ||
       (start.starts_with("<") && start.find("<html") != std::string::npos)) {
-    return {"HTML", "Upload the product photo itself, not a web page or a link to it."};
+    return {"HTML", upload + ", not a web page or a link to it."};
   }
   if (start.starts_with("<svg") ||
       (start.starts_with("<?xml") && start.find("<svg") != std::string::npos)) {
     return {"an SVG drawing", "Export it as a PNG and upload that."};
   }
   if (start.starts_with("<?xml")) {
-    return {"an XML document", "Upload the product photo itself."};
+    return {"an XML document", upload + "."};
   }
   if (starts_with(bytes, "%PDF-")) {
     return {"a PDF document", "Export the photo from it as a JPEG or PNG and upload that."};
@@ -78,7 +79,7 @@ Lookalike sniff_non_image(std::span<const std::uint8_t> bytes) {
     return {"a ZIP archive", "Unpack it and upload the photo inside."};
   }
   if (is_text(bytes)) {
-    return {"plain text", "Upload the product photo itself, not a text file or a link to it."};
+    return {"plain text", upload + ", not a text file or a link to it."};
   }
   return {"unknown binary data", "Save the photo as a JPEG or PNG and upload that."};
 }

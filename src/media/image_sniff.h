@@ -14,7 +14,9 @@ struct Lookalike {
   std::string advice;  // a sentence saying what to upload instead
 };
 
-Lookalike sniff_non_image(std::span<const std::uint8_t> bytes);
+// `subject` names what should have been uploaded ("the product photo").
+Lookalike sniff_non_image(std::span<const std::uint8_t> bytes,
+                           std::string_view subject = "the product photo");
 
 // True for a JPEG, PNG, GIF or WebP whose bytes stop before the format says the image
 // ends. False when the format is another one or the end is intact.

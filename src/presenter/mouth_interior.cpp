@@ -73,56 +73,116 @@ MouthInterior::MouthInterior(const cv::Mat& y, const cv::Mat& u, const cv::Mat& 
 }
 
 void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv::Mat& u,
-                          cv::Mat& v) const {
+                          cv::Mat& v, cv::Mat* teeth_mask) const {
   std::vector<cv::Point2f> inner(posed.begin() + 60, posed.begin() + 68);
   const float gap = static_cast<float>(
       cv::norm(((posed[61] + posed[62] + posed[63]) - (posed[65] + posed[66] + posed[67])) / 3.0f));
   if (gap < 1.0f) return;
-  // The working box: the opening plus room for the soft edge, even-aligned.
-  const float feather = std::max(1.0f, 0.02f * mouth_width_);
+  // The working box: the opening, even-aligned. Nothing outside the inner-lip contour is
+  // painted, so the lips (the lower one included) stay as the warp left them.
   cv::Rect2f box = cv::boundingRect(inner);
-  const int x0 = std::max(0, (static_cast<int>(box.x - 3 * feather) / 2) * 2);
-  const int y0 = std::max(0, (static_cast<int>(box.y - 3 * feather) / 2) * 2);
-  const int x1 = std::min(y.cols, static_cast<int>(box.br().x + 3 * feather) + 2);
-  const int y1 = std::min(y.rows, static_cast<int>(box.br().y + 3 * feather) + 2);
+  const int x0 = std::max(0, (static_cast<int>(std::floor(box.x)) - 2) / 2 * 2);
+  const int y0 = std::max(0, (static_cast<int>(std::floor(box.y)) - 2) / 2 * 2);
+  const int x1 = std::min(y.cols, static_cast<int>(std::ceil(box.br().x)) + 3);
+  const int y1 = std::min(y.rows, static_cast<int>(std::ceil(box.br().y)) + 3);
   cv::Rect roi(x0, y0, ((x1 - x0) / 2) * 2, ((y1 - y0) / 2) * 2);
   if (roi.width < 4 || roi.height < 4) return;
   const cv::Point2f origin(static_cast<float>(roi.x), static_cast<float>(roi.y));
 
-  // Opacity: the opening, feathered; fainter when barely open, so the lips part softly.
-  cv::Mat alpha = cv::Mat::zeros(roi.size(), CV_8UC1);
+  // The opening (anti-aliased edge), and inside it a soft ramp from the lips inward.
+  cv::Mat opening = cv::Mat::zeros(roi.size(), CV_8UC1);
   const std::vector<std::vector<cv::Point>> contour = {smooth_contour(inner, origin, 1.0f)};
-  cv::fillPoly(alpha, contour, cv::Scalar(255), cv::LINE_AA, 4);
-  cv::Mat alpha_f;
-  alpha.convertTo(alpha_f, CV_32F, std::min(1.0f, gap / (0.06f * mouth_width_)) / 255.0);
-  cv::GaussianBlur(alpha_f, alpha_f, cv::Size(0, 0), feather);
+  cv::fillPoly(opening, contour, cv::Scalar(255), cv::LINE_AA, 4);
+  cv::Mat clip;
+  opening.convertTo(clip, CV_32F, 1.0 / 255);
+  const float soft = std::max(0.6f, std::min(0.02f * mouth_width_, 0.25f * gap));
+  cv::Mat inward;
+  cv::GaussianBlur(clip, inward, cv::Size(0, 0), soft);
+  // Fainter when barely open, so the lips part softly.
+  const float strength = std::min(1.0f, gap / (0.06f * mouth_width_));
+  cv::Mat alpha = cv::min(clip, inward * 1.6) * strength;
 
-  // The value: the cavity, with the upper teeth as a band under the upper lip, narrower
-  // than the mouth, darker toward the corners.
-  cv::Mat value_y(roi.size(), CV_32F, cv::Scalar(cavity_[0]));
-  cv::Mat teeth = cv::Mat::zeros(roi.size(), CV_8UC1);
-  const float band = std::min(0.055f * mouth_width_, 0.3f * gap);
-  std::vector<cv::Point2f> upper = {posed[60], posed[61], posed[62], posed[63], posed[64]};
-  std::vector<cv::Point2f> teeth_poly;
+  // Depth: darkest at the back of the mouth, lighter toward the lips.
+  cv::Mat depth;
+  cv::GaussianBlur(clip, depth, cv::Size(0, 0), std::max(1.0f, 0.35f * gap));
+  const float edge_y = cavity_[0] * 1.35f, deep_y = 16 + (cavity_[0] - 16) * 0.45f;
+  cv::Mat value_y = edge_y + depth * (deep_y - edge_y);
+
+  // Teeth: the upper row under the upper lip, the lower row (shorter, in shadow) above the
+  // lower lip once the jaw drops; both narrower than the opening and clipped to it.
   const cv::Point2f centre = (posed[60] + posed[64]) / 2;
-  // The band follows the upper lip's curve, narrower than the opening.
-  for (auto& q : upper) teeth_poly.emplace_back(centre.x + (q.x - centre.x) * 0.8f, q.y - 1);
-  for (auto it = upper.rbegin(); it != upper.rend(); ++it) {
-    teeth_poly.emplace_back(centre.x + (it->x - centre.x) * 0.72f, it->y + band);
+  const float band = std::min(0.055f * mouth_width_, 0.3f * gap);
+  const auto row = [&](const std::vector<cv::Point2f>& lip, float narrow_edge, float narrow_in,
+                       float thickness) {
+    std::vector<cv::Point> poly;
+    // The edge under the lip starts past it: the clip to the lips, not a blur, makes the
+    // teeth meet the lip, with no dark seam between them.
+    const float past = thickness > 0 ? -2.0f : 2.0f;
+    for (const auto& q : lip) {
+      const cv::Point2f p(centre.x + (q.x - centre.x) * narrow_edge, q.y + past);
+      poly.emplace_back(cv::Point((p - origin) * 16.0f));
+    }
+    for (auto it = lip.rbegin(); it != lip.rend(); ++it) {
+      const cv::Point2f p(centre.x + (it->x - centre.x) * narrow_in, it->y + thickness);
+      poly.emplace_back(cv::Point((p - origin) * 16.0f));
+    }
+    cv::Mat mask = cv::Mat::zeros(roi.size(), CV_8UC1);
+    cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255), cv::LINE_AA, 4);
+    cv::Mat f;
+    mask.convertTo(f, CV_32F, 1.0 / 255);
+    cv::GaussianBlur(f, f, cv::Size(0, 0), std::max(0.6f, 0.4f * soft));
+    return f;
+  };
+  cv::Mat upper = row({posed[60], posed[61], posed[62], posed[63], posed[64]}, 0.82f, 0.74f, band);
+  cv::Mat teeth = upper;
+  const float lower_show = std::clamp((gap / (0.12f * mouth_width_)) - 0.5f, 0.0f, 1.0f);
+  if (lower_show > 0) {
+    cv::Mat lower =
+        row({posed[64], posed[65], posed[66], posed[67], posed[60]}, 0.7f, 0.62f, -0.6f * band);
+    teeth = cv::max(upper, lower * (0.8f * lower_show));
   }
-  std::vector<cv::Point> teeth_int;
-  for (const auto& q : teeth_poly) teeth_int.emplace_back(cv::Point(q - origin));
-  cv::fillConvexPoly(teeth, teeth_int, cv::Scalar(255), cv::LINE_AA);
-  cv::Mat teeth_f;
-  teeth.convertTo(teeth_f, CV_32F, 1.0 / 255);
-  cv::GaussianBlur(teeth_f, teeth_f, cv::Size(0, 0), std::max(0.8f, feather * 0.6f));
-  value_y += teeth_f * (teeth_[0] - cavity_[0]);
+  // Never outside the lips: the teeth are clipped to the straight inner-lip polygon, which
+  // the smooth curve of the opening encloses.
+  cv::Mat straight = cv::Mat::zeros(roi.size(), CV_8UC1);
+  std::vector<cv::Point> polygon;
+  for (const auto& q : inner) polygon.emplace_back(cv::Point((q - origin) * 16.0f));
+  cv::fillPoly(straight, std::vector<std::vector<cv::Point>>{polygon}, cv::Scalar(255), cv::LINE_8,
+               4);
+  // fillPoly rounds its edge to whole pixels: one pixel in is strictly inside.
+  const cv::Mat cross = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  cv::Mat strictly_inside, near;
+  cv::erode(straight, strictly_inside, cross);
+  cv::Mat straight_f;
+  strictly_inside.convertTo(straight_f, CV_32F, 1.0 / 255);
+  teeth = teeth.mul(straight_f).mul(clip);
+  // The smooth curve may bulge past the lips between landmarks: the cavity stays within a
+  // pixel of the polygon, so it never covers the lower lip.
+  cv::dilate(straight, near, cross);
+  cv::Mat near_f;
+  near.convertTo(near_f, CV_32F, 1.0 / 255);
+  alpha = alpha.mul(near_f);
+  // Shading: the teeth darken toward the corners of the mouth (they curve away).
+  const float half_width = std::max(1.0f, 0.5f * static_cast<float>(cv::norm(posed[64] - posed[60])));
+  cv::Mat teeth_y(roi.size(), CV_32F);
+  for (int r = 0; r < roi.height; ++r) {
+    float* row_y = teeth_y.ptr<float>(r);
+    for (int c = 0; c < roi.width; ++c) {
+      const float dx = (static_cast<float>(c) + origin.x - centre.x) / half_width;
+      row_y[c] = teeth_[0] * (1.0f - 0.35f * std::min(1.0f, dx * dx));
+    }
+  }
+  value_y += teeth.mul(teeth_y - value_y);
   cv::Mat py = y(roi);
-  blend(py, alpha_f, value_y);
+  blend(py, alpha, value_y);
+  if (teeth_mask) {
+    *teeth_mask = cv::Mat::zeros(y.size(), CV_8UC1);
+    cv::Mat shown = teeth.mul(alpha);
+    cv::Mat(shown > 0.25f).copyTo((*teeth_mask)(roi));
+  }
 
   cv::Mat alpha_half, teeth_half;
-  cv::resize(alpha_f, alpha_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
-  cv::resize(teeth_f, teeth_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
+  cv::resize(alpha, alpha_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
+  cv::resize(teeth, teeth_half, roi.size() / 2, 0, 0, cv::INTER_AREA);
   const cv::Rect half_roi(roi.x / 2, roi.y / 2, roi.width / 2, roi.height / 2);
   cv::Mat pu = u(half_roi), pv = v(half_roi);
   cv::Mat value_u = cv::Mat(half_roi.size(), CV_32F, cv::Scalar(cavity_[1])) +

@@ -1,6 +1,9 @@
-// MouthInterior: what shows between the parted lips: a dark cavity in the lips' own hue
-// and a hint of the upper teeth, blended into the lips with a soft edge. Painted into the
-// warped region's planes after the mesh warp (which only stretches lip pixels there).
+// MouthInterior: what shows between the parted lips: a cavity in the lips' own hue, graded
+// from the lips (lighter) to the back of the mouth (dark), the upper teeth under the upper
+// lip and, once the jaw drops, the lower teeth above the lower lip, shaded darker toward
+// the corners. Everything is clipped to the posed inner-lip contour (a smooth curve through
+// landmarks 60-67), so on a turned face no tooth shows outside the lips and the lower lip
+// is never painted over. Painted into the warped region's planes after the mesh warp.
 #pragma once
 
 #include <vector>
@@ -19,7 +22,10 @@ class MouthInterior {
                 const std::vector<cv::Point2f>& rest, float mouth_width);
 
   // Paints the opening that the posed inner lip contour (landmarks 60-67) encloses.
-  void paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv::Mat& u, cv::Mat& v) const;
+  // `teeth_mask`, when given, receives where teeth show (CV_8UC1 of y's size, 255 where
+  // they cover more than a quarter of the pixel): what the tests measure.
+  void paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv::Mat& u, cv::Mat& v,
+             cv::Mat* teeth_mask = nullptr) const;
 
  private:
   float mouth_width_ = 0;

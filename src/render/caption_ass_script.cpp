@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::string_view kWordJoiner = "\u2060";
 constexpr int kShadowAlpha = 0x80;
+constexpr long long kPlateCentiseconds = 100LL * 60 * 60 * 9;  // nine hours: the whole video
+constexpr std::string_view kPlateAlpha = "68";                  // about 60% opaque
 
 long long centiseconds(double seconds) {
   return std::isfinite(seconds) && seconds > 0 ? std::llround(seconds * 100.0) : 0;
@@ -35,19 +37,34 @@ std::string font_family(const std::string& family) {
   return out.empty() ? std::string("DejaVu Sans") : out;
 }
 
-std::vector<std::string> split_tokens(const std::string& line) {
-  std::vector<std::string> tokens;
+constexpr std::string_view kZeroWidthSpace = "\u200B";
+
+struct Token {
+  std::string text;
+  std::string separator;  // what goes before it: " " or a zero-width space (CJK)
+};
+
+// Splits on spaces and on the zero-width spaces that separate CJK pieces.
+std::vector<Token> split_tokens(const std::string& line) {
+  std::vector<Token> tokens;
+  std::string separator;
   std::size_t begin = 0;
   while (begin <= line.size()) {
     const std::size_t space = std::min(line.find(' ', begin), line.size());
-    if (space > begin) tokens.push_back(line.substr(begin, space - begin));
-    begin = space + 1;
+    const std::size_t zw = std::min(line.find(kZeroWidthSpace, begin), line.size());
+    const std::size_t end = std::min(space, zw);
+    if (end > begin) {
+      tokens.push_back({line.substr(begin, end - begin), tokens.empty() ? "" : separator});
+    }
+    if (end >= line.size()) break;
+    separator = end == zw ? std::string(kZeroWidthSpace) : std::string(" ");
+    begin = end + (end == zw ? kZeroWidthSpace.size() : 1);
   }
   return tokens;
 }
 
 struct CueText {
-  std::vector<std::vector<std::string>> lines;  // tokens, already escaped
+  std::vector<std::vector<Token>> lines;  // tokens, already escaped
   std::vector<std::size_t> word_of_token;       // word index each token shows
   std::string prefix;                           // overrides for the whole event
 };
@@ -61,8 +78,8 @@ CueText cue_text(const std::vector<WordTiming>& words, const CaptionCue& cue,
   for (const std::string& line : cue.lines) {
     const std::string clean = clean_caption_line(line);
     widest = std::max(widest, estimate_caption_line_width(clean, style.font_px));
-    std::vector<std::string> tokens = split_tokens(clean);
-    for (std::string& token : tokens) token = escape_ass_text(token);
+    std::vector<Token> tokens = split_tokens(clean);
+    for (Token& token : tokens) token.text = escape_ass_text(token.text);
     if (!tokens.empty()) text.lines.push_back(std::move(tokens));
   }
   const std::size_t last = std::min(cue.first_word + cue.word_count, words.size());
@@ -91,21 +108,40 @@ std::string event_text(const CueText& text, std::size_t highlight_token,
   for (std::size_t l = 0; l < text.lines.size(); ++l) {
     if (l > 0) out += "\\N";
     for (std::size_t t = 0; t < text.lines[l].size(); ++t, ++index) {
-      if (t > 0) out += ' ';
+      const Token& token = text.lines[l][t];
+      if (t > 0) out += token.separator;
       if (index == highlight_token) {
-        out += on + text.lines[l][t] + off;
+        out += on + token.text + off;
       } else {
-        out += text.lines[l][t];
+        out += token.text;
       }
     }
   }
   return out;
 }
 
+// Words are drawn on layer 1, over the plate (layer 0).
 void append_event(std::string& out, long long start_cs, long long end_cs, const std::string& text) {
   if (end_cs <= start_cs) return;
-  out += "Dialogue: 0," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," + text +
+  out += "Dialogue: 1," + ass_time(start_cs) + "," + ass_time(end_cs) + ",Caption,,0,0,0,," + text +
          "\n";
+}
+
+// A translucent dark card with rounded corners over the whole caption area, shown for the
+// whole video: the captions' place stays part of the design in the pauses too, and the
+// words read on any picture.
+void append_plate(std::string& out, cv::Rect area, int font_px) {
+  const int w = area.width, h = area.height;
+  const int r = std::min({font_px / 2, w / 2, h / 2});
+  const auto n = [](int v) { return std::to_string(v); };
+  std::string path = "m " + n(r) + " 0 l " + n(w - r) + " 0 b " + n(w) + " 0 " + n(w) + " 0 " +
+                     n(w) + " " + n(r) + " l " + n(w) + " " + n(h - r) + " b " + n(w) + " " +
+                     n(h) + " " + n(w) + " " + n(h) + " " + n(w - r) + " " + n(h) + " l " + n(r) +
+                     " " + n(h) + " b 0 " + n(h) + " 0 " + n(h) + " 0 " + n(h - r) + " l 0 " +
+                     n(r) + " b 0 0 0 0 " + n(r) + " 0";
+  out += "Dialogue: 0," + ass_time(0) + "," + ass_time(kPlateCentiseconds) +
+         ",Caption,,0,0,0,,{\\an7\\pos(" + n(area.x) + "," + n(area.y) +
+         ")\\bord0\\shad0\\1c&H000000&\\1a&H" + std::string(kPlateAlpha) + "&\\p1}" + path + "{\\p0}\n";
 }
 
 void append_cue_events(std::string& out, const std::vector<WordTiming>& words,
@@ -168,7 +204,11 @@ std::string build_caption_ass_script(cv::Size frame, const std::vector<WordTimin
   // Margins keep the outline and shadow inside the area too, not just the glyphs.
   const int margin_l = std::max(0, style.area.x + outline);
   const int margin_r = std::max(0, frame.width - style.area.br().x + outline);
-  const int margin_v = std::max(0, frame.height - style.area.br().y + outline + shadow);
+  // Bottom-aligned captions measure MarginV from the frame's bottom, a top-aligned title
+  // from its top.
+  const int margin_v = style.align_top
+                           ? std::max(0, style.area.y + outline)
+                           : std::max(0, frame.height - style.area.br().y + outline + shadow);
 
   std::string out;
   out += "[Script Info]\nScriptType: v4.00+\n";
@@ -184,11 +224,12 @@ std::string build_caption_ass_script(cv::Size frame, const std::vector<WordTimin
          ass_colour(style.text_bgr) + "," + ass_colour(style.highlight_bgr) + "," +
          ass_colour(style.outline_bgr) + "," + ass_colour(style.outline_bgr, kShadowAlpha) +
          ",-1,0,0,0,100,100,0,0,1," + std::to_string(outline) + "," + std::to_string(shadow) +
-         ",2," + std::to_string(margin_l) + "," + std::to_string(margin_r) + "," +
-         std::to_string(margin_v) + ",1\n\n";
+         "," + std::to_string(style.align_top ? 8 : 2) + "," + std::to_string(margin_l) + "," +
+         std::to_string(margin_r) + "," + std::to_string(margin_v) + ",-1\n\n";
   out +=
       "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
       "Effect, Text\n";
+  if (style.plate) append_plate(out, style.area, font_px);
   CaptionStyle sized = style;
   sized.font_px = font_px;
   for (const CaptionCue& cue : cues) append_cue_events(out, words, cue, sized);

@@ -18,6 +18,7 @@ constexpr double kBridgeGapSeconds = 0.3;
 constexpr double kMinCueSeconds = 0.7;
 constexpr int kMaxLineCharsCap = 42;  // beyond this lines get hard to read at a glance
 constexpr int kMinLineChars = 6;
+constexpr std::string_view kZeroWidthSpace = "\u200B";
 
 struct Token {
   std::string text;  // cleaned; empty words take part in timing only
@@ -38,10 +39,33 @@ char32_t final_mark(std::string_view text) {
   return last;
 }
 
+// Code points, a CJK character counting as two (it is a full em wide).
+int display_length(std::string_view text) {
+  int length = 0;
+  for (std::size_t pos = 0; pos < text.size();) length += is_wide_glyph(utf8::next(text, pos)) ? 2 : 1;
+  return length;
+}
+
+bool wide_at_end(std::string_view text) {
+  char32_t last = 0;
+  for (std::size_t pos = 0; pos < text.size();) last = utf8::next(text, pos);
+  return is_wide_glyph(last);
+}
+
+bool wide_at_start(std::string_view text) {
+  std::size_t pos = 0;
+  return !text.empty() && is_wide_glyph(utf8::next(text, pos));
+}
+
+bool cjk_sentence_end(char32_t cp) {
+  return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF1B;  // 。！？；
+}
+bool cjk_clause_end(char32_t cp) { return cp == 0xFF0C || cp == 0x3001; }  // ，、
+
 Token make_token(const std::string& word) {
   Token token;
   token.text = clean_caption_word(word);
-  token.length = static_cast<int>(utf8::length(token.text));
+  token.length = display_length(token.text);
   const char32_t mark = final_mark(token.text);
   token.ends_sentence = mark == '.' || mark == '!' || mark == '?' || mark == 0x2026 ||
                         mark == 0x037E || mark == 0x3002 || mark == 0xFF01 || mark == 0xFF1F;
@@ -109,7 +133,11 @@ std::string join(const std::vector<Token>& tokens, Span span) {
   std::string line;
   for (std::size_t i = span.begin; i < span.end; ++i) {
     if (tokens[i].text.empty()) continue;
-    if (!line.empty()) line += ' ';
+    // CJK runs are written without spaces; a zero-width space keeps the pieces apart for
+    // the karaoke (caption_ass_script splits on it) and shows nothing.
+    if (!line.empty()) {
+      line += wide_at_end(line) && wide_at_start(tokens[i].text) ? kZeroWidthSpace : " ";
+    }
     line += tokens[i].text;
   }
   return line;
@@ -177,6 +205,58 @@ void fix_timing(const std::vector<WordTiming>& words, std::vector<CaptionCue>& c
 }
 
 }  // namespace
+
+std::vector<WordTiming> split_caption_words(const std::vector<WordTiming>& words,
+                                            int max_piece_chars) {
+  max_piece_chars = std::max(max_piece_chars, 2);
+  std::vector<WordTiming> out;
+  out.reserve(words.size());
+  for (const WordTiming& word : words) {
+    const std::string text = clean_caption_word(word.text);
+    // Pieces: cut after CJK sentence and clause marks, and every max_piece_chars of a
+    // run of wide characters.
+    std::vector<std::string> pieces;
+    std::string piece;
+    int wide_run = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t start = pos;
+      const char32_t cp = utf8::next(text, pos);
+      piece.append(text, start, pos - start);
+      wide_run = is_wide_glyph(cp) ? wide_run + 1 : 0;
+      const bool mark = cjk_sentence_end(cp) || cjk_clause_end(cp);
+      if (mark || wide_run >= max_piece_chars) {
+        // Keep closing punctuation that follows with the piece it closes.
+        std::size_t peek = pos;
+        if (peek < text.size()) {
+          const char32_t next = utf8::next(text, peek);
+          if (cjk_sentence_end(next) || cjk_clause_end(next) || next == 0x300D || next == 0x300F ||
+              next == 0xFF09) {
+            continue;
+          }
+        }
+        pieces.push_back(std::move(piece));
+        piece.clear();
+        wide_run = 0;
+      }
+    }
+    if (!piece.empty()) pieces.push_back(std::move(piece));
+    if (pieces.size() <= 1) {
+      out.push_back(word);
+      continue;
+    }
+    // Times shared out by characters: the voice spends about the same on each.
+    int total = 0;
+    for (const auto& p : pieces) total += static_cast<int>(utf8::length(p));
+    const double span = std::max(0.0, finite_or_zero(word.end) - finite_or_zero(word.start));
+    double t = finite_or_zero(word.start);
+    for (const auto& p : pieces) {
+      const double d = span * static_cast<double>(utf8::length(p)) / std::max(total, 1);
+      out.push_back({p, t, t + d});
+      t += d;
+    }
+  }
+  return out;
+}
 
 std::vector<CaptionCue> layout_captions(const std::vector<WordTiming>& words,
                                         const CaptionLayout& layout) {

@@ -121,6 +121,10 @@ Result<std::unique_ptr<CaptionRenderer>> CaptionRenderer::create(
     return fail(Error::internal("captions_script_invalid",
                                 "libass rejected the generated caption script."));
   }
+  // The karaoke colour tags split a line into runs; shaped and ordered run by run, Arabic
+  // and Hebrew would read left to right word by word. The whole event at once keeps the
+  // visual order (the style's Encoding -1 picks the base direction from the text).
+  ass_track_set_feature(track.get(), ASS_FEATURE_WHOLE_TEXT_LAYOUT, 1);
   return std::make_unique<LibassCaptionRenderer>(std::move(library), std::move(renderer),
                                                  std::move(track), clip);
 }

@@ -12,8 +12,11 @@
 //   one cue, empty ones included.
 // - CaptionRenderer draws the cue active at time t with the word being spoken in the
 //   highlight colour, inside `area` (the safe area), with fonts found through
-//   fontconfig (DejaVu Sans from fonts-dejavu-core covers accented Latin, Greek and
-//   Cyrillic). User text is escaped: ASS override tags in a script are shown, never run.
+//   fontconfig: DejaVu Sans for Latin, Greek and Cyrillic, and fontconfig's fallback for
+//   every other script (Noto from fonts-noto-core and fonts-noto-cjk). Each event is
+//   shaped (HarfBuzz) and ordered (FriBidi) as a whole, with the base direction taken from
+//   the text, so right-to-left lines read in visual order and the highlight moves right to
+//   left. User text is escaped: ASS override tags in a script are shown, never run.
 // - Nothing is drawn outside `area`: a line too wide for it is shrunk, not wrapped.
 // - A CaptionRenderer is used by one thread at a time; separate renderers are independent.
 #pragma once
@@ -46,6 +49,14 @@ struct CaptionLayout {
 std::vector<CaptionCue> layout_captions(const std::vector<WordTiming>& words,
                                         const CaptionLayout& layout);
 
+// Words as captions need them: a "word" holding a run of CJK text (a voice that times a
+// whole Chinese or Japanese sentence as one word) is cut after each sentence or clause
+// mark (。！？；，、) and into pieces of at most `max_piece_chars` characters, its time
+// shared out by characters. Other words pass unchanged. Lines join CJK pieces without a
+// visible space.
+std::vector<WordTiming> split_caption_words(const std::vector<WordTiming>& words,
+                                            int max_piece_chars);
+
 std::string to_webvtt(const std::vector<CaptionCue>& cues);
 std::string to_srt(const std::vector<CaptionCue>& cues);
 
@@ -56,6 +67,8 @@ struct CaptionStyle {
   cv::Scalar text_bgr{255, 255, 255};
   cv::Scalar highlight_bgr{0, 215, 255};  // the word being spoken
   cv::Scalar outline_bgr{0, 0, 0};
+  bool align_top = false;  // top-aligned in `area` (a title) instead of bottom-aligned
+  bool plate = false;      // a translucent dark card behind `area` for the whole video
 };
 
 class CaptionRenderer {

@@ -8,11 +8,15 @@
 namespace pitchreel {
 namespace {
 
-// A rectangle given in fractions of the frame.
-cv::Rect fraction(cv::Size frame, double x0, double y0, double x1, double y1) {
-  const auto px = [](double f, int n) { return static_cast<int>(std::lround(f * n)); };
-  return {px(x0, frame.width), px(y0, frame.height), px(x1 - x0, frame.width),
-          px(y1 - y0, frame.height)};
+// A rectangle given in fractions of the frame: x0, y0, x1, y1.
+struct Box {
+  double x0, y0, x1, y1;
+};
+
+cv::Rect px(cv::Size frame, Box b) {
+  const auto at = [](double f, int n) { return static_cast<int>(std::lround(f * n)); };
+  const int x = at(b.x0, frame.width), y = at(b.y0, frame.height);
+  return {x, y, at(b.x1, frame.width) - x, at(b.y1, frame.height) - y};
 }
 
 cv::Rect even(cv::Rect r) {
@@ -20,17 +24,65 @@ cv::Rect even(cv::Rect r) {
   return {x, y, (r.br().x - x) / 2 * 2, (r.br().y - y) / 2 * 2};
 }
 
-// Title on top, product in the middle, captions at the bottom of `area` (fractions of
-// the frame: x0, y0, x1, y1), as the showcase does for the whole frame.
-void stack(FrameLayout& layout, cv::Size frame, double x0, double y0, double x1, double y1,
-           bool with_title, bool with_captions, double caption_share) {
-  const double h = y1 - y0;
-  const double title_end = with_title ? y0 + std::max(0.09, 0.14 * h) : y0;
-  const double captions_start = with_captions ? y1 - caption_share * h : y1;
-  layout.title = with_title ? fraction(frame, x0, y0, x1, title_end) : cv::Rect{};
-  const double inset = 0.05 * (x1 - x0);
-  layout.product = fraction(frame, x0 + inset, title_end + 0.01, x1 - inset, captions_start - 0.02);
-  layout.captions = with_captions ? fraction(frame, x0, captions_start, x1, y1) : cv::Rect{};
+enum class Shape { kWide, kSquare, kTall };
+
+Shape shape_of(cv::Size frame) {
+  if (frame.height > frame.width) return Shape::kTall;
+  if (frame.height == frame.width) return Shape::kSquare;
+  return Shape::kWide;
+}
+
+// The boxes of one design, in fractions; `title` and `captions` are used only when the
+// video has them, and `product_alone` replaces `product` when it has neither.
+struct Design {
+  Box product;
+  Box title;
+  Box captions;
+  Box product_no_title;  // the product when there is no title (captions still there)
+  Box product_alone;     // neither title nor captions
+};
+
+void place(FrameLayout& layout, cv::Size frame, const Design& d, bool with_title,
+           bool with_captions) {
+  if (!with_title && !with_captions) {
+    layout.product = px(frame, d.product_alone);
+  } else {
+    layout.product = px(frame, with_title ? d.product : d.product_no_title);
+  }
+  layout.title = with_title ? px(frame, d.title) : cv::Rect{};
+  layout.captions = with_captions ? px(frame, d.captions) : cv::Rect{};
+}
+
+void set_fonts(FrameLayout& layout, cv::Size frame) {
+  const int short_side = std::min(frame.width, frame.height);
+  layout.caption_font_px = static_cast<int>(std::lround(short_side * 0.05));
+  layout.title_font_px = static_cast<int>(std::lround(short_side * 0.06));
+  layout.title_min_font_px = static_cast<int>(std::lround(short_side * 0.036));
+}
+
+// The 9:16 designs keep every word inside the apps' safe zone: y in [0.14, 0.80].
+Design showcase_design(Shape shape) {
+  switch (shape) {
+    case Shape::kWide:  // the product on the left, the words in a column on the right
+      return {{0.03, 0.05, 0.60, 0.95},
+              {0.63, 0.10, 0.97, 0.40},
+              {0.63, 0.42, 0.97, 0.90},
+              {0.03, 0.05, 0.60, 0.95},
+              {0.05, 0.04, 0.95, 0.96}};
+    case Shape::kSquare:
+      return {{0.03, 0.12, 0.97, 0.815},
+              {0.04, 0.025, 0.96, 0.115},
+              {0.04, 0.825, 0.96, 0.975},
+              {0.03, 0.03, 0.97, 0.815},
+              {0.03, 0.03, 0.97, 0.97}};
+    case Shape::kTall:  // title, the caption plate, then the product down to the bottom
+      return {{0.03, 0.365, 0.97, 0.975},
+              {0.05, 0.14, 0.95, 0.235},
+              {0.05, 0.24, 0.95, 0.36},
+              {0.03, 0.365, 0.97, 0.975},
+              {0.03, 0.20, 0.97, 0.80}};
+  }
+  return {};
 }
 
 }  // namespace
@@ -59,71 +111,121 @@ std::string layout_name(Layout layout) {
   return "showcase";
 }
 
+cv::Rect vertical_safe_zone(cv::Size frame) { return px(frame, {0, 0.14, 1, 0.80}); }
+
 FrameLayout showcase_layout(cv::Size frame, bool with_title, bool with_captions) {
-  const int short_side = std::min(frame.width, frame.height);
-  const bool portrait = frame.height > frame.width;
   FrameLayout layout;
-  layout.caption_font_px = static_cast<int>(std::lround(short_side * 0.055));
-  layout.title_font_px = static_cast<int>(std::lround(short_side * 0.065));
+  set_fonts(layout, frame);
+  place(layout, frame, showcase_design(shape_of(frame)), with_title, with_captions);
+  // Square and 9:16 captions sit in a band of their own, which must not read as a leftover
+  // strip of backdrop in the pauses.
+  layout.caption_plate = with_captions && shape_of(frame) != Shape::kWide;
+  return layout;
+}
 
-  // Vertical bands as fractions of the height: title, product, captions.
-  // Portrait video keeps the bottom fifth clear of the apps' own buttons and text.
-  const double top = 0.05;
-  const double title_end = with_title ? (portrait ? 0.14 : 0.17) : top;
-  const double captions_end = portrait ? 0.80 : 0.95;
-  const double captions_start = with_captions ? (portrait ? 0.66 : 0.74) : captions_end;
-  const double side = 0.05;
-
-  layout.title = with_title ? fraction(frame, side, top, 1 - side, title_end) : cv::Rect{};
-  layout.product = fraction(frame, side * 2, title_end + 0.01, 1 - side * 2, captions_start - 0.02);
-  layout.captions =
-      with_captions ? fraction(frame, side, captions_start, 1 - side, captions_end) : cv::Rect{};
+FrameLayout bottom_captions_layout(cv::Size frame) {
+  FrameLayout layout;
+  set_fonts(layout, frame);
+  const bool tall = shape_of(frame) == Shape::kTall;
+  layout.product = cv::Rect({}, frame);
+  layout.captions = px(frame, tall ? Box{0.05, 0.66, 0.95, 0.80} : Box{0.05, 0.76, 0.95, 0.95});
   return layout;
 }
 
 FrameLayout make_layout(Layout kind, cv::Size frame, bool with_title, bool with_captions) {
-  FrameLayout layout = showcase_layout(frame, with_title, with_captions);
-  if (kind == Layout::kShowcase) return layout;
-  const bool portrait = frame.height > frame.width;
-  const bool square = frame.height == frame.width;
-  const double bottom = portrait ? 0.80 : 0.95;  // portrait keeps the bottom fifth clear
+  if (kind == Layout::kShowcase) return showcase_layout(frame, with_title, with_captions);
+  FrameLayout layout;
+  set_fonts(layout, frame);
+  const Shape shape = shape_of(frame);
 
   if (kind == Layout::kPip) {
-    // The product keeps the whole frame; the window sits top right, the product's box
-    // moves out of its way (left of it, or below it in 9:16).
-    const double w = portrait ? 0.44 : (square ? 0.34 : 0.26);
-    const double h = w * 1.25 * frame.width / frame.height;
-    layout.presenter = even(fraction(frame, 0.96 - w, 0.04, 0.96, 0.04 + h));
-    layout.presenter_radius = static_cast<int>(std::lround(layout.presenter.width * 0.08));
-    const double captions_start =
-        with_captions ? static_cast<double>(layout.captions.y) / frame.height : bottom;
-    if (portrait) {
-      const double top = 0.04 + h + 0.02;
-      layout.product = fraction(frame, 0.10, top, 0.90, captions_start - 0.02);
-      if (with_title) layout.title = fraction(frame, 0.05, 0.05, 0.92 - w, 0.04 + h);
-    } else {
-      const double right = 0.96 - w - 0.03;
-      const double top =
-          with_title ? static_cast<double>(layout.title.br().y) / frame.height + 0.01 : 0.05;
-      layout.product = fraction(frame, 0.06, top, right, captions_start - 0.02);
-      if (with_title) layout.title = fraction(frame, 0.05, 0.05, right, top - 0.01);
+    // The product keeps the frame; the window sits top right, the product's box beside
+    // it (below it in 9:16), the captions along the bottom (in the safe zone in 9:16).
+    Design d;
+    Box window;
+    switch (shape) {
+      case Shape::kWide:
+        window = {0.72, 0.04, 0.98, 0.04 + 0.26 * 1.25 * 16 / 9};
+        d = {{0.03, 0.16, 0.70, 0.77},
+             {0.03, 0.04, 0.70, 0.15},
+             {0.03, 0.78, 0.97, 0.965},
+             {0.03, 0.05, 0.70, 0.77},
+             {0.03, 0.05, 0.70, 0.95}};
+        break;
+      case Shape::kSquare:
+        window = {0.68, 0.02, 0.98, 0.02 + 0.30 * 1.25};
+        d = {{0.02, 0.12, 0.66, 0.815},
+             {0.03, 0.025, 0.66, 0.115},
+             {0.04, 0.825, 0.96, 0.975},
+             {0.02, 0.03, 0.66, 0.815},
+             {0.02, 0.03, 0.66, 0.97}};
+        break;
+      case Shape::kTall:
+        window = {0.62, 0.015, 0.97, 0.015 + 0.35 * 1.25 * 9 / 16};
+        d = {{0.03, 0.38, 0.97, 0.975},
+             {0.04, 0.14, 0.60, 0.255},
+             {0.04, 0.265, 0.96, 0.375},
+             {0.03, 0.38, 0.97, 0.975},
+             {0.03, 0.28, 0.97, 0.975}};
+        break;
     }
+    layout.presenter = even(px(frame, window));
+    layout.presenter_radius = static_cast<int>(std::lround(layout.presenter.width * 0.08));
+    place(layout, frame, d, with_title, with_captions);
+    layout.caption_plate = with_captions;
     return layout;
   }
 
-  // presenter and split: a panel edge to edge on one side, the rest stacked beside it.
-  const double share = kind == Layout::kSplit ? 0.5 : (square ? 0.56 : 0.6);
-  if (portrait) {
-    // The panel on top; captions over the panel's lower band (under the chin, checked
-    // against the mouth by keep_captions_off); title and product below the panel.
-    layout.presenter = even(fraction(frame, 0, 0, 1, share));
-    stack(layout, frame, 0.05, share + 0.01, 0.95, bottom, with_title, false, 0);
-    if (with_captions) layout.captions = fraction(frame, 0.05, share - 0.15, 0.95, share - 0.01);
-  } else {
-    layout.presenter = even(fraction(frame, 0, 0, share, 1));
-    stack(layout, frame, share + 0.03, 0.05, 0.97, bottom, with_title, with_captions,
-          square ? 0.3 : 0.26);
+  // presenter and split: the panel edge to edge on one side (on top in 9:16).
+  const bool split = kind == Layout::kSplit;
+  Design d;
+  Box panel;
+  switch (shape) {
+    case Shape::kWide: {
+      const double share = split ? 0.50 : 0.55;
+      const double x0 = share + 0.02;
+      panel = {0, 0, share, 1};
+      d = {{x0, 0.17, 0.98, 0.76},
+           {x0, 0.04, 0.98, 0.16},
+           {x0, 0.77, 0.98, 0.96},
+           {x0, 0.05, 0.98, 0.76},
+           {x0, 0.05, 0.98, 0.95}};
+      break;
+    }
+    case Shape::kSquare:
+      // Half and half at most: the product's column must stay half the frame wide. The
+      // presenter layout runs its captions across the frame under the presenter's chin.
+      if (split) {
+        panel = {0, 0, 0.48, 1};
+        d = {{0.495, 0.15, 0.995, 0.75},
+             {0.50, 0.03, 0.99, 0.14},
+             {0.50, 0.76, 0.99, 0.97},
+             {0.495, 0.04, 0.995, 0.75},
+             {0.495, 0.04, 0.995, 0.96}};
+      } else {
+        panel = {0, 0, 0.47, 1};
+        d = {{0.49, 0.15, 0.99, 0.80},
+             {0.50, 0.03, 0.99, 0.14},
+             {0.03, 0.82, 0.97, 0.97},
+             {0.49, 0.04, 0.99, 0.80},
+             {0.49, 0.04, 0.99, 0.96}};
+      }
+      break;
+    case Shape::kTall: {
+      // Stacked: the presenter on top, the captions over their chest (below the chin,
+      // inside the safe zone), the title between the two, the product below.
+      const double share = split ? 0.48 : 0.55;
+      panel = {0, 0, 1, share};
+      d = {{0.05, share + 0.075, 0.95, 0.975},
+           {0.05, share + 0.005, 0.95, share + 0.07},
+           {0.05, share - 0.13, 0.95, share - 0.005},
+           {0.05, share + 0.02, 0.95, 0.975},
+           {0.05, share + 0.02, 0.95, 0.975}};
+      break;
+    }
   }
+  layout.presenter = even(px(frame, panel));
+  place(layout, frame, d, with_title, with_captions);
   return layout;
 }
 

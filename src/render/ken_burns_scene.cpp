@@ -68,8 +68,10 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
 
   // The product box in still coordinates: at the end of the move the camera shows the
   // still at native scale, so the product then fills layout.product exactly.
-  const double fit = std::min(static_cast<double>(layout.product.width) / photo.cols,
-                              static_cast<double>(layout.product.height) / photo.rows);
+  const double fit = std::min({static_cast<double>(layout.product.width) / photo.cols,
+                               static_cast<double>(layout.product.height) / photo.rows,
+                               kMaxUpscale});
+  scene.product_scale_ = fit;
   const cv::Size product_size = scaled(photo.size(), fit);
   const cv::Point2d area_center((layout.product.x + layout.product.width / 2.0) * overscan_x,
                                 (layout.product.y + layout.product.height / 2.0) * overscan_y);
@@ -78,7 +80,7 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
                      product_size.width, product_size.height);
   drop_shadow(still, box);
   cv::Mat product;
-  cv::resize(photo, product, product_size, 0, 0, fit < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+  cv::resize(photo, product, product_size, 0, 0, fit < 1 ? cv::INTER_AREA : cv::INTER_LANCZOS4);
   const cv::Rect visible = box & cv::Rect({}, still.size());
   product(visible - box.tl()).copyTo(still(visible));
   // A slight pre-filter: the camera resamples the still at 0.91x to 1x, where bilinear

@@ -30,17 +30,27 @@ class KenBurnsScene {
   // cover entirely (the presenter's panel) is not drawn.
   void render(double p, Yuv420& out, cv::Rect area) const;
 
+  // How much the photo was enlarged to fill its box at the end of the move (< 1: reduced);
+  // capped at kMaxUpscale, beyond which the product stays smaller than its box.
+  double product_scale() const { return product_scale_; }
+
+  // Small photos are enlarged (Lanczos) up to this factor, no further: beyond it the
+  // pixels would show as blur and blocks.
+  static constexpr double kMaxUpscale = 3.0;
+
  private:
   KenBurnsScene() = default;
 
   // The still is this much larger than the frame; the camera zooms from showing all of
-  // it (scaled down) to showing 1/kOverscan of it at native resolution.
-  static constexpr double kOverscan = 1.10;
+  // it (scaled down) to showing 1/kOverscan of it at native resolution. 5% keeps the move
+  // visible while the product at the start is still 95% of its final size (the hero).
+  static constexpr double kOverscan = 1.05;
 
   Yuv420 still_;
   cv::Size frame_;
   cv::Point2d start_center_;
   cv::Point2d end_center_;
+  double product_scale_ = 1;
 };
 
 }  // namespace pitchreel

@@ -16,6 +16,11 @@ double Timeline::brightness(double t) const {
   return std::clamp(std::min(in, out), 0.0, 1.0);
 }
 
+std::int64_t Timeline::poster_frame() const {
+  const auto frame = static_cast<std::int64_t>(std::floor(lead_in * fps / 2));
+  return std::clamp<std::int64_t>(frame, 0, std::max<std::int64_t>(frame_count - 1, 0));
+}
+
 Timeline make_timeline(double speech_seconds, int fps) {
   Timeline t;
   t.fps = fps;

@@ -1,6 +1,7 @@
 // Timeline: how long the video is and where things happen on its clock.
-// The narration starts after a short lead-in (the picture fades in first) and the
-// picture lingers after it ends, so speech is never cut by the fades.
+// The narration starts after a short lead-in and the picture lingers after it ends, so
+// speech is never cut by the fade out. There is no fade in: frame 0 already shows the
+// picture (platforms take it as the thumbnail).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@ struct Timeline {
   int fps = 30;
   double lead_in = 0.5;   // seconds of picture before the narration starts
   double tail = 0.8;      // seconds after the narration ends
-  double fade_in = 0.4;   // from black
+  double fade_in = 0;     // from black: none, frame 0 is the picture
   double fade_out = 0.5;  // to black
   std::int64_t frame_count = 0;
 
@@ -21,6 +22,10 @@ struct Timeline {
   double progress(std::int64_t frame) const;
   // Picture brightness in [0, 1] at time t (fade in and out).
   double brightness(double t) const;
+  // The poster: half way through the lead-in, before the first word (the presenter's
+  // mouth at rest, no caption yet, no blink: the first comes after a second); frame 0
+  // when there is no lead-in.
+  std::int64_t poster_frame() const;
 };
 
 // The narration lasts `speech_seconds`; the video covers lead-in + speech + tail,

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/script_limit.h"
 #include "core/status.h"
 
 namespace pitchreel {
@@ -30,6 +31,6 @@ struct ScriptSuggestion {
 // name + call to action.
 // Error: "product_name_missing" when the name is empty after cleaning.
 Result<ScriptSuggestion> suggest_script(std::string_view product_name, std::string_view description,
-                                        std::size_t max_chars = 500);
+                                        std::size_t max_chars = kMaxScriptChars);
 
 }  // namespace pitchreel

@@ -85,6 +85,7 @@ Result<Layout> resolve_layout(const GenerateRequest& request) {
 Result<PresenterInput> load_presenter(const GenerateRequest& request) {
   ImageLoadOptions options;
   options.limits = request.image_limits;
+  options.subject = "the presenter's portrait";
   auto portrait = load_image(request.avatar, options);
   if (!portrait) return fail(portrait.error());
   PresenterInput presenter;
@@ -118,6 +119,18 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
 
   auto layout = resolve_layout(request);
   if (!layout) return fail(layout.error());
+  if (*layout == Layout::kShowcase && !request.avatar.empty()) {
+    result.warnings.push_back(
+        {"avatar_unused",
+         "The showcase layout shows the product alone, so the portrait " +
+             request.avatar.filename().string() +
+             " is not used. Choose the presenter, split or pip layout to show the presenter."});
+  }
+  if (!request.music.empty() && !std::filesystem::is_regular_file(request.music)) {
+    return fail(Error::invalid("music_not_found", "Cannot read the music file " +
+                                                      request.music.string() +
+                                                      ". Check the path, or leave --music out."));
+  }
 
   progress.update("script", 0);
   // A narration without a script or a product name has no captions.
@@ -158,7 +171,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   auto speech = request.audio.empty() ? tts.synthesize(result.script, speech_options)
                                       : narration_speech(request.audio, result.script);
   if (!speech) return fail(speech.error());
-  result.warnings = speech->warnings;
+  for (const auto& warning : speech->warnings) result.warnings.push_back({"tts_fallback", warning});
   progress.update("speech", 1);
   clock.done("speech");
 
@@ -188,6 +201,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.video_path = video_tmp;
   job.poster_path = poster_tmp;
   job.passthrough = request.passthrough;
+  job.music_path = request.music;
   auto rendered = engine.render(job, progress);
   if (!rendered) return fail(rendered.error());
   clock.done("render");
@@ -198,14 +212,20 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   if (auto s = staged.commit(); !s) return fail(s.error());
   result.duration = rendered->duration;
   result.frames = rendered->frames;
+  result.warnings.insert(result.warnings.end(), rendered->warnings.begin(),
+                         rendered->warnings.end());
   result.width = request.format.width_px();
   result.height = request.format.height_px();
   std::error_code size_error;
   result.size = std::filesystem::file_size(result.video, size_error);
   progress.update("finalize", 1);
   clock.done("finalize");
-  spdlog::info("video generated path={} duration_s={:.2f} frames={} bytes={}",
-               result.video.string(), result.duration, result.frames, result.size);
+  spdlog::info("video generated path={} duration_s={:.2f} frames={} bytes={} warnings={}",
+               result.video.string(), result.duration, result.frames, result.size,
+               result.warnings.size());
+  for (const RenderWarning& w : result.warnings) {
+    spdlog::warn("video warning code={} message=\"{}\"", w.code, w.message);
+  }
   return result;
 }
 

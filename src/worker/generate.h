@@ -40,6 +40,8 @@ struct GenerateRequest {
   // A recorded narration used instead of synthesised speech; the script (optional then)
   // only gives the captions.
   std::filesystem::path audio;
+  // Background music under the narration (any audio file libav reads); empty: none.
+  std::filesystem::path music;
 };
 
 struct StageTime {
@@ -56,9 +58,10 @@ struct GenerateResult {
   int width = 0;
   int height = 0;
   std::vector<StageTime> stages;
-  // What did not go as asked but did not stop the video (an offline voice stood in for a
-  // remote one), in sentences for the user.
-  std::vector<std::string> warnings;
+  // What did not go as asked but did not stop the video, for the user: low_resolution_image,
+  // extreme_aspect_ratio, small_face (the render's), avatar_unused (a portrait the showcase
+  // layout leaves out), tts_fallback (an offline voice stood in for a remote one).
+  std::vector<RenderWarning> warnings;
 };
 
 // Every file is written under a temporary name and renamed on success only.

@@ -195,8 +195,8 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   record_gpu_time(attempt, engine_name);
   if (!result) return finish_with_error(attempt, result.error());
   for (const auto& warning : result->warnings) {
-    spdlog::warn("job warning job_id={} org={} warning=\"{}\"", job.id, job.organization_id,
-                 warning);
+    spdlog::warn("job warning job_id={} org={} code={} warning=\"{}\"", job.id,
+                 job.organization_id, warning.code, warning.message);
   }
   for (const auto& stage : result->stages) {
     metrics_.observe(std::string(kStageSeconds), {{"stage", stage.stage}}, stage.seconds);

@@ -83,9 +83,10 @@ TEST(EdgeVoiceCli, AFailingServiceFailsTheJobOrFallsBackWithAWarning) {
   ASSERT_EQ(fallback.exit_code, 0) << fallback.err << fallback.out;
   const auto summary = nlohmann::json::parse(fallback.out);
   ASSERT_EQ(summary["warnings"].size(), 1u);
-  const std::string warning = summary["warnings"][0];
+  EXPECT_EQ(summary["warnings"][0]["code"], "tts_fallback");
+  const std::string warning = summary["warnings"][0]["message"];
   EXPECT_NE(warning.find("espeak:de"), std::string::npos) << warning;
-  EXPECT_NE(fallback.err.find("warning: "), std::string::npos);
+  EXPECT_NE(fallback.err.find("warning[tts_fallback]: "), std::string::npos) << fallback.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "fallback.mp4"));
 }
 

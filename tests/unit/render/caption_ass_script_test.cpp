@@ -40,7 +40,7 @@ TEST(CaptionAssScript, OneEventPerWordWithTheWordHighlighted) {
   EXPECT_NE(script.find("PlayResX: 1920\nPlayResY: 1080\n"), std::string::npos);
   EXPECT_NE(script.find("WrapStyle: 2"), std::string::npos);
   EXPECT_NE(script.find("Style: Caption,DejaVu Sans,48,&H00FFFFFF,&H0000D7FF,&H00000000,"
-                        "&H80000000,-1,0,0,0,100,100,0,0,1,4,2,2,104,104,86,1"),
+                        "&H80000000,-1,0,0,0,100,100,0,0,1,4,2,2,104,104,86,-1"),
             std::string::npos)
       << script;
   EXPECT_EQ(count(script, "Dialogue:"), 3);

@@ -18,7 +18,9 @@ TEST(Timeline, CoversLeadInSpeechAndTailInWholeFrames) {
 
 TEST(Timeline, FadesAndProgress) {
   const Timeline t = make_timeline(4.0, 30);
-  EXPECT_DOUBLE_EQ(t.brightness(0), 0.0);
+  EXPECT_DOUBLE_EQ(t.brightness(0), 1.0) << "frame 0 shows the picture: no fade from black";
+  EXPECT_GT(t.poster_frame(), 0);
+  EXPECT_LT(t.time_of(t.poster_frame()), t.lead_in) << "the poster comes before the first word";
   EXPECT_DOUBLE_EQ(t.brightness(t.duration() / 2), 1.0);
   EXPECT_NEAR(t.brightness(t.duration()), 0.0, 1e-9);
   EXPECT_DOUBLE_EQ(t.progress(0), 0.0);

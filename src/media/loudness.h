@@ -1,0 +1,39 @@
+// Loudness of a narration as the social platforms measure it (EBU R128 / ITU-R BS.1770:
+// integrated loudness in LUFS, true peak in dBTP by oversampling), measured with
+// libebur128, and the normalisation every video's narration gets: gain to the target
+// integrated loudness, then a look-ahead limiter so the true peak stays under its ceiling.
+//
+// Pure functions on mono float PCM; thread-safe. Silence (no gated block) is left as it is.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pitchreel {
+
+struct LoudnessTarget {
+  double integrated_lufs = -14.0;  // the platforms' norm
+  double true_peak_dbtp = -1.0;    // ceiling, with headroom for the AAC encoder
+};
+
+struct LoudnessReport {
+  double input_lufs = 0;
+  double output_lufs = 0;
+  double output_true_peak_dbtp = 0;
+};
+
+// "loudness_meter" (internal) if libebur128 fails. -inf LUFS for silence.
+Result<double> integrated_loudness(std::span<const float> samples, int sample_rate);
+Result<double> true_peak_dbtp(std::span<const float> samples, int sample_rate);
+
+// Brings `samples` to `target` in place.
+Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sample_rate,
+                                          const LoudnessTarget& target = {});
+
+// The limiter alone: gain reduction (5 ms look-ahead, smooth) wherever a sample would
+// pass `ceiling` (linear, sample peak).
+void limit_peaks(std::vector<float>& samples, int sample_rate, double ceiling);
+
+}  // namespace pitchreel

@@ -1,0 +1,92 @@
+#include "media/soundtrack.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "media/audio_decode.h"
+
+namespace pitchreel {
+
+std::vector<float> ducking_gain(std::span<const float> narration, int sample_rate,
+                                std::size_t delay, std::size_t length, float duck) {
+  std::vector<float> gain(length, 1.0f);
+  const auto window = static_cast<std::size_t>(std::max(1, sample_rate / 20));  // 50 ms
+  const auto hold = static_cast<std::size_t>(sample_rate / 4);
+  // Speech where the window's RMS is within 40 dB of the narration's loudest window.
+  std::vector<double> rms;
+  double loudest = 0;
+  for (std::size_t begin = 0; begin < narration.size(); begin += window) {
+    const std::size_t end = std::min(narration.size(), begin + window);
+    double sum = 0;
+    for (std::size_t i = begin; i < end; ++i) sum += narration[i] * narration[i];
+    rms.push_back(std::sqrt(sum / static_cast<double>(end - begin)));
+    loudest = std::max(loudest, rms.back());
+  }
+  std::vector<float> target(length, 1.0f);
+  for (std::size_t w = 0; w < rms.size(); ++w) {
+    if (loudest <= 0 || rms[w] < loudest * 0.01) continue;
+    const std::size_t from = delay + w * window;
+    const std::size_t to = std::min(length, from + window + hold);
+    for (std::size_t i = from; i < to; ++i) target[i] = duck;
+  }
+  // Ramps: quick down (the music must be out of the way when the word starts: the ramp
+  // is run backwards too, so it begins before the word), slower back up.
+  const float down = 1.0f - std::exp(-1.0f / (0.08f * static_cast<float>(sample_rate)));
+  const float up = 1.0f - std::exp(-1.0f / (0.30f * static_cast<float>(sample_rate)));
+  float g = 1.0f;
+  for (std::size_t i = 0; i < length; ++i) {
+    g += (target[i] < g ? down : up) * (target[i] - g);
+    gain[i] = g;
+  }
+  g = 1.0f;
+  for (std::size_t i = length; i-- > 0;) {
+    g += (target[i] < g ? down : up) * (target[i] - g);
+    gain[i] = std::min(gain[i], g);
+  }
+  return gain;
+}
+
+Result<Soundtrack> make_soundtrack(std::span<const float> narration, int sample_rate,
+                                   const SoundtrackOptions& options) {
+  Soundtrack track;
+  track.sample_rate = sample_rate;
+  std::vector<float> voice(narration.begin(), narration.end());
+  auto report = normalize_loudness(voice, sample_rate, options.narration_loudness);
+  if (!report) return fail(report.error());
+  track.narration = *report;
+  const auto delay = static_cast<std::size_t>(std::lround(options.delay * sample_rate));
+  const std::size_t length =
+      std::max(delay + voice.size(),
+               static_cast<std::size_t>(std::lround(options.duration * sample_rate)));
+  track.samples.assign(length, 0.0f);
+  std::copy(voice.begin(), voice.end(), track.samples.begin() + static_cast<std::ptrdiff_t>(delay));
+  if (options.music.empty()) return track;
+
+  auto music = decode_audio_file(options.music, sample_rate, 3600);
+  if (!music) return fail(music.error());
+  if (music->samples.empty()) {
+    return fail(Error::invalid("audio_empty",
+                               options.music.filename().string() + " has no audio in it."));
+  }
+  auto music_lufs = integrated_loudness(music->samples, sample_rate);
+  if (!music_lufs) return fail(music_lufs.error());
+  const double level =
+      std::isfinite(*music_lufs) ? std::pow(10.0, (options.music_lufs - *music_lufs) / 20.0) : 0;
+  const std::vector<float> duck =
+      ducking_gain(voice, sample_rate, delay, length,
+                   static_cast<float>(std::pow(10.0, -options.duck_db / 20.0)));
+  const auto fade = static_cast<std::size_t>(options.fade_out * sample_rate);
+  const std::size_t n = music->samples.size();
+  for (std::size_t i = 0; i < length; ++i) {
+    const float m = music->samples[i % n];  // looped, or trimmed, to the video's length
+    float f = 1.0f;
+    if (i + fade >= length && fade > 0) f = static_cast<float>(length - i) / static_cast<float>(fade);
+    track.samples[i] += static_cast<float>(m * level) * duck[i] * f;
+  }
+  // The music adds a little to the peaks; the same ceiling holds for the mix.
+  limit_peaks(track.samples, sample_rate,
+              std::pow(10.0, (options.narration_loudness.true_peak_dbtp - 0.5) / 20.0));
+  return track;
+}
+
+}  // namespace pitchreel

@@ -78,6 +78,8 @@ std::string guess_language(std::string_view text) {
     if (answer == nullptr) return "";
     ranked = candidates(answer);
   }
+  // Scots' fingerprint matches plain English product copy; no shop writes in it.
+  std::erase(ranked, std::string("sco"));
   if (ranked.empty()) return "";
   for (const std::string& language : ranked) {
     if (phrases::for_language(language) != nullptr) return language;

@@ -141,6 +141,11 @@ TEST(ScriptLanguage, LongNamesAreShortenedAtANaturalBoundary) {
 TEST(ScriptLanguage, UnknownOrUnsupportedLanguagesGetEnglishPhrases) {
   EXPECT_EQ(guess_language(""), "");
   EXPECT_EQ(guess_language("x"), "");
+  // Short English copy may be too short to tell, but is never taken for another language
+  // (textcat ranks it as Scots): the default voice stays.
+  const std::string short_english =
+      guess_language("Meet the Aurora bottle. It keeps drinks cold all day.");
+  EXPECT_TRUE(short_english.empty() || short_english == "en") << short_english;
   EXPECT_EQ(guess_language("Mug 350 ml"), "");  // too few letters to tell
   auto greek = suggest_script("Aurora", "Η λάμπα είναι φτιαγμένη από ανακυκλωμένο αλουμίνιο.");
   ASSERT_TRUE(greek.has_value());

@@ -34,6 +34,9 @@ packages=(
   # HTTP engine (src/http): Boost.Asio and Boost.Beast, header-only; cpp-httplib above
   # stays for the tests' clients and fake backends only
   libboost-dev
+  # Edge neural voices: the read-aloud WebSocket over TLS (Boost.Beast, listed above, on
+  # OpenSSL); the script writer's language detection (libexttextcat and its language models)
+  libexttextcat-dev libexttextcat-data
   # video: loudness normalisation (EBU R128) and caption fonts for every script
   # (Noto: Arabic, Hebrew, Devanagari, Thai, Greek, Cyrillic; Noto CJK)
   libebur128-dev fonts-noto-core fonts-noto-cjk

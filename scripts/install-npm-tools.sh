@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the npm packages that tests need (each folder under tests/ with a package.json
-# and its package-lock.json: the local S3 server, the reference signer, the browser driver).
+# Installs the npm packages that tests need (each folder under tests/ or clients/ with a
+# package.json and its package-lock.json: the local S3 server, the reference signer, the
+# browser driver, the contract linter and validator, the clients' build tools).
 # Idempotent: a folder whose node_modules matches its lock file is skipped. Runs after
 # scripts/install-deps.sh has installed Node.js.
 set -euo pipefail
@@ -10,7 +11,7 @@ if ! command -v npm >/dev/null; then
   SUDO=""; if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
 fi
-for lock in tests/*/package-lock.json; do
+for lock in tests/*/package-lock.json clients/*/package-lock.json; do
   [ -e "$lock" ] || continue
   dir=$(dirname "$lock")
   stamp="$dir/node_modules/.pitchreel-lock"

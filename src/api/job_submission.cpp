@@ -17,6 +17,7 @@
 #include "presenter/face_detector.h"
 #include "render/frame_layout.h"
 #include "storage/object_keys.h"
+#include "engines/base64.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
 #include "tts/script_text.h"
@@ -37,6 +38,23 @@ struct Fields {
     return it->second;
   }
 };
+
+// A file sent inside a JSON body: base64, or a data: URL ("data:image/png;base64,...").
+Result<http::FormPart> decoded_file_field(const std::string& name, const std::string& text) {
+  auto bytes = base64_decode(text);
+  if (!bytes || bytes->empty()) {
+    return fail(Error::invalid(
+        "image_not_base64",
+        "The JSON field `" + name + "` is not base64 or a base64 data: URL. Send the file as "
+            "base64 (or data:image/jpeg;base64,...), give its address as `" + name +
+            "Url`, or send the request as multipart/form-data with the file as a part."));
+  }
+  http::FormPart part;
+  part.name = name;
+  part.filename = name;
+  part.content.assign(bytes->begin(), bytes->end());
+  return part;
+}
 
 Result<Fields> read_fields(const http::Request& req) {
   Fields f;
@@ -63,7 +81,11 @@ Result<Fields> read_fields(const http::Request& req) {
     return fail(Error::invalid("invalid_json", "The request body is not a JSON object."));
   }
   for (const auto& [name, value] : body.items()) {
-    if (value.is_string()) {
+    if ((name == "image" || name == "avatar") && value.is_string()) {
+      auto part = decoded_file_field(name, value.get<std::string>());
+      if (!part) return fail(part.error());
+      (name == "image" ? f.image : f.avatar) = std::move(*part);
+    } else if (value.is_string()) {
       f.text[name] = value.get<std::string>();
     } else if (value.is_boolean()) {
       f.text[name] = value.get<bool>() ? "true" : "false";
@@ -95,7 +117,8 @@ Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const F
   const auto url = f.get("imageUrl");
   if (!url || url->empty()) {
     return fail(Error::invalid("image_missing",
-                               "Add the product photo: an `image` file or an `imageUrl`."));
+                               "Add the product photo: an `image` file (multipart), `image` as base64 or a data: URL "
+                               "(JSON), or an `imageUrl`."));
   }
   return fetch_bytes(ctx, *url);
 }
@@ -125,7 +148,8 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   spec.product_description = f.get("productDescription").value_or("");
   if (!spec.script && spec.product_name.empty()) {
     return fail(Error::invalid("script_missing",
-                               "Send a `script` (at most 500 characters), or a `productName` (with "
+                               "Send a `script` (at most " + std::to_string(kMaxScriptChars) +
+                                   " characters), or a `productName` (with "
                                "`productDescription`) to get a suggested one."));
   }
   if (auto id = f.get("productId"); id && !id->empty()) {
@@ -133,8 +157,11 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
     if (!valid) return fail(valid.error());
     spec.product_id = *valid;
   }
-  spec.voice = f.get("voice").value_or("en-us");
-  if (auto s = check_voice(ctx, spec.voice); !s) return fail(s.error());
+  // No voice: the worker picks one that speaks the script's language.
+  spec.voice = f.get("voice").value_or("");
+  if (!spec.voice.empty()) {
+    if (auto s = check_voice(ctx, spec.voice); !s) return fail(s.error());
+  }
   spec.engine = f.get("engine").value_or("");
   if (!spec.engine.empty()) {
     if (auto s = check_engine(spec.engine, ctx.config); !s) return fail(s.error());

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "http/byte_ranges.h"
+#include "storage/object_keys.h"
 
 namespace pitchreel::api {
 namespace {
@@ -24,27 +25,9 @@ std::string content_range(const http::ByteRange& r, std::uint64_t size) {
   return "bytes " + std::to_string(r.first) + "-" + std::to_string(r.last) + "/" + std::to_string(size);
 }
 
-}  // namespace
-
-std::string signed_file_path(const UrlSigner& signer, const std::string& key, int lifetime_s) {
-  return "/files/" + key + "?" + signer.sign(key, unix_now() + lifetime_s);
-}
-
-void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigner& signer) {
-  server.raw().Get(R"(/files/(.+))", [&store, &signer](const http::Request& req,
-                                                       http::Response& res) {
-    const std::string key = req.matches[1];
-    std::int64_t expires = 0;
-    try {
-      expires = std::stoll(req.get_param_value("expires"));
-    } catch (...) {
-      expires = 0;
-    }
-    if (!signer.verify(key, expires, req.get_param_value("sig"), unix_now())) {
-      send_error(res, link_expired());
-      res.status = 403;
-      return;
-    }
+// The object `key` as the answer (whole, one range or several), with `cache_control`.
+void serve_object(ObjectStore& store, const std::string& key, const std::string& cache_control,
+                  const http::Request& req, http::Response& res) {
     auto info = store.stat(key);
     if (!info) {
       send_error(res, info.error().code == kObjectNotFound
@@ -63,8 +46,7 @@ void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigne
       send_error(res, Error::invalid("not_found", "This file no longer exists."));
       return;
     }
-    const auto max_age = std::max<std::int64_t>(0, expires - unix_now());
-    res.set_header("Cache-Control", "private, max-age=" + std::to_string(max_age));
+    res.set_header("Cache-Control", cache_control);
     res.set_header("Accept-Ranges", "bytes");
     if (!info->download_name.empty()) {
       const bool attachment = req.get_param_value("download") == "1";
@@ -105,6 +87,52 @@ void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigne
     }
     pieces.emplace_back("\r\n--" + boundary + "--\r\n");
     res.set_pieces(std::move(pieces), "multipart/byteranges; boundary=" + boundary);
+}
+
+}  // namespace
+
+std::string signed_file_path(const UrlSigner& signer, const std::string& key, int lifetime_s) {
+  return "/files/" + key + "?" + signer.sign(key, unix_now() + lifetime_s);
+}
+
+bool is_public_file_key(std::string_view key) {
+  return check_object_key(key).has_value() && key.find(kVideoFolder) != std::string_view::npos;
+}
+
+void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigner& signer,
+                          bool public_files) {
+  server.raw().Get(R"(/files/(.+))", [&store, &signer](const http::Request& req,
+                                                       http::Response& res) {
+    const std::string key = req.matches[1];
+    std::int64_t expires = 0;
+    try {
+      expires = std::stoll(req.get_param_value("expires"));
+    } catch (...) {
+      expires = 0;
+    }
+    if (!signer.verify(key, expires, req.get_param_value("sig"), unix_now())) {
+      send_error(res, link_expired());
+      res.status = 403;
+      return;
+    }
+    const auto max_age = std::max<std::int64_t>(0, expires - unix_now());
+    serve_object(store, key, "private, max-age=" + std::to_string(max_age), req, res);
+  });
+
+  // Permanent links (PITCHREEL_PUBLIC_FILES): finished videos, their posters and captions,
+  // public to whoever has the link, as in a public bucket. Their keys carry 60 random bits;
+  // other objects (uploads) are never served here.
+  server.raw().Get(R"(/public/(.+))", [&store, public_files](const http::Request& req,
+                                                             http::Response& res) {
+    const std::string key = req.matches[1];
+    if (!public_files || !is_public_file_key(key)) {
+      send_error(res, Error::invalid("not_found", public_files
+                                                      ? "There is no public file at this address."
+                                                      : "Permanent links are off on this server "
+                                                        "(PITCHREEL_PUBLIC_FILES); use the video's signed url."));
+      return;
+    }
+    serve_object(store, key, "public, max-age=86400", req, res);
   });
 }
 

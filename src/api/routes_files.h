@@ -11,7 +11,13 @@
 
 namespace pitchreel::api {
 
-void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigner& signer);
+// With `public_files` (PITCHREEL_PUBLIC_FILES), GET /public/{key} serves finished videos,
+// posters and captions without a signature: permanent links, like a public bucket's.
+void register_file_routes(HttpServer& server, ObjectStore& store, const UrlSigner& signer,
+                          bool public_files);
+
+// True for the keys /public may serve: finished videos' files (kVideoFolder).
+bool is_public_file_key(std::string_view key);
 
 // "/files/{key}?{signature}": the path and query a client uses, valid for `lifetime_s`.
 std::string signed_file_path(const UrlSigner& signer, const std::string& key, int lifetime_s);

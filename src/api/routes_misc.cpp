@@ -5,10 +5,12 @@
 #include "api/routes.h"
 #include "api/voice_preview.h"
 #include "core/model.h"
+#include "core/output_format.h"
 #include "core/utf8.h"
 #include "core/version.h"
 #include "render/frame_layout.h"
 #include "script/script_writer.h"
+#include "tts/script_text.h"
 #include "tts/voice_registry.h"
 
 namespace pitchreel::api {
@@ -16,17 +18,23 @@ namespace pitchreel::api {
 void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/api/v1/voices", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
-    auto voices = make_voice_registry(ctx.config)->voices();
+    auto registry = make_voice_registry(ctx.config);
+    auto voices = registry->voices();
     if (!voices) return fail(voices.error());
+    const std::string language = req.has_param("language") ? req.get_param_value("language") : "";
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : *voices) {
+      if (!speaks_language(v, language)) continue;
       list.push_back({{"id", v.id},
                       {"backend", parse_voice(v.id).backend},
                       {"language", v.language},
+                      {"locale", v.locale},
                       {"gender", v.gender},
                       {"name", v.name}});
     }
-    return JsonReply{200, {{"voices", list}}};
+    nlohmann::json body = {{"voices", list}};
+    if (const std::string note = registry->voices_note(); !note.empty()) body["notes"] = {note};
+    return JsonReply{200, body};
   });
 
   // Voice ids carry their backend ("espeak:en-us", "openai:alloy"); any configured
@@ -60,18 +68,16 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
                      !ctx.config.jwks_url.empty();
     // The presenter's layouts; showcase (the product alone) is what a job without a portrait gets.
     nlohmann::json layouts = nlohmann::json::array();
-    for (const Layout l : {Layout::kPresenter, Layout::kSplit, Layout::kPip, Layout::kShowcase}) {
-      layouts.push_back(layout_name(l));
-    }
+    for (const Layout l : kLayouts) layouts.push_back(layout_name(l));
     nlohmann::json engines = {"cpu"};
     if (!ctx.config.hallo3_url.empty()) engines.push_back("hallo3");
     return JsonReply{200,
                      {{"version", kVersion},
                       {"engine", ctx.engine},
                       {"engines", engines},
-                      {"maxScriptCharacters", 500},
-                      {"aspects", {"16:9", "9:16", "1:1"}},
-                      {"heights", {720, 1080}},
+                      {"maxScriptCharacters", kMaxScriptChars},
+                      {"aspects", kAspectNames},
+                      {"heights", kHeights},
                       {"auth", {{"apiKey", true}, {"jwt", jwt}}},
                       {"features", {{"voicePreview", true}, {"presenter", true}, {"layouts", layouts}}}}};
   });

@@ -25,7 +25,9 @@ Result<std::optional<JsonReply>> finished_answer(ServiceContext& ctx, const Prin
     if (!*video) return fail(Error::internal("video_missing", "The finished job has no video."));
     const auto v = video_json(ctx, **video);
     return JsonReply{200, {{"success", true},
-                           {"videoUrl", v["url"]},
+                           // The seed kept videoUrl for good: the permanent link
+                           // when the store offers one.
+                           {"videoUrl", v["publicUrl"].is_null() ? v["url"] : v["publicUrl"]},
                            {"fileName", (*video)->file_name},
                            {"size", (*video)->size},
                            {"organizationId", who.organization_id},

@@ -66,7 +66,14 @@ Result<Principal> Authenticator::authenticate(std::string_view authorization) co
   if (!token) {
     return unauthorized("The Authorization header is not a bearer token. " + std::string(kSignIn));
   }
-  if (looks_like_api_key(*token)) return from_api_key(*token);
+  // Anything with the key tag is answered as a key, a malformed one as an unknown key
+  // ("prk_wrong" is a wrong key, not a broken JWT).
+  if (token->starts_with(kApiKeyTag)) {
+    if (!looks_like_api_key(*token)) {
+      return unauthorized("The API key is unknown or has been revoked; create a new one.");
+    }
+    return from_api_key(*token);
+  }
   return from_jwt(*token);
 }
 

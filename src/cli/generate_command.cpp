@@ -8,10 +8,13 @@
 #include <memory>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "cli/progress_bar.h"
 #include "core/config.h"
+#include "core/script_limit.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
 #include "worker/generate.h"
@@ -25,7 +28,7 @@ struct GenerateArgs {
   std::string script_file;
   std::string product_name;
   std::string description;
-  std::string voice = "en-us";
+  std::string voice;  // empty: PITCHREEL_DEFAULT_VOICE, or a voice of the script's language
   int rate = 165;
   int pitch = 50;
   std::string aspect = "16:9";
@@ -135,14 +138,15 @@ Command add_generate(CLI::App& app) {
                                  "Render one product video (MP4 + poster JPEG + VTT/SRT captions)");
   cmd->add_option("--image", args->image, "Product photo (JPEG, PNG, WebP, ...)")->required();
   cmd->add_option("--script", args->script,
-                  "What the voice says (plain text, at most 500 characters)");
+                  fmt::format("What the voice says (plain text, at most {} characters)", kMaxScriptChars));
   cmd->add_option("--script-file", args->script_file, "Read the script from a UTF-8 text file");
   cmd->add_option("--product-name", args->product_name,
                   "Product name (suggests a script when none is given)");
   cmd->add_option("--description", args->description,
                   "Product description the suggested script draws from");
-  cmd->add_option("--voice", args->voice, "Voice id from `pitchreel voices`")
-      ->capture_default_str();
+  cmd->add_option("--voice", args->voice,
+                  "Voice id from `pitchreel voices` (default: PITCHREEL_DEFAULT_VOICE when it "
+                  "speaks the script's language, else a voice of that language)");
   cmd->add_option("--rate", args->rate, "Speaking rate in words per minute (80-450)")
       ->capture_default_str();
   cmd->add_option("--pitch", args->pitch, "Voice pitch (0-100, 50 = normal)")
@@ -192,6 +196,9 @@ Command add_generate(CLI::App& app) {
             ProgressBar bar;
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
+            for (const auto& w : result->warnings) {
+              std::cerr << "warning[" << w.code << "]: " << w.message << "\n";
+            }
             if (args->json) {
               std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";
             } else {
@@ -201,9 +208,6 @@ Command add_generate(CLI::App& app) {
                         << " s, " << result->size << " bytes)\n      "
                         << result->poster.string() << ", " << result->vtt.string() << ", "
                         << result->srt.string() << "\n";
-              for (const auto& w : result->warnings) {
-                std::cerr << "Warning (" << w.code << "): " << w.message << "\n";
-              }
             }
             return kExitOk;
           }};

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "core/utf8.h"
@@ -21,7 +23,7 @@ struct ScriptArgs {
 Command add_script(CLI::App& app) {
   auto args = std::make_shared<ScriptArgs>();
   auto* cmd = app.add_subcommand("script",
-                                 "Suggest a spoken script (at most 500 characters) for a product");
+                                 fmt::format("Suggest a spoken script (at most {} characters) for a product", kMaxScriptChars));
   cmd->add_option("--product-name", args->product_name, "Product name")->required();
   cmd->add_option("--description", args->description, "Product description (plain text or HTML)");
   cmd->add_flag("--json", args->json, "Print {script, characters, benefits} as JSON");

@@ -112,6 +112,8 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::lease_s, 5, 3600)},
       {{"PITCHREEL_URL_EXPIRY_S", {"S3_URL_EXPIRY_S"}, "lifetime of signed (local) and presigned (S3) video URLs", "3600"},
        integer(&ServiceConfig::url_expiry_s, 60, 604800)},
+      {{"PITCHREEL_PUBLIC_FILES", {}, "local storage: permanent /public/... links to finished videos (public to whoever has the link, like a public bucket)", "false"},
+       boolean(&ServiceConfig::public_files)},
       {{"PITCHREEL_SHUTDOWN_GRACE_S", {}, "on SIGTERM, how long running jobs may finish before they are requeued", "30"},
        integer(&ServiceConfig::shutdown_grace_s, 0, 3600)},
       {{"SUPABASE_JWT_SECRET", {"JWT_SECRET"}, "HS256 secret of your Supabase project (enables JWT sign-in)", "", true},
@@ -194,6 +196,27 @@ const std::vector<Setting>& table() {
        text(&ServiceConfig::openai_tts_voices)},
       {{"TTS_TIMEOUT_S", {}, "longest one remote synthesis may take, in seconds", "60"},
        integer(&ServiceConfig::tts_timeout_s, 1, 3600)},
+      {{"EDGE_TTS", {}, "on or off: Microsoft Edge's neural voices (edge:<ShortName>), which need internet access", "on"},
+       boolean(&ServiceConfig::edge_tts)},
+      {{"EDGE_TTS_URL", {}, "base of the Edge read-aloud service (wss://...), for a proxy or a test server; empty = the service itself", ""},
+       text(&ServiceConfig::edge_tts_url)},
+      {{"EDGE_TTS_CA_FILE", {}, "PEM file of the CA that signed EDGE_TTS_URL's certificate, when it is not a public one", ""},
+       text(&ServiceConfig::edge_tts_ca_file)},
+      {{"EDGE_TTS_VOICES_TTL_S", {}, "seconds the Edge voice list is kept in the data directory before it is fetched again", "86400"},
+       integer(&ServiceConfig::edge_tts_voices_ttl_s, 0, 31536000)},
+      {{"PITCHREEL_TTS_FALLBACK", {}, "espeak: when a remote voice fails, speak with the offline voice of the same language and say so in the job's warnings; empty = fail the job", ""},
+       [](ServiceConfig& c, const std::string& v) -> Status {
+         if (v.empty() || v == "none") {
+           c.tts_fallback.clear();
+         } else if (v == "espeak") {
+           c.tts_fallback = v;
+         } else {
+           return fail(invalid_value("", v, "espeak, or empty for none"));
+         }
+         return {};
+       }},
+      {{"PITCHREEL_DEFAULT_VOICE", {}, "voice of jobs that name none (an edge: voice makes scripts in other languages use an Edge voice of that language)", "en-us"},
+       text(&ServiceConfig::default_voice)},
       // The HTTP engine's own limits, enforced below the routes (docs/http.md).
       {{"PITCHREEL_HTTP_HEADER_TIMEOUT_S", {}, "seconds a client has to send a request's headers (idle keep-alive connections close after it too)", "10"},
        integer(&ServiceConfig::http_header_timeout_s, 1, 3600)},

@@ -32,6 +32,7 @@ struct ServiceConfig {
   int max_attempts = 3;       // tries per job before it fails
   int lease_s = 30;           // a worker's claim on a job, renewed by heartbeats
   int url_expiry_s = 3600;    // signed file URLs
+  bool public_files = false;  // local storage: permanent /public/{key} links to finished videos
   int shutdown_grace_s = 30;  // SIGTERM: how long running jobs may finish
   std::string jwt_secret;     // HS256 (Supabase project JWT secret)
   std::string jwks_file;      // RS256/ES256 keys
@@ -74,6 +75,13 @@ struct ServiceConfig {
   std::string openai_tts_model = "tts-1";
   std::string openai_tts_voices = "alloy,echo,fable,onyx,nova,shimmer";
   int tts_timeout_s = 60;
+  // Edge neural voices ("edge:en-US-AriaNeural"), on by default; docs/voices.md.
+  bool edge_tts = true;
+  std::string edge_tts_url;      // empty = the service itself
+  std::string edge_tts_ca_file;  // extra trust anchors for EDGE_TTS_URL (a proxy, tests)
+  int edge_tts_voices_ttl_s = 86400;
+  std::string tts_fallback;                // "" or "espeak": remote voice failures fall back
+  std::string default_voice = "en-us";     // voice of jobs that name none
 
   // The HTTP engine's own limits (src/http/limits.h, docs/http.md).
   int http_header_timeout_s = 10;

@@ -2,6 +2,7 @@
 // "1080p" names the short side, so 9:16 at 1080 is 1080x1920.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,13 @@
 namespace pitchreel {
 
 enum class Aspect { kLandscape, kPortrait, kSquare };  // 16:9, 9:16, 1:1
+
+// The one list of what a request may ask for; the API, its OpenAPI document, /api/v1/info
+// and the CLI's help all read these.
+inline constexpr std::array<std::string_view, 3> kAspectNames = {"16:9", "9:16", "1:1"};
+inline constexpr std::array<int, 2> kHeights = {720, 1080};
+inline constexpr std::string_view kDefaultAspect = "16:9";
+inline constexpr int kDefaultHeight = 1080;
 
 struct OutputFormat {
   Aspect aspect = Aspect::kLandscape;

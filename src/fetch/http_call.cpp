@@ -177,6 +177,9 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str()) == CURLE_OK;
+  if (!request.ca_file.empty()) {
+    configured = configured && curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str()) == CURLE_OK;
+  }
   if (mime) {
     configured = configured && curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get()) == CURLE_OK;
   } else if (!request.body.empty()) {

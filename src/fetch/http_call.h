@@ -32,6 +32,8 @@ struct CallRequest {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};
   std::uint64_t max_bytes = 512ull << 20;
+  // PEM trust anchors used instead of the system's (a proxy's or a test server's CA).
+  std::string ca_file;
   // Called about once a second while the request runs, with the seconds since it started;
   // returning false aborts the call (CallFailure::kAborted).
   std::function<bool(double)> on_tick;

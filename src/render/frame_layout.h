@@ -18,6 +18,7 @@
 // right corner).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,9 @@
 namespace pitchreel {
 
 enum class Layout { kShowcase, kPresenter, kSplit, kPip };
+// In the order the API lists them (presenter first; showcase is the product alone).
+inline constexpr std::array<Layout, 4> kLayouts = {Layout::kPresenter, Layout::kSplit, Layout::kPip,
+                                                   Layout::kShowcase};
 
 // "invalid_layout" with the accepted names.
 Result<Layout> parse_layout(std::string_view text);

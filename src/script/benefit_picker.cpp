@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "core/utf8.h"
-#include "script/text_classes.h"
+#include "core/text_classes.h"
 
 namespace pitchreel {
 namespace {
@@ -128,6 +128,24 @@ int score(std::string_view benefit) {
   return points;
 }
 
+bool is_call_to_action(std::string_view benefit, std::span<const std::string_view> markers) {
+  const std::string lower = lower_ascii(benefit);
+  return std::ranges::any_of(markers, [&](std::string_view m) { return lower.starts_with(m); });
+}
+
+// The sentence's own closing mark, kept so that "¡...!" stays balanced and an exclamation
+// stays one; a sentence cut back at a clause ends in a plain stop.
+std::string ending_of(std::string_view raw_sentence, std::string_view benefit) {
+  if (trim_piece(raw_sentence) == benefit) {
+    std::string_view raw = raw_sentence;
+    while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
+    for (std::string_view mark : {"!", "…", "。", "！", "."}) {
+      if (raw.ends_with(mark)) return std::string(mark);
+    }
+  }
+  return benefit.starts_with("¡") ? "!" : ".";
+}
+
 bool worth_saying(std::string_view raw_sentence, std::string_view benefit) {
   const std::size_t last = raw_sentence.find_last_not_of(' ');
   const std::string_view raw =
@@ -148,14 +166,16 @@ bool worth_saying(std::string_view raw_sentence, std::string_view benefit) {
 
 struct Candidate {
   std::string_view text;
+  std::string_view sentence;  // as written, with its punctuation
   std::size_t position;
   int score;
 };
 
 }  // namespace
 
-std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max_count,
-                                       std::size_t budget_chars) {
+std::vector<Benefit> pick_benefits(std::string_view cleaned, std::size_t max_count,
+                                   std::size_t budget_chars,
+                                   std::span<const std::string_view> cta_markers) {
   std::vector<Candidate> candidates;
   std::size_t line_start = 0;
   while (line_start < cleaned.size()) {
@@ -163,8 +183,8 @@ std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max
     for (std::string_view sentence :
          split_sentences(cleaned.substr(line_start, line_end - line_start))) {
       const std::string_view benefit = shorten(trim_piece(sentence));
-      if (worth_saying(sentence, benefit)) {
-        candidates.push_back({benefit, candidates.size(), score(benefit)});
+      if (worth_saying(sentence, benefit) && !is_call_to_action(benefit, cta_markers)) {
+        candidates.push_back({benefit, sentence, candidates.size(), score(benefit)});
       }
     }
     line_start = line_end + 1;
@@ -190,8 +210,8 @@ std::vector<std::string> pick_benefits(std::string_view cleaned, std::size_t max
     used += cost;
   }
   std::ranges::sort(chosen, {}, &Candidate::position);
-  std::vector<std::string> out;
-  for (const Candidate& c : chosen) out.emplace_back(c.text);
+  std::vector<Benefit> out;
+  for (const Candidate& c : chosen) out.push_back({std::string(c.text), ending_of(c.sentence, c.text)});
   return out;
 }
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/utf8.h"
-#include "script/text_classes.h"
+#include "core/text_classes.h"
 
 namespace pitchreel {
 namespace {
@@ -113,25 +113,19 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-bool is_invisible(char32_t c) {
-  return c == 0x200B || c == 0x200E || c == 0x200F || c == 0x2060 || c == 0xFEFF ||
-         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
 // Code-point pass: valid UTF-8 only, no controls or emoji, '\n' as the only line break.
 std::string clean_code_points(std::string_view s) {
   std::string out;
   for (std::size_t pos = 0; pos < s.size();) {
     const utf8::Decoded cp = utf8::decode(s, pos);
     pos += cp.length;
-    if (!cp.valid || is_invisible(cp.code_point)) continue;
+    if (!cp.valid) continue;
     const char32_t c = cp.code_point;
     if (c == U'\n' || c == U'\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
       out += '\n';
-    } else if (text::is_space(c) || text::is_pictograph(c) || c < 0x20 ||
-               (c >= 0x7F && c <= 0x9F)) {
-      out += ' ';
-    } else {
+    } else if (text::is_space(c) || text::is_pictograph(c) || text::is_control(c)) {
+      out += ' ';  // "great👍deal" reads as two words
+    } else if (!text::is_invisible(c)) {
       utf8::append(out, c);
     }
   }

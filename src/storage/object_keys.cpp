@@ -106,7 +106,7 @@ Result<VideoKeys> make_video_keys(std::string_view organization_id, std::string_
   if (!random) return fail(random.error());
   const auto stem = product_id.empty() ? fmt::format("product-{}", *random)
                                        : fmt::format("product-{}-{}", product_id, *random);
-  const auto folder = fmt::format("{}/videos/ai-generated/", organization_id);
+  const auto folder = fmt::format("{}{}", organization_id, kVideoFolder);
   return VideoKeys{folder + stem + ".mp4", folder + stem + ".jpg", folder + stem + ".vtt",
                    stem + ".mp4"};
 }

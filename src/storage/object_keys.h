@@ -25,6 +25,9 @@ Status check_object_key(std::string_view key);
 // Error::invalid("invalid_product_id", ...) quoting the value, escaped and cut short.
 Result<std::string> validate_product_id(std::string_view product_id);
 
+// The folder of finished videos inside an organisation's: "{org}" + kVideoFolder + "{stem}.mp4".
+inline constexpr std::string_view kVideoFolder = "/videos/ai-generated/";
+
 struct VideoKeys {
   std::string video;      // {org}/videos/ai-generated/{stem}.mp4
   std::string poster;     // {org}/videos/ai-generated/{stem}.jpg

@@ -13,4 +13,8 @@ std::optional<std::string> ObjectStore::direct_url(const std::string& /*key*/, i
   return std::nullopt;
 }
 
+std::optional<std::string> ObjectStore::public_url(const std::string& /*key*/) const {
+  return std::nullopt;
+}
+
 }  // namespace pitchreel

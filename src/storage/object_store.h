@@ -72,6 +72,10 @@ class ObjectStore {
   virtual std::optional<std::string> direct_url(const std::string& key, int lifetime_s,
                                                 std::string_view download_name) const;
 
+  // A permanent URL of the object (a public bucket's), or std::nullopt (the default) when the
+  // store has none: then links expire and the API hands out fresh ones.
+  virtual std::optional<std::string> public_url(const std::string& key) const;
+
   // Deletes the object; a missing object is not an error.
   virtual Status remove(const std::string& key) = 0;
 

@@ -245,6 +245,12 @@ Status S3Store::check_writable() {
   return {};
 }
 
+std::optional<std::string> S3Store::public_url(const std::string& key) const {
+  const auto& settings = client_->settings();
+  if (settings.public_base_url.empty()) return std::nullopt;
+  return settings.public_base_url + "/" + key;
+}
+
 std::optional<std::string> S3Store::direct_url(const std::string& key, int lifetime_s,
                                                std::string_view download_name) const {
   const auto& settings = client_->settings();

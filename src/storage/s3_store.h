@@ -33,6 +33,8 @@ class S3Store final : public ObjectStore {
   Status check_writable() override;
   std::optional<std::string> direct_url(const std::string& key, int lifetime_s,
                                         std::string_view download_name) const override;
+  // S3_PUBLIC_BASE_URL (or NEXT_PUBLIC_R2_PUBLIC_URL) + "/" + key when set.
+  std::optional<std::string> public_url(const std::string& key) const override;
   std::string name() const override;
 
   explicit S3Store(std::unique_ptr<S3Client> client);

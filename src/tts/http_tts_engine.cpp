@@ -23,8 +23,14 @@ Result<Speech> HttpTtsEngine::synthesize(std::string_view script, const SpeechOp
 Result<std::vector<Voice>> HttpTtsEngine::voices() {
   std::vector<Voice> out;
   for (const auto& id : settings_.voices)
-    out.push_back({id, "", "unknown", id + " (speech service)"});
+    out.push_back({id, "", "", "unknown", id + " (speech service)"});
   return out;
+}
+
+std::unique_ptr<TtsEngine> make_http_tts_engine(const ServiceConfig& config) {
+  if (config.tts_http_url.empty()) return nullptr;
+  return std::make_unique<HttpTtsEngine>(
+      remote_settings(config, config.tts_http_url, config.tts_http_api_key, config.tts_http_voices));
 }
 
 }  // namespace pitchreel

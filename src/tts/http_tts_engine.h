@@ -8,6 +8,8 @@
 // "tts_bad_output", plus the TtsEngine contract's. Thread-safe.
 #pragma once
 
+#include <memory>
+
 #include "tts/remote_tts.h"
 #include "tts/tts_engine.h"
 
@@ -24,5 +26,8 @@ class HttpTtsEngine final : public TtsEngine {
   RemoteTtsSettings settings_;
   fetch::BackendInfo backend_;
 };
+
+// The engine for `config`, or nullptr when TTS_HTTP_URL is not set.
+std::unique_ptr<TtsEngine> make_http_tts_engine(const ServiceConfig& config);
 
 }  // namespace pitchreel

@@ -53,8 +53,14 @@ Result<Speech> OpenAiTtsEngine::synthesize(std::string_view script, const Speech
 Result<std::vector<Voice>> OpenAiTtsEngine::voices() {
   std::vector<Voice> out;
   for (const auto& id : settings_.voices)
-    out.push_back({id, "", "unknown", id + " (OpenAI-compatible)"});
+    out.push_back({id, "", "", "unknown", id + " (OpenAI-compatible)"});
   return out;
+}
+
+std::unique_ptr<TtsEngine> make_openai_tts_engine(const ServiceConfig& config) {
+  if (config.openai_tts_url.empty()) return nullptr;
+  return std::make_unique<OpenAiTtsEngine>(
+      remote_settings(config, config.openai_tts_url, config.openai_tts_api_key, config.openai_tts_voices));
 }
 
 }  // namespace pitchreel

@@ -6,6 +6,8 @@
 // Errors as HttpTtsEngine. Thread-safe.
 #pragma once
 
+#include <memory>
+
 #include "tts/remote_tts.h"
 #include "tts/tts_engine.h"
 
@@ -25,5 +27,8 @@ class OpenAiTtsEngine final : public TtsEngine {
 
 // "{base}/v1/audio/speech" unless `url` already ends with "/audio/speech".
 std::string openai_speech_endpoint(const std::string& url);
+
+// The engine for `config`, or nullptr when OPENAI_TTS_URL is not set.
+std::unique_ptr<TtsEngine> make_openai_tts_engine(const ServiceConfig& config);
 
 }  // namespace pitchreel

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <sstream>
 
 #include "media/audio_decode.h"
 #include "tts/audio_alignment.h"
@@ -24,6 +25,25 @@ AlignmentPrior duration_prior(std::string_view script) {
 }
 
 }  // namespace
+
+RemoteTtsSettings remote_settings(const ServiceConfig& c, const std::string& url,
+                                  const std::string& key, const std::string& voices) {
+  RemoteTtsSettings s;
+  s.url = url;
+  s.api_key = key;
+  s.model = c.openai_tts_model;
+  std::stringstream in(voices);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) s.voices.push_back(item);
+  }
+  s.connect_timeout_s = c.connect_timeout_s;
+  s.timeout_s = c.tts_timeout_s;
+  s.retry.attempts = c.remote_attempts;
+  return s;
+}
 
 Status check_remote_request(std::string_view script, const SpeechOptions& options) {
   if (auto ok = check_speech_options(options); !ok) return ok;

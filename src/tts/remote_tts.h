@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config.h"
 #include "core/status.h"
 #include "fetch/backend_call.h"
 #include "tts/speech.h"
@@ -35,6 +36,11 @@ Result<Speech> speech_from_audio(const fetch::BackendInfo& backend,
 // settings' key, timeouts, size cap and retry policy, and turns the answer into Speech.
 Result<Speech> request_speech(const fetch::BackendInfo& backend, const RemoteTtsSettings& settings,
                               fetch::CallRequest request, std::string_view script);
+
+// The settings of a remote backend from the service configuration (shared timeouts and
+// retry policy; `voices` is a comma-separated list).
+RemoteTtsSettings remote_settings(const ServiceConfig& config, const std::string& url,
+                                  const std::string& key, const std::string& voices);
 
 // Non-empty script, options in range.
 Status check_remote_request(std::string_view script, const SpeechOptions& options);

@@ -6,12 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/script_limit.h"
 #include "core/status.h"
 
 namespace pitchreel {
 
-// Default limit shared with the seed API (`script`, max 500 characters).
-inline constexpr std::size_t kMaxScriptChars = 500;
 
 // Cleans a user-supplied script for speech and captions:
 // - invalid UTF-8 bytes, control characters, zero-width and bidi marks are dropped

@@ -24,6 +24,9 @@ struct Speech {
   int sample_rate = 0;                  // Hz
   std::vector<WordTiming> words;        // in script order, monotonic, inside [0, duration()]
   std::vector<PhonemeTiming> phonemes;  // monotonic, inside [0, duration()]
+  // Sentences for the user about how the speech was made (an offline voice stood in for
+  // a remote one); empty when all went as asked.
+  std::vector<std::string> warnings;
 
   double duration() const {
     return sample_rate > 0 ? static_cast<double>(samples.size()) / sample_rate : 0.0;
@@ -32,7 +35,8 @@ struct Speech {
 
 struct Voice {
   std::string id;        // what --voice accepts, e.g. "en-us"
-  std::string language;  // BCP-47-ish language tag, e.g. "en-us"
+  std::string language;  // ISO 639 code of the language, e.g. "en", "zh"; empty = unknown
+  std::string locale;    // BCP-47 tag, e.g. "en-US", "cmn", "pt-BR"; empty = unknown
   std::string gender;    // "male", "female" or "unknown"
   std::string name;      // human-readable
 };

@@ -10,6 +10,7 @@
 //   where the underlying library is not re-entrant).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,12 @@ class TtsEngine {
   virtual ~TtsEngine() = default;
   virtual Result<Speech> synthesize(std::string_view script, const SpeechOptions& options) = 0;
   virtual Result<std::vector<Voice>> voices() = 0;
+  // A sentence for the user when the last voices() list is not the engine's current one
+  // (a remote list answered from a cache or a built-in selection); empty otherwise.
+  virtual std::string voices_note() { return {}; }
+  // The voice for a script in `language` (ISO 639-1, "" = unknown) when the request names
+  // none; empty = no preference, the caller's default applies.
+  virtual std::string default_voice(std::string_view /*language*/) { return {}; }
 };
 
 }  // namespace pitchreel

@@ -9,6 +9,7 @@
 
 #include "core/staged_files.h"
 #include "presenter/face_detector.h"
+#include "script/language_guess.h"
 #include "script/script_writer.h"
 #include "tts/script_text.h"
 #include "worker/narration.h"
@@ -158,9 +159,19 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
 
   if (progress.canceled()) return fail(canceled_error());
   progress.update("speech", 0);
-  auto speech = request.audio.empty() ? tts.synthesize(result.script, request.speech)
+  SpeechOptions speech_options = request.speech;
+  if (speech_options.voice.empty() && request.audio.empty()) {
+    // No voice asked for: one that speaks the script's language.
+    const std::string language = guess_language(result.script);
+    speech_options.voice = tts.default_voice(language);
+    if (speech_options.voice.empty()) speech_options.voice = "en-us";
+    spdlog::info("voice chosen language={} voice={}", language.empty() ? "unknown" : language,
+                 speech_options.voice);
+  }
+  auto speech = request.audio.empty() ? tts.synthesize(result.script, speech_options)
                                       : narration_speech(request.audio, result.script);
   if (!speech) return fail(speech.error());
+  for (const auto& warning : speech->warnings) result.warnings.push_back({"tts_fallback", warning});
   progress.update("speech", 1);
   clock.done("speech");
 

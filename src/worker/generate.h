@@ -58,8 +58,9 @@ struct GenerateResult {
   int width = 0;
   int height = 0;
   std::vector<StageTime> stages;
-  // What the video was made despite: low_resolution_image, extreme_aspect_ratio,
-  // small_face (the render's), avatar_unused (a portrait the showcase layout leaves out).
+  // What did not go as asked but did not stop the video, for the user: low_resolution_image,
+  // extreme_aspect_ratio, small_face (the render's), avatar_unused (a portrait the showcase
+  // layout leaves out), tts_fallback (an offline voice stood in for a remote one).
   std::vector<RenderWarning> warnings;
 };
 

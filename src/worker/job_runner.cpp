@@ -194,6 +194,10 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   auto result = generate_video(*request, *tts, **engine, attempt.progress);
   record_gpu_time(attempt, engine_name);
   if (!result) return finish_with_error(attempt, result.error());
+  for (const auto& warning : result->warnings) {
+    spdlog::warn("job warning job_id={} org={} code={} warning=\"{}\"", job.id,
+                 job.organization_id, warning.code, warning.message);
+  }
   for (const auto& stage : result->stages) {
     metrics_.observe(std::string(kStageSeconds), {{"stage", stage.stage}}, stage.seconds);
   }

@@ -32,7 +32,7 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.product_name = j.value("productName", "");
     spec.product_description = j.value("productDescription", "");
     spec.product_id = j.value("productId", "");
-    spec.voice = j.value("voice", "en-us");
+    spec.voice = j.value("voice", "");
     spec.aspect = j.value("aspect", "16:9");
     spec.height = j.value("height", 1080);
     spec.captions = j.value("captions", true);

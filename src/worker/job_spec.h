@@ -20,7 +20,7 @@ struct JobSpec {
   std::string product_name;
   std::string product_description;
   std::string product_id;
-  std::string voice = "en-us";
+  std::string voice;  // empty: a voice of the script's language (TtsEngine::default_voice)
   std::string aspect = "16:9";
   int height = 1080;
   bool captions = true;

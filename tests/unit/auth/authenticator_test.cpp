@@ -95,6 +95,19 @@ TEST(Authenticator, UnknownApiKeyIsUnauthorized) {
   expect_unauthorized(auth.authenticate("Bearer " + key.key), "API key", key.key);
 }
 
+// A token with the key tag but the wrong shape is a wrong key, not a malformed JWT, and is
+// refused without a database lookup.
+TEST(Authenticator, MalformedApiKeyIsAnsweredAsAWrongKey) {
+  Fixture f;
+  auto auth = f.make();
+  for (const std::string& token : std::vector<std::string>{"prk_wrong", "prk_", "prk_" + std::string(60, 'a')}) {
+    auto r = auth.authenticate("Bearer " + token);
+    expect_unauthorized(r, "The API key is unknown");
+    EXPECT_EQ(r.error().message.find("JWT"), std::string::npos) << r.error().message;
+  }
+  EXPECT_TRUE(f.key_lookups.empty());
+}
+
 TEST(Authenticator, JwtSubjectIsLookedUpAsAProfile) {
   Fixture f;
   f.profiles[kUserId] = Principal{kUserId, "org-2", Role::kOwner};

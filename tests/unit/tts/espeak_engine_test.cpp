@@ -126,8 +126,14 @@ TEST(EspeakEngine, VoicesIncludeAmericanEnglish) {
   ASSERT_FALSE(voices->empty());
   const auto en_us = std::ranges::find(*voices, std::string("en-us"), &Voice::id);
   ASSERT_NE(en_us, voices->end());
-  EXPECT_EQ(en_us->language, "en-us");
+  EXPECT_EQ(en_us->language, "en");
+  EXPECT_EQ(en_us->locale, "en-US");
   EXPECT_FALSE(en_us->name.empty());
+  // Mandarin is "cmn" to espeak, but it also answers to "zh": the ISO code is listed.
+  const auto mandarin = std::ranges::find(*voices, std::string("cmn"), &Voice::id);
+  ASSERT_NE(mandarin, voices->end());
+  EXPECT_EQ(mandarin->language, "zh");
+  EXPECT_EQ(mandarin->locale, "cmn");
   EXPECT_TRUE(en_us->gender == "male" || en_us->gender == "female" || en_us->gender == "unknown");
   // Every listed id is accepted by synthesize().
   for (const char* id : {"de", "el", "ru", "en-gb", "EN-US", "English (America)"}) {

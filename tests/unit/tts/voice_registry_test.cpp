@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "support/tts_servers.h"
+#include "tts/voice_backends.h"
 
 namespace pitchreel {
 namespace {
@@ -22,10 +23,76 @@ TEST(VoiceRegistry, ParsesPrefixes) {
   EXPECT_EQ(parse_voice("espeak:en-us").voice, "en-us");
   EXPECT_EQ(parse_voice("en-us").backend, "espeak");
   EXPECT_EQ(parse_voice("en-us").voice, "en-us");
+  EXPECT_EQ(parse_voice("edge:en-US-AriaNeural").backend, "edge");
+  EXPECT_EQ(parse_voice("edge:en-US-AriaNeural").voice, "en-US-AriaNeural");
+  EXPECT_EQ(voice_locale("edge:de-DE-KatjaNeural"), "de-DE");
+  EXPECT_EQ(voice_locale("pt-br"), "pt-br");
+  EXPECT_EQ(voice_locale("de"), "de");
+  EXPECT_EQ(voice_locale("openai:alloy"), "");
 }
 
-TEST(VoiceRegistry, EspeakOnlyByDefault) {
-  auto registry = make_voice_registry(ServiceConfig{});
+TEST(VoiceRegistry, EveryRegisteredBackendHasAPrefixAndAFactory) {
+  ASSERT_FALSE(voice_backends().empty());
+  EXPECT_EQ(voice_backends().front().prefix, "espeak");
+  for (const VoiceBackend& b : voice_backends()) {
+    EXPECT_FALSE(b.prefix.empty());
+    EXPECT_TRUE(static_cast<bool>(b.make)) << b.prefix;
+    EXPECT_EQ(parse_voice(b.prefix + ":x").backend, b.prefix);
+  }
+}
+
+TEST(VoiceRegistry, LanguageFilterFindsEveryVoiceOfALanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto voices = make_voice_registry(offline)->voices();
+  ASSERT_TRUE(voices.has_value());
+  const auto of = [&](std::string_view language) {
+    std::vector<std::string> ids;
+    for (const Voice& v : *voices)
+      if (speaks_language(v, language)) ids.push_back(v.id);
+    return ids;
+  };
+  const auto zh = of("zh");  // `voices --language zh`: Mandarin is "cmn" to espeak
+  EXPECT_NE(std::ranges::find(zh, "espeak:cmn"), zh.end());
+  const auto pt_br = of("pt-BR");
+  EXPECT_NE(std::ranges::find(pt_br, "espeak:pt-br"), pt_br.end());
+  EXPECT_EQ(std::ranges::find(pt_br, "espeak:pt"), pt_br.end());
+  for (const std::string& id : of("en")) EXPECT_TRUE(id.starts_with("espeak:en")) << id;
+  EXPECT_TRUE(of("xx").empty());
+  Voice edge{"edge:en-GB-SoniaNeural", "en", "en-GB", "female", "Sonia"};
+  EXPECT_TRUE(speaks_language(edge, "en"));
+  EXPECT_TRUE(speaks_language(edge, "en-gb"));
+  EXPECT_FALSE(speaks_language(edge, "en-US"));
+  EXPECT_FALSE(speaks_language(edge, "e"));
+}
+
+TEST(VoiceRegistry, DefaultVoiceFollowsTheScriptsLanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
+  EXPECT_EQ(registry->default_voice(""), "en-us");
+  EXPECT_EQ(registry->default_voice("en"), "en-us");
+  EXPECT_EQ(registry->default_voice("de"), "espeak:de");
+  EXPECT_EQ(registry->default_voice("es"), "espeak:es");
+  offline.default_voice = "espeak:fr";
+  EXPECT_EQ(make_voice_registry(offline)->default_voice("fr"), "espeak:fr");
+}
+
+TEST(VoiceRegistry, EspeakVoicesByLanguage) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
+  EXPECT_EQ(registry->voice_for_language("espeak", "de"), "espeak:de");
+  EXPECT_EQ(registry->voice_for_language("espeak", "zh"), "espeak:cmn");
+  EXPECT_EQ(registry->voice_for_language("espeak", "pt-BR"), "espeak:pt-br");
+  EXPECT_EQ(registry->voice_for_language("espeak", "en-US"), "espeak:en-us");
+  EXPECT_EQ(registry->voice_for_language("espeak", "xx"), "");
+}
+
+TEST(VoiceRegistry, EspeakOnlyWithoutRemoteBackends) {
+  ServiceConfig offline;
+  offline.edge_tts = false;
+  auto registry = make_voice_registry(offline);
   auto voices = registry->voices();
   ASSERT_TRUE(voices.has_value());
   EXPECT_TRUE(has_voice(*voices, "espeak:en-us"));
@@ -49,6 +116,7 @@ TEST(VoiceRegistry, RoutesPrefixedVoicesToTheirService) {
   testing::TtsContractServer server;
   ASSERT_TRUE(server.ok());
   ServiceConfig config;
+  config.edge_tts = false;  // hermetic: no voice list from the internet
   config.tts_http_url = server.seed_url();
   config.tts_http_voices = "en-US-AriaNeural, en-GB-RyanNeural";
   config.openai_tts_url = server.base_url();

@@ -1,0 +1,88 @@
+#include "script/language_guess.h"
+
+#include <libexttextcat/textcat.h>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/text_classes.h"
+#include "core/utf8.h"
+#include "script/script_phrases.h"
+
+namespace pitchreel {
+namespace {
+
+#ifndef PITCHREEL_TEXTCAT_DIR
+#define PITCHREEL_TEXTCAT_DIR "/usr/share/libexttextcat/"
+#endif
+
+constexpr std::size_t kMinLetters = 10;
+
+struct TextcatFree {
+  void operator()(void* handle) const { textcat_Done(handle); }
+};
+
+struct Guesser {
+  Guesser() {
+    const std::string dir = PITCHREEL_TEXTCAT_DIR;
+    handle.reset(special_textcat_Init((dir + "fpdb.conf").c_str(), dir.c_str()));
+    if (!handle) {
+      spdlog::warn("language detection unavailable: cannot load {}fpdb.conf (install "
+                   "libexttextcat-data); scripts are written in English",
+                   dir);
+    }
+  }
+  std::mutex mutex;
+  std::unique_ptr<void, TextcatFree> handle;
+};
+
+Guesser& guesser() {
+  static Guesser instance;
+  return instance;
+}
+
+// "[de--utf8][lb--utf8]" -> {"de", "lb"}; "[zh-CN-utf8]" -> {"zh"}.
+std::vector<std::string> candidates(std::string_view answer) {
+  std::vector<std::string> out;
+  for (std::size_t open = answer.find('['); open != std::string_view::npos;
+       open = answer.find('[', open + 1)) {
+    const std::size_t close = answer.find(']', open);
+    if (close == std::string_view::npos) break;
+    const std::string_view id = answer.substr(open + 1, close - open - 1);
+    out.emplace_back(id.substr(0, id.find('-')));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string guess_language(std::string_view text) {
+  // A few hundred bytes decide; the rest only costs time.
+  const std::string_view sample = text.substr(0, 1000);
+  // n-gram statistics of a word or two are noise ("x" looks Somali): say nothing.
+  std::size_t letters = 0;
+  for (std::size_t pos = 0; pos < sample.size();) {
+    const char32_t c = utf8::next(sample, pos);
+    letters += text::is_word_char(c) && !(c >= U'0' && c <= U'9') ? 1 : 0;
+  }
+  if (letters < kMinLetters) return "";
+  Guesser& g = guesser();
+  std::vector<std::string> ranked;
+  {
+    std::lock_guard lock(g.mutex);
+    if (!g.handle) return "";
+    const char* answer = textcat_Classify(g.handle.get(), sample.data(), sample.size());
+    if (answer == nullptr) return "";
+    ranked = candidates(answer);
+  }
+  if (ranked.empty()) return "";
+  for (const std::string& language : ranked) {
+    if (phrases::for_language(language) != nullptr) return language;
+  }
+  return ranked.front();
+}
+
+}  // namespace pitchreel

@@ -153,12 +153,13 @@ FrameLayout make_layout(Layout kind, cv::Size frame, bool with_title, bool with_
              {0.03, 0.05, 0.70, 0.95}};
         break;
       case Shape::kSquare:
-        window = {0.68, 0.02, 0.98, 0.02 + 0.30 * 1.25};
-        d = {{0.02, 0.12, 0.66, 0.815},
-             {0.03, 0.025, 0.66, 0.115},
+        // A window narrower than a third of the frame leaves the face too small to read.
+        window = {0.64, 0.02, 0.98, 0.02 + 0.34 * 1.25};
+        d = {{0.02, 0.12, 0.62, 0.815},
+             {0.03, 0.025, 0.62, 0.115},
              {0.04, 0.825, 0.96, 0.975},
-             {0.02, 0.03, 0.66, 0.815},
-             {0.02, 0.03, 0.66, 0.97}};
+             {0.02, 0.03, 0.62, 0.815},
+             {0.02, 0.03, 0.62, 0.97}};
         break;
       case Shape::kTall:
         window = {0.62, 0.015, 0.97, 0.015 + 0.35 * 1.25 * 9 / 16};

@@ -3,6 +3,8 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+// Node 18 has File in node:buffer only; from Node 20 it is also a global.
+import { File } from 'node:buffer';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 

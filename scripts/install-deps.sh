@@ -28,6 +28,8 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # scale-out: the PostgreSQL client library, and a PostgreSQL 15 server for the store tests
+  libpq-dev postgresql-15
 )
 
 missing=()

@@ -87,7 +87,7 @@ Result<PgConnection> PgConnection::connect(const DatabaseTarget& target, std::st
   PgConnection out(std::move(conn), target);
   // search_path is per connection: unqualified names mean pitchreel's schema; pg_catalog
   // stays first implicitly. The schema name was validated (database_url.h).
-  if (auto s = out.exec(fmt::format("SET search_path TO {}; SET TIME ZONE 'UTC'", schema),
+  if (auto s = out.exec(fmt::format("SET search_path TO {}; SET TIME ZONE 'UTC'; SET client_min_messages TO warning", schema),
                         "selecting the schema");
       !s) {
     return fail(s.error());

@@ -19,8 +19,9 @@ packages=(
   libgtest-dev libgmock-dev x264 ffmpeg bc jq
   # service benchmark: load generator and the static-file reference server
   wrk nginx-light
-  # talking presenter: dlib's HOG face detector and its 68-point landmark model
-  libdlib-dev libdlib-data
+  # talking presenter: dlib's HOG face detector and its 68-point landmark model; dlib's
+  # pkg-config file links BLAS and LAPACK, whose -dev packages dlib does not pull in
+  libdlib-dev libdlib-data libblas-dev liblapack-dev
   # S3 storage tests: independent S3 clients; the local S3 server (s3rver) and the
   # reference SigV4 signer come from the npm registry (tests/support/npm)
   rclone s3cmd nodejs

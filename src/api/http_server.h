@@ -1,12 +1,15 @@
-// HttpServer: cpp-httplib with what every route needs around it: a request id on every
-// answer (X-Request-Id), one structured log line per request (never the Authorization
-// header or a query's signature), a body-size limit enforced from Content-Length before
-// the body is read, JSON error answers, and exceptions turned into logged 500s.
+// HttpServer: the routes' view of the HTTP server, with what every route needs around it:
+// a request id on every answer (X-Request-Id), one structured log line per request (path
+// escaped; never the Authorization header or a query's signature), JSON error answers,
+// exceptions turned into logged 500s, and request counts by route template.
+//
+// Routes see only pitchreel's own http::Request / http::Response (src/http/), never the
+// engine that parses and sends them. Routes are added before run(); the handlers are then
+// called from the engine's handler threads, concurrently.
 #pragma once
 
-#include <httplib.h>
-
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -14,6 +17,9 @@
 
 #include "core/metrics.h"
 #include "core/status.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
 
 namespace pitchreel::api {
 
@@ -32,21 +38,35 @@ struct JsonReply {
   nlohmann::json body;
   std::string serialized;  // when not empty, sent instead of body
 };
-using JsonHandler = std::function<Result<JsonReply>(const httplib::Request&, httplib::Response&)>;
+using JsonHandler = std::function<Result<JsonReply>(const http::Request&, http::Response&)>;
+using RawHandler = http::Handler;
+
+class HttpServer;
+
+// Routes that write the response themselves (files, event streams, the web UI).
+class RawRoutes {
+ public:
+  explicit RawRoutes(HttpServer& server) : server_(server) {}
+  void Get(const std::string& pattern, RawHandler handler);
+
+ private:
+  HttpServer& server_;
+};
 
 class HttpServer {
  public:
   explicit HttpServer(std::uint64_t max_body_bytes);
+  ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   void get(const std::string& pattern, JsonHandler handler);
   void post(const std::string& pattern, JsonHandler handler);
   void del(const std::string& pattern, JsonHandler handler);
-  // For routes that write the response themselves (files, event streams).
-  httplib::Server& raw() { return server_; }
+  RawRoutes& raw() { return raw_; }
+  void route(const std::string& method, const std::string& pattern, RawHandler handler);
 
-  // Also counts requests in `metrics` by route (ids collapsed) and status.
+  // Also counts requests in `metrics` by method, route template and status.
   void count_requests(Metrics& metrics);
 
   // Binds; "invalid_listen" or "listen_failed" with the address when it cannot.
@@ -55,14 +75,23 @@ class HttpServer {
   void run();
   void stop();
 
-  static std::string request_id(const httplib::Response& res);
+  static std::string request_id(const http::Response& res);
+
+  // Everything around one request: ids, routing, errors, the log line and the count.
+  // Called by the engine on a handler thread.
+  void handle(http::Request& req, http::Response& res) const;
+  // The log line and count of a request the engine answered itself (a limit it enforces).
+  void log_request(const http::Request& req, const http::Response& res, const std::string& route) const;
 
  private:
-  httplib::Server::Handler wrap(JsonHandler handler);
-  httplib::Server server_;
+  class Engine;
+  http::Router router_;
+  RawRoutes raw_{*this};
+  Metrics* metrics_ = nullptr;
+  std::unique_ptr<Engine> engine_;
 };
 
 // Writes an Error as JSON with its status (and Retry-After when error.retry_after_s > 0).
-void send_error(httplib::Response& res, const Error& error);
+void send_error(http::Response& res, const Error& error);
 
 }  // namespace pitchreel::api

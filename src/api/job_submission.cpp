@@ -28,8 +28,8 @@ namespace {
 // The request's fields, whichever encoding they came in.
 struct Fields {
   std::map<std::string, std::string> text;
-  std::optional<httplib::MultipartFormData> image;
-  std::optional<httplib::MultipartFormData> avatar;  // the presenter's portrait
+  std::optional<http::FormPart> image;
+  std::optional<http::FormPart> avatar;  // the presenter's portrait
 
   std::optional<std::string> get(const std::string& name) const {
     auto it = text.find(name);
@@ -38,7 +38,7 @@ struct Fields {
   }
 };
 
-Result<Fields> read_fields(const httplib::Request& req) {
+Result<Fields> read_fields(const http::Request& req) {
   Fields f;
   if (req.is_multipart_form_data()) {
     for (const auto& [name, part] : req.files) {
@@ -183,7 +183,7 @@ Result<std::filesystem::path> keep_upload(const ServiceContext& ctx,
 }  // namespace
 
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
-                              const httplib::Request& req) {
+                              const http::Request& req) {
   // A replay of an accepted request (a client retrying after a timeout) gets its job back
   // before any check or upload: limits never refuse it and nothing is stored twice.
   const auto idempotency_key = req.get_header_value("Idempotency-Key");

@@ -5,7 +5,7 @@
 // first job and stores nothing new.
 #pragma once
 
-#include <httplib.h>
+#include "http/request.h"
 
 #include "api/service_context.h"
 #include "core/model.h"
@@ -20,6 +20,6 @@ struct Submission {
 // Validates and stores the request, then queues it. Admission errors (rate_limited,
 // queue_full) carry their Retry-After in Error::retry_after_s.
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
-                              const httplib::Request& req);
+                              const http::Request& req);
 
 }  // namespace pitchreel::api

@@ -4,7 +4,7 @@
 
 namespace pitchreel::api {
 
-Result<Principal> authenticate(const ServiceContext& ctx, const httplib::Request& req) {
+Result<Principal> authenticate(const ServiceContext& ctx, const http::Request& req) {
   return ctx.auth->authenticate(req.get_header_value("Authorization"));
 }
 

@@ -16,6 +16,6 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx);    // voices
 void register_web_routes(HttpServer& server);                          // the web UI at /
 
 // The caller, from the Authorization header (401 unless valid).
-Result<Principal> authenticate(const ServiceContext& ctx, const httplib::Request& req);
+Result<Principal> authenticate(const ServiceContext& ctx, const http::Request& req);
 
 }  // namespace pitchreel::api

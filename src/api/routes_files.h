@@ -1,6 +1,7 @@
 // GET /files/{key}?expires=..&sig=..[&download=1]: stored objects behind expiring signed
 // URLs, so <video src> and download links work without an API token. Range requests
-// (seeking) are answered with 206; the file is streamed, never loaded whole.
+// (seeking) are answered with 206 (several ranges as multipart/byteranges, at most 8 after
+// merging overlaps, 416 when none is satisfiable); the file is streamed, never loaded whole.
 // An invalid or expired link answers 403 "link_expired"; a missing object 404.
 #pragma once
 

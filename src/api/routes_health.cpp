@@ -12,11 +12,11 @@
 namespace pitchreel::api {
 
 void register_health_routes(HttpServer& server, ServiceContext& ctx) {
-  server.get("/healthz", [](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
+  server.get("/healthz", [](const http::Request&, http::Response&) -> Result<JsonReply> {
     return JsonReply{200, {{"status", "ok"}, {"version", kVersion}}};
   });
 
-  server.get("/readyz", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get("/readyz", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     nlohmann::json checks = nlohmann::json::object();
     bool ready = true;
     // ?deep=1: the doctor's checks (each backend called once; no GPU job).
@@ -53,7 +53,7 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{ready ? 200 : 503, {{"ready", ready}, {"checks", checks}}};
   });
 
-  server.raw().Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+  server.raw().Get("/metrics", [&ctx](const http::Request&, http::Response& res) {
     std::vector<std::tuple<std::string, Labels, double>> gauges;
     if (auto counts = db::jobs::count_by_status(*ctx.db); counts) {
       for (const auto& [status, n] : *counts) {

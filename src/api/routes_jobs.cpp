@@ -38,44 +38,30 @@ Result<nlohmann::json> load_job_json(const ServiceContext& ctx, const std::strin
 }
 
 void stream_events(ServiceContext& ctx, const Principal& who, const std::string& id,
-                   httplib::Response& res) {
+                   http::Response& res) {
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider(
-      "text/event-stream", [&ctx, who, id](std::size_t, httplib::DataSink& sink) {
-        std::string last;
-        auto seen = ctx.job_changed->version();
-        for (;;) {
-          auto job = load_job_json(ctx, id, who.organization_id);
-          if (!job) {
-            sink.done();
-            return true;
-          }
-          const std::string data = job->dump();
-          if (data != last) {
-            const std::string event = "event: job\ndata: " + data + "\n\n";
-            if (!sink.write(event.data(), event.size())) return false;
-            last = data;
-          }
-          const auto status = job->at("status").get<std::string>();
-          if ((status != "queued" && status != "running") || ctx.stopping) {
-            sink.done();
-            return true;
-          }
-          const auto now = ctx.job_changed->wait_for_change(seen, std::chrono::seconds(15));
-          if (now == seen) {  // quiet: a comment keeps proxies from closing the stream
-            static constexpr char kKeepAlive[] = ": keep-alive\n\n";
-            if (!sink.write(kKeepAlive, sizeof kKeepAlive - 1)) return false;
-          }
-          seen = now;
-        }
-      });
+  // Called again whenever a job changes (and every 15 s); holds no thread in between.
+  http::EventStream stream;
+  stream.wake = ctx.job_changed;
+  stream.poll = [&ctx, who, id, last = std::string()](std::string& out) mutable {
+    auto job = load_job_json(ctx, id, who.organization_id);
+    if (!job) return false;
+    std::string data = job->dump();
+    if (data != last) {
+      out += "event: job\ndata: " + data + "\n\n";
+      last = std::move(data);
+    }
+    const auto status = job->at("status").get<std::string>();
+    return (status == "queued" || status == "running") && !ctx.stopping;
+  };
+  res.set_event_stream(std::move(stream));
 }
 
 }  // namespace
 
 void register_job_routes(HttpServer& server, ServiceContext& ctx) {
-  server.post("/api/v1/jobs", [&ctx](const httplib::Request& req, httplib::Response& res) -> Result<JsonReply> {
+  server.post("/api/v1/jobs", [&ctx](const http::Request& req, http::Response& res) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
@@ -87,7 +73,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{submitted->created ? 202 : 200, *body};
   });
 
-  server.get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64}))", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64}))", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     const std::string cache_key = who->organization_id + "/" + std::string(req.matches[1]);
@@ -103,7 +89,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, *body};
   });
 
-  server.post(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/cancel)", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.post(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/cancel)", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
@@ -116,7 +102,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{*outcome == db::jobs::CancelOutcome::kAlreadyFinished ? 409 : 202, *body};
   });
 
-  server.raw().Get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/events)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  server.raw().Get(R"(/api/v1/jobs/([0-9a-fA-F-]{1,64})/events)", [&ctx](const http::Request& req, http::Response& res) {
     auto who = authenticate(ctx, req);
     if (!who) return send_error(res, who.error());
     if (auto job = load_job_json(ctx, req.matches[1], who->organization_id); !job) {

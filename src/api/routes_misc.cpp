@@ -14,7 +14,7 @@
 namespace pitchreel::api {
 
 void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
-  server.get("/api/v1/voices", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get("/api/v1/voices", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
     auto voices = make_voice_registry(ctx.config)->voices();
     if (!voices) return fail(voices.error());
@@ -31,7 +31,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
 
   // Voice ids carry their backend ("espeak:en-us", "openai:alloy"); any configured
   // backend's voice can be previewed.
-  server.raw().Get(R"(/api/v1/voices/([A-Za-z0-9_.:+-]{1,80})/preview)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  server.raw().Get(R"(/api/v1/voices/([A-Za-z0-9_.:+-]{1,80})/preview)", [&ctx](const http::Request& req, http::Response& res) {
     if (auto who = authenticate(ctx, req); !who) return send_error(res, who.error());
     auto voices = make_voice_registry(ctx.config);
     auto wav = voice_preview_wav(*voices, req.matches[1].str());
@@ -40,7 +40,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
     res.set_content(*wav, "audio/wav");
   });
 
-  server.post("/api/v1/scripts/suggest", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.post("/api/v1/scripts/suggest", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     if (auto who = authenticate(ctx, req); !who) return fail(who.error());
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
@@ -55,7 +55,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
 
   // The UI renders a control only when the server lists what it needs here, so features
   // still being built are absent rather than broken.
-  server.get("/api/v1/info", [&ctx](const httplib::Request&, httplib::Response&) -> Result<JsonReply> {
+  server.get("/api/v1/info", [&ctx](const http::Request&, http::Response&) -> Result<JsonReply> {
     const bool jwt = !ctx.config.jwt_secret.empty() || !ctx.config.jwks_file.empty() ||
                      !ctx.config.jwks_url.empty();
     // The presenter's layouts; showcase (the product alone) is what a job without a portrait gets.
@@ -76,7 +76,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
                       {"features", {{"voicePreview", true}, {"presenter", true}, {"layouts", layouts}}}}};
   });
 
-  server.get("/api/v1/me", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get("/api/v1/me", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     const bool manage = can_generate(who->role);
@@ -87,7 +87,7 @@ void register_misc_routes(HttpServer& server, ServiceContext& ctx) {
                            {"canDelete", manage}}};
   });
 
-  server.raw().Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+  server.raw().Get("/api/v1/openapi.json", [](const http::Request&, http::Response& res) {
     res.set_content(openapi_document(), "application/json");
   });
 }

@@ -12,7 +12,7 @@
 namespace pitchreel::api {
 
 void register_seed_routes(HttpServer& server, ServiceContext& ctx) {
-  server.post("/api/generate-video", [&ctx](const httplib::Request& req, httplib::Response& res) -> Result<JsonReply> {
+  server.post("/api/generate-video", [&ctx](const http::Request& req, http::Response& res) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());

@@ -17,7 +17,7 @@ Error video_not_found() {
 }  // namespace
 
 void register_video_routes(HttpServer& server, ServiceContext& ctx) {
-  server.get("/api/v1/videos", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get("/api/v1/videos", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     int limit = 20;
@@ -41,7 +41,7 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, body};
   });
 
-  server.get(R"(/api/v1/videos/([0-9a-fA-F-]{1,64}))", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.get(R"(/api/v1/videos/([0-9a-fA-F-]{1,64}))", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     auto video = db::videos::get(*ctx.db, req.matches[1].str(), who->organization_id);
@@ -50,7 +50,7 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{200, video_json(ctx, **video)};
   });
 
-  server.del(R"(/api/v1/videos/([0-9a-fA-F-]{1,64}))", [&ctx](const httplib::Request& req, httplib::Response&) -> Result<JsonReply> {
+  server.del(R"(/api/v1/videos/([0-9a-fA-F-]{1,64}))", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());

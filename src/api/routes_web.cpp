@@ -29,7 +29,7 @@ std::string_view content_type_for(std::string_view path) {
   return "application/octet-stream";
 }
 
-// httplib routes are regular expressions; web paths hold only [A-Za-z0-9_./-]
+// Route patterns are regular expressions; web paths hold only [A-Za-z0-9_./-]
 // (enforced by the embedding step), of which only '.' means something there.
 std::string exact_route(std::string_view path) {
   std::string route;
@@ -47,7 +47,7 @@ constexpr const char* kContentSecurityPolicy =
     "img-src * data: blob:; media-src * blob:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'";
 
-void serve_asset(const WebAsset& asset, const httplib::Request& req, httplib::Response& res) {
+void serve_asset(const WebAsset& asset, const http::Request& req, http::Response& res) {
   // The files are not fingerprinted, so the browser revalidates every time: a 304 costs
   // one small round trip, and a new binary's UI is picked up at once.
   res.set_header("Cache-Control", "no-cache");
@@ -67,7 +67,7 @@ void serve_asset(const WebAsset& asset, const httplib::Request& req, httplib::Re
 
 void register_web_routes(HttpServer& server) {
   for (const auto& asset : web_assets()) {
-    const auto handler = [&asset](const httplib::Request& req, httplib::Response& res) {
+    const auto handler = [&asset](const http::Request& req, http::Response& res) {
       serve_asset(asset, req, res);
     };
     server.raw().Get(exact_route(asset.path), handler);

@@ -1,6 +1,6 @@
 // Service configuration: every setting has one name (plus the seed's names as aliases),
 // a default, and a sentence of help, kept in one table that loading, `serve --help` and
-// the README all read.
+// docs/configuration.md all read.
 //
 // Sources, later ones winning: built-in defaults, a config file (KEY=VALUE lines,
 // --config or PITCHREEL_CONFIG), a `.env` file in the working directory (the seed kept

@@ -16,7 +16,7 @@ BackendHealth::BackendHealth(std::string name, int unhealthy_after,
 Status BackendHealth::admit(const std::string& code_prefix) {
   std::lock_guard lock(mutex_);
   if (failures_ < unhealthy_after_) return {};
-  const auto now = Clock::now();
+  const auto now = now_();
   if (!probing_ && now - opened_at_ >= probe_after_) {
     probing_ = true;  // one call goes through; its outcome decides
     spdlog::info("backend probe backend=\"{}\" consecutive_failures={}", name_, failures_);
@@ -48,9 +48,14 @@ void BackendHealth::record_failure(const Error& error) {
       spdlog::warn("backend unhealthy backend=\"{}\" consecutive_failures={} code={}", name_,
                    failures_, error.code);
     }
-    opened_at_ = Clock::now();
+    opened_at_ = now_();
     probing_ = false;
   }
+}
+
+void BackendHealth::use_clock(Now now) {
+  std::lock_guard lock(mutex_);
+  now_ = std::move(now);
 }
 
 HealthSnapshot BackendHealth::snapshot() const {
@@ -61,7 +66,7 @@ HealthSnapshot BackendHealth::snapshot() const {
   s.last_error = last_error_;
   if (!s.healthy) {
     s.retry_in_s = std::max(
-        0.0, std::chrono::duration<double>(probe_after_ - (Clock::now() - opened_at_)).count());
+        0.0, std::chrono::duration<double>(probe_after_ - (now_() - opened_at_)).count());
   }
   return s;
 }

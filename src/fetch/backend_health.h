@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,17 +34,23 @@ class BackendHealth {
   void record_failure(const Error& error);
   HealthSnapshot snapshot() const;
 
+  // Where the breaker reads the time (steady_clock::now by default). Tests drive it to step
+  // past `probe_after` without waiting; set it before the instance is shared.
+  using Clock = std::chrono::steady_clock;
+  using Now = std::function<Clock::time_point()>;
+  void use_clock(Now now);
+
   // The process-wide instance for a backend URL (created with these limits on first use).
   static std::shared_ptr<BackendHealth> for_url(const std::string& name, const std::string& url,
                                                 int unhealthy_after,
                                                 std::chrono::milliseconds probe_after);
 
  private:
-  using Clock = std::chrono::steady_clock;
   std::string name_;
   int unhealthy_after_;
   std::chrono::milliseconds probe_after_;
   mutable std::mutex mutex_;
+  Now now_ = [] { return Clock::now(); };
   int failures_ = 0;
   std::string last_error_;
   Clock::time_point opened_at_{};

@@ -107,6 +107,12 @@ void WorkerPool::set_busy(int delta) {
   idle_.notify_all();
 }
 
+void WorkerPool::wait_for_work(std::uint64_t seen) {
+  ++idle_waiting_;
+  work_available_.wait_for_change(seen, options_.idle_wait);
+  --idle_waiting_;
+}
+
 void WorkerPool::work(std::size_t index) {
   db::Database& db = *databases_[index];
   const std::string id = worker_id(index);
@@ -126,11 +132,11 @@ void WorkerPool::work(std::size_t index) {
     auto claimed = db::jobs::claim_next(db, id, options_.lease_s, now);
     if (!claimed) {
       spdlog::warn("claim failed worker={} code={}", id, claimed.error().code);
-      work_available_.wait_for_change(seen, kIdleWait);
+      wait_for_work(seen);
       continue;
     }
     if (!*claimed) {
-      work_available_.wait_for_change(seen, kIdleWait);
+      wait_for_work(seen);
       continue;
     }
     set_busy(+1);

@@ -1,8 +1,8 @@
 // WorkerPool: the threads that run queued jobs. Each worker has its own database
 // connection (db::Database per thread, WAL on one file) and loops:
 //   requeue_expired -> claim_next -> JobRunner::run, or, when nothing is eligible,
-//   sleep on `work_available` until a submit notifies it (or 1 s passes, for expired
-//   leases and retry backoffs, which nobody notifies).
+//   sleep on `work_available` until a submit notifies it (or `idle_wait` passes, for
+//   expired leases and retry backoffs, which nobody notifies).
 //
 // Shutdown: stop(grace) stops claiming, lets running jobs finish for up to `grace`, then
 // raises the stopping flag (renders abort at the next frame), joins, and hands each
@@ -40,14 +40,13 @@ struct WorkerPoolOptions {
   std::filesystem::path work_dir;     // per-job render folders, removed as jobs end
   std::filesystem::path uploads_dir;  // finished jobs' inputs under it are deleted
   std::string node_id;                // worker ids are node_id + "-" + index
+  // How long an idle worker sleeps without a notification before looking again.
+  std::chrono::milliseconds idle_wait{1000};
   ServiceConfig config;               // engines and voices the runners may use
 };
 
 class WorkerPool {
  public:
-  // How long an idle worker sleeps without a notification before looking again.
-  static constexpr std::chrono::milliseconds kIdleWait{1000};
-
   WorkerPool(ObjectStore& store, Notifier& work_available, Notifier& job_changed, Metrics& metrics,
              WorkerPoolOptions options);
   WorkerPool(const WorkerPool&) = delete;
@@ -62,11 +61,14 @@ class WorkerPool {
   void stop(std::chrono::seconds grace);
   // Workers running a job right now.
   int busy() const { return busy_.load(); }
+  // Workers asleep on `work_available` right now (found nothing to claim). Any thread.
+  int idle() const { return idle_waiting_.load(); }
 
  private:
   void work(std::size_t index);
   std::string worker_id(std::size_t index) const;
   void set_busy(int delta);
+  void wait_for_work(std::uint64_t seen);
 
   ObjectStore& store_;
   Notifier& work_available_;
@@ -80,6 +82,7 @@ class WorkerPool {
   std::atomic<bool> claiming_{false};
   std::atomic<bool> stopping_{false};  // read by every render through JobProgress::canceled()
   std::atomic<int> busy_{0};
+  std::atomic<int> idle_waiting_{0};
   std::mutex idle_mutex_;
   std::condition_variable idle_;  // signalled when a worker finishes a job
 };

@@ -600,7 +600,7 @@ test('an expired JWT or a revoked key returns to sign-in', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#account').waitFor({ state: 'visible' });
   server.admin('key', 'revoke', '--id', issued.keyId);
-  // The server remembers who a key belongs to for 2 s (README: a revocation takes effect
+  // The server remembers who a key belongs to for 2 s (docs/api.md: a revocation takes effect
   // within 2 s), so the refresh that finds it revoked comes after that.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await page.getByRole('button', { name: 'Refresh' }).click();

@@ -143,13 +143,21 @@ TEST(ServeCrash, SigtermWithoutGraceRequeuesTheRunningJob) {
     // A client watching the job's events: shutdown must end its stream, not wait on it.
     std::atomic<int> stream_status{0};
     std::atomic<bool> stream_ended{false};
-    std::thread watcher([&first, &id, &stream_status, &stream_ended] {
+    std::atomic<bool> stream_open{false};
+    std::thread watcher([&first, &id, &stream_status, &stream_ended, &stream_open] {
       auto watch = first.client();
-      auto res = watch.Get("/api/v1/jobs/" + id + "/events", [](const char*, std::size_t) { return true; });
+      auto res = watch.Get("/api/v1/jobs/" + id + "/events", [&stream_open](const char*, std::size_t) {
+        stream_open = true;  // the stream sends the job's state as soon as it opens
+        return true;
+      });
       stream_status = res ? res->status : -1;
       stream_ended = true;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto open_deadline = Clock::now() + std::chrono::seconds(30);
+    while (!stream_open && !stream_ended && Clock::now() < open_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(stream_open) << "the event stream never sent the job's state";
 
     const auto stop_started = Clock::now();
     EXPECT_EQ(first.terminate(std::chrono::seconds(30)), 0);

@@ -331,6 +331,14 @@ TEST_F(Hallo3EngineTest, FlappingBackendGoesUnhealthyThenHealthyAgain) {
   auto settings = settings_for(server.url());
   settings.unhealthy_after = 2;
   settings.retry.attempts = 1;
+  settings.probe_s = 3600;  // only the test's clock can reach the probe
+  // The breaker is shared per URL for the process: a clock of its own, handed back at the end.
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  const auto health = hallo3_health(settings);
+  health->use_clock([now] { return *now; });
+  const std::shared_ptr<void> real_clock(nullptr, [health](void*) {
+    health->use_clock([] { return std::chrono::steady_clock::now(); });
+  });
   server.faults().push(Fault::kStatus500, 2);
   EXPECT_EQ(render(settings).error().code, "gpu_http_error");
   EXPECT_EQ(render(settings).error().code, "gpu_http_error");
@@ -341,7 +349,10 @@ TEST_F(Hallo3EngineTest, FlappingBackendGoesUnhealthyThenHealthyAgain) {
   EXPECT_EQ(server.faults().requests(), 2) << "an unhealthy backend must not be called";
   EXPECT_FALSE(hallo3_health(settings)->snapshot().healthy);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  *now += std::chrono::minutes(59);
+  EXPECT_EQ(render(settings).error().code, "gpu_unhealthy") << "probed before probe_s passed";
+  EXPECT_EQ(server.faults().requests(), 2);
+  *now += std::chrono::minutes(1);
   auto probe_job = render(settings);
   ASSERT_TRUE(probe_job.has_value()) << probe_job.error().message;
   EXPECT_TRUE(hallo3_health(settings)->snapshot().healthy);

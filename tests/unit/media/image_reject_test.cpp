@@ -145,8 +145,9 @@ TEST(ImageReject, HugeDimensionsAreRefusedFromTheHeader) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   expect_error(result, "image_too_large",
                {"bomb.png", "60000x60000 pixels (3600 megapixels)", "limit is 50 megapixels"});
-  // Decoding 3.6 gigapixels would take seconds and ~10 GB; the header check takes ms.
-  EXPECT_LT(elapsed, std::chrono::milliseconds(500));
+  // Decoding 3.6 gigapixels would take minutes and ~10 GB; the header check takes
+  // milliseconds. The bound is loose so that a loaded machine cannot fail it.
+  EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
 
 TEST(ImageReject, PixelLimitIsConfigurable) {

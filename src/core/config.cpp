@@ -90,6 +90,10 @@ const std::vector<Setting>& table() {
          c.data_dir = v;
          return {};
        }},
+      {{"DATABASE_URL", {"PITCHREEL_DATABASE_URL"}, "PostgreSQL for jobs, queue and events (a libpq URI or conninfo; sslmode honoured); unset: SQLite in the data directory", "", true},
+       text(&ServiceConfig::database_url)},
+      {{"PITCHREEL_DB_SCHEMA", {}, "PostgreSQL schema holding pitchreel's tables (created when missing)", "pitchreel"},
+       text(&ServiceConfig::db_schema)},
       {{"PITCHREEL_PUBLIC_URL", {}, "base URL clients reach the server at, used in video URLs", "http://<listen>"},
        text(&ServiceConfig::public_url)},
       {{"PITCHREEL_WORKERS", {}, "videos rendered at the same time", "1"},

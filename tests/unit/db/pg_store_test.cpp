@@ -6,6 +6,7 @@
 
 #include "db/pg_connection.h"
 #include "db/pg_migrations.h"
+#include "db/open_store.h"
 #include "db/pg_store.h"
 #include "support/pg_cluster.h"
 
@@ -135,6 +136,35 @@ TEST(PgStore, SurvivesADatabaseRestart) {
   ASSERT_TRUE(claimed) << claimed.error().message;
   ASSERT_TRUE(*claimed);
   EXPECT_EQ((*claimed)->job.id, job.id);
+}
+
+}  // namespace
+}  // namespace pitchreel::db
+
+namespace pitchreel::db {
+namespace {
+
+TEST(OpenStateStore, DatabaseUrlSelectsPostgresqlOtherwiseSqlite) {
+  testing::TempDir dir;
+  ServiceConfig config;
+  auto sqlite = open_state_store(config, dir / "pitchreel.db");
+  ASSERT_TRUE(sqlite) << sqlite.error().message;
+  EXPECT_EQ((*sqlite)->engine(), "sqlite");
+  EXPECT_TRUE(std::filesystem::exists(dir / "pitchreel.db"));
+
+  PITCHREEL_REQUIRE_PG(cluster);
+  config.database_url = cluster.url();
+  config.db_schema = testing::fresh_schema();
+  auto pg = open_state_store(config, dir / "unused.db");
+  ASSERT_TRUE(pg) << pg.error().message;
+  EXPECT_EQ((*pg)->engine(), "postgresql");
+  EXPECT_FALSE(std::filesystem::exists(dir / "unused.db"));
+  const auto org = (*pg)->orgs().create("Acme", 1).value();
+  // A second process with the same settings sees the same rows.
+  auto again = open_state_store(config, dir / "unused.db").value();
+  EXPECT_EQ(again->orgs().find_by_name("Acme").value().value().id, org.id);
+  config.database_url = "host=h dbname";
+  EXPECT_EQ(open_state_store(config, dir / "x.db").error().code, "database_url_invalid");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "auth/principal_cache.h"
 #include "db/api_key_repository.h"
 #include "db/clock.h"
+#include "db/database_url.h"
 #include "db/migrations.h"
 #include "db/org_repository.h"
 #include "db/user_repository.h"
@@ -131,6 +132,20 @@ Status run_service(const ServiceConfig& config) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created from here on inherit it
+
+  // The PostgreSQL store exists (src/db/pg_store.h) but serve is not wired to it yet; running
+  // on the SQLite file while the operator asked for PostgreSQL would split state between
+  // nodes without a word, so the start is refused instead.
+  if (!config.database_url.empty()) {
+    if (auto target = db::parse_database_url(config.database_url); !target) {
+      return fail(target.error());
+    }
+    return fail(Error::invalid(
+        "database_url_unsupported",
+        "DATABASE_URL is set, but `pitchreel serve` in this version keeps its state only in the "
+        "SQLite file in the data directory (running on PostgreSQL is not finished; see "
+        "docs/scale-out.md). Unset DATABASE_URL to run on SQLite."));
+  }
 
   ServiceContext ctx;
   ctx.config = config;

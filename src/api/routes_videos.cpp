@@ -30,8 +30,8 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     std::optional<std::string> product;
     if (req.has_param("productId")) product = req.get_param_value("productId");
     auto page = ctx.db->videos().list(who->organization_id,
-                                 product ? std::optional<std::string_view>(*product) : std::nullopt,
-                                 limit, req.get_param_value("cursor"));
+                                      product ? std::optional<std::string_view>(*product) : std::nullopt,
+                                      limit, req.get_param_value("cursor"));
     if (!page) return fail(page.error());
     nlohmann::json videos = nlohmann::json::array();
     for (const auto& v : page->videos) videos.push_back(video_json(ctx, v));

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
 #include "support/pg_cluster.h"
 #include "support/s3_server.h"
 #include "support/server_process.h"
@@ -155,6 +157,63 @@ TEST(ServePostgres, AdminWorksOnTheDatabaseAndBadStartsAreRefusedWithTheReason) 
   EXPECT_NE(said.find("database_auth_failed"), std::string::npos) << said;
   EXPECT_NE(said.find("127.0.0.1"), std::string::npos) << said;
   EXPECT_EQ(said.find("Wrong-Pw-77"), std::string::npos) << "the password leaked: " << said;
+}
+
+// kill -9 of the worker node in the middle of a render: the other worker node requeues the
+// job once its lease runs out and finishes it, exactly once (one video row, one video
+// object), with the interrupted attempt counted.
+TEST(ServePostgres, AWorkerNodeKilledMidRenderLeavesItsJobToAnotherNode) {
+  PITCHREEL_REQUIRE_PG(pg);
+  S3Server s3;
+  ASSERT_TRUE(s3.ready()) << s3.error();
+  TempDir tmp;
+  auto env = scale_out_env(pg, testing::fresh_schema(), s3);
+  env["PITCHREEL_LEASE_S"] = "5";  // the shortest lease: the dead worker's job frees up soon
+  auto api = start_node(tmp / "data", env, "api");
+  ASSERT_TRUE(api->ready()) << api->diagnostics();
+  auto first = start_node(tmp / "data", env, "worker", api->api_key());
+  ASSERT_TRUE(first->ready()) << first->diagnostics();
+
+  auto cli = api->client();
+  const auto form = testing::job_form(
+      testing::product_jpeg(1200, 900),
+      {{"script",
+        "Meet the Aurora bottle, the last water bottle you will ever need. Its double steel "
+        "walls keep drinks ice cold for a full day and hot for twelve hours. The leak proof lid "
+        "clicks shut with one hand, and the wide mouth fits ice cubes. Order yours today."},
+       {"height", "1080"}});
+  auto posted = cli.Post("/api/v1/jobs", form);
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body;
+  const std::string id = testing::json_body(posted).value("id", "");
+
+  // Mid-render on the first worker node (the only one so far).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  json seen;
+  while (std::chrono::steady_clock::now() < deadline) {
+    seen = testing::json_body(cli.Get("/api/v1/jobs/" + id));
+    if (seen.value("status", "") == "running" && seen.value("progress", 0.0) > 0.05) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval
+  }
+  ASSERT_EQ(seen.value("status", ""), "running") << seen.dump() << first->diagnostics();
+  auto second = start_node(tmp / "data", env, "worker", api->api_key());
+  ASSERT_TRUE(second->ready()) << second->diagnostics();
+  first->kill9();
+
+  const auto job = testing::wait_for_job(cli, id, {"succeeded", "failed"},
+                                         std::chrono::seconds(240));
+  ASSERT_EQ(job.value("status", ""), "succeeded") << job.dump() << second->diagnostics();
+  EXPECT_EQ(job.value("attempts", 0), 2) << job.dump();
+  EXPECT_NE(second->stderr_text().find("job ended job_id=" + id), std::string::npos);
+  const auto videos = testing::json_body(cli.Get("/api/v1/videos"));
+  ASSERT_TRUE(videos.contains("videos")) << videos.dump();
+  EXPECT_EQ(videos["videos"].size(), 1u) << videos.dump();
+  auto listing = s3.rclone({"lsjson", "-R", "--files-only", "s3:" + s3.options().bucket});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  auto objects = json::parse(listing.out, nullptr, false);
+  int mp4 = 0;
+  for (const auto& o : objects) mp4 += o.value("Path", "").ends_with(".mp4") ? 1 : 0;
+  EXPECT_EQ(mp4, 1) << listing.out;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "db/ids.h"
 #include "db/pg_pool.h"
@@ -105,10 +106,15 @@ class PgJobs final : public JobRepository {
           fmt::format("max_attempts must be at least 1 (got {}).", job.max_attempts)));
     }
     return with_conn(pool_, [&](PgConnection& c) -> Result<jobs::CreatedJob> {
-      auto tx = PgTransaction::begin(c);
-      if (!tx) return pitchreel::fail(tx.error());
       const jobs::Admission& a = job.admission;
       const bool per_org = !job.idempotency_key.empty() || a.per_user_hour > 0 || a.per_org_day > 0;
+      // Without limits or a key the INSERT alone is the whole step (one round trip, autocommit).
+      std::optional<PgTransaction> tx;
+      if (per_org || a.queue_limit > 0) {
+        auto begun = PgTransaction::begin(c);
+        if (!begun) return pitchreel::fail(begun.error());
+        tx.emplace(std::move(*begun));
+      }
       // Lock order: organisation, then the queue. Held until COMMIT, so the counts below see
       // every job the previous holder inserted (READ COMMITTED takes a snapshot per
       // statement, after the lock was granted).
@@ -154,7 +160,9 @@ class PgJobs final : public JobRepository {
             "user_not_in_organization", fmt::format("User '{}' is not a member of organization '{}'.",
                                                     job.user_id, job.organization_id)));
       }
-      if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
+      if (tx) {
+        if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
+      }
       return jobs::CreatedJob{std::move(*created), true};
     });
   }
@@ -318,40 +326,32 @@ class PgQueue final : public JobQueue {
 
   Result<std::optional<Video>> complete(std::string_view job_id, std::string_view worker_id,
                                         Video video, std::int64_t now) override {
+    if (video.id.empty()) video.id = new_uuid();
     return with_conn(pool_, [&](PgConnection& c) -> Result<std::optional<Video>> {
-      auto tx = PgTransaction::begin(c);
-      if (!tx) return pitchreel::fail(tx.error());
-      auto job = c.query(fmt::format("SELECT organization_id, product_id, gpu_seconds FROM jobs "
-                                     "WHERE {} FOR UPDATE",
-                                     kOwnedBy),
-                         {job_id, worker_id}, "completing a job");
-      if (!job) return pitchreel::fail(job.error());
-      if (job->rows() == 0) return std::optional<Video>{};  // lease lost: write nothing
-      if (video.id.empty()) video.id = new_uuid();
-      video.organization_id = job->text(0, 0);
-      video.job_id = std::string(job_id);
-      if (video.product_id.empty()) video.product_id = job->text(0, 1);
-      video.created_at = now;
-      video.gpu_seconds = job->real(0, 2);
-      auto ins = c.query(
-          fmt::format("INSERT INTO videos ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                      "$9::bigint, $10::double precision, $11::integer, $12::integer, "
-                      "$13::bigint, $14::double precision)",
-                      kVideoColumns),
-          {video.id, video.organization_id, pg_text_or_null(video.job_id), video.product_id,
-           video.video_key, video.poster_key, video.captions_key, video.file_name, video.size,
-           video.duration, std::int64_t{video.width}, std::int64_t{video.height}, video.created_at,
-           video.gpu_seconds},
-          "storing a video");
-      if (!ins) return pitchreel::fail(ins.error());
-      auto upd = c.query(
-          "UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, video_id = $2, "
-          "lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, "
-          "updated_at = $3::bigint WHERE id = $1",
-          {job_id, video.id, now}, "completing a job");
-      if (!upd) return pitchreel::fail(upd.error());
-      if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
-      return std::optional<Video>{std::move(video)};
+      // One statement, one round trip: lock the job if this worker still owns it, insert the
+      // video from the job's row, mark the job succeeded only if the video went in. With no
+      // owned job, nothing is inserted or updated and no row comes back.
+      auto r = c.query(
+          fmt::format(
+              "WITH j AS (SELECT organization_id, product_id, gpu_seconds FROM jobs WHERE {} "
+              "  FOR UPDATE), "
+              "v AS (INSERT INTO videos ({}) SELECT $3, j.organization_id, $1, "
+              "  COALESCE(NULLIF($4, ''), j.product_id), $5, $6, $7, $8, $9::bigint, "
+              "  $10::double precision, $11::integer, $12::integer, $13::bigint, j.gpu_seconds "
+              "  FROM j RETURNING {}), "
+              "u AS (UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, "
+              "  video_id = $3, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, "
+              "  error_message = NULL, updated_at = $13::bigint "
+              "  WHERE id = $1 AND EXISTS (SELECT 1 FROM v)) "
+              "SELECT * FROM v",
+              kOwnedBy, kVideoColumns, kVideoColumns),
+          {job_id, worker_id, video.id, video.product_id, video.video_key, video.poster_key,
+           video.captions_key, video.file_name, video.size, video.duration,
+           std::int64_t{video.width}, std::int64_t{video.height}, now},
+          "completing a job");
+      if (!r) return pitchreel::fail(r.error());
+      if (r->rows() == 0) return std::optional<Video>{};  // lease lost: nothing written
+      return std::optional<Video>{pg_read_video(*r, 0)};
     });
   }
 

@@ -1,6 +1,7 @@
 #include "db/pg_connection.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -103,10 +104,11 @@ Error PgConnection::error_from(PGresult* result, std::string_view what) const {
   why = first_line(why);
   if (broken() || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
       sqlstate == "57P03") {
-    return Error::unavailable(
-        std::string(kPgUnavailableCode),
-        fmt::format("The database at {} is not available ({} failed: {}). Try again shortly.",
-                    target_.describe(), what, why));
+    // Answered to API clients as a 503: the details (host, libpq's reason) go to the log.
+    spdlog::warn("database unavailable target=\"{}\" while=\"{}\" reason=\"{}\"",
+                 target_.describe(), what, why);
+    return Error::unavailable(std::string(kPgUnavailableCode),
+                              "The database is not available right now. Try again shortly.");
   }
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
     return Error::unavailable("database_busy",

@@ -1,5 +1,7 @@
 #include "db/pg_pool.h"
 
+#include <spdlog/spdlog.h>
+
 namespace pitchreel::db {
 
 PgLease::~PgLease() {
@@ -24,11 +26,12 @@ Result<PgLease> PgPool::acquire() {
       --open_;
     }
     freed_.notify_one();
-    Error e = conn.error();
-    // A node that was running loses its database: what requests and workers see is the
-    // database being unavailable, whatever the reason the reconnect failed.
-    if (e.code == "database_unreachable") e.code = std::string(kPgUnavailableCode);
-    return fail(std::move(e));
+    // A running node lost its database: requests and workers see it unavailable, whatever
+    // the reason the reconnect failed; the reason (naming the host) goes to the log only.
+    spdlog::warn("database reconnect failed code={} reason=\"{}\"", conn.error().code,
+                 conn.error().message);
+    return fail(Error::unavailable(std::string(kPgUnavailableCode),
+                                   "The database is not available right now. Try again shortly."));
   }
   return PgLease(this, std::make_unique<PgConnection>(std::move(*conn)));
 }

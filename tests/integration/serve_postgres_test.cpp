@@ -216,5 +216,47 @@ TEST(ServePostgres, AWorkerNodeKilledMidRenderLeavesItsJobToAnotherNode) {
   EXPECT_EQ(mp4, 1) << listing.out;
 }
 
+// The database goes away under a running node: requests answer 503 database_unavailable
+// (without naming the database host), the node keeps running, and once the database is back
+// a job submitted before the outage is rendered; nothing submitted is lost.
+TEST(ServePostgres, ADatabaseOutageAnswers503AndLosesNothing) {
+  PITCHREEL_REQUIRE_PG(pg);
+  TempDir tmp;
+  ServerOptions options(tmp / "data", {{"DATABASE_URL", pg.url()},
+                                       {"PITCHREEL_DB_SCHEMA", testing::fresh_schema()},
+                                       {"PITCHREEL_SINGLE_NODE", "true"},
+                                       {"PITCHREEL_ROLE", "api"}});
+  ServerProcess api(options);
+  ASSERT_TRUE(api.ready()) << api.diagnostics();
+  auto cli = api.client();
+  auto posted = cli.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                           {{"script", "Cold drinks, all day."},
+                                                            {"height", "720"}}));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body;
+  const std::string id = testing::json_body(posted).value("id", "");
+
+  ASSERT_TRUE(pg.stop());
+  auto during = cli.Get("/api/v1/jobs/" + id);
+  ASSERT_TRUE(during);
+  EXPECT_EQ(during->status, 503) << during->body;
+  const auto body = testing::json_body(during);
+  EXPECT_EQ(body.value("code", ""), "database_unavailable") << during->body;
+  EXPECT_EQ(during->body.find("127.0.0.1"), std::string::npos) << during->body;
+  auto ready = cli.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  ASSERT_TRUE(pg.start()) << pg.error();
+
+  // A worker node started after the outage renders the job queued before it.
+  ServerOptions worker_options(tmp / "data", options.env, api.api_key());
+  worker_options.env["PITCHREEL_ROLE"] = "worker";
+  ServerProcess worker(worker_options);
+  ASSERT_TRUE(worker.ready()) << worker.diagnostics();
+  const auto job = testing::wait_for_job(cli, id, {"succeeded", "failed"});
+  EXPECT_EQ(job.value("status", ""), "succeeded") << job.dump() << api.diagnostics();
+  EXPECT_EQ(api.terminate(), 0);
+}
+
 }  // namespace
 }  // namespace pitchreel

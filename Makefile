@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DPITCHREEL_WERROR=ON
 DEMO_DIR ?= out/demo
 
-.PHONY: deps configure build run demo test bench format clean
+.PHONY: deps configure build run demo test test-asan test-tsan bench format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,10 +26,30 @@ demo: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Sanitizers, each in its own build folder. test-asan: AddressSanitizer + UBSan over the unit
+# and integration suites (the served binary is instrumented too). test-tsan: ThreadSanitizer
+# over the HTTP layer, the service suites (server, queue, worker pool, caches) and the db,
+# auth and core units; the render stages run inside uninstrumented libraries (x264, libvips,
+# OpenCV) whose threads TSan cannot follow, so they are left out.
+SANITIZER_CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPITCHREEL_WERROR=ON
+test-asan: deps
+	@cmake -S . -B build-asan -G Ninja $(SANITIZER_CMAKE_FLAGS) -DPITCHREEL_SANITIZE=address >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -L 'unit|integration' $(CTEST_ARGS)
+
+test-tsan: deps
+	@cmake -S . -B build-tsan -G Ninja $(SANITIZER_CMAKE_FLAGS) -DPITCHREEL_SANITIZE=thread >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target pitchreel test_http test_core test_db test_auth test_integration
+	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure -j $(JOBS) -R '^(Router|Request|LogText|ByteRanges|Multipart|Serve(Probe|Auth|Limits|Concurrency|Seed|Web)|.*Cache|.*Queue|.*Notifier|Jobs|Database)' $(CTEST_ARGS)
+
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/serve_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/sse_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/s3_bench.sh $(BUILD_DIR)
 	@echo

@@ -13,6 +13,8 @@ packages=(
   libass-dev fonts-dejavu-core libvips-dev libopencv-core-dev libopencv-imgproc-dev
   # program plumbing
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  # catalogue batches: CSV reading and writing
+  libcsv-dev
   # service: HTTP, database, crypto (API keys, JWT, signed URLs), outbound fetches
   libcpp-httplib-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
@@ -29,6 +31,9 @@ packages=(
   chromium
   # remote speech: MP3 test fixtures and English forced alignment
   lame libpocketsphinx-dev pocketsphinx-en-us
+  # HTTP engine (src/http): Boost.Asio and Boost.Beast, header-only; cpp-httplib above
+  # stays for the tests' clients and fake backends only
+  libboost-dev
   # scale-out: the PostgreSQL client library, and a PostgreSQL 15 server for the store tests
   libpq-dev postgresql-15
 )

@@ -1,7 +1,5 @@
 #include "api/http_server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -9,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -28,135 +27,18 @@ std::string new_request_id() {
   return fmt::format("req-{:08x}-{:06x}", static_cast<std::uint32_t>(boot), ++counter);
 }
 
-http::Request from_httplib(const httplib::Request& in) {
-  http::Request req;
-  req.method = in.method;
-  req.target = in.target;
-  http::parse_target(req);
-  for (const auto& [name, value] : in.headers) req.headers.emplace(name, value);
-  req.body = in.body;
-  for (const auto& [name, part] : in.files) {
-    req.files.emplace(name, http::FormPart{part.name, part.content, part.filename, part.content_type});
-  }
-  req.remote_addr = in.remote_addr;
-  req.remote_port = in.remote_port;
-  return req;
-}
-
-void to_httplib(http::Response& in, httplib::Response& out) {
-  out.status = in.status;
-  for (const auto& [name, value] : in.headers) {
-    if (strcasecmp(name.c_str(), "Content-Type") != 0) out.set_header(name.c_str(), value);
-  }
-  const auto type = in.get_header_value("Content-Type");
-  if (auto& stream = in.event_stream()) {
-    out.set_chunked_content_provider(type, [stream = *stream](std::size_t, httplib::DataSink& sink) {
-      auto seen = stream.wake ? stream.wake->version() : 0;
-      for (;;) {
-        std::string events;
-        const bool more = stream.poll(events);
-        if (!events.empty() && !sink.write(events.data(), events.size())) return false;
-        if (!more) {
-          sink.done();
-          return true;
-        }
-        const auto now = stream.wake ? stream.wake->wait_for_change(seen, stream.keep_alive) : seen;
-        if (now == seen) {
-          static constexpr char kKeepAlive[] = ": keep-alive\n\n";
-          if (!sink.write(kKeepAlive, sizeof kKeepAlive - 1)) return false;
-        }
-        seen = now;
-      }
-    });
-  } else if (in.has_pieces()) {
-    out.set_content_provider(
-        in.content_length(), type,
-        [pieces = in.pieces()](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-          char buffer[64 * 1024];
-          std::uint64_t at = 0;  // where the current piece starts in the whole body
-          for (const auto& piece : pieces) {
-            if (length == 0) break;
-            const std::uint64_t size = std::holds_alternative<std::string>(piece)
-                                           ? std::get<std::string>(piece).size()
-                                           : std::get<http::FileSlice>(piece).length;
-            if (offset < at + size) {
-              std::uint64_t from = offset - at;
-              const std::uint64_t n = std::min<std::uint64_t>(length, size - from);
-              if (const auto* text = std::get_if<std::string>(&piece)) {
-                if (!sink.write(text->data() + from, n)) return false;
-              } else {
-                const auto& slice = std::get<http::FileSlice>(piece);
-                std::uint64_t left = n;
-                while (left > 0) {
-                  const long got = slice.file->read_at(slice.offset + from, buffer,
-                                                       std::min<std::uint64_t>(left, sizeof buffer));
-                  if (got <= 0 || !sink.write(buffer, static_cast<std::size_t>(got))) return false;
-                  from += static_cast<std::uint64_t>(got);
-                  left -= static_cast<std::uint64_t>(got);
-                }
-              }
-              offset += n;
-              length -= n;
-            }
-            at += size;
-          }
-          return true;
-        });
-  } else if (!in.body.empty() || !type.empty()) {
-    out.set_content(std::move(in.body), type);
-  }
-}
-
 }  // namespace
 
-// The engine under the routes for now: cpp-httplib, one thread per connection.
-class HttpServer::Engine {
- public:
-  explicit Engine(std::uint64_t max_body_bytes) {
-    server.set_payload_max_length(max_body_bytes);
-    // httplib closes a keep-alive connection after 5 requests by default; API clients and
-    // pollers reuse theirs far longer, and a TCP handshake per 5 requests wastes most of a core.
-    server.set_keep_alive_max_count(10000);
-    // httplib writes headers and body separately; with Nagle's algorithm on, the body then
-    // waits for the client's delayed ACK (~40 ms) on every keep-alive request.
-    server.set_tcp_nodelay(true);
-    // Event streams hold a thread each for as long as a client watches a job.
-    server.new_task_queue = [] { return new httplib::ThreadPool(64); };  // owned by httplib
-  }
-  httplib::Server server;
-};
-
-HttpServer::HttpServer(std::uint64_t max_body_bytes)
-    : engine_(std::make_unique<Engine>(max_body_bytes)) {
-  auto& server = engine_->server;
-  const auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
-    // Ranges are the routes' business (routes_files.cpp): httplib must not apply them again.
-    const_cast<httplib::Request&>(in).ranges.clear();
-    http::Request req = from_httplib(in);
-    http::Response res;
-    handle(req, res);
-    to_httplib(res, out);
-  };
-  server.Get(".*", dispatch);
-  server.Post(".*", dispatch);
-  server.Delete(".*", dispatch);
-  server.Put(".*", dispatch);
-  server.Patch(".*", dispatch);
-  server.set_error_handler([this](const httplib::Request& in, httplib::Response& out) {
-    if (!out.body.empty() || out.status != 413) return;  // only the engine's own refusals
-    http::Request req;
-    req.method = in.method;
-    req.target = in.target;
-    http::parse_target(req);
-    req.remote_addr = in.remote_addr;
-    http::Response res;
+HttpServer::HttpServer(http::Limits limits) {
+  http::Server::Hooks hooks;
+  hooks.handle = [this](http::Request& req, http::Response& res) { handle(req, res); };
+  hooks.refuse = [this](const http::Request& req, http::Response& res, const http::Refusal& refusal) {
     res.set_header(kRequestIdHeader, new_request_id());
-    send_error(res, Error::invalid("body_too_large",
-                                   "The request body is larger than the server accepts. Send a "
-                                   "smaller image (or an imageUrl)."));
+    send_error(res, Error::invalid(refusal.code, refusal.message));
+    res.status = refusal.status;
     log_request(req, res, kUnmatchedRoute);
-    to_httplib(res, out);
-  });
+  };
+  engine_ = std::make_unique<http::Server>(limits, std::move(hooks));
 }
 
 HttpServer::~HttpServer() = default;
@@ -197,6 +79,20 @@ void HttpServer::handle(http::Request& req, http::Response& res) const {
   }
   try {
     route->handler(req, res);
+  } catch (const nlohmann::json::type_error& e) {
+    // Routes read client JSON with typed getters: a field of the wrong type (or text that is
+    // not UTF-8, which cannot be written back as JSON) is the client's mistake, not a 500.
+    const std::string what = e.what();
+    const auto detail = what.substr(what.find(']') == std::string::npos ? 0 : what.find(']') + 2);
+    const auto id = request_id(res);
+    res = http::Response();
+    res.set_header(kRequestIdHeader, id);
+    send_error(res, e.id == 316 ? Error::invalid("invalid_utf8",
+                                                 "A text field of the request is not valid UTF-8. Send "
+                                                 "text as UTF-8.")
+                                : Error::invalid("invalid_field_type",
+                                                 "A field of the request has the wrong JSON type (" + detail +
+                                                     "). See GET /api/v1/openapi.json for the types."));
   } catch (const std::exception& e) {
     spdlog::error("http handler failed request_id={} route={} what=\"{}\"", request_id(res), route->label,
                   http::log_text(e.what()));
@@ -204,6 +100,26 @@ void HttpServer::handle(http::Request& req, http::Response& res) const {
     res = http::Response();
     res.set_header(kRequestIdHeader, id);
     send_error(res, Error::internal("internal_error", e.what()));
+  }
+  if (auto& deferred = res.deferred()) {
+    // The answer comes later: its log line and count are written when it does.
+    http::Request logged;
+    logged.method = req.method;
+    logged.path = req.path;
+    logged.remote_addr = req.remote_addr;
+    deferred->poll = [this, poll = std::move(deferred->poll), logged = std::move(logged),
+                      label = route->label](http::Response& out, bool final) {
+      bool done = false;
+      try {
+        done = poll(out, final);
+      } catch (const std::exception& e) {
+        send_error(out, Error::internal("internal_error", e.what()));
+        done = true;
+      }
+      if (done) log_request(logged, out, label);
+      return done;
+    };
+    return;
   }
   log_request(req, res, route->label);
 }
@@ -234,18 +150,21 @@ namespace {
 
 RawHandler json_route(JsonHandler handler) {
   return [handler = std::move(handler)](const http::Request& req, http::Response& res) {
-    auto reply = handler(req, res);
-    if (!reply) {
-      send_error(res, reply.error());
-      return;
-    }
-    res.status = reply->status;
-    res.set_content(reply->serialized.empty() ? reply->body.dump() : std::move(reply->serialized),
-                    "application/json");
+    send_json_reply(res, handler(req, res));
   };
 }
 
 }  // namespace
+
+void send_json_reply(http::Response& res, Result<JsonReply> reply) {
+  if (!reply) {
+    send_error(res, reply.error());
+    return;
+  }
+  res.status = reply->status;
+  res.set_content(reply->serialized.empty() ? reply->body.dump() : std::move(reply->serialized),
+                  "application/json");
+}
 
 void HttpServer::get(const std::string& pattern, JsonHandler handler) {
   route("GET", pattern, json_route(std::move(handler)));
@@ -274,30 +193,25 @@ Result<int> HttpServer::bind(const std::string& host_port) {
   if (port < 0 || port > 65535) {
     return fail(Error::invalid("invalid_listen", "--listen " + host_port + " has an invalid port."));
   }
-  auto& server = engine_->server;
-  // The socket is seen here before httplib binds it, so its accept queue can be widened
-  // afterwards: this httplib listens with a backlog of 5, and a burst of clients beyond that
-  // has its handshakes dropped and retried for seconds (then the server's read timeout
-  // closes them). Calling listen() again on a listening socket updates the backlog.
-  int listening_socket = -1;
-  server.set_socket_options([&listening_socket](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listening_socket = sock;
-  });
-  const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  server.set_socket_options(httplib::default_socket_options);
-  if (bound <= 0) {
-    return fail(Error::invalid("listen_failed", "Cannot listen on " + host_port +
-                                                    " (address in use or not available). Choose "
-                                                    "another --listen address."));
-  }
-  if (listening_socket >= 0 && ::listen(listening_socket, SOMAXCONN) != 0) {
-    spdlog::warn("could not widen the accept queue error=\"{}\"", std::strerror(errno));
-  }
-  return bound;
+  return engine_->bind(host, port);
 }
 
-void HttpServer::run() { engine_->server.listen_after_bind(); }
-void HttpServer::stop() { engine_->server.stop(); }
+void HttpServer::run() { engine_->run(); }
+void HttpServer::stop() { engine_->stop(); }
+
+http::Limits http_limits(const ServiceConfig& config) {
+  http::Limits limits;
+  limits.max_body_bytes = config.max_body_bytes;
+  limits.max_header_bytes = static_cast<std::size_t>(config.http_max_header_kb) * 1024;
+  limits.max_header_line = static_cast<std::size_t>(config.http_max_header_line_kb) * 1024;
+  limits.max_headers = static_cast<std::size_t>(config.http_max_headers);
+  limits.header_timeout = std::chrono::seconds(config.http_header_timeout_s);
+  limits.body_timeout = std::chrono::seconds(config.http_body_timeout_s);
+  limits.max_connections = static_cast<std::size_t>(config.http_max_connections);
+  limits.max_connections_per_client = static_cast<std::size_t>(config.http_max_connections_per_client);
+  limits.handler_threads = static_cast<std::size_t>(config.http_handler_threads);
+  limits.io_threads = std::clamp<std::size_t>(std::thread::hardware_concurrency() / 2, 1, 4);
+  return limits;
+}
 
 }  // namespace pitchreel::api

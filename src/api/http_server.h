@@ -15,11 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config.h"
 #include "core/metrics.h"
 #include "core/status.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "http/server.h"
 
 namespace pitchreel::api {
 
@@ -55,7 +57,7 @@ class RawRoutes {
 
 class HttpServer {
  public:
-  explicit HttpServer(std::uint64_t max_body_bytes);
+  explicit HttpServer(http::Limits limits);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -84,12 +86,18 @@ class HttpServer {
   void log_request(const http::Request& req, const http::Response& res, const std::string& route) const;
 
  private:
-  class Engine;
   http::Router router_;
   RawRoutes raw_{*this};
   Metrics* metrics_ = nullptr;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<http::Server> engine_;
 };
+
+// The engine's limits from the service's configuration (PITCHREEL_MAX_BODY_MB,
+// PITCHREEL_HTTP_*).
+http::Limits http_limits(const ServiceConfig& config);
+
+// Writes a JSON route's result into `res`: the reply, or the error as send_error() does.
+void send_json_reply(http::Response& res, Result<JsonReply> reply);
 
 // Writes an Error as JSON with its status (and Retry-After when error.retry_after_s > 0).
 void send_error(http::Response& res, const Error& error);

@@ -42,13 +42,14 @@ void stream_events(ServiceContext& ctx, const Principal& who, const std::string&
   // Called again whenever a job changes (and every 15 s); holds no thread in between.
   http::EventStream stream;
   stream.wake = ctx.job_changed;
-  stream.poll = [&ctx, who, id, last = std::string()](std::string& out) mutable {
+  // Only a hash of the last event is kept: thousands of idle streams must stay small.
+  stream.poll = [&ctx, who, id, last = std::size_t{0}](std::string& out) mutable {
     auto job = load_job_json(ctx, id, who.organization_id);
     if (!job) return false;
     std::string data = job->dump();
-    if (data != last) {
+    if (const auto hash = std::hash<std::string>{}(data); hash != last) {
       out += "event: job\ndata: " + data + "\n\n";
-      last = std::move(data);
+      last = hash;
     }
     const auto status = job->at("status").get<std::string>();
     return (status == "queued" || status == "running") && !ctx.stopping;

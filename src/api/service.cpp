@@ -186,7 +186,7 @@ Status run_service(const ServiceConfig& config) {
   if (!secret) return fail(secret.error());
   const UrlSigner signer(*secret);
 
-  HttpServer server(config.max_body_bytes);
+  HttpServer server(http_limits(config));
   auto port = server.bind(config.listen);
   if (!port) return fail(port.error());
   const auto host = config.listen.substr(0, config.listen.rfind(':'));

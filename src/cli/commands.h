@@ -22,5 +22,6 @@ Command add_voices(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_admin(CLI::App& app);
 Command add_doctor(CLI::App& app);
+Command add_batch(CLI::App& app);
 
 }  // namespace pitchreel::cli

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
 
   const std::vector<cli::Command> commands = {cli::add_generate(app), cli::add_script(app),
                                               cli::add_voices(app), cli::add_serve(app),
-                                              cli::add_admin(app), cli::add_doctor(app)};
+                                              cli::add_admin(app), cli::add_doctor(app),
+                                              cli::add_batch(app)};
 
   try {
     app.parse(argc, argv);

@@ -28,9 +28,9 @@ ProgressBar::~ProgressBar() {
   if (enabled_ && drawn_) std::fputs("\n", stderr);
 }
 
-double ProgressBar::overall() const {
+double render_fraction(std::string_view stage, double fraction) {
   for (const auto& s : kStages) {
-    if (stage_ == s.name) return s.begin + s.width * fraction_;
+    if (stage == s.name) return s.begin + s.width * fraction;
   }
   return 0;
 }
@@ -48,7 +48,7 @@ void ProgressBar::draw(bool force) {
   if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   drawn_ = true;
-  const double done = overall();
+  const double done = render_fraction(stage_, fraction_);
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(std::lround(done * kWidth));

@@ -9,6 +9,10 @@
 
 namespace pitchreel::cli {
 
+// How far a whole render is, from its stage and the stage's own fraction: the render stage
+// dominates the wall time.
+double render_fraction(std::string_view stage, double fraction);
+
 class ProgressBar final : public ProgressSink {
  public:
   ProgressBar();
@@ -20,8 +24,6 @@ class ProgressBar final : public ProgressSink {
 
  private:
   void draw(bool force);
-  // Overall progress: the render stage dominates the wall time.
-  double overall() const;
 
   bool enabled_;
   std::string stage_;

@@ -202,6 +202,23 @@ const std::vector<Setting>& table() {
        text(&ServiceConfig::openai_tts_voices)},
       {{"TTS_TIMEOUT_S", {}, "longest one remote synthesis may take, in seconds", "60"},
        integer(&ServiceConfig::tts_timeout_s, 1, 3600)},
+      // The HTTP engine's own limits, enforced below the routes (docs/http.md).
+      {{"PITCHREEL_HTTP_HEADER_TIMEOUT_S", {}, "seconds a client has to send a request's headers (idle keep-alive connections close after it too)", "10"},
+       integer(&ServiceConfig::http_header_timeout_s, 1, 3600)},
+      {{"PITCHREEL_HTTP_BODY_TIMEOUT_S", {}, "seconds a client has to send a request's body", "120"},
+       integer(&ServiceConfig::http_body_timeout_s, 1, 3600)},
+      {{"PITCHREEL_HTTP_MAX_HEADER_KB", {}, "largest header block (request line and fields) in KiB; 431 beyond", "64"},
+       integer(&ServiceConfig::http_max_header_kb, 1, 1024)},
+      {{"PITCHREEL_HTTP_MAX_HEADER_LINE_KB", {}, "longest request line or header field in KiB; 414/431 beyond", "8"},
+       integer(&ServiceConfig::http_max_header_line_kb, 1, 1024)},
+      {{"PITCHREEL_HTTP_MAX_HEADERS", {}, "most header fields in one request; 431 beyond", "100"},
+       integer(&ServiceConfig::http_max_headers, 1, 10000)},
+      {{"PITCHREEL_HTTP_MAX_CONNECTIONS", {}, "open connections in all (event streams included); 503 beyond", "20000"},
+       integer(&ServiceConfig::http_max_connections, 1, 1000000)},
+      {{"PITCHREEL_HTTP_MAX_CONNECTIONS_PER_CLIENT", {}, "open connections from one client IP address; 503 beyond", "256"},
+       integer(&ServiceConfig::http_max_connections_per_client, 1, 1000000)},
+      {{"PITCHREEL_HTTP_HANDLER_THREADS", {}, "threads that run request handlers (idle connections and event streams use none)", "32"},
+       integer(&ServiceConfig::http_handler_threads, 1, 1024)},
   };
   return settings;
 }

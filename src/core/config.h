@@ -83,6 +83,16 @@ struct ServiceConfig {
   std::string openai_tts_model = "tts-1";
   std::string openai_tts_voices = "alloy,echo,fable,onyx,nova,shimmer";
   int tts_timeout_s = 60;
+
+  // The HTTP engine's own limits (src/http/limits.h, docs/http.md).
+  int http_header_timeout_s = 10;
+  int http_body_timeout_s = 120;
+  int http_max_header_kb = 64;
+  int http_max_header_line_kb = 8;
+  int http_max_headers = 100;
+  int http_max_connections = 20000;
+  int http_max_connections_per_client = 256;
+  int http_handler_threads = 32;
 };
 
 struct SettingInfo {

@@ -151,9 +151,20 @@ Result<PgResult> PgConnection::query(std::string_view sql, std::span<const PgVal
       lengths.push_back(static_cast<int>(storage.back().size()));
     }
   }
-  const std::string sql_text(sql);
-  PgResultPtr result(PQexecParams(conn_.get(), sql_text.c_str(), static_cast<int>(values.size()),
-                                  nullptr, values.data(), lengths.data(), nullptr, 0));
+  std::string sql_text(sql);
+  auto prepared = prepared_.find(sql_text);
+  if (prepared == prepared_.end()) {
+    std::string name = "pr" + std::to_string(prepared_.size());
+    PgResultPtr made(PQprepare(conn_.get(), name.c_str(), sql_text.c_str(),
+                               static_cast<int>(values.size()), nullptr));
+    if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+      return fail(error_from(made.get(), what));
+    }
+    prepared = prepared_.emplace(std::move(sql_text), std::move(name)).first;
+  }
+  PgResultPtr result(PQexecPrepared(conn_.get(), prepared->second.c_str(),
+                                    static_cast<int>(values.size()), values.data(),
+                                    lengths.data(), nullptr, 0));
   const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return fail(error_from(result.get(), what));
   return PgResult(std::move(result));

@@ -7,6 +7,8 @@
 //
 // Parameters travel as text ($1, $2, ... in the SQL), results come back as text and are
 // converted by PgResult, so there is no binary-format dependency on server versions.
+// query() prepares each distinct SQL text once per connection (named server-side
+// statements), so the few dozen statements the store runs are parsed and planned once.
 //
 // Errors:
 //   connecting: unavailable "database_unreachable" (host down, DNS, refused, TLS) or
@@ -28,6 +30,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "core/status.h"
@@ -93,6 +96,7 @@ class PgConnection {
 
   PgConnPtr conn_;
   DatabaseTarget target_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 
 // A transaction: BEGIN on begin(), ROLLBACK on destruction unless commit() succeeded.

@@ -52,6 +52,8 @@ bench: build
 	@bash tests/bench/sse_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/s3_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/queue_bench.sh $(BUILD_DIR)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')

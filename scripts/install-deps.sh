@@ -40,6 +40,8 @@ packages=(
   # video: loudness normalisation (EBU R128) and caption fonts for every script
   # (Noto: Arabic, Hebrew, Devanagari, Thai, Greek, Cyrillic; Noto CJK)
   libebur128-dev fonts-noto-core fonts-noto-cjk
+  # scale-out: the PostgreSQL client library, and a PostgreSQL 15 server for the store tests
+  libpq-dev postgresql-15
 )
 
 missing=()

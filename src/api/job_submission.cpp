@@ -11,7 +11,6 @@
 #include "core/output_format.h"
 #include "db/clock.h"
 #include "db/ids.h"
-#include "db/job_repository.h"
 #include "fetch/url_fetcher.h"
 #include "media/image.h"
 #include "presenter/face_detector.h"
@@ -215,7 +214,7 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   // before any check or upload: limits never refuse it and nothing is stored twice.
   const auto idempotency_key = req.get_header_value("Idempotency-Key");
   if (!idempotency_key.empty()) {
-    auto existing = db::jobs::find_by_idempotency_key(*ctx.db, principal.user_id, idempotency_key);
+    auto existing = ctx.db->jobs().find_by_idempotency_key(principal.user_id, idempotency_key);
     if (!existing) return fail(existing.error());
     if (*existing) return Submission{**existing, false};
   }
@@ -267,7 +266,7 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   // Checked inside the insert's transaction, so concurrent requests cannot overshoot.
   job.admission = {ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day,
                    ctx.config.queue_limit};
-  auto created = db::jobs::create(*ctx.db, job, db::unix_now());
+  auto created = ctx.db->jobs().create(job, db::unix_now());
   if (!created || !created->created) {
     std::error_code ec;
     std::filesystem::remove(*upload, ec);

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "core/version.h"
-#include "db/job_repository.h"
 #include "doctor/doctor.h"
 #include "engines/hallo3_engine.h"
 
@@ -25,7 +24,7 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
       for (const auto& r : results) checks[r.name] = r.status == CheckStatus::kFailed ? r.message : to_string(r.status);
       ready = all_passed(results);
     }
-    if (auto depth = db::jobs::queue_depth(*ctx.db); depth) {
+    if (auto depth = ctx.db->jobs().queue_depth(); depth) {
       checks["database"] = "ok";
     } else {
       checks["database"] = depth.error().message;
@@ -55,13 +54,13 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
 
   server.raw().Get("/metrics", [&ctx](const http::Request&, http::Response& res) {
     std::vector<std::tuple<std::string, Labels, double>> gauges;
-    if (auto counts = db::jobs::count_by_status(*ctx.db); counts) {
+    if (auto counts = ctx.db->jobs().count_by_status(); counts) {
       for (const auto& [status, n] : *counts) {
         gauges.emplace_back("pitchreel_jobs", Labels{{"status", std::string(to_string(status))}},
                             static_cast<double>(n));
       }
     }
-    if (auto depth = db::jobs::queue_depth(*ctx.db); depth) {
+    if (auto depth = ctx.db->jobs().queue_depth(); depth) {
       gauges.emplace_back("pitchreel_queue_depth", Labels{}, static_cast<double>(*depth));
     }
     res.set_content(ctx.metrics->render(gauges), "text/plain; version=0.0.4");

@@ -7,8 +7,6 @@
 #include "api/routes.h"
 #include "auth/authenticator.h"
 #include "db/clock.h"
-#include "db/job_repository.h"
-#include "db/video_repository.h"
 
 namespace pitchreel::api {
 namespace {
@@ -20,18 +18,18 @@ Error job_not_found() {
 // The job as the API shows it, or not_found (also for other organisations' jobs).
 Result<nlohmann::json> load_job_json(const ServiceContext& ctx, const std::string& id,
                                      const std::string& organization_id) {
-  auto job = db::jobs::get(*ctx.db, id, organization_id);
+  auto job = ctx.db->jobs().get(id, organization_id);
   if (!job) return fail(job.error());
   if (!*job) return fail(job_not_found());
   std::optional<Video> video;
   if (!(*job)->video_id.empty()) {
-    auto v = db::videos::get(*ctx.db, (*job)->video_id, organization_id);
+    auto v = ctx.db->videos().get((*job)->video_id, organization_id);
     if (!v) return fail(v.error());
     video = *v;
   }
   std::optional<std::int64_t> position;
   if ((*job)->status == JobStatus::kQueued) {
-    auto p = db::jobs::position_in_queue(*ctx.db, id);
+    auto p = ctx.db->jobs().position_in_queue(id);
     if (p) position = *p;
   }
   return job_json(ctx, **job, video, position);
@@ -94,7 +92,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
-    auto outcome = db::jobs::cancel(*ctx.db, req.matches[1].str(), who->organization_id, db::unix_now());
+    auto outcome = ctx.db->jobs().cancel(req.matches[1].str(), who->organization_id, db::unix_now());
     if (!outcome) return fail(outcome.error());
     if (*outcome == db::jobs::CancelOutcome::kNotFound) return fail(job_not_found());
     ctx.job_changed->notify();

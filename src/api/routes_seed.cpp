@@ -7,20 +7,18 @@
 #include "api/job_submission.h"
 #include "api/routes.h"
 #include "auth/authenticator.h"
-#include "db/job_repository.h"
-#include "db/video_repository.h"
 
 namespace pitchreel::api {
 namespace {
 
 // The seed's answer for a finished job; nullopt while it is queued or running.
 Result<std::optional<JsonReply>> finished_answer(ServiceContext& ctx, const Principal& who, const std::string& id) {
-  auto job = db::jobs::get(*ctx.db, id, who.organization_id);
+  auto job = ctx.db->jobs().get(id, who.organization_id);
   if (!job) return fail(job.error());
   if (!*job) return fail(Error::internal("job_vanished", "The job disappeared while waiting."));
   const Job& j = **job;
   if (j.status == JobStatus::kSucceeded) {
-    auto video = db::videos::get(*ctx.db, j.video_id, who.organization_id);
+    auto video = ctx.db->videos().get(j.video_id, who.organization_id);
     if (!video) return fail(video.error());
     if (!*video) return fail(Error::internal("video_missing", "The finished job has no video."));
     const auto v = video_json(ctx, **video);

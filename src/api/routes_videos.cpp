@@ -5,7 +5,6 @@
 #include "api/job_json.h"
 #include "api/routes.h"
 #include "auth/authenticator.h"
-#include "db/video_repository.h"
 
 namespace pitchreel::api {
 namespace {
@@ -30,9 +29,9 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     }
     std::optional<std::string> product;
     if (req.has_param("productId")) product = req.get_param_value("productId");
-    auto page = db::videos::list(*ctx.db, who->organization_id,
-                                 product ? std::optional<std::string_view>(*product) : std::nullopt,
-                                 limit, req.get_param_value("cursor"));
+    auto page = ctx.db->videos().list(who->organization_id,
+                                      product ? std::optional<std::string_view>(*product) : std::nullopt,
+                                      limit, req.get_param_value("cursor"));
     if (!page) return fail(page.error());
     nlohmann::json videos = nlohmann::json::array();
     for (const auto& v : page->videos) videos.push_back(video_json(ctx, v));
@@ -44,7 +43,7 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
   server.get(R"(/api/v1/videos/([0-9a-fA-F-]{1,64}))", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
-    auto video = db::videos::get(*ctx.db, req.matches[1].str(), who->organization_id);
+    auto video = ctx.db->videos().get(req.matches[1].str(), who->organization_id);
     if (!video) return fail(video.error());
     if (!*video) return fail(video_not_found());
     return JsonReply{200, video_json(ctx, **video)};
@@ -54,7 +53,7 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     auto who = authenticate(ctx, req);
     if (!who) return fail(who.error());
     if (auto s = require_generate(*who); !s) return fail(s.error());
-    auto removed = db::videos::remove(*ctx.db, req.matches[1].str(), who->organization_id);
+    auto removed = ctx.db->videos().remove(req.matches[1].str(), who->organization_id);
     if (!removed) return fail(removed.error());
     if (!*removed) return fail(video_not_found());
     ctx.finished_jobs.clear();  // a cached job answer may still show this video

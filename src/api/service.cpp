@@ -17,11 +17,11 @@
 #include "auth/jwks.h"
 #include "auth/jwks_refresher.h"
 #include "auth/principal_cache.h"
-#include "db/api_key_repository.h"
+#include "db/store_types.h"
 #include "db/clock.h"
-#include "db/migrations.h"
-#include "db/org_repository.h"
-#include "db/user_repository.h"
+#include "db/database_url.h"
+#include "db/open_store.h"
+#include "db/pg_job_listener.h"
 #include "fetch/url_fetcher.h"
 #include "storage/store_factory.h"
 #include "worker/worker_pool.h"
@@ -47,17 +47,20 @@ Result<std::string> url_secret(const DataDir& data) {
 }
 
 // On a fresh data directory: an organisation, its owner and an API key, printed once.
-Status first_run(db::Database& database, const std::string& public_url) {
-  auto orgs = db::orgs::list(database);
+// Nodes starting together on one PostgreSQL database race here; the organisation's unique
+// name lets exactly one of them create it.
+Status first_run(db::Store& database, const std::string& public_url) {
+  auto orgs = database.orgs().list();
   if (!orgs) return fail(orgs.error());
   if (!orgs->empty()) return {};
   const auto now = db::unix_now();
-  auto org = db::orgs::create(database, "default", now);
+  auto org = database.orgs().create("default", now);
+  if (!org && org.error().code == "organization_exists") return {};  // another node won
   if (!org) return fail(org.error());
-  auto owner = db::users::create(database, org->id, "owner@localhost", Role::kOwner, now);
+  auto owner = database.users().create(org->id, "owner@localhost", Role::kOwner, now);
   if (!owner) return fail(owner.error());
   const auto key = generate_api_key();
-  auto stored = db::api_keys::store(database, owner->id, key.prefix, key.hash, now);
+  auto stored = database.api_keys().store(owner->id, key.prefix, key.hash, now);
   if (!stored) return fail(stored.error());
   std::cout << "\nFirst run: created organisation \"default\" (" << org->id << ") and its owner.\n"
             << "  API key (shown once, keep it safe): " << key.key << "\n"
@@ -123,6 +126,26 @@ Result<std::unique_ptr<ObjectStore>> open_store(const ServiceConfig& config, con
   return store;
 }
 
+// PostgreSQL connections the HTTP handlers may hold at once (the server's thread pool is
+// about this size; a handler holds one for a single query at a time).
+constexpr std::size_t kHttpDatabaseConnections = 16;
+
+// Refuses deployments that would lose or split work. PostgreSQL means nodes may run on
+// several machines; with local storage a worker elsewhere could not read an upload or a
+// video written to this machine's disk. Whether other nodes exist cannot be known at start
+// (they may start later), so the operator must say so (PITCHREEL_SINGLE_NODE).
+Status check_deployment(const ServiceConfig& config) {
+  if (!config.database_url.empty() && config.storage == "local" && !config.single_node) {
+    return fail(Error::invalid(
+        "local_storage_multi_node",
+        "DATABASE_URL lets several pitchreel nodes share one database, but STORAGE=local keeps "
+        "uploads and videos on this machine's disk, where other nodes cannot read them. Set "
+        "STORAGE=s3 (see docs/storage.md), or PITCHREEL_SINGLE_NODE=true if this is the only "
+        "pitchreel process using this database."));
+  }
+  return {};
+}
+
 }  // namespace
 
 Status run_service(const ServiceConfig& config) {
@@ -132,17 +155,30 @@ Status run_service(const ServiceConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // threads created from here on inherit it
 
+  if (auto s = check_deployment(config); !s) return s;
+
   ServiceContext ctx;
   ctx.config = config;
   ctx.engine = config.default_engine;
   ctx.data = DataDir{config.data_dir};
   if (auto s = ctx.data.create(); !s) return s;
 
-  auto database = db::Database::open(ctx.data.database());
+  // SQLite (DATABASE_URL unset) or PostgreSQL; migrated on open, under a lock.
+  auto database = db::open_state_store(config, ctx.data.database(), kHttpDatabaseConnections);
   if (!database) return fail(database.error());
-  {
-    auto connection = (*database)->connect();
-    if (auto s = db::apply_migrations(connection); !s) return s;
+  // On PostgreSQL, changes made by other nodes arrive as notifications: they wake this
+  // node's idle workers and its event streams (the notifiers below), as local changes do.
+  Notifier work_available, job_changed;
+  std::unique_ptr<db::PgJobListener> listener;
+  if (!config.database_url.empty()) {
+    auto started = db::PgJobListener::start(
+        db::parse_database_url(config.database_url).value(), config.db_schema,
+        [&](std::string_view, std::string_view status) {
+          job_changed.notify();
+          if (status == "queued" || status.empty()) work_available.notify();
+        });
+    if (!started) return fail(started.error());
+    listener = std::move(*started);
   }
   auto store = open_store(config, ctx.data);
   if (!store) return fail(store.error());
@@ -164,23 +200,23 @@ Status run_service(const ServiceConfig& config) {
   JwtConfig jwt;
   jwt.hs256_secret = config.jwt_secret;
   jwt.audience = config.jwt_audience;
-  db::Database& db = **database;
+  db::Store& db = **database;
   // Keys and profiles are remembered for 2 s: a polling client costs no lookup per request,
   // and a revocation (by `pitchreel admin`, another process) takes effect within 2 s.
   PrincipalCache key_cache(std::chrono::seconds(2), 10000), profile_cache(std::chrono::seconds(2), 10000);
   Authenticator auth(
       jwt, *jwks,
       cached_lookup(key_cache, [&db](const std::string& hash) -> Result<std::optional<Principal>> {
-        auto match = db::api_keys::find_active_by_hash(db, hash);
+        auto match = db.api_keys().find_active_by_hash(hash);
         if (!match) return fail(match.error());
         if (!*match) return std::optional<Principal>();
         if (const auto now = db::unix_now(); db::api_keys::touch_due((*match)->last_used_at, now)) {
-          (void)db::api_keys::touch(db, (*match)->key_id, now);
+          (void)db.api_keys().touch((*match)->key_id, now);
         }
         return std::optional<Principal>((*match)->principal);
       }),
       cached_lookup(profile_cache, [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
-        auto user = db::users::get(db, user_id);
+        auto user = db.users().get(user_id);
         if (!user) return fail(user.error());
         if (!*user) return std::optional<Principal>();
         return std::optional<Principal>(Principal{(*user)->id, (*user)->organization_id, (*user)->role});
@@ -188,7 +224,6 @@ Status run_service(const ServiceConfig& config) {
   auto jwks_refresher = start_jwks_refresher(config, auth);
   if (!jwks_refresher) return fail(jwks_refresher.error());
 
-  Notifier work_available, job_changed;
   Metrics metrics;
   metrics.describe("pitchreel_http_requests_total", "counter",
                    "HTTP requests by route and status.");
@@ -213,14 +248,23 @@ Status run_service(const ServiceConfig& config) {
   char hostname[256] = {};
   ::gethostname(hostname, sizeof hostname - 1);
   pool_options.node_id = std::string(hostname) + "-" + std::to_string(::getpid());
+  // An API node never renders; a worker node serves only health and metrics.
+  if (config.role == "api") pool_options.workers = 0;
   WorkerPool pool(**store, work_available, job_changed, metrics, pool_options);
-  if (auto s = pool.start(); !s) return s;
+  if (pool_options.workers > 0) {
+    if (auto s = pool.start(); !s) return s;
+  }
 
-  register_routes(server, ctx);
+  if (config.role == "worker") {
+    register_health_routes(server, ctx);
+  } else {
+    register_routes(server, ctx);
+  }
   server.count_requests(metrics);
   std::thread http([&server] { server.run(); });
-  spdlog::info("serving url={} data_dir={} workers={} storage=\"{}\"", ctx.public_url,
-               config.data_dir.string(), config.workers, (*store)->name());
+  spdlog::info("serving url={} data_dir={} role={} workers={} database={} storage=\"{}\"",
+               ctx.public_url, config.data_dir.string(), config.role, pool_options.workers,
+               db.engine(), (*store)->name());
   std::cout << "pitchreel listening on " << ctx.public_url << std::endl;
 
   int received = 0;

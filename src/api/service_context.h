@@ -12,7 +12,7 @@
 #include "core/metrics.h"
 #include "core/notifier.h"
 #include "core/ttl_cache.h"
-#include "db/database.h"
+#include "db/store.h"
 #include "storage/object_store.h"
 #include "storage/url_signer.h"
 
@@ -22,7 +22,7 @@ struct ServiceContext {
   ServiceConfig config;
   DataDir data;
   std::string public_url;  // e.g. http://127.0.0.1:8080, no trailing slash
-  db::Database* db = nullptr;
+  db::Store* db = nullptr;  // state: jobs, queue, videos, keys (SQLite or PostgreSQL)
   ObjectStore* store = nullptr;
   const UrlSigner* signer = nullptr;
   const Authenticator* auth = nullptr;

@@ -1,7 +1,7 @@
 // `pitchreel admin`: an operator's tool for the service's tenants. It creates and lists
-// organizations, users and API keys, and revokes keys, working directly on the data
-// directory's database (so it needs no running server and no credentials of its own:
-// whoever can read the data directory already owns everything in it).
+// organizations, users and API keys, and revokes keys, working directly on the service's
+// database: the data directory's SQLite file, or PostgreSQL when DATABASE_URL is set (so it
+// needs no running server and no credentials beyond the database's own).
 //
 // API keys are printed exactly once, when made; the database keeps only their hash and
 // prefix, and nothing here ever prints a hash.
@@ -22,13 +22,11 @@
 #include "auth/api_key.h"
 #include "cli/commands.h"
 #include "cli/error_report.h"
+#include "core/config.h"
 #include "core/data_dir.h"
 #include "core/model.h"
-#include "db/api_key_repository.h"
 #include "db/clock.h"
-#include "db/database.h"
-#include "db/org_repository.h"
-#include "db/user_repository.h"
+#include "db/open_store.h"
 
 namespace pitchreel::cli {
 namespace {
@@ -38,7 +36,7 @@ using nlohmann::json;
 struct AdminArgs;
 // One leaf subcommand's work. It prints its own output and returns only errors, which
 // the caller reports uniformly (text or JSON, with the documented exit code).
-using Action = Status (*)(const AdminArgs&, db::Database&);
+using Action = Status (*)(const AdminArgs&, db::Store&);
 
 struct AdminArgs {
   std::string data_dir = "data";
@@ -111,8 +109,8 @@ json key_json(const db::api_keys::ApiKey& key) {
           {"lastUsedAt", optional_time(key.last_used_at)}};
 }
 
-Result<Organization> require_org(db::Database& db, std::string_view name) {
-  auto org = db::orgs::find_by_name(db, name);
+Result<Organization> require_org(db::Store& db, std::string_view name) {
+  auto org = db.orgs().find_by_name(name);
   if (!org) return fail(org.error());
   if (!*org) {
     return fail(Error::invalid("org_not_found",
@@ -124,12 +122,12 @@ Result<Organization> require_org(db::Database& db, std::string_view name) {
 }
 
 // Reusing an existing organization by name lets a script add users one at a time.
-Result<Organization> find_or_create_org(db::Database& db, std::string_view name,
+Result<Organization> find_or_create_org(db::Store& db, std::string_view name,
                                         std::int64_t now) {
-  auto found = db::orgs::find_by_name(db, name);
+  auto found = db.orgs().find_by_name(name);
   if (!found) return fail(found.error());
   if (*found) return std::move(**found);
-  auto created = db::orgs::create(db, name, now);
+  auto created = db.orgs().create(name, now);
   // Another process may have created it between the two calls; take theirs.
   if (!created && created.error().code == "organization_exists") return require_org(db, name);
   return created;
@@ -140,9 +138,9 @@ struct IssuedKey {
   NewApiKey key;
 };
 
-Result<IssuedKey> issue_key(db::Database& db, std::string_view user_id, std::int64_t now) {
+Result<IssuedKey> issue_key(db::Store& db, std::string_view user_id, std::int64_t now) {
   NewApiKey key = generate_api_key();
-  auto id = db::api_keys::store(db, user_id, key.prefix, key.hash, now);
+  auto id = db.api_keys().store(user_id, key.prefix, key.hash, now);
   if (!id) return fail(id.error());
   return IssuedKey{std::move(*id), std::move(key)};
 }
@@ -154,8 +152,8 @@ void print_key_notice() {
 
 // ---- leaves
 
-Status org_create(const AdminArgs& a, db::Database& db) {
-  auto org = db::orgs::create(db, a.org_name, db::unix_now());
+Status org_create(const AdminArgs& a, db::Store& db) {
+  auto org = db.orgs().create(a.org_name, db::unix_now());
   if (!org) return fail(org.error());
   if (a.json) {
     std::cout << org_json(*org).dump(2) << "\n";
@@ -165,8 +163,8 @@ Status org_create(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status org_list(const AdminArgs& a, db::Database& db) {
-  auto orgs = db::orgs::list(db);
+Status org_list(const AdminArgs& a, db::Store& db) {
+  auto orgs = db.orgs().list();
   if (!orgs) return fail(orgs.error());
   if (a.json) {
     json out = json::array();
@@ -180,7 +178,7 @@ Status org_list(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status user_create(const AdminArgs& a, db::Database& db) {
+Status user_create(const AdminArgs& a, db::Store& db) {
   // Validated before anything is written, so a bad call leaves no half-made organization.
   const auto role = parse_role(a.role);
   if (!role) {
@@ -211,7 +209,7 @@ Status user_create(const AdminArgs& a, db::Database& db) {
   const std::int64_t now = db::unix_now();
   auto org = find_or_create_org(db, a.org_name, now);
   if (!org) return fail(org.error());
-  auto user = db::users::create(db, org->id, a.email, *role, now, std::move(id));
+  auto user = db.users().create(org->id, a.email, *role, now, std::move(id));
   if (!user) return fail(user.error());
   auto issued = issue_key(db, user->id, now);
   if (!issued) return fail(issued.error());
@@ -233,10 +231,10 @@ Status user_create(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status user_list(const AdminArgs& a, db::Database& db) {
+Status user_list(const AdminArgs& a, db::Store& db) {
   auto org = require_org(db, a.org_name);
   if (!org) return fail(org.error());
-  auto users = db::users::list(db, org->id);
+  auto users = db.users().list(org->id);
   if (!users) return fail(users.error());
   if (a.json) {
     json out = json::array();
@@ -253,7 +251,7 @@ Status user_list(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status key_create(const AdminArgs& a, db::Database& db) {
+Status key_create(const AdminArgs& a, db::Store& db) {
   auto issued = issue_key(db, a.user_id, db::unix_now());
   if (!issued) return fail(issued.error());
   if (a.json) {
@@ -270,10 +268,10 @@ Status key_create(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status key_list(const AdminArgs& a, db::Database& db) {
+Status key_list(const AdminArgs& a, db::Store& db) {
   auto org = require_org(db, a.org_name);
   if (!org) return fail(org.error());
-  auto keys = db::api_keys::list_for_org(db, org->id);
+  auto keys = db.api_keys().list_for_org(org->id);
   if (!keys) return fail(keys.error());
   if (a.json) {
     json out = json::array();
@@ -290,9 +288,9 @@ Status key_list(const AdminArgs& a, db::Database& db) {
   return {};
 }
 
-Status key_revoke(const AdminArgs& a, db::Database& db) {
+Status key_revoke(const AdminArgs& a, db::Store& db) {
   // No organization scope: the operator may revoke any tenant's key.
-  auto revoked = db::api_keys::revoke(db, a.key_id, std::nullopt, db::unix_now());
+  auto revoked = db.api_keys().revoke(a.key_id, std::nullopt, db::unix_now());
   if (!revoked) return fail(revoked.error());
   if (!*revoked) {
     return fail(Error::invalid(
@@ -315,8 +313,11 @@ int run_admin(const AdminArgs& a) {
 
   const DataDir dir{a.data_dir};
   if (auto s = dir.create(); !s) return report(s.error(), a.json);
-  // open() also applies any pending migrations, so a fresh --data-dir just works.
-  auto db = db::Database::open(dir.database());
+  // DATABASE_URL (environment or .env, as for serve) selects PostgreSQL; otherwise the data
+  // directory's SQLite file. Opening applies pending migrations, so a fresh one just works.
+  auto config = load_service_config(process_environment(), "", ".env");
+  if (!config) return report(config.error(), a.json);
+  auto db = db::open_state_store(*config, dir.database(), 1);
   if (!db) return report(db.error(), a.json);
   if (auto s = chosen->second(a, **db); !s) return report(s.error(), a.json);
   return kExitOk;

@@ -90,6 +90,14 @@ const std::vector<Setting>& table() {
          c.data_dir = v;
          return {};
        }},
+      {{"DATABASE_URL", {"PITCHREEL_DATABASE_URL"}, "PostgreSQL for jobs, queue and events (a libpq URI or conninfo; sslmode honoured); unset: SQLite in the data directory", "", true},
+       text(&ServiceConfig::database_url)},
+      {{"PITCHREEL_DB_SCHEMA", {}, "PostgreSQL schema holding pitchreel's tables (created when missing)", "pitchreel"},
+       text(&ServiceConfig::db_schema)},
+      {{"PITCHREEL_ROLE", {}, "what this process does: all (API and workers), api (never renders) or worker (renders; only /healthz, /readyz, /metrics) (also --role)", "all"},
+       one_of(&ServiceConfig::role, {"all", "api", "worker"})},
+      {{"PITCHREEL_SINGLE_NODE", {}, "with DATABASE_URL and STORAGE=local: confirms this is the only pitchreel process on the database (otherwise refused: other nodes could not read this disk)", "false"},
+       boolean(&ServiceConfig::single_node)},
       {{"PITCHREEL_PUBLIC_URL", {}, "base URL clients reach the server at, used in video URLs", "http://<listen>"},
        text(&ServiceConfig::public_url)},
       {{"PITCHREEL_WORKERS", {}, "videos rendered at the same time", "1"},

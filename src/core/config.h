@@ -21,6 +21,15 @@ namespace pitchreel {
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "./data";
+  // PostgreSQL for state, queue and events when set (a libpq URI or conninfo); empty: the
+  // SQLite file in data_dir. db_schema holds every pitchreel table (scale-out, docs/scale-out.md).
+  std::string database_url;
+  std::string db_schema = "pitchreel";
+  // What this process does: "all" (API + workers), "api" (never renders) or "worker" (renders;
+  // answers only /healthz, /readyz and /metrics).
+  std::string role = "all";
+  // PostgreSQL with local storage is refused unless the operator states this is the only node.
+  bool single_node = false;
   std::string public_url;  // base of absolute URLs in answers; default http://<listen>
   int workers = 1;         // concurrent renders
   int queue_limit = 100;   // queued jobs before 503

@@ -15,25 +15,11 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "db/database.h"
+#include "db/store_types.h"
 
 namespace pitchreel::db::api_keys {
 
-// A stored key as shown to its owner: never the hash.
-struct ApiKey {
-  std::string id;
-  std::string user_id;
-  std::string prefix;
-  std::int64_t created_at = 0;
-  std::optional<std::int64_t> revoked_at;
-  std::optional<std::int64_t> last_used_at;
-};
 
-// The result of authenticating with a key.
-struct KeyMatch {
-  std::string key_id;
-  Principal principal;
-  std::optional<std::int64_t> last_used_at;
-};
 
 // Stores a key and returns its new id. Errors: invalid "user_not_found";
 // invalid "api_key_exists" when the hash is already stored (a key was reused).
@@ -54,13 +40,8 @@ Result<bool> revoke(Database& db, std::string_view key_id,
 Result<std::vector<ApiKey>> list_for_user(Database& db, std::string_view user_id);
 Result<std::vector<ApiKey>> list_for_org(Database& db, std::string_view organization_id);
 
-// Records a use. Coarse on purpose: last_used_at is written at most once per
-// kTouchGranularitySeconds per key, so authenticating is not a write per request.
-inline constexpr std::int64_t kTouchGranularitySeconds = 60;
+// Records a use (see kTouchGranularitySeconds in store_types.h).
+
 Status touch(Database& db, std::string_view key_id, std::int64_t now);
-// Whether a use at `now` should be recorded (saves the UPDATE on most requests).
-inline bool touch_due(std::optional<std::int64_t> last_used_at, std::int64_t now) {
-  return !last_used_at || *last_used_at <= now - kTouchGranularitySeconds;
-}
 
 }  // namespace pitchreel::db::api_keys

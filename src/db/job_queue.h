@@ -34,14 +34,11 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "db/database.h"
+#include "db/store_types.h"
 
 namespace pitchreel::db::jobs {
 
-struct ClaimedJob {
-  Job job;  // status running, attempts already counting this one
-  int max_attempts = 0;
-  std::int64_t lease_expires_at = 0;
-};
+
 
 // Takes the oldest queued job (by created_at, then insertion order) whose not_before
 // <= now: running, leased to worker_id until now + lease_seconds, stage "starting",
@@ -49,11 +46,7 @@ struct ClaimedJob {
 Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view worker_id,
                                              std::int64_t lease_seconds, std::int64_t now);
 
-enum class LeaseState {
-  kHeld,             // keep working
-  kLost,             // the job is no longer this worker's: stop and write nothing
-  kCancelRequested,  // the user canceled: stop, clean up, call finish_canceled
-};
+
 
 // Extends the lease to now + lease_seconds and records stage (empty: unchanged) and
 // progress (clamped to 0..1).

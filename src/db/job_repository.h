@@ -17,31 +17,11 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "db/database.h"
+#include "db/store_types.h"
 
 namespace pitchreel::db::jobs {
 
-// Limits a new job must fit under, checked atomically with the insert; 0 = no limit.
-// An idempotent replay is never refused by them.
-struct Admission {
-  int per_user_hour = 0;  // jobs a user may create per hour ("rate_limited")
-  int per_org_day = 0;    // jobs an organisation may create per day ("rate_limited")
-  int queue_limit = 0;    // queued jobs ("queue_full", unavailable)
-};
 
-struct NewJob {
-  std::string organization_id;
-  std::string user_id;  // must belong to organization_id
-  std::string request;  // the validated request as JSON
-  std::string product_id;
-  std::string idempotency_key;  // empty: none
-  int max_attempts = 3;         // claims allowed before the job fails for good (>= 1)
-  Admission admission;
-};
-
-struct CreatedJob {
-  Job job;
-  bool created = false;  // false: the idempotency key matched an earlier job, returned as is
-};
 
 // Enqueues a job (status queued, eligible at once) or, when the user already has a job
 // with this idempotency key, returns that job unchanged, whatever its status or request.
@@ -57,12 +37,7 @@ Result<std::optional<Job>> find_by_idempotency_key(Database& db, std::string_vie
 Result<std::optional<Job>> get(Database& db, std::string_view job_id,
                                std::string_view organization_id);
 
-enum class CancelOutcome {
-  kNotFound,         // no such job in this organization
-  kCanceled,         // it was queued; it is now canceled and will never run
-  kCancelRequested,  // it is running; the worker sees the request on its next heartbeat
-  kAlreadyFinished,  // it had already succeeded, failed or been canceled; nothing changed
-};
+
 Result<CancelOutcome> cancel(Database& db, std::string_view job_id,
                              std::string_view organization_id, std::int64_t now);
 

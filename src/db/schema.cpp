@@ -104,7 +104,33 @@ ALTER TABLE jobs ADD COLUMN gpu_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE videos ADD COLUMN gpu_seconds REAL NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{{1, kV1}, {2, kV2}}};
+// Migration 3: the outbox. Triggers append a job_events row for every job status change,
+// inside the transaction that makes the change, so an event is recorded if and only if
+// the change is (webhooks deliver from this table). AUTOINCREMENT keeps ids increasing
+// even after rows are pruned, so a reader's "after id" cursor never sees a reused id.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE job_events (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id           TEXT NOT NULL,
+  organization_id  TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  error_code       TEXT,
+  video_id         TEXT,
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX job_events_by_job ON job_events(job_id, id);
+CREATE TRIGGER jobs_event_insert AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_events (job_id, organization_id, status, error_code, video_id, created_at)
+  VALUES (NEW.id, NEW.organization_id, NEW.status, NEW.error_code, NEW.video_id, NEW.updated_at);
+END;
+CREATE TRIGGER jobs_event_status AFTER UPDATE OF status ON jobs
+  WHEN OLD.status IS NOT NEW.status BEGIN
+  INSERT INTO job_events (job_id, organization_id, status, error_code, video_id, created_at)
+  VALUES (NEW.id, NEW.organization_id, NEW.status, NEW.error_code, NEW.video_id, NEW.updated_at);
+END;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}}};
 
 }  // namespace
 

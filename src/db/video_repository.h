@@ -14,15 +14,11 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "db/database.h"
+#include "db/store_types.h"
 
 namespace pitchreel::db::videos {
 
-inline constexpr int kMaxPageSize = 100;
 
-struct VideoPage {
-  std::vector<Video> videos;  // newest first (created_at, then id, descending)
-  std::string next_cursor;    // empty: this is the last page
-};
 
 Result<std::optional<Video>> get(Database& db, std::string_view id,
                                  std::string_view organization_id);

@@ -30,10 +30,10 @@ constexpr std::array<StageSpan, 6> kStages{{
 
 }  // namespace
 
-JobProgress::JobProgress(db::Database& db, const Job& job, std::string worker_id,
+JobProgress::JobProgress(db::JobQueue& queue, const Job& job, std::string worker_id,
                          std::int64_t lease_s, Notifier& job_changed,
                          const std::atomic<bool>& stopping)
-    : db_(db),
+    : queue_(queue),
       job_(job),
       worker_id_(std::move(worker_id)),
       lease_s_(lease_s),
@@ -66,7 +66,7 @@ void JobProgress::heartbeat() {
   // Once the job is not ours any more, writing would change nothing; skip the transaction.
   if (lease_ == db::jobs::LeaseState::kLost) return;
   auto state =
-      db::jobs::heartbeat(db_, job_.id, worker_id_, lease_s_, stage_, overall_, db::unix_now());
+      queue_.heartbeat(job_.id, worker_id_, lease_s_, stage_, overall_, db::unix_now());
   if (!state) {
     // A busy or failing database: keep rendering. The lease only runs out after lease_s
     // without a successful heartbeat, and complete() refuses to write if it did.

@@ -22,8 +22,7 @@
 #include "core/model.h"
 #include "core/notifier.h"
 #include "core/progress.h"
-#include "db/database.h"
-#include "db/job_queue.h"
+#include "db/store.h"
 
 namespace pitchreel {
 
@@ -31,7 +30,7 @@ class JobProgress final : public ProgressSink {
  public:
   static constexpr std::chrono::milliseconds kHeartbeatInterval{500};
 
-  JobProgress(db::Database& db, const Job& job, std::string worker_id, std::int64_t lease_s,
+  JobProgress(db::JobQueue& queue, const Job& job, std::string worker_id, std::int64_t lease_s,
               Notifier& job_changed, const std::atomic<bool>& stopping);
   JobProgress(const JobProgress&) = delete;
   JobProgress& operator=(const JobProgress&) = delete;
@@ -47,7 +46,7 @@ class JobProgress final : public ProgressSink {
  private:
   void heartbeat();
 
-  db::Database& db_;
+  db::JobQueue& queue_;
   const Job& job_;
   std::string worker_id_;
   std::int64_t lease_s_;

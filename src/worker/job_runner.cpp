@@ -109,9 +109,9 @@ struct JobRunner::Attempt {
   std::optional<JobSpec> spec;  // once parsed
 };
 
-JobRunner::JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed, Metrics& metrics,
+JobRunner::JobRunner(db::JobQueue& queue, ObjectStore& store, Notifier& job_changed, Metrics& metrics,
                      const std::atomic<bool>& stopping, JobRunnerOptions options)
-    : db_(db),
+    : queue_(queue),
       store_(store),
       job_changed_(job_changed),
       metrics_(metrics),
@@ -130,7 +130,7 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
   const auto started = std::chrono::steady_clock::now();
   spdlog::info("job started job_id={} org={} worker={} attempt={}/{}", job.id, job.organization_id,
                worker_id, job.attempts, claimed.max_attempts);
-  JobProgress progress(db_, job, worker_id, options_.lease_s, job_changed_, stopping_);
+  JobProgress progress(queue_, job, worker_id, options_.lease_s, job_changed_, stopping_);
   Attempt attempt{job, worker_id, progress, std::nullopt};
 
   JobOutcome outcome = JobOutcome::kReleased;
@@ -212,7 +212,7 @@ void JobRunner::record_gpu_time(const Attempt& attempt, const std::string& engin
   metrics_.observe(std::string(kGpuSeconds), {{"organization", job.organization_id}}, seconds);
   spdlog::info("gpu time job_id={} org={} engine={} gpu_s={:.1f}", job.id, job.organization_id,
                engine_name, seconds);
-  if (auto s = db::jobs::add_gpu_seconds(db_, job.id, seconds); !s) {
+  if (auto s = queue_.add_gpu_seconds(job.id, seconds); !s) {
     spdlog::error("gpu time not recorded job_id={} org={} code={}", job.id, job.organization_id,
                   s.error().code);
   }
@@ -271,7 +271,7 @@ JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {
   video.width = result.width;
   video.height = result.height;
   auto stored =
-      db::jobs::complete(db_, job.id, attempt.worker_id, std::move(video), db::unix_now());
+      queue_.complete(job.id, attempt.worker_id, std::move(video), db::unix_now());
   if (!stored) return finish_with_error(attempt, stored.error());
   if (!*stored) {
     spdlog::warn("job lease lost before completion job_id={} org={}", job.id, job.organization_id);
@@ -302,7 +302,7 @@ JobOutcome JobRunner::finish_with_error(Attempt& attempt, const Error& error) {
   spdlog::log(error.kind == ErrorKind::kInternal ? spdlog::level::err : spdlog::level::info,
               "job error job_id={} org={} code={} retryable={} message=\"{}\"", job.id,
               job.organization_id, error.code, retryable, error.message);
-  auto status = db::jobs::fail(db_, job.id, attempt.worker_id, error.code, error.message, retryable,
+  auto status = queue_.fail(job.id, attempt.worker_id, error.code, error.message, retryable,
                                retry_backoff_seconds(job.attempts), db::unix_now());
   if (!status) {
     // The job stays running under our lease; requeue_expired retries it when the lease ends.
@@ -322,7 +322,7 @@ JobOutcome JobRunner::finish_with_error(Attempt& attempt, const Error& error) {
 }
 
 JobOutcome JobRunner::finish_canceled(Attempt& attempt) {
-  auto done = db::jobs::finish_canceled(db_, attempt.job.id, attempt.worker_id, db::unix_now());
+  auto done = queue_.finish_canceled(attempt.job.id, attempt.worker_id, db::unix_now());
   if (!done) {
     spdlog::error("job cancel not recorded job_id={} org={} code={}", attempt.job.id,
                   attempt.job.organization_id, done.error().code);

@@ -13,7 +13,7 @@
 //   error is ErrorKind::kInvalidInput (the same input would fail again)
 //
 // Threads: one JobRunner per worker thread; run() blocks for the whole job. The runner
-// borrows the worker's own Database connection, the store, notifier, metrics and the
+// borrows the worker's own job queue (db/store.h), the store, notifier, metrics and the
 // pool's stopping flag; all must outlive it. No exception escapes run().
 #pragma once
 
@@ -28,8 +28,7 @@
 #include "core/metrics.h"
 #include "core/notifier.h"
 #include "core/status.h"
-#include "db/database.h"
-#include "db/job_queue.h"
+#include "db/store.h"
 #include "storage/object_store.h"
 #include "worker/job_progress.h"
 #include "worker/job_spec.h"
@@ -55,7 +54,7 @@ std::string_view to_string(JobOutcome outcome);
 
 class JobRunner {
  public:
-  JobRunner(db::Database& db, ObjectStore& store, Notifier& job_changed, Metrics& metrics,
+  JobRunner(db::JobQueue& queue, ObjectStore& store, Notifier& job_changed, Metrics& metrics,
             const std::atomic<bool>& stopping, JobRunnerOptions options);
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -71,7 +70,7 @@ class JobRunner {
   JobOutcome finish_with_error(Attempt& attempt, const Error& error);
   JobOutcome finish_canceled(Attempt& attempt);
 
-  db::Database& db_;
+  db::JobQueue& queue_;
   ObjectStore& store_;
   Notifier& job_changed_;
   Metrics& metrics_;

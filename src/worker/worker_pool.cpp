@@ -5,7 +5,7 @@
 #include <system_error>
 
 #include "db/clock.h"
-#include "db/job_queue.h"
+#include "db/open_store.h"
 #include "worker/job_runner.h"
 #include "worker/work_dir_sweep.h"
 
@@ -43,18 +43,19 @@ Status WorkerPool::start() {
                                        " (" + ec.message() + "). Check the data directory."));
   }
   sweep_work_dir(options_.work_dir);  // leftovers of a process that died mid-render
-  std::vector<std::unique_ptr<db::Database>> databases;
+  std::vector<std::unique_ptr<db::Store>> stores;
   for (int i = 0; i < options_.workers; ++i) {
-    auto db = db::Database::open(options_.database_path);
-    if (!db) return fail(db.error());
-    databases.push_back(std::move(*db));
+    // Two connections on PostgreSQL: the worker's own calls and its render's heartbeats.
+    auto opened = db::open_state_store(options_.config, options_.database_path, 2);
+    if (!opened) return fail(opened.error());
+    stores.push_back(std::move(*opened));
   }
-  databases_ = std::move(databases);
+  stores_ = std::move(stores);
   claiming_ = true;
   stopping_ = false;
   running_ = true;
   try {
-    for (std::size_t i = 0; i < databases_.size(); ++i)
+    for (std::size_t i = 0; i < stores_.size(); ++i)
       threads_.emplace_back([this, i] { work(i); });
   } catch (const std::system_error& e) {
     stop(std::chrono::seconds(0));
@@ -83,8 +84,8 @@ void WorkerPool::stop(std::chrono::seconds grace) {
   for (auto& thread : threads_) thread.join();
   threads_.clear();
   // After the join no worker writes any more, so requeueing cannot race a finishing job.
-  for (std::size_t i = 0; i < databases_.size(); ++i) {
-    auto requeued = db::jobs::requeue_owned(*databases_[i], worker_id(i), db::unix_now());
+  for (std::size_t i = 0; i < stores_.size(); ++i) {
+    auto requeued = stores_[i]->queue().requeue_owned(worker_id(i), db::unix_now());
     if (!requeued) {
       // The lease runs out and requeue_expired (this or another node) picks the job up.
       spdlog::error("worker jobs not requeued worker={} code={}", worker_id(i),
@@ -95,7 +96,7 @@ void WorkerPool::stop(std::chrono::seconds grace) {
       work_available_.notify();  // another pool on this database may take them at once
     }
   }
-  databases_.clear();
+  stores_.clear();
   spdlog::info("worker pool stopped node={}", options_.node_id);
 }
 
@@ -114,22 +115,22 @@ void WorkerPool::wait_for_work(std::uint64_t seen) {
 }
 
 void WorkerPool::work(std::size_t index) {
-  db::Database& db = *databases_[index];
+  db::JobQueue& queue = stores_[index]->queue();
   const std::string id = worker_id(index);
-  JobRunner runner(db, store_, job_changed_, metrics_, stopping_,
+  JobRunner runner(queue, store_, job_changed_, metrics_, stopping_,
                    {options_.work_dir, options_.uploads_dir, options_.lease_s, options_.config});
   while (claiming_.load()) {
     // Read the version before looking at the queue: a submit that lands between the claim
     // and the wait moves the version, so the wait returns at once instead of missing it.
     const auto seen = work_available_.version();
     const auto now = db::unix_now();
-    if (auto requeued = db::jobs::requeue_expired(db, now); !requeued) {
+    if (auto requeued = queue.requeue_expired(now); !requeued) {
       spdlog::warn("requeue_expired failed worker={} code={}", id, requeued.error().code);
     } else if (*requeued > 0) {
       spdlog::info("expired leases requeued worker={} count={}", id, *requeued);
       job_changed_.notify();
     }
-    auto claimed = db::jobs::claim_next(db, id, options_.lease_s, now);
+    auto claimed = queue.claim_next(id, options_.lease_s, now);
     if (!claimed) {
       spdlog::warn("claim failed worker={} code={}", id, claimed.error().code);
       wait_for_work(seen);

@@ -1,5 +1,6 @@
-// WorkerPool: the threads that run queued jobs. Each worker has its own database
-// connection (db::Database per thread, WAL on one file) and loops:
+// WorkerPool: the threads that run queued jobs. Each worker has its own state store
+// (db::open_state_store: a SQLite connection on the shared file, or a small PostgreSQL
+// pool) and loops:
 //   requeue_expired -> claim_next -> JobRunner::run, or, when nothing is eligible,
 //   sleep on `work_available` until a submit notifies it (or `idle_wait` passes, for
 //   expired leases and retry backoffs, which nobody notifies).
@@ -28,7 +29,7 @@
 #include "core/metrics.h"
 #include "core/notifier.h"
 #include "core/status.h"
-#include "db/database.h"
+#include "db/store.h"
 #include "storage/object_store.h"
 
 namespace pitchreel {
@@ -36,7 +37,7 @@ namespace pitchreel {
 struct WorkerPoolOptions {
   int workers = 1;
   int lease_s = 30;
-  std::filesystem::path database_path;
+  std::filesystem::path database_path;  // the SQLite file, when config.database_url is empty
   std::filesystem::path work_dir;     // per-job render folders, removed as jobs end
   std::filesystem::path uploads_dir;  // finished jobs' inputs under it are deleted
   std::string node_id;                // worker ids are node_id + "-" + index
@@ -54,8 +55,9 @@ class WorkerPool {
   // Stops with no grace if still running: renders abort and their jobs are requeued.
   ~WorkerPool();
 
-  // Opens the connections and starts the threads. Errors: "invalid_workers" (invalid),
-  // "worker_pool_running" (internal), a database open error, "work_dir_not_writable".
+  // Opens the stores and starts the threads. Errors: "invalid_workers" (invalid),
+  // "worker_pool_running" (internal), a database open error (db/open_store.h),
+  // "work_dir_not_writable".
   Status start();
   // Idempotent; returns once every worker thread has exited.
   void stop(std::chrono::seconds grace);
@@ -76,7 +78,7 @@ class WorkerPool {
   Metrics& metrics_;
   WorkerPoolOptions options_;
 
-  std::vector<std::unique_ptr<db::Database>> databases_;  // one per worker, index-aligned
+  std::vector<std::unique_ptr<db::Store>> stores_;  // one per worker, index-aligned
   std::vector<std::thread> threads_;
   bool running_ = false;  // owner's thread only
   std::atomic<bool> claiming_{false};

@@ -62,6 +62,9 @@ TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
     ASSERT_TRUE(db);
     Connection conn = (*db)->connect();
     ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
+    // Undo migrations 3 (the outbox) and 2 (GPU time), newest first.
+    ASSERT_TRUE(conn.exec("DROP TRIGGER jobs_event_insert; DROP TRIGGER jobs_event_status; "
+                          "DROP TABLE job_events"));
     ASSERT_TRUE(conn.exec("ALTER TABLE jobs DROP COLUMN gpu_seconds"));
     ASSERT_TRUE(conn.exec("ALTER TABLE videos DROP COLUMN gpu_seconds"));
     ASSERT_TRUE(conn.exec("PRAGMA user_version = 1"));
@@ -76,6 +79,9 @@ TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
       "(SELECT COUNT(*) FROM pragma_table_info('videos') WHERE name = 'gpu_seconds')");
   ASSERT_TRUE(stmt);
   EXPECT_EQ(stmt->single_int64().value(), 3);
+  auto events = conn.prepare("SELECT COUNT(*) FROM job_events");
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->single_int64().value(), 0);
 }
 
 TEST(Database, RefusesANewerSchema) {

@@ -44,7 +44,7 @@ class JobRunnerTest : public WorkerTestEnv {
     return **claimed;
   }
   JobOutcome run(const db::jobs::ClaimedJob& claimed) {
-    JobRunner runner(*db_, *store_hooked_, job_changed_, metrics_, stopping_,
+    JobRunner runner(state_->queue(), *store_hooked_, job_changed_, metrics_, stopping_,
                      {work_dir(), uploads_dir(), 30, {}});
     return runner.run(claimed, "w-0");
   }

@@ -20,6 +20,7 @@
 #include "db/database.h"
 #include "db/job_repository.h"
 #include "db/org_repository.h"
+#include "db/sqlite_store.h"
 #include "db/user_repository.h"
 #include "media/jpeg_writer.h"
 #include "storage/local_store.h"
@@ -42,6 +43,7 @@ class WorkerTestEnv : public ::testing::Test {
     auto opened = db::Database::open(database_path());
     ASSERT_TRUE(opened) << opened.error().message;
     db_ = std::move(*opened);
+    state_ = db::sqlite_store_over(*db_);
     org_ = db::orgs::create(*db_, "Acme", 1).value();
     user_ = db::users::create(*db_, org_.id, "a@acme.test", Role::kAdmin, 1).value();
     auto store = LocalStore::open(dir_ / "store");
@@ -110,6 +112,7 @@ class WorkerTestEnv : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<db::Database> db_;
+  std::unique_ptr<db::Store> state_;  // the store seam over db_, what the worker uses
   Organization org_;
   User user_;
   std::unique_ptr<LocalStore> store_;

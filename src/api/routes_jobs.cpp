@@ -65,15 +65,23 @@ void stream_events(ServiceContext& ctx, const Principal& who, std::string author
   // principal cache keeps that to one lookup per credential every 2 s.
   stream.poll = [&ctx, who, authorization, id, last = std::size_t{0}](std::string& out) mutable {
     if (!still_authorized(ctx, authorization, who.organization_id, out)) return false;
-    auto job = load_job_json(ctx, id, who.organization_id);
-    if (!job) return false;
-    std::string data = job->dump();
-    if (const auto hash = std::hash<std::string>{}(data); hash != last) {
-      out += "event: job\ndata: " + data + "\n\n";
+    const std::string key = who.organization_id + "/" + id;
+    // The version is read before the job: a change announced after it makes the
+    // snapshot stale for everyone, so no stream can miss a change by sharing it.
+    const auto version = ctx.job_changed->version();
+    auto snapshot = ctx.job_snapshots.find(key);
+    if (!snapshot || snapshot->version != version) {
+      auto job = load_job_json(ctx, id, who.organization_id);
+      if (!job) return false;
+      const auto status = job->at("status").get<std::string>();
+      snapshot = ServiceContext::JobSnapshot{version, job->dump(), status == "queued" || status == "running"};
+      ctx.job_snapshots.put(key, *snapshot);
+    }
+    if (const auto hash = std::hash<std::string>{}(snapshot->json); hash != last) {
+      out += "event: job\ndata: " + snapshot->json + "\n\n";
       last = hash;
     }
-    const auto status = job->at("status").get<std::string>();
-    return (status == "queued" || status == "running") && !ctx.stopping;
+    return snapshot->live && !ctx.stopping;
   };
   stream.check = [&ctx, org = who.organization_id, authorization = std::move(authorization)](std::string& out) {
     return still_authorized(ctx, authorization, org, out);

@@ -723,7 +723,7 @@ TEST_F(ServeProbe, UnknownPathsShareOneMetricSeries) {
 TEST_F(ServeProbe, DeepReadinessNeedsTheOperatorToken) {
   BlackHole gpu;
   start({{"HALLO3_URL", gpu.url()}, {"PITCHREEL_OPERATOR_TOKEN", "operator-secret-1"}});
-  for (const std::string token : {std::string(), server_->api_key(), std::string("operator-secret-2")}) {
+  for (const std::string& token : {std::string(), server_->api_key(), std::string("operator-secret-2")}) {
     auto as = server_->client(token);
     const auto started = Clock::now();
     auto deep = as.Get("/readyz?deep=1");

@@ -250,6 +250,10 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::http_max_connections_per_client, 1, 1000000)},
       {{"PITCHREEL_HTTP_HANDLER_THREADS", {}, "threads serving connections and running request handlers (idle connections and event streams use none)", "32"},
        integer(&ServiceConfig::http_handler_threads, 1, 1024)},
+      {{"PITCHREEL_HTTP_STREAM_RECHECK_S", {}, "seconds between an open event stream's credential checks (a revoked key or deleted user ends its streams)", "3"},
+       integer(&ServiceConfig::http_stream_recheck_s, 1, 3600)},
+      {{"PITCHREEL_OPERATOR_TOKEN", {}, "operators' bearer token for /readyz?deep=1 and organisation-labelled /metrics series (empty: both off)", "", true},
+       text(&ServiceConfig::operator_token)},
   };
   return settings;
 }

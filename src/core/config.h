@@ -107,6 +107,11 @@ struct ServiceConfig {
   int http_max_connections = 20000;
   int http_max_connections_per_client = 256;
   int http_handler_threads = 32;
+  // How often an open event stream re-checks its credential (a revoked key ends it).
+  int http_stream_recheck_s = 3;
+  // Operators' bearer token for /readyz?deep=1 and organisation-labelled metrics; empty:
+  // those stay off.
+  std::string operator_token;
 };
 
 struct SettingInfo {

@@ -103,6 +103,11 @@ Status admit(Connection& conn, const NewJob& job, std::int64_t now) {
 
 }  // namespace
 
+Status check_admission(Database& db, const NewJob& job, std::int64_t now) {
+  Connection conn = db.connect();
+  return admit(conn, job, now);
+}
+
 Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
   if (job.max_attempts < 1) {
     return fail(

@@ -244,6 +244,9 @@ class PgJobs final : public JobRepository {
       return counts;
     });
   }
+  Status check_admission(const jobs::NewJob& job, std::int64_t now) override {
+    return with_conn(pool_, [&](PgConnection& c) { return admit(c, job, now); });
+  }
   Result<std::int64_t> count_jobs_since(std::string_view user_id, std::int64_t since) override {
     return with_conn(pool_, [&](PgConnection& c) {
       return count(c, kUserSinceSql, {user_id, since}, "counting a user's jobs");

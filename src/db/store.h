@@ -93,6 +93,11 @@ class JobRepository {
   // invalid "invalid_max_attempts", invalid "rate_limited" (retry_after_s set), unavailable
   // "queue_full" (retry_after_s set).
   virtual Result<jobs::CreatedJob> create(const jobs::NewJob& job, std::int64_t now) = 0;
+  // The admission limits of `job` as create() would check them now, without inserting or
+  // locking: a cheap early refusal (same errors, Retry-After included) before a request's
+  // expensive work (storing, decoding, fetching). Advisory only: create() checks again
+  // atomically, so a request admitted here may still be refused there.
+  virtual Status check_admission(const jobs::NewJob& job, std::int64_t now) = 0;
   virtual Result<std::optional<Job>> find_by_idempotency_key(std::string_view user_id,
                                                              std::string_view key) = 0;
   // The job if it exists and belongs to organization_id.

@@ -356,6 +356,30 @@ TEST_P(StoreContract, CanceledJobsCountTowardTheRateLimit) {
   EXPECT_TRUE(store().jobs().create(job, 1000 + 3601));
 }
 
+TEST_P(StoreContract, CheckAdmissionRefusesAsCreateWouldWithoutInserting) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
+  job.admission.per_user_hour = 2;
+  EXPECT_TRUE(store().jobs().check_admission(job, 1000));
+  ASSERT_TRUE(store().jobs().create(job, 1000));
+  EXPECT_TRUE(store().jobs().check_admission(job, 1010));
+  ASSERT_TRUE(store().jobs().create(job, 1010));
+  auto limited = store().jobs().check_admission(job, 1020);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code, "rate_limited");
+  EXPECT_EQ(limited.error().retry_after_s, 1000 + 3600 - 1020);  // when the oldest leaves the hour
+  EXPECT_EQ(store().jobs().create(job, 1020).error().code, "rate_limited");
+  // An hour after the first job, one slot is free again.
+  EXPECT_TRUE(store().jobs().check_admission(job, 1000 + 3600));
+  job.admission = {};
+  job.admission.queue_limit = 2;
+  auto full = store().jobs().check_admission(job, 1030);
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, "queue_full");
+  EXPECT_EQ(full.error().retry_after_s, 30);
+  // Nothing was inserted by the checks.
+  EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 2);
+}
+
 TEST_P(StoreContract, QueueLimitAndBadInputHaveStableCodes) {
   jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
   job.admission.queue_limit = 2;

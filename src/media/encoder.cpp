@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "media/av_handles.h"
+#include "media/y4m_writer.h"
 
 extern "C" {
 #include <libavutil/audio_fifo.h>
@@ -65,6 +68,7 @@ class LibavEncoder final : public Encoder {
   av::FramePtr yuv_;
   av::FramePtr pcm_;
   av::PacketPtr packet_;
+  std::optional<Y4mWriter> dump_;  // PITCHREEL_DUMP_Y4M: the frames as encoded, for the benchmark
   std::int64_t frames_ = 0;
   std::size_t audio_in_pos_ = 0;      // input samples handed to the resampler
   std::int64_t audio_out_pts_ = 0;    // output samples encoded
@@ -97,6 +101,11 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
   err = avformat_write_header(format_.get(), options.out());
   if (err < 0) return fail(encode_error("write the MP4 header", err));
   packet_.reset(av_packet_alloc());
+  if (const char* dump = std::getenv("PITCHREEL_DUMP_Y4M"); dump && *dump) {
+    auto writer = Y4mWriter::open(dump, settings_.size, settings_.fps);
+    if (!writer) return fail(writer.error());
+    dump_.emplace(std::move(*writer));
+  }
   return {};
 }
 
@@ -203,6 +212,9 @@ Status LibavEncoder::drain(AVCodecContext* codec, AVStream* stream) {
 Status LibavEncoder::add_frame(const Yuv420& frame) {
   if (frame.size() != settings_.size) {
     return fail(Error::internal("encode_failed", "Frame size does not match the encoder."));
+  }
+  if (dump_) {
+    if (auto s = dump_->write(frame); !s) return s;
   }
   // The encoder may still reference the previous frame's buffer; this gives a free one.
   int err = av_frame_make_writable(yuv_.get());

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -40,6 +43,10 @@ class LibavEncoder final : public Encoder {
  public:
   LibavEncoder(EncoderSettings settings, AudioTrack audio)
       : settings_(std::move(settings)), audio_(audio) {}
+  LibavEncoder(EncoderSettings settings, DeferredAudio audio)
+      : settings_(std::move(settings)),
+        audio_{{}, audio.sample_rate, 0},
+        produce_audio_(std::move(audio.produce)) {}
 
   Status open(const std::filesystem::path& path);
   Status add_frame(const Yuv420& frame) override;
@@ -55,6 +62,11 @@ class LibavEncoder final : public Encoder {
   // with `final`, flushes the resampler and pads with silence to `total_out` samples.
   Status pump_audio(std::size_t input_end, bool final);
   Status encode_audio_frames(bool final);
+  // The audio thread of DeferredAudio: produces the samples, encodes them whole.
+  Status run_deferred_audio();
+  // Writes the packets the audio thread has made so far that start before `end` (in
+  // samples of the output rate, the audio stream's time base); the others stay queued.
+  Status write_ready_audio(std::int64_t end = INT64_MAX);
 
   EncoderSettings settings_;
   AudioTrack audio_;
@@ -68,12 +80,23 @@ class LibavEncoder final : public Encoder {
   av::FramePtr yuv_;
   av::FramePtr pcm_;
   av::PacketPtr packet_;
+  av::PacketPtr audio_packet_;
   std::optional<Y4mWriter> dump_;  // PITCHREEL_DUMP_Y4M: the frames as encoded, for the benchmark
   std::int64_t frames_ = 0;
   std::size_t audio_in_pos_ = 0;      // input samples handed to the resampler
   std::int64_t audio_out_pts_ = 0;    // output samples encoded
   std::int64_t audio_out_total_ = 0;  // output samples the finished file must hold
   bool finished_ = false;
+  // DeferredAudio: while the thread runs, it alone touches the audio codec, resampler and
+  // FIFO; its packets wait in audio_ready_ for the caller's thread, which owns the muxer.
+  std::function<Result<std::vector<float>>()> produce_audio_;
+  std::vector<float> produced_;
+  std::mutex audio_mutex_;
+  std::vector<av::PacketPtr> audio_ready_;  // guarded by audio_mutex_
+  bool queue_audio_ = false;                // true while the audio thread may run
+  Status audio_status_;                     // the thread's result, read after join
+  std::atomic<bool> audio_failed_ = false;  // set by the thread: stop the video early
+  std::jthread audio_thread_;               // last: joined before anything above is freed
 };
 
 Status LibavEncoder::open(const std::filesystem::path& path) {
@@ -101,10 +124,48 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
   err = avformat_write_header(format_.get(), options.out());
   if (err < 0) return fail(encode_error("write the MP4 header", err));
   packet_.reset(av_packet_alloc());
+  audio_packet_.reset(av_packet_alloc());
   if (const char* dump = std::getenv("PITCHREEL_DUMP_Y4M"); dump && *dump) {
     auto writer = Y4mWriter::open(dump, settings_.size, settings_.fps);
     if (!writer) return fail(writer.error());
     dump_.emplace(std::move(*writer));
+  }
+  if (produce_audio_) {
+    queue_audio_ = true;
+    audio_thread_ = std::jthread([this] {
+      audio_status_ = run_deferred_audio();
+      if (!audio_status_) audio_failed_ = true;
+    });
+  }
+  return {};
+}
+
+Status LibavEncoder::run_deferred_audio() {
+  auto samples = produce_audio_();
+  if (!samples) return fail(samples.error());
+  produced_ = std::move(*samples);
+  audio_.samples = produced_;
+  if (auto s = pump_audio(produced_.size(), false); !s) return s;
+  // Every input sample is in the resampler or the FIFO now: the narration can go.
+  audio_.samples = {};
+  audio_in_pos_ = 0;
+  std::vector<float>().swap(produced_);
+  return {};
+}
+
+Status LibavEncoder::write_ready_audio(std::int64_t end) {
+  std::vector<av::PacketPtr> ready;
+  {
+    std::lock_guard lock(audio_mutex_);
+    // In pts order: the ones before `end` go now, the rest wait for the video to get there.
+    const auto first_later = std::find_if(audio_ready_.begin(), audio_ready_.end(),
+                                          [&](const av::PacketPtr& p) { return p->pts >= end; });
+    std::move(audio_ready_.begin(), first_later, std::back_inserter(ready));
+    audio_ready_.erase(audio_ready_.begin(), first_later);
+  }
+  for (auto& packet : ready) {
+    int err = av_interleaved_write_frame(format_.get(), packet.get());
+    if (err < 0) return fail(encode_error("write to the MP4 file", err));
   }
   return {};
 }
@@ -199,12 +260,26 @@ Status LibavEncoder::open_audio() {
 
 Status LibavEncoder::drain(AVCodecContext* codec, AVStream* stream) {
   for (;;) {
-    int err = avcodec_receive_packet(codec, packet_.get());
+    // The audio thread has a packet of its own: drain() runs on both threads at once.
+    AVPacket* packet = stream == audio_stream_ ? audio_packet_.get() : packet_.get();
+    int err = avcodec_receive_packet(codec, packet);
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return fail(encode_error("encode", err));
-    av_packet_rescale_ts(packet_.get(), codec->time_base, stream->time_base);
-    packet_->stream_index = stream->index;
-    err = av_interleaved_write_frame(format_.get(), packet_.get());
+    av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
+    packet->stream_index = stream->index;
+    if (stream == audio_stream_ && audio_out_total_ > 0 && packet->pts >= audio_out_total_) {
+      av_packet_unref(packet);  // deferred audio encoded past the video's end
+      continue;
+    }
+    if (stream == audio_stream_ && queue_audio_) {  // on the audio thread: hand over
+      av::PacketPtr copy(av_packet_alloc());
+      if (!copy) return fail(Error::internal("encode_failed", "Out of memory for a packet."));
+      av_packet_move_ref(copy.get(), packet);
+      std::lock_guard lock(audio_mutex_);
+      audio_ready_.push_back(std::move(copy));
+      continue;
+    }
+    err = av_interleaved_write_frame(format_.get(), packet);
     if (err < 0) return fail(encode_error("write to the MP4 file", err));
   }
 }
@@ -228,6 +303,14 @@ Status LibavEncoder::add_frame(const Yuv420& frame) {
   if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0)
     return fail(encode_error("encode", err));
   if (auto s = drain(video_.get(), video_stream_); !s) return s;
+  if (produce_audio_) {
+    if (audio_failed_) {  // e.g. music that does not decode: no use encoding more video
+      audio_thread_.join();
+      return audio_status_;
+    }
+    // Audio up to where the video is (the stream's time base is 1/sample rate).
+    return write_ready_audio(frames_ * settings_.audio_sample_rate / settings_.fps);
+  }
 
   // Keep audio in step with the video so the muxer never has to buffer much of either.
   const double audio_seconds = static_cast<double>(frames_) / settings_.fps - audio_.delay;
@@ -288,8 +371,18 @@ Status LibavEncoder::encode_audio_frames(bool final) {
 Status LibavEncoder::finish() {
   if (finished_) return {};
   finished_ = true;
+  if (audio_thread_.joinable()) {
+    audio_thread_.join();  // before audio_out_total_ changes: the thread's drain() reads it
+    queue_audio_ = false;
+  }
+  if (!audio_status_) return audio_status_;  // also when add_frame() stopped on it
   audio_out_total_ = static_cast<std::int64_t>(
       std::llround(static_cast<double>(frames_) * settings_.audio_sample_rate / settings_.fps));
+  if (produce_audio_) {
+    if (auto s = write_ready_audio(audio_out_total_); !s) return s;
+    std::lock_guard lock(audio_mutex_);
+    audio_ready_.clear();  // past the video's end
+  }
   if (auto s = pump_audio(audio_.samples.size(), true); !s) return s;
   // Pad with silence up to the video's end (narration is shorter than the picture).
   const int frame_size = audio_codec_->frame_size;
@@ -344,6 +437,21 @@ Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path
     return fail(Error::internal("encode_failed", "Audio has no sample rate."));
   av_log_set_level(AV_LOG_ERROR);
   auto encoder = std::make_unique<LibavEncoder>(settings, audio);
+  if (auto s = encoder->open(path); !s) return fail(s.error());
+  return std::unique_ptr<Encoder>(std::move(encoder));
+}
+
+Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path,
+                                               const EncoderSettings& settings,
+                                               DeferredAudio audio) {
+  if (auto s = validate_encoder_settings(settings.preset, settings.crf); !s) return fail(s.error());
+  if (settings.size.width % 2 || settings.size.height % 2 || settings.size.area() == 0) {
+    return fail(Error::internal("encode_failed", "Video dimensions must be even and non-zero."));
+  }
+  if (audio.sample_rate <= 0 || !audio.produce)
+    return fail(Error::internal("encode_failed", "Audio has no sample rate or no source."));
+  av_log_set_level(AV_LOG_ERROR);
+  auto encoder = std::make_unique<LibavEncoder>(settings, std::move(audio));
   if (auto s = encoder->open(path); !s) return fail(s.error());
   return std::unique_ptr<Encoder>(std::move(encoder));
 }

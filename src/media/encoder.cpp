@@ -203,12 +203,8 @@ Status LibavEncoder::open_video() {
   video_stream_->avg_frame_rate = c->framerate;
   avcodec_parameters_from_context(video_stream_->codecpar, c);
 
-  yuv_.reset(av_frame_alloc());
-  yuv_->format = c->pix_fmt;
-  yuv_->width = c->width;
-  yuv_->height = c->height;
-  if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0)
-    return fail(encode_error("allocate a frame", err));
+  yuv_.reset(av_frame_alloc());  // its planes are the caller's frames (add_frame)
+  if (!yuv_) return fail(Error::internal("encode_failed", "Out of memory for a frame."));
   return {};
 }
 
@@ -291,17 +287,38 @@ Status LibavEncoder::add_frame(const Yuv420& frame) {
   if (dump_) {
     if (auto s = dump_->write(frame); !s) return s;
   }
-  // The encoder may still reference the previous frame's buffer; this gives a free one.
-  int err = av_frame_make_writable(yuv_.get());
-  if (err < 0) return fail(encode_error("reuse a frame", err));
+  // The caller's planes go to libavcodec as they are, without a copy of ours: libx264
+  // copies the picture into a frame of its own inside avcodec_send_frame (libavcodec
+  // hands a frame to a simple encoder and drops it before returning). Each plane is
+  // wrapped in a buffer that frees nothing, and every reference to it must be gone when
+  // send returns, since the caller then reuses the frame: checked below, never assumed.
   const cv::Mat* planes[3] = {&frame.y, &frame.u, &frame.v};
+  AVFrame* f = yuv_.get();
+  f->format = video_->pix_fmt;
+  f->width = settings_.size.width;
+  f->height = settings_.size.height;
   for (int i = 0; i < 3; ++i) {
-    av_image_copy_plane(yuv_->data[i], yuv_->linesize[i], planes[i]->data,
-                        static_cast<int>(planes[i]->step[0]), planes[i]->cols, planes[i]->rows);
+    const cv::Mat& plane = *planes[i];
+    f->data[i] = plane.data;
+    f->linesize[i] = static_cast<int>(plane.step[0]);
+    f->buf[i] = av_buffer_create(plane.data, plane.step[0] * static_cast<std::size_t>(plane.rows),
+                                 [](void*, std::uint8_t*) {}, nullptr, AV_BUFFER_FLAG_READONLY);
+    if (!f->buf[i]) {
+      av_frame_unref(f);
+      return fail(Error::internal("encode_failed", "Out of memory for a frame."));
+    }
   }
-  yuv_->pts = frames_++;
-  if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0)
-    return fail(encode_error("encode", err));
+  f->pts = frames_++;
+  int err = avcodec_send_frame(video_.get(), f);
+  bool kept = false;
+  for (int i = 0; i < 3; ++i) kept = kept || av_buffer_get_ref_count(f->buf[i]) != 1;
+  av_frame_unref(f);
+  if (err < 0) return fail(encode_error("encode", err));
+  if (kept) {
+    return fail(Error::internal("encode_failed",
+                                "libavcodec kept a reference to a frame it was lent; this build "
+                                "of libavcodec needs the frames copied."));
+  }
   if (auto s = drain(video_.get(), video_stream_); !s) return s;
   if (produce_audio_) {
     if (audio_failed_) {  // e.g. music that does not decode: no use encoding more video

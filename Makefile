@@ -47,6 +47,10 @@ test-tsan: deps
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)
 	@echo
+	@bash tests/bench/generate_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/drain_bench.sh $(BUILD_DIR)
+	@echo
 	@bash tests/bench/serve_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/sse_bench.sh $(BUILD_DIR)

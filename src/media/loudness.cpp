@@ -75,7 +75,7 @@ float segment_peak(const float* s, std::size_t n, std::size_t j) {
 
 }  // namespace
 
-void limit_peaks(std::vector<float>& samples, int sample_rate, double ceiling) {
+void limit_peaks(std::span<float> samples, int sample_rate, double ceiling) {
   const std::size_t n = samples.size();
   if (n == 0 || ceiling <= 0) return;
   const auto look = static_cast<std::size_t>(std::max(1, sample_rate / 200));  // 5 ms
@@ -137,16 +137,26 @@ void limit_peaks(std::vector<float>& samples, int sample_rate, double ceiling) {
 
 Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sample_rate,
                                           const LoudnessTarget& target) {
+  const std::vector<float> original = samples;
+  return normalize_loudness(original, samples, sample_rate, target);
+}
+
+Result<LoudnessReport> normalize_loudness(std::span<const float> original,
+                                          std::span<float> samples, int sample_rate,
+                                          const LoudnessTarget& target) {
+  if (original.size() != samples.size()) {
+    return fail(meter_error("the output is not the input's length"));
+  }
   LoudnessReport report;
-  auto input = integrated_loudness(samples, sample_rate);
+  auto input = integrated_loudness(original, sample_rate);
   if (!input) return fail(input.error());
   report.input_lufs = *input;
   if (!std::isfinite(*input)) {  // silence: nothing to normalise
+    std::copy(original.begin(), original.end(), samples.begin());
     report.output_lufs = *input;
     report.output_true_peak_dbtp = to_db(0);
     return report;
   }
-  const std::vector<float> original = samples;
   // The limiter takes a little loudness off; the gain makes it up over a few passes, and
   // the ceiling comes down if the true peak (between samples) still passes it.
   double gain_db = target.integrated_lufs - *input;

@@ -30,9 +30,9 @@ if [ ! -f "$photo" ]; then  # no dlib examples: a photo made on the spot
   ffmpeg -loglevel error -y -f lavfi -i "testsrc2=s=900x600" -frames:v 1 "$photo"
 fi
 # About 15 seconds with the default voice.
-script="Meet the Aurora bottle, the companion for every trip. It keeps drinks cold for a whole \
+script="${SCRIPT:-Meet the Aurora bottle, the companion for every trip. It keeps drinks cold for a whole \
 day and hot for twelve hours, thanks to its double walled steel. The lid never leaks, and it \
-fits every cup holder."
+fits every cup holder.}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }

@@ -14,6 +14,9 @@
 # Usage: tests/bench/generate_bench.sh BUILD_DIR
 #   REPEAT=N        rounds per case (default 3)
 #   CASES="a b"     only these cases (names in the table's first column)
+#   REFERENCE=BIN   another build's pitchreel (e.g. before an optimisation): each case's
+#                   composed frames are compared with its frames (PSNR, ffmpeg's psnr
+#                   filter on the raw frames, before x264), and the table says by how much
 # Product photos come from the dlib examples that libdlib19.1 installs, the portrait and
 # speech from ../shared/testdata; a case whose input is absent is skipped with a note.
 set -euo pipefail
@@ -30,21 +33,21 @@ dlib=/usr/share/doc/libdlib19.1/examples
 work=$(mktemp -d /tmp/pitchreel-generate-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# The 30-second script (about 31 s with the default voice).
-script="Meet the Aurora bottle, the companion for every trip. It keeps drinks cold for a whole \
+# The 30-second script (about 31 s with the default voice); SCRIPT=... for a quick check.
+script="${SCRIPT:-Meet the Aurora bottle, the companion for every trip. It keeps drinks cold for a whole \
 day and hot for twelve hours, thanks to its double walled steel. The lid never leaks, it fits \
 every cup holder, and the powder coat shrugs off scratches and drops. Fill it with ice in the \
 morning and it still rattles at dinner. It comes in six colours and two sizes, and every bottle \
-is tested before it ships. Order yours today and take cold water everywhere you go, all summer long."
+is tested before it ships. Order yours today and take cold water everywhere you go, all summer long.}"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 fmt() { printf "%.${2:-2}f" "$1"; }
 div() { echo "$1 / $2" | bc -l; }
-# Runs a command under /usr/bin/time; prints "wall_s peak_rss_mb".
+# Runs a command under /usr/bin/time; prints "wall_s peak_rss_mb cpu_s" (cpu: user + sys).
 timed() {
-  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/cmd.err" || {
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" "$@" >/dev/null 2>"$work/cmd.err" || {
     echo "command failed: $*" >&2; cat "$work/cmd.err" >&2; exit 1; }
-  awk '{printf "%s %.1f\n", $1, $2 / 1024}' "$work/time.txt"
+  awk '{printf "%s %.1f %.2f\n", $1, $2 / 1024, $3 + $4}' "$work/time.txt"
 }
 dims() { ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$1"; }
 frame_size() {  # aspect height -> WxH
@@ -82,8 +85,8 @@ echo "Whole-command benchmark: pitchreel generate vs the x264 floor (ffmpeg, sam
 echo "ffmpeg zoompan + subtitles script; x264 $preset, CRF $crf, medians of $repeat rounds, $(nproc) cores,"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| case | photo | generate s | floor s | generate / floor | script s | script / generate | peak RSS MB |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| case | photo | generate s | floor s | generate / floor (per round) | CPU: generate / floor | script s | script / generate | peak RSS MB |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for spec in "${cases[@]}"; do
   IFS='|' read -r name photo aspect height extra <<<"$spec"
   if [ -n "$only" ] && ! grep -qw -- "$name" <<<"$only"; then continue; fi
@@ -102,25 +105,35 @@ for spec in "${cases[@]}"; do
   PITCHREEL_DUMP_Y4M="$dir/frames.y4m" "${gen[@]}" -o "$dir/prep.mp4" >/dev/null
   ffmpeg -loglevel error -y -i "$dir/prep.mp4" -vn -c:a pcm_s16le "$dir/narration.wav"
   cp "$dir/prep.srt" "$dir/captions.srt"
+  psnr=""
+  if [ -n "${REFERENCE:-}" ]; then
+    ref=("$REFERENCE" "${gen[@]:1}")
+    PITCHREEL_DUMP_Y4M="$dir/reference.y4m" "${ref[@]}" -o "$dir/reference.mp4" >/dev/null
+    psnr=$(ffmpeg -hide_banner -i "$dir/frames.y4m" -i "$dir/reference.y4m" -lavfi psnr -f null - 2>&1 |
+      grep -o 'average:[^ ]*' | cut -d: -f2)
+    rm -f "$dir/reference.y4m"
+    psnr=" (PSNR against REFERENCE: $psnr dB)"
+  fi
   frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$dir/prep.mp4")
   size=$(frame_size "$aspect" "$height")
-  gens=(); floors=(); scripts=(); rsses=(); r_floor=(); r_script=()
+  gens=(); floors=(); scripts=(); rsses=(); r_floor=(); r_script=(); r_cpu=()
   for ((i = 0; i < repeat; i++)); do
-    read -r g rss <<<"$(timed "${gen[@]}" -o "$dir/out.mp4")"
-    read -r f _ <<<"$(timed bash -c 'run_floor "$@"' _ "$dir")"
+    read -r g rss gcpu <<<"$(timed "${gen[@]}" -o "$dir/out.mp4")"
+    read -r f _ fcpu <<<"$(timed bash -c 'run_floor "$@"' _ "$dir")"
     gens+=("$g"); rsses+=("$rss"); floors+=("$f"); r_floor+=("$(div "$g" "$f")")
+    r_cpu+=("$(div "$gcpu" "$fcpu")")
     if [ -z "$extra" ]; then
-      read -r s _ <<<"$(timed bash -c 'run_script "$@"' _ "$dir" "$photo" "$size" "$frames")"
+      read -r s _ _ <<<"$(timed bash -c 'run_script "$@"' _ "$dir" "$photo" "$size" "$frames")"
       scripts+=("$s"); r_script+=("$(div "$s" "$g")")
     fi
   done
-  row="| $name | $(basename "$photo") $(dims "$photo") | $(fmt "$(median "${gens[@]}")") | $(fmt "$(median "${floors[@]}")") | $(fmt "$(median "${r_floor[@]}")")x ($(printf '%s ' "${r_floor[@]}" | xargs printf '%.2f ' | sed 's/ $//'))"
+  row="| $name | $(basename "$photo") $(dims "$photo") | $(fmt "$(median "${gens[@]}")") | $(fmt "$(median "${floors[@]}")") | $(fmt "$(median "${r_floor[@]}")")x ($(printf '%s ' "${r_floor[@]}" | xargs printf '%.2f ' | sed 's/ $//')) | $(fmt "$(median "${r_cpu[@]}")")x"
   if [ ${#scripts[@]} -gt 0 ]; then
     row+=" | $(fmt "$(median "${scripts[@]}")") | $(fmt "$(median "${r_script[@]}")")x"
   else
     row+=" | - | -"
   fi
-  echo "$row | $(fmt "$(median "${rsses[@]}")" 0) |"
+  echo "$row | $(fmt "$(median "${rsses[@]}")" 0) |$psnr"
   rm -rf "$dir"
 done
 
@@ -136,7 +149,7 @@ if [ -z "$only" ] || grep -qw -- "audio-120s" <<<"$only"; then
       -map "[a]" "$dir/narration-120.wav"
     rsses=()
     for ((i = 0; i < repeat; i++)); do
-      read -r _ rss <<<"$(timed "$bin" generate --image "$dlib/mmod_cars_test_image.jpg" \
+      read -r _ rss _ <<<"$(timed "$bin" generate --image "$dlib/mmod_cars_test_image.jpg" \
         --audio "$dir/narration-120.wav" --script "$script" --height 1080 -o "$dir/out.mp4")"
       rsses+=("$rss")
     done

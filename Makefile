@@ -72,6 +72,10 @@ fuzz: deps
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)
 	@echo
+	@bash tests/bench/generate_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/drain_bench.sh $(BUILD_DIR)
+	@echo
 	@bash tests/bench/serve_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/serve_bench.sh $(BUILD_DIR) --postgres

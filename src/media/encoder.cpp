@@ -145,7 +145,13 @@ Status LibavEncoder::run_deferred_audio() {
   if (!samples) return fail(samples.error());
   produced_ = std::move(*samples);
   audio_.samples = produced_;
-  if (auto s = pump_audio(produced_.size(), false); !s) return s;
+  // A second at a time: the resampler's output and the FIFO stay small, whatever the
+  // narration's length (all at once, they held two more copies of it).
+  const auto step = static_cast<std::size_t>(audio_.sample_rate);
+  for (std::size_t end = 0; end < produced_.size();) {
+    end = std::min(produced_.size(), end + step);
+    if (auto s = pump_audio(end, false); !s) return s;
+  }
   // Every input sample is in the resampler or the FIFO now: the narration can go.
   audio_.samples = {};
   audio_in_pos_ = 0;

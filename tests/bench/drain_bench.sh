@@ -66,20 +66,23 @@ run_serve() {  # workers
     ids+=("$(curl -sf -X POST -H "Authorization: Bearer $key" -F image=@"$photo" \
       -F "script=$script" -F height=720 "$base/api/v1/jobs" | jq -r .id)")
   done
-  pending=("${ids[@]}")
-  while [ ${#pending[@]} -gt 0 ]; do
-    local still=()
-    for id in "${pending[@]}"; do
-      local status
+  # Jobs start in submission order: wait on the last one (one request every half second,
+  # so that the poller takes no CPU from the renders), then check them all.
+  local last=${ids[-1]} status
+  while :; do
+    status=$(curl -sf -H "Authorization: Bearer $key" "$base/api/v1/jobs/$last" | jq -r .status)
+    case $status in
+      succeeded) ;;
+      failed | canceled) echo "job $last $status" >&2; exit 1 ;;
+      *) sleep 0.5; continue ;;
+    esac
+    pending=0
+    for id in "${ids[@]}"; do
       status=$(curl -sf -H "Authorization: Bearer $key" "$base/api/v1/jobs/$id" | jq -r .status)
-      case $status in
-        succeeded) ;;
-        failed | canceled) echo "job $id $status" >&2; exit 1 ;;
-        *) still+=("$id") ;;
-      esac
+      [ "$status" = succeeded ] || pending=1
     done
-    pending=(${still[@]+"${still[@]}"})
-    [ ${#pending[@]} -eq 0 ] || sleep 0.2
+    [ $pending -eq 0 ] && break
+    sleep 0.5
   done
   echo "$(now) - $t0" | bc -l
   stop_server

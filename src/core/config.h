@@ -49,6 +49,10 @@ struct ServiceConfig {
   int jwks_refresh_s = 600;        // JWKS_URL is fetched again this often
   std::string jwt_audience = "authenticated";
   bool allow_private_image_urls = false;
+  // Webhooks (docs/webhooks.md): endpoints on private/loopback addresses (and plain http)
+  // only when the operator allows them; how long one delivery attempt may take.
+  bool allow_private_webhook_urls = false;
+  int webhook_timeout_s = 15;
   // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
   std::string storage = "local";
   std::string s3_endpoint;    // https://host[:port]; from r2_account_id when empty

@@ -215,7 +215,12 @@ CREATE TABLE webhook_attempts (
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
 )sql";
 
-constexpr std::array<PgMigration, 2> kMigrations = {{{1, kV1}, {2, kV2}}};
+// Migration 6: what each video's render warned about (core/render_warning.h), a JSON array.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
+)sql";
+
+constexpr std::array<PgMigration, 3> kMigrations = {{{1, kV1}, {2, kV2}, {6, kV6}}};
 
 }  // namespace
 

@@ -73,6 +73,8 @@ class StoreContract : public ::testing::TestWithParam<Engine> {
     v.duration = 12.5;
     v.width = 720;
     v.height = 1280;
+    v.warnings = {{"low_resolution_image", "The photo is 320x240 \"px\": upload one of 1000 px, ü"},
+                  {"tts_fallback", "edge:de-DE-KatjaNeural was unavailable"}};
     return v;
   }
 

@@ -134,6 +134,14 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::jwks_refresh_s, 10, 86400)},
       {{"JWT_AUDIENCE", {}, "required `aud` of JWTs", "authenticated"},
        text(&ServiceConfig::jwt_audience)},
+      {{"AUTH_PROFILES_TABLE", {}, "with DATABASE_URL: resolve a JWT's sub through this table of your own, read in place (e.g. public.profiles; docs/scale-out.md)", ""},
+       text(&ServiceConfig::auth_profiles_table)},
+      {{"AUTH_PROFILES_ID_COLUMN", {}, "column of AUTH_PROFILES_TABLE holding the user id (the JWT's sub)", "id"},
+       text(&ServiceConfig::auth_profiles_id_column)},
+      {{"AUTH_PROFILES_ORG_COLUMN", {}, "column of AUTH_PROFILES_TABLE naming the user's organisation", "organization_id"},
+       text(&ServiceConfig::auth_profiles_org_column)},
+      {{"AUTH_PROFILES_ROLE_COLUMN", {}, "column of AUTH_PROFILES_TABLE holding the role (owner and admin may generate)", "role"},
+       text(&ServiceConfig::auth_profiles_role_column)},
       {{"PITCHREEL_ALLOW_PRIVATE_IMAGE_URLS", {}, "let imageUrl reach private/loopback addresses (only for trusted networks)", "false"},
        boolean(&ServiceConfig::allow_private_image_urls)},
       {{"PITCHREEL_ALLOW_PRIVATE_WEBHOOK_URLS", {}, "let webhook endpoints use http and private/loopback addresses (only for trusted networks)", "false"},
@@ -246,6 +254,10 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::http_max_connections_per_client, 1, 1000000)},
       {{"PITCHREEL_HTTP_HANDLER_THREADS", {}, "threads serving connections and running request handlers (idle connections and event streams use none)", "32"},
        integer(&ServiceConfig::http_handler_threads, 1, 1024)},
+      {{"PITCHREEL_HTTP_STREAM_RECHECK_S", {}, "seconds between an open event stream's credential checks (a revoked key or deleted user ends its streams)", "3"},
+       integer(&ServiceConfig::http_stream_recheck_s, 1, 3600)},
+      {{"PITCHREEL_OPERATOR_TOKEN", {}, "operators' bearer token for /readyz?deep=1 and organisation-labelled /metrics series (empty: both off)", "", true},
+       text(&ServiceConfig::operator_token)},
   };
   return settings;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the npm packages that tests need (each folder under tests/ or clients/ with a
 # package.json and its package-lock.json: the local S3 server, the reference signer, the
-# browser driver, the contract linter and validator, the clients' build tools).
+# browser driver, the contract linter and validator, the clients' build tools, the
+# standardwebhooks verifier of tests/webhooks).
 # Idempotent: a folder whose node_modules matches its lock file is skipped. Runs after
 # scripts/install-deps.sh has installed Node.js.
 set -euo pipefail

@@ -175,6 +175,9 @@ void HttpServer::post(const std::string& pattern, JsonHandler handler) {
 void HttpServer::del(const std::string& pattern, JsonHandler handler) {
   route("DELETE", pattern, json_route(std::move(handler)));
 }
+void HttpServer::patch(const std::string& pattern, JsonHandler handler) {
+  route("PATCH", pattern, json_route(std::move(handler)));
+}
 
 Result<int> HttpServer::bind(const std::string& host_port) {
   const auto colon = host_port.rfind(':');

@@ -65,6 +65,7 @@ class HttpServer {
   void get(const std::string& pattern, JsonHandler handler);
   void post(const std::string& pattern, JsonHandler handler);
   void del(const std::string& pattern, JsonHandler handler);
+  void patch(const std::string& pattern, JsonHandler handler);
   RawRoutes& raw() { return raw_; }
   void route(const std::string& method, const std::string& pattern, RawHandler handler);
 

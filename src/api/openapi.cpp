@@ -1,4 +1,5 @@
 #include "api/openapi.h"
+#include "api/openapi_parts.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,14 +10,14 @@
 #include "tts/voice_backends.h"
 
 namespace pitchreel::api {
-namespace {
+namespace oas {
 
 using nlohmann::json;
 
 // ---- schema helpers -------------------------------------------------------------------
 
 json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
-json str(const std::string& description = {}) {
+json str(const std::string& description) {
   json s = {{"type", "string"}};
   if (!description.empty()) s["description"] = description;
   return s;
@@ -27,17 +28,17 @@ json nullable(json schema) {
   schema["type"] = json::array({schema["type"], "null"});
   return schema;
 }
-json integer(const std::string& description = {}) {
+json integer(const std::string& description) {
   json s = {{"type", "integer"}};
   if (!description.empty()) s["description"] = description;
   return s;
 }
-json number(const std::string& description = {}) {
+json number(const std::string& description) {
   json s = {{"type", "number"}};
   if (!description.empty()) s["description"] = description;
   return s;
 }
-json boolean(const std::string& description = {}) {
+json boolean(const std::string& description) {
   json s = {{"type", "boolean"}};
   if (!description.empty()) s["description"] = description;
   return s;
@@ -45,7 +46,7 @@ json boolean(const std::string& description = {}) {
 // A closed object: every property listed is required unless named in `optional`, and no
 // other property may appear. Answers are checked against these by the conformance tests,
 // so a field added to job_json without its schema here fails them.
-json object(const std::string& description, json properties, std::vector<std::string> optional = {}) {
+json object(const std::string& description, json properties, std::vector<std::string> optional) {
   json required = json::array();
   for (const auto& [name, _] : properties.items()) {
     if (std::find(optional.begin(), optional.end(), name) == optional.end()) required.push_back(name);
@@ -56,6 +57,13 @@ json object(const std::string& description, json properties, std::vector<std::st
           {"required", std::move(required)},
           {"additionalProperties", false}};
 }
+
+}  // namespace oas
+
+namespace {
+
+using nlohmann::json;
+using namespace oas;
 
 json aspects() {
   json a = json::array();
@@ -321,7 +329,11 @@ json schemas() {
   };
 }
 
+}  // namespace
+
 // ---- operations -----------------------------------------------------------------------
+
+namespace oas {
 
 json json_reply(const std::string& description, const std::string& schema) {
   return {{"description", description}, {"content", {{"application/json", {{"schema", ref(schema)}}}}}};
@@ -361,7 +373,7 @@ json errors(std::initializer_list<int> statuses) {
 json secured() { return json::array({{{"apiKey", json::array()}}, {{"supabaseJwt", json::array()}}}); }
 
 json operation(const std::string& id, const std::string& tag, const std::string& summary, json responses,
-               bool auth = true) {
+               bool auth) {
   json op = {{"operationId", id}, {"tags", {tag}}, {"summary", summary}, {"responses", std::move(responses)}};
   op["security"] = auth ? secured() : json::array();
   return op;
@@ -376,6 +388,10 @@ json id_param(const std::string& what) {
   return {{"name", "id"}, {"in", "path"}, {"required", true}, {"description", what},
           {"schema", {{"type", "string"}, {"pattern", "^[0-9a-fA-F-]{1,64}$"}}}};
 }
+
+}  // namespace oas
+
+namespace {
 
 json job_request_body() {
   return {{"required", true},
@@ -537,7 +553,7 @@ json paths() {
 }
 
 json build() {
-  return {{"openapi", "3.1.0"},
+  json doc = {{"openapi", "3.1.0"},
           {"info",
            {{"title", "pitchreel"},
             {"version", kVersion},
@@ -562,6 +578,8 @@ json build() {
               {"supabaseJwt", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"},
                                {"description", "A Supabase access token (HS256 with SUPABASE_JWT_SECRET, or RS256/ES256 via JWKS); "
                                                "the user's profile gives the organisation and role"}}}}}}}};
+  add_webhook_api(doc);
+  return doc;
 }
 
 }  // namespace

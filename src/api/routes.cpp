@@ -14,6 +14,7 @@ void register_routes(HttpServer& server, ServiceContext& ctx) {
   register_video_routes(server, ctx);
   register_seed_routes(server, ctx);
   register_misc_routes(server, ctx);
+  register_webhook_routes(server, ctx);
   register_file_routes(server, *ctx.store, *ctx.signer, ctx.config.public_files);
   register_web_routes(server);
 }

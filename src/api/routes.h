@@ -13,6 +13,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx);     // /api/v
 void register_video_routes(HttpServer& server, ServiceContext& ctx);   // /api/v1/videos...
 void register_seed_routes(HttpServer& server, ServiceContext& ctx);    // /api/generate-video
 void register_misc_routes(HttpServer& server, ServiceContext& ctx);    // voices, scripts, info, me, openapi
+void register_webhook_routes(HttpServer& server, ServiceContext& ctx);  // /api/v1/webhooks...
 void register_web_routes(HttpServer& server);                          // the web UI at /
 
 // The caller, from the Authorization header (401 unless valid).

@@ -16,6 +16,7 @@
 #include "api/profile_principals.h"
 #include "api/routes.h"
 #include "api/service_context.h"
+#include "api/webhook_events.h"
 #include "auth/api_key.h"
 #include "auth/jwks.h"
 #include "auth/jwks_refresher.h"
@@ -298,6 +299,25 @@ Status run_service(const ServiceConfig& config) {
     if (auto s = pool.start(); !s) return s;
   }
 
+  // Every node delivers webhooks: fan-out is once per event and each delivery is leased,
+  // whatever the number of nodes. Its own store: SQLite serialises one connection's users.
+  auto webhook_db = db::open_state_store(config, ctx.data.database(), 2);
+  if (!webhook_db) return fail(webhook_db.error());
+  webhooks::DispatcherOptions hook_options;
+  hook_options.node_id = pool_options.node_id;
+  hook_options.sender.allow_private_addresses = config.allow_private_webhook_urls;
+  hook_options.sender.timeout = std::chrono::seconds(config.webhook_timeout_s);
+  hook_options.lease_s = config.webhook_timeout_s + 30;
+  db::Store& hook_store = **webhook_db;
+  webhooks::Dispatcher dispatcher(
+      hook_store,
+      [&ctx, &hook_store](const db::webhooks::OutboxEvent& event) {
+        return webhook_event_data(ctx, hook_store, event);
+      },
+      hook_options);
+  ctx.webhooks = &dispatcher;
+  dispatcher.start();
+
   if (config.role == "worker") {
     register_health_routes(server, ctx);
   } else {
@@ -318,6 +338,7 @@ Status run_service(const ServiceConfig& config) {
   server.stop();
   http.join();
   pool.stop(std::chrono::seconds(config.shutdown_grace_s));
+  dispatcher.stop();
   spdlog::info("stopped");
   return {};
 }

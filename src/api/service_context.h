@@ -15,6 +15,7 @@
 #include "db/store.h"
 #include "storage/object_store.h"
 #include "storage/url_signer.h"
+#include "webhooks/dispatcher.h"
 
 namespace pitchreel::api {
 
@@ -29,6 +30,7 @@ struct ServiceContext {
   Notifier* work_available = nullptr;  // notified when a job is queued
   Notifier* job_changed = nullptr;     // notified by workers when a job moves
   Metrics* metrics = nullptr;
+  webhooks::Dispatcher* webhooks = nullptr;  // woken when a delivery is queued; may be null
   std::string engine = "cpu";
   // The answers for finished jobs (which no longer change), keyed "org/job", for 2 s: a
   // client polling a done job costs no database work. Cleared when a video is deleted.

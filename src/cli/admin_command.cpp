@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "auth/api_key.h"
+#include "cli/admin_webhook.h"
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "core/config.h"
@@ -47,6 +48,7 @@ struct AdminArgs {
   std::string role;
   std::string user_id;
   std::string key_id;
+  std::string webhook_id;
   // Which leaf was chosen is known only after parsing.
   std::vector<std::pair<CLI::App*, Action>> actions;
 };
@@ -373,6 +375,41 @@ Command add_admin(CLI::App& app) {
   leaf(key, "revoke", "Revoke an API key", key_revoke)
       ->add_option("--id", args->key_id, "Key id (see `key list`)")
       ->required();
+
+  auto* webhook = admin->add_subcommand("webhook", "Webhook endpoints (docs/webhooks.md)")
+                      ->require_subcommand(1);
+  leaf(webhook, "list", "List an organization's webhook endpoints and their state",
+       [](const AdminArgs& a, db::Store& db) { return admin_webhook::list(db, a.org_name, a.json); })
+      ->add_option("--org", args->org_name, "Organization name")
+      ->required();
+  struct ByIdLeaf {
+    const char* name;
+    const char* help;
+    Action action;
+  };
+  const ByIdLeaf by_id[] = {
+      {"disable", "Disable a webhook endpoint (deliveries wait until it is enabled)",
+       [](const AdminArgs& a, db::Store& db) {
+         return admin_webhook::set_enabled(db, a.org_name, a.webhook_id, false, a.json);
+       }},
+      {"enable", "Enable a webhook endpoint again (also after automatic disabling)",
+       [](const AdminArgs& a, db::Store& db) {
+         return admin_webhook::set_enabled(db, a.org_name, a.webhook_id, true, a.json);
+       }},
+      {"delete", "Delete a webhook endpoint and its deliveries",
+       [](const AdminArgs& a, db::Store& db) {
+         return admin_webhook::remove(db, a.org_name, a.webhook_id, a.json);
+       }},
+      {"deliveries", "Show a webhook endpoint's recent deliveries and their attempts",
+       [](const AdminArgs& a, db::Store& db) {
+         return admin_webhook::deliveries(db, a.org_name, a.webhook_id, a.json);
+       }},
+  };
+  for (const auto& l : by_id) {
+    auto* cmd = leaf(webhook, l.name, l.help, l.action);
+    cmd->add_option("--org", args->org_name, "Organization name")->required();
+    cmd->add_option("--id", args->webhook_id, "Endpoint id (see `webhook list`)")->required();
+  }
 
   return {admin, [args]() -> int { return run_admin(*args); }};
 }

@@ -144,6 +144,10 @@ const std::vector<Setting>& table() {
        text(&ServiceConfig::auth_profiles_role_column)},
       {{"PITCHREEL_ALLOW_PRIVATE_IMAGE_URLS", {}, "let imageUrl reach private/loopback addresses (only for trusted networks)", "false"},
        boolean(&ServiceConfig::allow_private_image_urls)},
+      {{"PITCHREEL_ALLOW_PRIVATE_WEBHOOK_URLS", {}, "let webhook endpoints use http and private/loopback addresses (only for trusted networks)", "false"},
+       boolean(&ServiceConfig::allow_private_webhook_urls)},
+      {{"PITCHREEL_WEBHOOK_TIMEOUT_S", {}, "longest a webhook delivery attempt may take, in seconds", "15"},
+       integer(&ServiceConfig::webhook_timeout_s, 1, 60)},
       {{"STORAGE", {"PITCHREEL_STORAGE"}, "where videos are stored: local (a folder in the data directory) or s3 (an S3-compatible bucket: R2, AWS S3, MinIO, ...)", "local"},
        [](ServiceConfig& c, const std::string& v) -> Status {
          if (v != "local" && v != "s3") return fail(invalid_value("", v, "local or s3"));

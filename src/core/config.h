@@ -55,6 +55,10 @@ struct ServiceConfig {
   std::string auth_profiles_org_column = "organization_id";
   std::string auth_profiles_role_column = "role";
   bool allow_private_image_urls = false;
+  // Webhooks (docs/webhooks.md): endpoints on private/loopback addresses (and plain http)
+  // only when the operator allows them; how long one delivery attempt may take.
+  bool allow_private_webhook_urls = false;
+  int webhook_timeout_s = 15;
   // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
   std::string storage = "local";
   std::string s3_endpoint;    // https://host[:port]; from r2_account_id when empty

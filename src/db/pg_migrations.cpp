@@ -123,12 +123,104 @@ CREATE TRIGGER jobs_changed AFTER INSERT OR UPDATE ON jobs
   FOR EACH ROW EXECUTE FUNCTION job_changed();
 )sql";
 
+// Version 2: webhooks, as SQLite migration 4 (see schema.cpp for the design). Triggers on
+// job_events (terminal statuses) and on deleted videos append to the generic outbox in the
+// transaction of the change.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE outbox (
+  id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  organization_id  TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  payload          TEXT NOT NULL DEFAULT '{}',
+  created_at       BIGINT NOT NULL,
+  fanned_out_at    BIGINT,
+  message_id       TEXT,
+  body             TEXT
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE fanned_out_at IS NULL;
+
+CREATE FUNCTION job_event_outbox() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NEW.status IN ('succeeded', 'failed', 'canceled') THEN
+    INSERT INTO outbox (organization_id, type, payload, created_at)
+    VALUES (NEW.organization_id, 'job.' || NEW.status,
+            json_build_object('jobId', NEW.job_id, 'videoId', NEW.video_id,
+                              'errorCode', NEW.error_code)::text, NEW.created_at);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER job_events_outbox AFTER INSERT ON job_events
+  FOR EACH ROW EXECUTE FUNCTION job_event_outbox();
+
+CREATE FUNCTION video_deleted_outbox() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO outbox (organization_id, type, payload, created_at)
+  VALUES (OLD.organization_id, 'video.deleted',
+          json_build_object('id', OLD.id, 'jobId', OLD.job_id,
+                            'productId', OLD.product_id)::text,
+          EXTRACT(EPOCH FROM now())::bigint);
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER videos_deleted_outbox AFTER DELETE ON videos
+  FOR EACH ROW EXECUTE FUNCTION video_deleted_outbox();
+
+CREATE TABLE webhook_endpoints (
+  id                         TEXT PRIMARY KEY,
+  organization_id            TEXT NOT NULL REFERENCES organizations(id),
+  url                        TEXT NOT NULL,
+  description                TEXT NOT NULL DEFAULT '',
+  events                     TEXT NOT NULL DEFAULT '',
+  secret                     TEXT NOT NULL,
+  previous_secret            TEXT,
+  previous_secret_expires_at BIGINT,
+  disabled_at                BIGINT,
+  disabled_reason            TEXT,
+  created_at                 BIGINT NOT NULL,
+  updated_at                 BIGINT NOT NULL,
+  seq                        BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(organization_id, created_at);
+
+CREATE TABLE webhook_deliveries (
+  id                TEXT PRIMARY KEY,
+  endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  organization_id   TEXT NOT NULL,
+  outbox_id         BIGINT NOT NULL REFERENCES outbox(id),
+  status            TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at   BIGINT NOT NULL,
+  lease_owner       TEXT,
+  lease_expires_at  BIGINT,
+  last_error        TEXT,
+  created_at        BIGINT NOT NULL,
+  updated_at        BIGINT NOT NULL,
+  seq               BIGINT GENERATED ALWAYS AS IDENTITY,
+  UNIQUE (endpoint_id, outbox_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, created_at);
+
+CREATE TABLE webhook_attempts (
+  id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  delivery_id    TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempted_at   BIGINT NOT NULL,
+  http_status    INTEGER NOT NULL DEFAULT 0,
+  latency_ms     BIGINT NOT NULL DEFAULT 0,
+  error          TEXT NOT NULL DEFAULT '',
+  response_body  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
+)sql";
+
 // Migration 6: what each video's render warned about (core/render_warning.h), a JSON array.
 constexpr std::string_view kV6 = R"sql(
 ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
 )sql";
 
-constexpr std::array<PgMigration, 2> kMigrations = {{{1, kV1}, {6, kV6}}};
+constexpr std::array<PgMigration, 3> kMigrations = {{{1, kV1}, {2, kV2}, {6, kV6}}};
 
 }  // namespace
 

@@ -130,13 +130,95 @@ CREATE TRIGGER jobs_event_status AFTER UPDATE OF status ON jobs
 END;
 )sql";
 
+// Migration 4: webhooks. `outbox` is the generic event log any change appends to in its own
+// transaction (triggers for jobs and videos below; batch completion calls outbox_append);
+// `fanned_out_at` marks a row whose deliveries exist, set in the transaction that creates
+// them, so each event fans out once however many nodes race (the UPDATE ... WHERE
+// fanned_out_at IS NULL decides, and UNIQUE (endpoint_id, outbox_id) backs it up).
+// `message_id` and `body` are fixed at fan-out: every retry sends the same bytes under the
+// same webhook-id. Endpoint `events` is ",a,b," (empty: every event) so a match is one
+// instr(); `previous_secret` keeps signing until `previous_secret_expires_at` (rotation).
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  organization_id  TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  payload          TEXT NOT NULL DEFAULT '{}',
+  created_at       INTEGER NOT NULL,
+  fanned_out_at    INTEGER,
+  message_id       TEXT,
+  body             TEXT
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE fanned_out_at IS NULL;
+
+CREATE TRIGGER job_events_outbox AFTER INSERT ON job_events
+  WHEN NEW.status IN ('succeeded', 'failed', 'canceled') BEGIN
+  INSERT INTO outbox (organization_id, type, payload, created_at)
+  VALUES (NEW.organization_id, 'job.' || NEW.status,
+          json_object('jobId', NEW.job_id, 'videoId', NEW.video_id,
+                      'errorCode', NEW.error_code), NEW.created_at);
+END;
+CREATE TRIGGER videos_deleted_outbox AFTER DELETE ON videos BEGIN
+  INSERT INTO outbox (organization_id, type, payload, created_at)
+  VALUES (OLD.organization_id, 'video.deleted',
+          json_object('id', OLD.id, 'jobId', OLD.job_id, 'productId', OLD.product_id),
+          CAST(strftime('%s', 'now') AS INTEGER));
+END;
+
+CREATE TABLE webhook_endpoints (
+  id                         TEXT PRIMARY KEY NOT NULL,
+  organization_id            TEXT NOT NULL REFERENCES organizations(id),
+  url                        TEXT NOT NULL,
+  description                TEXT NOT NULL DEFAULT '',
+  events                     TEXT NOT NULL DEFAULT '',
+  secret                     TEXT NOT NULL,
+  previous_secret            TEXT,
+  previous_secret_expires_at INTEGER,
+  disabled_at                INTEGER,
+  disabled_reason            TEXT,
+  created_at                 INTEGER NOT NULL,
+  updated_at                 INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(organization_id, created_at);
+
+CREATE TABLE webhook_deliveries (
+  id                TEXT PRIMARY KEY NOT NULL,
+  endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  organization_id   TEXT NOT NULL,
+  outbox_id         INTEGER NOT NULL REFERENCES outbox(id),
+  status            TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at   INTEGER NOT NULL,
+  lease_owner       TEXT,
+  lease_expires_at  INTEGER,
+  last_error        TEXT,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  UNIQUE (endpoint_id, outbox_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, created_at);
+
+CREATE TABLE webhook_attempts (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id    TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempted_at   INTEGER NOT NULL,
+  http_status    INTEGER NOT NULL DEFAULT 0,
+  latency_ms     INTEGER NOT NULL DEFAULT 0,
+  error          TEXT NOT NULL DEFAULT '',
+  response_body  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
+)sql";
+
 // Migration 8: what each video's render warned about (core/render_warning.h), as a JSON
 // array, so the API and the web UI show it with the video. (4-7 are other tables' changes.)
 constexpr std::string_view kV8 = R"sql(
 ALTER TABLE videos ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {8, kV8}}};
+constexpr std::array<Migration, 5> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {8, kV8}}};
 
 }  // namespace
 

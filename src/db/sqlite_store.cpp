@@ -6,6 +6,7 @@
 #include "db/org_repository.h"
 #include "db/user_repository.h"
 #include "db/video_repository.h"
+#include "db/webhook_repository.h"
 
 namespace pitchreel::db {
 namespace {
@@ -217,7 +218,7 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Database> owned, Database& db)
       : owned_(std::move(owned)), db_(db), orgs_(db), users_(db), keys_(db), jobs_(db),
-        queue_(db), videos_(db), events_(db) {}
+        queue_(db), videos_(db), events_(db), webhooks_(make_sqlite_webhooks(db)) {}
   OrgRepository& orgs() override { return orgs_; }
   UserRepository& users() override { return users_; }
   ApiKeyRepository& api_keys() override { return keys_; }
@@ -225,6 +226,7 @@ class SqliteStore final : public Store {
   JobQueue& queue() override { return queue_; }
   VideoRepository& videos() override { return videos_; }
   JobEventLog& events() override { return events_; }
+  WebhookStore& webhooks() override { return *webhooks_; }
   std::string_view engine() const override { return "sqlite"; }
   Status ping() override {
     Connection conn = db_.connect();
@@ -241,6 +243,7 @@ class SqliteStore final : public Store {
   SqliteQueue queue_;
   SqliteVideos videos_;
   SqliteEvents events_;
+  std::unique_ptr<WebhookStore> webhooks_;
 };
 
 }  // namespace

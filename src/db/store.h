@@ -1,5 +1,5 @@
 // The store seam: every piece of state pitchreel keeps (organisations, users, API keys,
-// jobs and their queue, videos, the job event outbox) behind interfaces with two engines,
+// jobs and their queue, videos, the job event outbox, webhooks) behind interfaces with two engines,
 // SQLite (sqlite_store.h: one file, the embedded default) and PostgreSQL (pg_store.h: many
 // API and worker nodes on one database). Open one with open_store (open_store.h).
 //
@@ -28,6 +28,7 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "db/store_types.h"
+#include "db/webhook_types.h"
 
 namespace pitchreel::db {
 
@@ -193,6 +194,77 @@ class JobEventLog {
   virtual Result<std::vector<jobs::JobEvent>> for_job(std::string_view job_id) = 0;
 };
 
+// Webhooks (docs/webhooks.md): endpoints per organisation, the generic outbox, and the
+// deliveries made from it. Across nodes: each outbox event fans out into deliveries exactly
+// once (fan_out's conditional update decides, UNIQUE (endpoint, event) backs it up), and a
+// delivery is claimed by one node at a time under a lease (PostgreSQL: FOR UPDATE SKIP
+// LOCKED), so delivery is at least once: a node that dies mid-attempt leaves the delivery
+// to be claimed again once its lease runs out.
+class WebhookStore {
+ public:
+  virtual ~WebhookStore() = default;
+
+  // ---- endpoints (tenant-scoped: another organisation's endpoint is not found)
+  virtual Result<webhooks::Endpoint> create_endpoint(const webhooks::NewEndpoint& endpoint,
+                                                     std::int64_t now) = 0;
+  // Oldest first.
+  virtual Result<std::vector<webhooks::Endpoint>> list_endpoints(
+      std::string_view organization_id) = 0;
+  virtual Result<std::optional<webhooks::Endpoint>> get_endpoint(
+      std::string_view id, std::string_view organization_id) = 0;
+  virtual Result<std::optional<webhooks::Endpoint>> update_endpoint(
+      std::string_view id, std::string_view organization_id, const webhooks::EndpointPatch& patch,
+      std::int64_t now) = 0;
+  // Deletes the endpoint with its deliveries. false: not found.
+  virtual Result<bool> delete_endpoint(std::string_view id, std::string_view organization_id) = 0;
+  // `new_secret` signs from now on; the current one keeps signing until previous_valid_until.
+  virtual Result<std::optional<webhooks::Endpoint>> rotate_secret(
+      std::string_view id, std::string_view organization_id, std::string_view new_secret,
+      std::int64_t previous_valid_until, std::int64_t now) = 0;
+
+  // ---- the outbox
+  // Appends an event in its own transaction; returns its id. Changes that must announce
+  // themselves atomically use outbox_append (outbox.h) inside their own transaction instead.
+  virtual Result<std::int64_t> append_event(std::string_view organization_id,
+                                            std::string_view type, std::string_view payload_json,
+                                            std::int64_t now) = 0;
+  // Events not yet fanned out, oldest first.
+  virtual Result<std::vector<webhooks::OutboxEvent>> pending_events(int limit) = 0;
+  // Fixes the event's message id and body and creates one pending delivery (due at `now`)
+  // per enabled endpoint of its organisation subscribed to its type, in one transaction.
+  // Exactly once across nodes: when the event was already fanned out nothing is written and
+  // the answer is nullopt; otherwise the number of deliveries created.
+  virtual Result<std::optional<int>> fan_out(std::int64_t event_id, std::string_view message_id,
+                                             std::string_view body, std::int64_t now) = 0;
+  // A `ping` for one endpoint (its own outbox row, already fanned out): the new delivery's id.
+  // nullopt: no such endpoint in this organisation.
+  virtual Result<std::optional<std::string>> enqueue_ping(std::string_view endpoint_id,
+                                                          std::string_view organization_id,
+                                                          std::string_view message_id,
+                                                          std::string_view body,
+                                                          std::int64_t now) = 0;
+
+  // ---- deliveries
+  // Up to `limit` pending deliveries due at `now` (next_attempt_at <= now, no live lease)
+  // to enabled endpoints, oldest due first, leased to worker_id until now + lease_seconds
+  // (each task carries its claim's own lease token).
+  virtual Result<std::vector<webhooks::DeliveryTask>> claim_deliveries(
+      std::string_view worker_id, std::int64_t lease_seconds, int limit, std::int64_t now) = 0;
+  // Records an attempt by the holder of `lease` (DeliveryTask::lease) and applies its outcome (delivered, failed, or
+  // pending again at next_attempt_at; optionally disabling the endpoint), in one
+  // transaction. false: the lease was lost (another node took over); nothing was written.
+  virtual Result<bool> record_attempt(std::string_view delivery_id, std::string_view lease,
+                                      const webhooks::AttemptRecord& attempt,
+                                      std::int64_t now) = 0;
+  // The endpoint's deliveries, newest first, each with its attempts.
+  virtual Result<std::vector<webhooks::Delivery>> list_deliveries(
+      std::string_view endpoint_id, std::string_view organization_id, int limit) = 0;
+  // Sends a delivery again: pending, due at `now`, attempts counted afresh (the attempt log
+  // is kept). false: no such delivery of this endpoint in this organisation.
+  virtual Result<bool> redeliver(std::string_view delivery_id, std::string_view endpoint_id,
+                                 std::string_view organization_id, std::int64_t now) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -203,6 +275,7 @@ class Store {
   virtual JobQueue& queue() = 0;
   virtual VideoRepository& videos() = 0;
   virtual JobEventLog& events() = 0;
+  virtual WebhookStore& webhooks() = 0;
   // "sqlite" or "postgresql", for logs and /readyz.
   virtual std::string_view engine() const = 0;
   // Readiness: one round trip to the database. Errors as for any query.

@@ -104,6 +104,7 @@ Error describe_failure(const BackendInfo& b, const CallFailure& f, const CallReq
                                             b.name, url, request.max_bytes));
     case Kind::kAborted:
       return Error::unavailable("canceled", "The job was canceled before it finished.");
+    case Kind::kPinViolation:  // backends are called without the address policy
     case Kind::kInternal:
       break;
   }

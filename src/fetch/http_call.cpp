@@ -1,7 +1,10 @@
 #include "fetch/http_call.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -12,6 +15,8 @@
 namespace pitchreel::fetch {
 namespace {
 
+constexpr long kLowSpeedBytesPerSecond = 1024;
+
 struct CallState {
   CappedBody body;
   bool response_started = false;
@@ -19,11 +24,86 @@ struct CallState {
   const std::function<bool(double)>* on_tick = nullptr;
   std::chrono::steady_clock::time_point started;
   double last_tick = 0;
+  const std::vector<IpAddress>* pinned = nullptr;
+  std::string refused_address;
+  std::map<std::string, std::string> headers;
 };
 
-std::size_t on_header(char*, std::size_t size, std::size_t count, void* user) {
-  static_cast<CallState*>(user)->response_started = true;
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return std::string(text);
+}
+
+// Keeps the final answer's headers: a status line (a redirect's or a 100 Continue's
+// answer came first) starts the set afresh.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& state = *static_cast<CallState*>(user);
+  state.response_started = true;
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    state.headers.clear();
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string name = trimmed(line.substr(0, colon));
+    std::ranges::transform(name, name.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    state.headers[name] = trimmed(line.substr(colon + 1));
+  }
   return size * count;
+}
+
+// Last line of the pin: whatever libcurl resolved or cached, a socket only opens to an
+// address the caller vetted. CURL_SOCKET_BAD makes libcurl fail with CURLE_COULDNT_CONNECT.
+curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto& state = *static_cast<CallState*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  sockaddr_storage storage{};
+  std::memcpy(&storage, &address->addr, std::min<std::size_t>(address->addrlen, sizeof storage));
+  const auto ip = IpAddress::from_sockaddr(reinterpret_cast<const sockaddr*>(&storage));
+  if (!ip || std::find(state.pinned->begin(), state.pinned->end(), *ip) == state.pinned->end()) {
+    state.refused_address = ip ? ip->to_string() : "?";
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+std::string info_string(CURL* easy, CURLINFO what) {
+  char* value = nullptr;
+  if (curl_easy_getinfo(easy, what, &value) != CURLE_OK || value == nullptr) return {};
+  return value;
+}
+
+// The host part of the URL as libcurl parses it (IPv6 without brackets) and its port, for
+// the CURLOPT_RESOLVE entry; empty host for a literal address, which never reaches DNS.
+bool resolve_entry(const std::string& url, const std::vector<IpAddress>& pinned,
+                   std::string& entry) {
+  CurlUrlPtr parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return false;
+  }
+  char* raw_host = nullptr;
+  char* raw_port = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_HOST, &raw_host, 0) != CURLUE_OK) return false;
+  CurlStringPtr host(raw_host);
+  if (curl_url_get(parsed.get(), CURLUPART_PORT, &raw_port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+    return false;
+  }
+  CurlStringPtr port(raw_port);
+  std::string name = host.get();
+  if (name.starts_with('[')) name = name.substr(1, name.size() - 2);
+  if (IpAddress::parse(name)) {
+    entry.clear();
+    return true;
+  }
+  entry = fmt::format("{}:{}:", name, port.get());
+  for (std::size_t i = 0; i < pinned.size(); ++i) {
+    entry += (i == 0 ? "" : ",") + pinned[i].to_resolve_entry();
+  }
+  return true;
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -46,9 +126,11 @@ CallFailure::Kind classify(CURLcode code, const CallState& state, bool connected
     case CURLE_UNSUPPORTED_PROTOCOL:
       return CallFailure::Kind::kMalformedUrl;
     case CURLE_COULDNT_RESOLVE_HOST:
-      return CallFailure::Kind::kDns;
+      return state.refused_address.empty() ? CallFailure::Kind::kDns
+                                           : CallFailure::Kind::kPinViolation;
     case CURLE_COULDNT_CONNECT:
-      return CallFailure::Kind::kRefused;
+      return state.refused_address.empty() ? CallFailure::Kind::kRefused
+                                           : CallFailure::Kind::kPinViolation;
     case CURLE_OPERATION_TIMEDOUT:
       return connected ? CallFailure::Kind::kTimeout : CallFailure::Kind::kConnectTimeout;
     case CURLE_FILESIZE_EXCEEDED:
@@ -63,6 +145,7 @@ CallFailure::Kind classify(CURLcode code, const CallState& state, bool connected
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
       return CallFailure::Kind::kTls;
     case CURLE_OUT_OF_MEMORY:
     case CURLE_FAILED_INIT:
@@ -104,6 +187,8 @@ const char* to_string(CallFailure::Kind kind) {
       return "answer too large";
     case CallFailure::Kind::kAborted:
       return "aborted";
+    case CallFailure::Kind::kPinViolation:
+      return "address not allowed";
     case CallFailure::Kind::kInternal:
       return "internal error";
   }
@@ -112,7 +197,8 @@ const char* to_string(CallFailure::Kind kind) {
 
 std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   const auto internal = [](std::string detail) {
-    return std::unexpected(CallFailure{CallFailure::Kind::kInternal, false, std::move(detail), 0});
+    return std::unexpected(
+        CallFailure{CallFailure::Kind::kInternal, false, std::move(detail), 0, {}});
   };
   if (!ensure_curl_initialized()) return internal("curl_global_init failed");
   CurlEasyPtr easy(curl_easy_init());
@@ -123,6 +209,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   state.body.max_bytes = request.max_bytes;
   state.on_tick = &request.on_tick;
   state.started = std::chrono::steady_clock::now();
+  state.pinned = request.pinned ? &*request.pinned : nullptr;
 
   CurlSlistPtr headers;
   for (const auto& header : request.headers) {
@@ -177,6 +264,37 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str()) == CURLE_OK;
+  if (request.low_speed_window.count() > 0) {
+    configured = configured &&
+                 curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, kLowSpeedBytesPerSecond) == CURLE_OK &&
+                 curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                                  static_cast<long>(request.low_speed_window.count())) == CURLE_OK;
+  }
+  if (!request.truncate_body) {
+    // Fails early on a Content-Length over the cap, before any byte of the body.
+    configured = configured &&
+                 curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                                  static_cast<curl_off_t>(std::min<std::uint64_t>(
+                                      request.max_bytes, static_cast<std::uint64_t>(INT64_MAX)))) ==
+                     CURLE_OK;
+  }
+  CurlSlistPtr resolve;
+  if (request.pinned) {
+    std::string entry;
+    if (!resolve_entry(request.url, *request.pinned, entry)) {
+      return std::unexpected(CallFailure{CallFailure::Kind::kMalformedUrl, false,
+                                         "the URL could not be parsed", 0, {}});
+    }
+    if (!entry.empty()) {
+      resolve.reset(curl_slist_append(nullptr, entry.c_str()));
+      if (!resolve) return internal("curl_slist_append failed");
+    }
+    // Options whose failure would weaken the policy are checked like the rest.
+    configured = configured && curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
+                 (!resolve || curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get()) == CURLE_OK) &&
+                 curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket) == CURLE_OK &&
+                 curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &state) == CURLE_OK;
+  }
   if (!request.ca_file.empty()) {
     configured = configured && curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str()) == CURLE_OK;
   }
@@ -193,7 +311,8 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   const CURLcode code = curl_easy_perform(h);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count();
-  if (code != CURLE_OK) {
+  const bool cut = code == CURLE_WRITE_ERROR && state.body.too_large && request.truncate_body;
+  if (code != CURLE_OK && !cut) {
     curl_off_t connect_us = 0;
     curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
     CallFailure failure;
@@ -201,6 +320,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
     failure.response_started = state.response_started;
     failure.detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     failure.seconds = seconds;
+    failure.refused_address = state.refused_address;
     return std::unexpected(std::move(failure));
   }
   CallResponse response;
@@ -210,6 +330,10 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   response.content_type = media_type(type);
   response.body = std::move(state.body.bytes);
   response.seconds = seconds;
+  response.truncated = cut;
+  response.headers = std::move(state.headers);
+  response.redirect_url = info_string(h, CURLINFO_REDIRECT_URL);
+  response.effective_url = info_string(h, CURLINFO_EFFECTIVE_URL);
   return response;
 }
 

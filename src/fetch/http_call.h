@@ -1,8 +1,15 @@
-// One HTTP request to a backend the operator configured (a GPU server, a speech service):
-// any method, a JSON or multipart body, connect and total timeouts, and failures sorted
-// into the kinds an operator has to tell apart (DNS, refused, timed out before or after
-// the server answered, reset). Unlike http_hop.h, the URL is trusted configuration, so
-// there is no address pinning; the URL may name loopback or private hosts.
+// pitchreel's HTTP client for requests with a body in memory: backends the operator
+// configured (a GPU server, a speech service), user-supplied image URLs (through
+// http_hop.h) and webhooks. Any method, a JSON or multipart body, connect and total
+// timeouts, redirects never followed, and failures sorted into the kinds an operator has
+// to tell apart (DNS, refused, timed out before or after the server answered, reset).
+//
+// The address policy is an option: with `pinned` set, the connection may only go to those
+// addresses (vetted by the caller against fetch/address_policy.h), handed to libcurl with
+// CURLOPT_RESOLVE so DNS is not asked again (rebinding) and enforced again when the socket
+// opens; proxies from the environment are ignored, since a proxy would connect on our
+// behalf to addresses the pin never sees. Without it the URL is trusted configuration and
+// may name loopback or private hosts.
 // Thread-safe: each call owns its own easy handle.
 #pragma once
 
@@ -11,7 +18,11 @@
 #include <expected>
 #include <functional>
 #include <string>
+#include <map>
+#include <optional>
 #include <vector>
+
+#include "fetch/ip_address.h"
 
 namespace pitchreel::fetch {
 
@@ -32,6 +43,14 @@ struct CallRequest {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};
   std::uint64_t max_bytes = 512ull << 20;
+  // true: a longer answer is cut at max_bytes and still returned (webhook receivers' bodies
+  // are only shown as an excerpt); false: it fails with kTooLarge.
+  bool truncate_body = false;
+  // A transfer slower than 1 KiB/s for this long fails as kTimeout (a trickling server);
+  // zero: only the total timeout applies.
+  std::chrono::seconds low_speed_window{0};
+  // The address policy: when set, the only addresses the connection may use (see above).
+  std::optional<std::vector<IpAddress>> pinned;
   // PEM trust anchors used instead of the system's (a proxy's or a test server's CA).
   std::string ca_file;
   // Called about once a second while the request runs, with the seconds since it started;
@@ -44,6 +63,11 @@ struct CallResponse {
   std::string content_type;  // lower-cased, parameters dropped ("audio/mpeg")
   std::vector<std::uint8_t> body;
   double seconds = 0;  // wall time of the whole call
+  bool truncated = false;  // truncate_body cut the answer at max_bytes
+  // Response headers of the final answer, names lower-cased (the last value of a repeated one).
+  std::map<std::string, std::string> headers;
+  std::string redirect_url;   // absolute; empty unless the server sent Location
+  std::string effective_url;
 };
 
 struct CallFailure {
@@ -57,12 +81,14 @@ struct CallFailure {
     kTls,             // handshake or certificate failure
     kTooLarge,        // the answer passed max_bytes
     kAborted,         // on_tick returned false
+    kPinViolation,    // libcurl tried an address outside `pinned`; nothing was sent
     kInternal,        // libcurl could not be set up
   };
   Kind kind = Kind::kInternal;
   bool response_started = false;  // a status line had arrived before the failure
   std::string detail;             // libcurl's words, for logs
   double seconds = 0;
+  std::string refused_address;  // kPinViolation: the address that was not allowed
 };
 
 std::expected<CallResponse, CallFailure> http_call(const CallRequest& request);

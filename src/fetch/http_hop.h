@@ -1,5 +1,6 @@
-// One HTTP GET through libcurl, with redirects left to the caller and the connection pinned to
-// addresses the caller has already vetted. This is the only file that talks to the network.
+// One HTTP GET of a user-supplied URL, with redirects left to the caller and the connection
+// pinned to addresses the caller has already vetted: http_call (http_call.h) with the
+// address policy on, its failures mapped to the kinds the image fetcher reports.
 // Thread-safe: each call owns its own easy handle.
 #pragma once
 

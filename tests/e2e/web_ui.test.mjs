@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -120,6 +121,8 @@ before(async () => {
       PITCHREEL_WORKERS: '1',
       PITCHREEL_RATE_PER_USER_HOUR: '2',
       PITCHREEL_LOG_LEVEL: 'info',
+      // The webhook panel's test delivers to a receiver on loopback.
+      PITCHREEL_ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
     },
   });
   browser = await chromium.launch({
@@ -639,6 +642,47 @@ test('an expired JWT or a revoked key returns to sign-in', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#signin-error').filter({ hasText: 'not accepted' }).waitFor();
   await context.close();
+});
+
+test('webhooks panel: add an endpoint, see its secret once, send a test, read the delivery', async () => {
+  const received = [];
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(req.headers['webhook-id']);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { context, page } = await signedInPage(server.apiKey, { axe: true });
+  try {
+    await page.locator('#webhooks').waitFor({ state: 'visible' });
+    await page.locator('#webhook-url').fill('ftp://nowhere');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.locator('#webhook-error').filter({ hasText: /http/ }).waitFor();
+    const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+    await page.locator('#webhook-url').fill(url);
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.locator('#webhook-secret .secret').filter({ hasText: /^whsec_/ }).waitFor();
+    const item = page.locator('li.webhook').filter({ hasText: url });
+    await item.getByText('enabled').waitFor();
+    await item.getByRole('button', { name: 'Send test' }).click();
+    const deadline = Date.now() + 30000;
+    while (received.length === 0 && Date.now() < deadline) await sleep(100);
+    assert.equal(received.length, 1, 'the ping reached the receiver');
+    await item.getByRole('button', { name: 'Deliveries' }).click();
+    await item.locator('.delivery').filter({ hasText: 'ping · delivered' }).waitFor();
+    await item.locator('.delivery li').filter({ hasText: '204' }).waitFor();
+    await shot(page, 'webhooks', DESKTOP);
+    await assertAccessible(page, 'webhooks panel');
+    await item.getByRole('button', { name: 'Disable' }).click();
+    await page.locator('li.webhook').filter({ hasText: url }).getByText(/^disabled/).waitFor();
+    await page.locator('li.webhook').filter({ hasText: url }).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#webhooks-empty').waitFor({ state: 'visible' });
+  } finally {
+    await context.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 });
 
 test('a server that stops answering is reported next to the action', async () => {

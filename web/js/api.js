@@ -71,4 +71,7 @@ export class Api {
   delete(path, options) {
     return this.request('DELETE', path, options);
   }
+  patch(path, options) {
+    return this.request('PATCH', path, options);
+  }
 }

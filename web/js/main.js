@@ -8,6 +8,7 @@ import { Gallery } from './gallery.js';
 import { GenerateForm } from './generate.js';
 import { JobList } from './jobs.js';
 import { clearToken, isRemembered, loadToken, saveToken, takeKeyFromAddress } from './session.js';
+import { WebhookPanel } from './webhooks.js';
 
 const $ = (id) => document.getElementById(id);
 const api = new Api();
@@ -15,6 +16,7 @@ let info = null;
 let form = null;
 let jobs = null;
 let gallery = null;
+let webhooks = null;
 
 function showBanner(text) {
   $('banner').textContent = text;
@@ -68,6 +70,12 @@ async function signIn(token, remember) {
   $('account-role').textContent = `Signed in as ${me.role}`;
   $('generate').hidden = !me.canGenerate;
   $('jobs').hidden = !me.canGenerate;
+  // Owners and admins (the roles that may generate) manage the organisation's webhooks.
+  $('webhooks').hidden = !me.canGenerate;
+  if (me.canGenerate) {
+    webhooks ??= new WebhookPanel(api);
+    webhooks.load();
+  }
   gallery.reset(me.canDelete);
   if (me.canGenerate) {
     if (!form) {

@@ -24,5 +24,7 @@ export type {
 export { JobFailedError, PitchreelError, parseRetryAfter } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export { readEvents } from './events.js';
+export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
+export type { VerifyWebhookOptions, WebhookEvent, WebhookHeaders } from './webhooks.js';
 export type { ServerEvent } from './events.js';
 export type { components, operations, paths } from './schema.js';

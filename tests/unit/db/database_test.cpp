@@ -62,7 +62,12 @@ TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
     ASSERT_TRUE(db);
     Connection conn = (*db)->connect();
     ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
-    // Undo migrations 3 (the outbox) and 2 (GPU time), newest first.
+    // Undo every migration after 1, newest first: 8 (video warnings), 4 (webhooks),
+    // 3 (the outbox) and 2 (GPU time).
+    ASSERT_TRUE(conn.exec("ALTER TABLE videos DROP COLUMN warnings"));
+    ASSERT_TRUE(conn.exec("DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; "
+                          "DROP TABLE webhook_endpoints; DROP TRIGGER videos_deleted_outbox; "
+                          "DROP TABLE outbox"));
     ASSERT_TRUE(conn.exec("DROP TRIGGER jobs_event_insert; DROP TRIGGER jobs_event_status; "
                           "DROP TABLE job_events"));
     ASSERT_TRUE(conn.exec("ALTER TABLE jobs DROP COLUMN gpu_seconds"));
@@ -82,6 +87,9 @@ TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
   auto events = conn.prepare("SELECT COUNT(*) FROM job_events");
   ASSERT_TRUE(events);
   EXPECT_EQ(events->single_int64().value(), 0);
+  auto outbox = conn.prepare("SELECT COUNT(*) FROM outbox");
+  ASSERT_TRUE(outbox);
+  EXPECT_EQ(outbox->single_int64().value(), 0);
 }
 
 TEST(Database, RefusesANewerSchema) {

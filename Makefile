@@ -72,13 +72,21 @@ fuzz: deps
 bench: build
 	@bash tests/bench/run.sh $(BUILD_DIR)
 	@echo
+	@bash tests/bench/generate_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/drain_bench.sh $(BUILD_DIR)
+	@echo
 	@bash tests/bench/serve_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/serve_bench.sh $(BUILD_DIR) --postgres
 	@echo
 	@bash tests/bench/sse_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/s3_bench.sh $(BUILD_DIR)
 	@echo
 	@bash tests/bench/queue_bench.sh $(BUILD_DIR)
+	@echo
+	@bash tests/bench/queue_bench.sh $(BUILD_DIR) --wake-jobs 200
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')

@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "api/job_fields.h"
+#include "api/job_inputs.h"
 #include "core/output_format.h"
 #include "db/clock.h"
 #include "db/ids.h"
@@ -120,22 +120,6 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const JobFields& f) {
   return spec;
 }
 
-Result<std::filesystem::path> keep_upload(const ServiceContext& ctx,
-                                          const std::vector<std::uint8_t>& bytes) {
-  const auto path = ctx.data.uploads() / (db::new_uuid() + ".img");
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    return fail(Error::unavailable("upload_not_stored",
-                                   "The server could not store the upload; try again."));
-  }
-  return path;
-}
-
 }  // namespace
 
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
@@ -183,22 +167,15 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
     if (auto face = detect_face(*portrait, avatar_name); !face) return fail(face.error());
   }
 
-  auto upload = keep_upload(ctx, *bytes);
-  if (!upload) return fail(upload.error());
-  spec->image_path = upload->string();
-  std::optional<std::filesystem::path> avatar_upload;
+  // Stored under the id the job will get; kept only once its row exists (job_inputs.h).
+  db::jobs::NewJob job;
+  job.id = db::new_uuid();
+  SubmissionInputs inputs(ctx, principal.organization_id, job.id);
+  if (auto s = inputs.keep_image(*bytes, *spec); !s) return fail(s.error());
   if (*avatar) {
-    auto kept = keep_upload(ctx, **avatar);
-    if (!kept) {
-      std::error_code ec;
-      std::filesystem::remove(*upload, ec);
-      return fail(kept.error());
-    }
-    avatar_upload = *kept;
-    spec->avatar_path = kept->string();
+    if (auto s = inputs.keep_avatar(**avatar, *spec); !s) return fail(s.error());
   }
 
-  db::jobs::NewJob job;
   job.organization_id = principal.organization_id;
   job.user_id = principal.user_id;
   job.request = to_json(*spec).dump();
@@ -208,11 +185,7 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   // Checked inside the insert's transaction, so concurrent requests cannot overshoot.
   job.admission = admission;
   auto created = ctx.db->jobs().create(job, db::unix_now());
-  if (!created || !created->created) {
-    std::error_code ec;
-    std::filesystem::remove(*upload, ec);
-    if (avatar_upload) std::filesystem::remove(*avatar_upload, ec);
-  }
+  if (created && created->created) inputs.commit();
   if (!created) return fail(created.error());  // admission errors carry their Retry-After
   if (created->created) {
     // Logged before the wake-up, so the log's queued -> started interval is the real wait.

@@ -2,6 +2,7 @@
 // job's server-sent events.
 #include <spdlog/spdlog.h>
 
+#include "api/job_inputs.h"
 #include "api/job_json.h"
 #include "api/job_submission.h"
 #include "api/routes.h"
@@ -140,6 +141,10 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     auto outcome = ctx.db->jobs().cancel(req.matches[1].str(), who->organization_id, db::unix_now());
     if (!outcome) return fail(outcome.error());
     if (*outcome == db::jobs::CancelOutcome::kNotFound) return fail(job_not_found());
+    // No worker ever saw a job canceled while queued, so no worker removes its inputs.
+    if (*outcome == db::jobs::CancelOutcome::kCanceled) {
+      remove_canceled_job_inputs(ctx, req.matches[1].str(), who->organization_id);
+    }
     ctx.job_changed->notify();
     auto body = load_job_json(ctx, req.matches[1], who->organization_id);
     if (!body) return fail(body.error());

@@ -48,6 +48,12 @@ struct ServiceConfig {
   std::string jwks_url;
   int jwks_refresh_s = 600;        // JWKS_URL is fetched again this often
   std::string jwt_audience = "authenticated";
+  // PostgreSQL only: JWT subjects resolve through the shop's own profiles table, read in
+  // place (e.g. Supabase's public.profiles); empty: through pitchreel's users table.
+  std::string auth_profiles_table;
+  std::string auth_profiles_id_column = "id";
+  std::string auth_profiles_org_column = "organization_id";
+  std::string auth_profiles_role_column = "role";
   bool allow_private_image_urls = false;
   // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
   std::string storage = "local";

@@ -12,19 +12,19 @@ namespace pitchreel::db::jobs {
 namespace {
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
+// Canceled jobs count too: otherwise a user could cancel and resubmit past the limit.
 constexpr std::string_view kUserSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2";
 constexpr std::string_view kOrgSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-    "AND status != 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2";
 // The creation time of the job whose leaving the window brings the count under the limit:
 // the (count - limit + 1)-th oldest inside it (OFFSET ?3 = count - limit).
 constexpr std::string_view kUserFreesSql =
-    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled' "
+    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 "
     "ORDER BY created_at LIMIT 1 OFFSET ?3";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-    "AND status != 'canceled' ORDER BY created_at LIMIT 1 OFFSET ?3";
+    "ORDER BY created_at LIMIT 1 OFFSET ?3";
 // A full queue drains by about one render; clients come back after this long.
 constexpr int kQueueFullRetryAfterS = 30;
 
@@ -138,7 +138,7 @@ Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
       kJobColumns));
   if (!stmt) return fail(stmt.error());
   if (auto s =
-          stmt->bind_all({new_uuid(), job.user_id, job.organization_id, job.request, job.product_id,
+          stmt->bind_all({job.id.empty() ? new_uuid() : job.id, job.user_id, job.organization_id, job.request, job.product_id,
                           text_or_null(job.idempotency_key), std::int64_t{job.max_attempts}, now});
       !s) {
     return fail(s.error());

@@ -28,18 +28,17 @@ Result<std::int64_t> count(PgConnection& c, std::string_view sql,
 }
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
+// Canceled jobs count too (as on SQLite): cancel-and-resubmit must not pass the limit.
 constexpr std::string_view kUserSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint";
 constexpr std::string_view kOrgSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint";
 constexpr std::string_view kUserFreesSql =
     "SELECT created_at FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled' ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
+    "ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled' ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
+    "ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
 constexpr int kQueueFullRetryAfterS = 30;  // as the SQLite engine
 
 struct RateWindow {
@@ -150,7 +149,7 @@ class PgJobs final : public JobRepository {
               "$8::bigint, $8::bigint, $8::bigint FROM users WHERE id = $2 AND organization_id = $3 "
               "RETURNING {}",
               kJobColumns),
-          {new_uuid(), job.user_id, job.organization_id, job.request, job.product_id,
+          {job.id.empty() ? new_uuid() : job.id, job.user_id, job.organization_id, job.request, job.product_id,
            pg_text_or_null(job.idempotency_key), std::int64_t{job.max_attempts}, now},
           "enqueuing a job");
       if (!r) return pitchreel::fail(r.error());
@@ -340,7 +339,8 @@ class PgQueue final : public JobQueue {
               "  FOR UPDATE), "
               "v AS (INSERT INTO videos ({}) SELECT $3, j.organization_id, $1, "
               "  COALESCE(NULLIF($4, ''), j.product_id), $5, $6, $7, $8, $9::bigint, "
-              "  $10::double precision, $11::integer, $12::integer, $13::bigint, j.gpu_seconds "
+              "  $10::double precision, $11::integer, $12::integer, $13::bigint, j.gpu_seconds, "
+              "  $14::jsonb "
               "  FROM j RETURNING {}), "
               "u AS (UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, "
               "  video_id = $3, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, "
@@ -350,7 +350,8 @@ class PgQueue final : public JobQueue {
               kOwnedBy, kVideoColumns, kVideoColumns),
           {job_id, worker_id, video.id, video.product_id, video.video_key, video.poster_key,
            video.captions_key, video.file_name, video.size, video.duration,
-           std::int64_t{video.width}, std::int64_t{video.height}, now},
+           std::int64_t{video.width}, std::int64_t{video.height}, now,
+           warnings_to_json(video.warnings)},
           "completing a job");
       if (!r) return pitchreel::fail(r.error());
       if (r->rows() == 0) return std::optional<Video>{};  // lease lost: nothing written

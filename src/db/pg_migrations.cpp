@@ -123,7 +123,12 @@ CREATE TRIGGER jobs_changed AFTER INSERT OR UPDATE ON jobs
   FOR EACH ROW EXECUTE FUNCTION job_changed();
 )sql";
 
-constexpr std::array<PgMigration, 1> kMigrations = {{{1, kV1}}};
+// Migration 6: what each video's render warned about (core/render_warning.h), a JSON array.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
+)sql";
+
+constexpr std::array<PgMigration, 2> kMigrations = {{{1, kV1}, {6, kV6}}};
 
 }  // namespace
 

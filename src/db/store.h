@@ -115,7 +115,8 @@ class JobRepository {
   virtual Result<std::optional<std::int64_t>> position_in_queue(std::string_view job_id) = 0;
   // Jobs per status, every status present.
   virtual Result<std::map<JobStatus, std::int64_t>> count_by_status() = 0;
-  // Jobs created at or after `since` that were not canceled: what rate limits count.
+  // Jobs created at or after `since`, canceled ones included: what rate limits count (a
+  // user cannot cancel and resubmit past the limit).
   virtual Result<std::int64_t> count_jobs_since(std::string_view user_id, std::int64_t since) = 0;
   virtual Result<std::int64_t> count_org_jobs_since(std::string_view organization_id,
                                                     std::int64_t since) = 0;

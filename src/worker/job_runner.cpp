@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <exception>
+#include <tuple>
 #include <vector>
 
 #include "db/clock.h"
@@ -148,13 +149,7 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
 
   if (is_final_outcome(outcome)) {
     metrics_.increment(std::string(kJobsFinished), {{"status", std::string(to_string(outcome))}});
-    if (attempt.spec && remove_input_file(attempt.spec->image_path, options_.uploads_dir)) {
-      spdlog::debug("job input removed job_id={}", job.id);
-    }
-    if (attempt.spec && !attempt.spec->avatar_path.empty() &&
-        remove_input_file(attempt.spec->avatar_path, options_.uploads_dir)) {
-      spdlog::debug("job avatar removed job_id={}", job.id);
-    }
+    if (attempt.spec) remove_job_inputs(*attempt.spec, store_, options_.uploads_dir, job.id);
   }
   spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id, job.organization_id,
                to_string(outcome), seconds_since(started));
@@ -184,7 +179,25 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
                                         ec.message() + "). Check the data directory."));
   }
 
-  auto request = to_generate_request(*attempt.spec, work / "video.mp4");
+  // Inputs kept in the object store (STORAGE=s3) are downloaded into the work dir, so
+  // this node needs nothing the API node wrote to its own disk.
+  JobSpec local = *attempt.spec;
+  for (auto [key, path, what] : {std::tuple{&local.image_key, &local.image_path, "image"},
+                                 std::tuple{&local.avatar_key, &local.avatar_path, "avatar"}}) {
+    if (key->empty()) continue;
+    *path = (work / (std::string("input-") + what)).string();
+    if (auto s = store_.get_file(*key, *path); !s) {
+      // A missing input cannot reappear: the job fails for good instead of retrying.
+      if (s.error().code == kObjectNotFound) {
+        return finish_with_error(
+            attempt, Error::invalid("job_input_missing",
+                                    "The job's uploaded " + std::string(what) +
+                                        " is no longer in the object store; submit it again."));
+      }
+      return finish_with_error(attempt, s.error());
+    }
+  }
+  auto request = to_generate_request(local, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());
   const std::string engine_name =
       attempt.spec->engine.empty() ? options_.config.default_engine : attempt.spec->engine;
@@ -270,6 +283,7 @@ JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {
   video.duration = result.duration;
   video.width = result.width;
   video.height = result.height;
+  video.warnings = result.warnings;
   auto stored =
       queue_.complete(job.id, attempt.worker_id, std::move(video), db::unix_now());
   if (!stored) return finish_with_error(attempt, stored.error());

@@ -16,6 +16,8 @@ nlohmann::json to_json(const JobSpec& spec) {
   if (!spec.engine.empty()) j["engine"] = spec.engine;
   if (spec.passthrough) j["passthrough"] = true;
   if (!spec.avatar_path.empty()) j["avatarPath"] = spec.avatar_path;
+  if (!spec.image_key.empty()) j["imageKey"] = spec.image_key;
+  if (!spec.avatar_key.empty()) j["avatarKey"] = spec.avatar_key;
   if (!spec.layout.empty()) j["layout"] = spec.layout;
   return j;
 }
@@ -40,6 +42,8 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.engine = j.value("engine", "");
     spec.passthrough = j.value("passthrough", false);
     spec.avatar_path = j.value("avatarPath", "");
+    spec.image_key = j.value("imageKey", "");
+    spec.avatar_key = j.value("avatarKey", "");
     spec.layout = j.value("layout", "");
   } catch (const nlohmann::json::exception&) {
     return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "db/ids.h"
 #include "db/pg_store.h"
 #include "db/sqlite_store.h"
 #include "db/store.h"
@@ -71,6 +72,8 @@ class StoreContract : public ::testing::TestWithParam<Engine> {
     v.duration = 12.5;
     v.width = 720;
     v.height = 1280;
+    v.warnings = {{"low_resolution_image", "The photo is 320x240 \"px\": upload one of 1000 px, ü"},
+                  {"tts_fallback", "edge:de-DE-KatjaNeural was unavailable"}};
     return v;
   }
 
@@ -176,6 +179,7 @@ TEST_P(StoreContract, CompletesExactlyOnceAndALostLeaseWritesNothing) {
   EXPECT_EQ(v.size, 1234);
   EXPECT_EQ(v.duration, 12.5);
   EXPECT_EQ(v.created_at, 115);
+  EXPECT_EQ(v.warnings, video().warnings);
   // The outbox has each status change once, in order, and nothing for the lost writes.
   EXPECT_EQ(statuses_of(job.id),
             (std::vector<JobStatus>{JobStatus::kQueued, JobStatus::kRunning, JobStatus::kQueued,
@@ -313,6 +317,45 @@ TEST_P(StoreContract, RateLimitAdmitsExactlyTheLimitUnderConcurrency) {
   EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 7);
 }
 
+// A caller may choose the job's id (to store its inputs under it before the row exists);
+// a replay of an idempotency key returns the first job, whatever id the replay brought.
+TEST_P(StoreContract, CreateUsesTheCallersJobId) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "k-chosen", 3, {}};
+  job.id = new_uuid();
+  auto first = store().jobs().create(job, 100);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->job.id, job.id);
+  EXPECT_EQ(store().jobs().get(job.id, org_.id).value().value().id, job.id);
+  const std::string first_id = job.id;
+  job.id = new_uuid();
+  auto replay = store().jobs().create(job, 101);
+  ASSERT_TRUE(replay);
+  EXPECT_FALSE(replay->created);
+  EXPECT_EQ(replay->job.id, first_id);
+  EXPECT_FALSE(store().jobs().get(job.id, org_.id).value());
+}
+
+// A canceled job keeps counting toward the hourly limit, so cancel-and-resubmit cannot
+// create more jobs than the limit allows.
+TEST_P(StoreContract, CanceledJobsCountTowardTheRateLimit) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
+  job.admission.per_user_hour = 2;
+  auto first = store().jobs().create(job, 1000);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(store().jobs().create(job, 1001));
+  ASSERT_EQ(store().jobs().cancel(first->job.id, org_.id, 1002).value(),
+            jobs::CancelOutcome::kCanceled);
+  EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 2);
+  EXPECT_EQ(store().jobs().count_org_jobs_since(org_.id, 0).value(), 2);
+  auto third = store().jobs().create(job, 1003);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, "rate_limited");
+  // The canceled job leaves the window first: the limit frees an hour after it.
+  EXPECT_EQ(third.error().retry_after_s, 1000 + 3600 - 1003);
+  EXPECT_TRUE(store().jobs().create(job, 1000 + 3601));
+}
+
 TEST_P(StoreContract, CheckAdmissionRefusesAsCreateWouldWithoutInserting) {
   jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
   job.admission.per_user_hour = 2;
@@ -390,6 +433,7 @@ TEST_P(StoreContract, VideosPageNewestFirstAndRemoveOnce) {
   auto page = store().videos().list(org_.id, std::nullopt, 2, "").value();
   ASSERT_EQ(page.videos.size(), 2u);
   EXPECT_EQ(page.videos[0].created_at, 304);
+  EXPECT_EQ(page.videos[0].warnings, video().warnings);
   std::vector<std::int64_t> seen{page.videos[0].created_at, page.videos[1].created_at};
   while (!page.next_cursor.empty()) {
     page = store().videos().list(org_.id, std::string_view("p1"), 2, page.next_cursor).value();

@@ -44,8 +44,8 @@ test-tsan: deps
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --output-on-failure -j $(JOBS) -R '^(Router|Request|LogText|ByteRanges|Multipart|Notifier|Metrics|PrincipalCache|StatementCache|Database|Transaction|JobQueueTest|WorkerPoolTest|Serve(Probe|Auth|Limits|Concurrency|Seed|Web))[.]' $(CTEST_ARGS)
 
-# The routine subset `.ci/run` adds to `make test` (the full sanitizer runs above need an
-# instrumented build of the whole service, more than CI's time allows on two cores):
+# Subsets sized for CI (the full sanitizer runs above need an instrumented build of the
+# whole service, more than CI's time allows on two cores):
 # AddressSanitizer + UBSan over the unit suites of the HTTP engine, core, authentication and
 # database, and ThreadSanitizer over the HTTP engine (its in-process server tests) and core.
 ASAN_UNIT_TARGETS = test_http test_core test_auth test_db

@@ -425,7 +425,7 @@ json paths() {
 
   json events = operation(
       "jobEvents", "jobs",
-      "Server-sent events: a `job` event with the Job each time it changes; the stream ends once the job has finished",
+      "Server-sent events: a `job` event with the Job each time it changes (a change of updatedAt alone is not sent); the stream ends once the job has finished",
       with(errors({401, 404}),
            {{"200",
              {{"description",

@@ -63,24 +63,36 @@ void stream_events(ServiceContext& ctx, const Principal& who, std::string author
   stream.wake = ctx.job_changed;
   // Only a hash of the last event is kept: thousands of idle streams must stay small.
   // The credential is re-checked before every event and on the stream's timer; the
-  // principal cache keeps that to one lookup per credential every 2 s.
+  // principal cache keeps that to one lookup per credential every 2 s. A wake-up that
+  // finds nothing new costs a shared lookup and a comparison.
   stream.poll = [&ctx, who, authorization, id, last = std::size_t{0}](std::string& out) mutable {
-    if (!still_authorized(ctx, authorization, who.organization_id, out)) return false;
     const std::string key = who.organization_id + "/" + id;
     // The version is read before the job: a change announced after it makes the
     // snapshot stale for everyone, so no stream can miss a change by sharing it.
     const auto version = ctx.job_changed->version();
-    auto snapshot = ctx.job_snapshots.find(key);
+    auto found = ctx.job_snapshots.find(key);
+    std::shared_ptr<const ServiceContext::JobSnapshot> snapshot = found ? *found : nullptr;
     if (!snapshot || snapshot->version != version) {
       auto job = load_job_json(ctx, id, who.organization_id);
       if (!job) return false;
       const auto status = job->at("status").get<std::string>();
-      snapshot = ServiceContext::JobSnapshot{version, job->dump(), status == "queued" || status == "running"};
-      ctx.job_snapshots.put(key, *snapshot);
+      auto fresh = std::make_shared<ServiceContext::JobSnapshot>();
+      fresh->version = version;
+      fresh->json = job->dump();
+      // A running job's heartbeat moves only updatedAt (every second or so): that alone is
+      // not news, so it is left out of what decides whether an event is sent.
+      auto compared = *job;
+      compared.erase("updatedAt");
+      fresh->hash = std::hash<std::string>{}(compared.dump());
+      fresh->live = status == "queued" || status == "running";
+      snapshot = std::move(fresh);
+      ctx.job_snapshots.put(key, snapshot);
     }
-    if (const auto hash = std::hash<std::string>{}(snapshot->json); hash != last) {
+    if (snapshot->hash != last) {
+      // Checked before every event (the timer checks between them).
+      if (!still_authorized(ctx, authorization, who.organization_id, out)) return false;
       out += "event: job\ndata: " + snapshot->json + "\n\n";
-      last = hash;
+      last = snapshot->hash;
     }
     return snapshot->live && !ctx.stopping;
   };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "auth/authenticator.h"
@@ -43,9 +44,11 @@ struct ServiceContext {
   struct JobSnapshot {
     std::uint64_t version = 0;
     std::string json;
-    bool live = false;  // queued or running: the stream goes on
+    std::size_t hash = 0;  // of json: a stream compares it with the last one it sent
+    bool live = false;     // queued or running: the stream goes on
   };
-  TtlCache<JobSnapshot> job_snapshots{std::chrono::seconds(1), 10000};
+  // Shared, not copied: each of thousands of woken streams only compares the hash.
+  TtlCache<std::shared_ptr<const JobSnapshot>> job_snapshots{std::chrono::seconds(1), 10000};
   // Raised at shutdown so that long-lived requests (event streams, the seed's wait)
   // end promptly instead of holding the server open.
   std::atomic<bool> stopping{false};

@@ -60,7 +60,7 @@ for _ in $(seq 600); do
 done
 
 python3 - "$port" "$key" "$id" "$server_pid" "$streams" "$slow" <<'PY'
-import selectors, socket, sys, time
+import os, selectors, socket, sys, time
 
 port, key, job, pid, streams, slow = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
 port = int(port)
@@ -74,6 +74,19 @@ def threads():
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("Threads:"):
             return int(line.split()[1])
+
+def cpu_seconds():
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+def listen_overflows():
+    # Machine-wide (every process's listening sockets): handshakes dropped because an
+    # accept queue was full. Our server's share should be none.
+    lines = open("/proc/net/netstat").read().splitlines()
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:"):
+            return int(dict(zip(names.split()[1:], values.split()[1:]))["ListenOverflows"])
+    return 0
 
 def connect(source):
     s = socket.socket()
@@ -106,6 +119,7 @@ def healthz_latencies(seconds=20):
 base_p50, base_p99 = healthz_latencies(3)
 rss_before, threads_before = rss_kb(), threads()
 
+overflows_before = listen_overflows()
 request = (f"GET /api/v1/jobs/{job}/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n\r\n").encode()
 held = []
 t0 = time.perf_counter()
@@ -136,7 +150,10 @@ if pending:
 opened_s = time.perf_counter() - t0
 time.sleep(2)  # let the allocator settle before reading RSS
 rss_streams, threads_streams = rss_kb(), threads()
+overflows_opening = listen_overflows() - overflows_before
+cpu_before, wall_before = cpu_seconds(), time.time()
 p50, p99 = healthz_latencies()
+cpu_share = (cpu_seconds() - cpu_before) / (time.time() - wall_before) * 100
 
 slow_socks = []
 for i in range(slow):
@@ -163,4 +180,7 @@ print(f"| server RSS idle -> with {streams} streams | {rss_before / 1024:.1f} ->
 print(f"| server memory per idle stream | {per_conn / 1024:.1f} KB | < 20 KB |")
 print(f"| server threads idle -> with {streams} streams | {threads_before} -> {threads_streams} | no thread per stream |")
 print(f"| time to open {streams} streams (first event each) | {opened_s:.1f} s | |")
+print(f"| server CPU while holding {streams} streams (/healthz phase) | {cpu_share:.0f} % of one core | |")
+print(f"| accept-queue overflows while opening (machine-wide) | {overflows_opening} | 0 |")
+print(f"| load average (1 min) at the end | {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores | |")
 PY

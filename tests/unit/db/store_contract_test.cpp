@@ -299,8 +299,9 @@ TEST_P(StoreContract, CheckAdmissionRefusesAsCreateWouldWithoutInserting) {
   EXPECT_EQ(limited.error().code, "rate_limited");
   EXPECT_EQ(limited.error().retry_after_s, 1000 + 3600 - 1020);  // when the oldest leaves the hour
   EXPECT_EQ(store().jobs().create(job, 1020).error().code, "rate_limited");
-  // An hour after the first job, one slot is free again.
-  EXPECT_TRUE(store().jobs().check_admission(job, 1000 + 3600));
+  // Once the first job has left the hour (the window includes its first second), one slot
+  // is free again.
+  EXPECT_TRUE(store().jobs().check_admission(job, 1000 + 3601));
   job.admission = {};
   job.admission.queue_limit = 2;
   auto full = store().jobs().check_admission(job, 1030);

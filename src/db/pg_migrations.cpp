@@ -123,7 +123,58 @@ CREATE TRIGGER jobs_changed AFTER INSERT OR UPDATE ON jobs
   FOR EACH ROW EXECUTE FUNCTION job_changed();
 )sql";
 
-constexpr std::array<PgMigration, 1> kMigrations = {{{1, kV1}}};
+// Version 3: catalogue batches, fair claims and usage (SQLite migration 5 says why).
+// The trigger locks the batch row before counting its unfinished items: two last items
+// finishing at once on two nodes are serialised, and the second (whose statement takes a
+// fresh snapshot after the lock, READ COMMITTED) sees the first one finished, so exactly
+// one of them completes the batch. claim_turns numbers the claims for fairness.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE batches (
+  id                TEXT PRIMARY KEY,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  defaults          TEXT NOT NULL DEFAULT '{}',
+  item_count        INTEGER NOT NULL,
+  status            TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed')),
+  cancel_requested  BOOLEAN NOT NULL DEFAULT false,
+  created_at        BIGINT NOT NULL,
+  completed_at      BIGINT,
+  seq               BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX batches_by_org_time ON batches(organization_id, created_at DESC, seq DESC);
+ALTER TABLE jobs
+  ADD COLUMN batch_id TEXT REFERENCES batches(id),
+  ADD COLUMN batch_row INTEGER NOT NULL DEFAULT 0,
+  ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  ADD COLUMN video_seconds DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE videos
+  ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  ADD COLUMN batch_id TEXT;
+ALTER TABLE organizations ADD COLUMN last_claim_turn BIGINT NOT NULL DEFAULT 0;
+CREATE SEQUENCE claim_turns;
+CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
+CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);
+
+CREATE FUNCTION batch_item_final() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NEW.batch_id IS NOT NULL AND NEW.status IS DISTINCT FROM OLD.status
+     AND NEW.status IN ('succeeded', 'failed', 'canceled') THEN
+    PERFORM 1 FROM batches WHERE id = NEW.batch_id FOR UPDATE;
+    UPDATE batches SET status = 'completed', completed_at = NEW.updated_at
+     WHERE id = NEW.batch_id AND status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = NEW.batch_id
+                       AND status IN ('queued', 'running'));
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
+  FOR EACH ROW EXECUTE FUNCTION batch_item_final();
+)sql";
+
+// Gaps in the numbering are allowed (numbers are reserved per feature); each migration
+// runs once, in order.
+constexpr std::array<PgMigration, 2> kMigrations = {{{1, kV1}, {3, kV3}}};
 
 }  // namespace
 

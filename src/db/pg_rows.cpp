@@ -20,6 +20,9 @@ Job pg_read_job(const PgResult& r, int row) {
   job.created_at = r.int64(row, 13);
   job.updated_at = r.int64(row, 14);
   job.gpu_seconds = r.real(row, 15);
+  job.batch_id = r.text(row, 18);
+  job.batch_row = static_cast<int>(r.int64(row, 19));
+  job.cpu_seconds = r.real(row, 20);
   return job;
 }
 
@@ -43,6 +46,8 @@ Video pg_read_video(const PgResult& r, int row) {
   v.height = static_cast<int>(r.int64(row, 11));
   v.created_at = r.int64(row, 12);
   v.gpu_seconds = r.real(row, 13);
+  v.cpu_seconds = r.real(row, 14);
+  v.batch_id = r.text(row, 15);
   return v;
 }
 

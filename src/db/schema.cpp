@@ -130,7 +130,50 @@ CREATE TRIGGER jobs_event_status AFTER UPDATE OF status ON jobs
 END;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}}};
+// Migration 5: catalogue batches, fair claims and usage.
+//
+// A batch's items are ordinary jobs with batch_id (and their row in what the user sent).
+// The trigger completes the batch in the transaction in which its last item reaches a
+// final state, whatever path got it there (a worker, a cancel, an expired lease).
+// organizations.last_claim_turn is the turn (an increasing counter) of the organisation's
+// last claim: claim_next serves the organisation whose turn is oldest, so organisations
+// share the workers in turn. cpu_seconds (render CPU time) and video_seconds (the video's
+// duration, kept on the job so usage outlives a deleted video) are what usage sums.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE batches (
+  id                TEXT PRIMARY KEY NOT NULL,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  defaults          TEXT NOT NULL DEFAULT '{}',
+  item_count        INTEGER NOT NULL,
+  status            TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed')),
+  cancel_requested  INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  completed_at      INTEGER
+);
+CREATE INDEX batches_by_org_time ON batches(organization_id, created_at DESC, id DESC);
+ALTER TABLE jobs ADD COLUMN batch_id TEXT REFERENCES batches(id);
+ALTER TABLE jobs ADD COLUMN batch_row INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN video_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN batch_id TEXT;
+ALTER TABLE organizations ADD COLUMN last_claim_turn INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
+CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);
+CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
+  WHEN NEW.batch_id IS NOT NULL AND OLD.status IS NOT NEW.status
+   AND NEW.status IN ('succeeded', 'failed', 'canceled') BEGIN
+  UPDATE batches SET status = 'completed', completed_at = NEW.updated_at
+   WHERE id = NEW.batch_id AND status = 'running'
+     AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = NEW.batch_id
+                     AND status IN ('queued', 'running'));
+END;
+)sql";
+
+// Gaps in the numbering are allowed (numbers are reserved per feature); each migration
+// runs once, in order.
+constexpr std::array<Migration, 4> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {5, kV5}}};
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,12 @@ struct ServiceConfig {
   int http_max_connections = 20000;
   int http_max_connections_per_client = 256;
   int http_handler_threads = 32;
+
+  // Operator prices for usage's estimated cost (docs/usage.md); unset: that cost is left
+  // out of answers, never shown as zero. Any currency, the same for all three.
+  std::optional<double> price_gpu_hour;
+  std::optional<double> price_cpu_hour;
+  std::optional<double> price_storage_gb_month;
 };
 
 struct SettingInfo {

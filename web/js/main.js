@@ -3,6 +3,7 @@
 // role allows. Any 401 afterwards (key revoked, JWT expired) returns to sign-in.
 
 import { Api } from './api.js';
+import { BatchView, loadUsage } from './batches.js';
 import { messageFor } from './field_errors.js';
 import { Gallery } from './gallery.js';
 import { GenerateForm } from './generate.js';
@@ -15,6 +16,7 @@ let info = null;
 let form = null;
 let jobs = null;
 let gallery = null;
+let batches = null;
 
 function showBanner(text) {
   $('banner').textContent = text;
@@ -68,6 +70,9 @@ async function signIn(token, remember) {
   $('account-role').textContent = `Signed in as ${me.role}`;
   $('generate').hidden = !me.canGenerate;
   $('jobs').hidden = !me.canGenerate;
+  $('batch').hidden = !me.canGenerate;
+  if (me.canGenerate && !batches) batches = new BatchView(api);
+  loadUsage(api);
   gallery.reset(me.canDelete);
   if (me.canGenerate) {
     if (!form) {

@@ -249,7 +249,7 @@ void add_batch_and_usage_openapi(json& doc) {
   cancel["parameters"] = json::array({id_param()});
   json events = op("batchEvents", "batches",
                    "Server-sent events: a `batch` event with the Batch (without items) each time it changes; "
-                   "a final `batch.completed` event, then the stream ends",
+                   "the stream ends after the event with status completed",
                    {{"200", {{"description", "text/event-stream; each event's data is one Batch as JSON"},
                              {"content", {{"text/event-stream", {{"schema", str()},
                                                                  {"x-event-name", "batch"},

@@ -134,11 +134,8 @@ void stream_batch_events(ServiceContext& ctx, const Principal& who, const std::s
       out += "event: batch\ndata: " + data + "\n\n";
       last = hash;
     }
-    if (batch->status == db::batches::BatchStatus::kCompleted) {
-      out += "event: batch.completed\ndata: " + data + "\n\n";
-      return false;
-    }
-    return !ctx.stopping;
+    // The last event is the completed batch; then the stream ends.
+    return batch->status != db::batches::BatchStatus::kCompleted && !ctx.stopping;
   };
   res.set_event_stream(std::move(stream));
 }

@@ -53,9 +53,9 @@ Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view work
         "UPDATE jobs SET status = 'running', stage = 'starting', progress = 0, "
         "lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 "
         "WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j "
-        "JOIN organizations o ON o.id = j.organization_id "
+        "LEFT JOIN org_claim_turns t ON t.organization_id = j.organization_id "
         "WHERE j.status = 'queued' AND j.not_before <= ?2 "
-        "ORDER BY o.last_claim_turn, j.batch_id IS NOT NULL, j.created_at, j.rowid LIMIT 1) "
+        "ORDER BY COALESCE(t.turn, 0), j.batch_id IS NOT NULL, j.created_at, j.rowid LIMIT 1) "
         "RETURNING {}",
         kJobColumns));
     if (!stmt) return pitchreel::fail(stmt.error());
@@ -71,8 +71,9 @@ Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view work
   if (!claimed) return claimed;  // nothing written; the destructor ends the transaction
   {
     auto stmt = conn.prepare(
-        "UPDATE organizations SET last_claim_turn = "
-        "(SELECT MAX(last_claim_turn) + 1 FROM organizations) WHERE id = ?1");
+        "INSERT INTO org_claim_turns (organization_id, turn) "
+        "VALUES (?1, (SELECT COALESCE(MAX(turn), 0) + 1 FROM org_claim_turns)) "
+        "ON CONFLICT (organization_id) DO UPDATE SET turn = excluded.turn");
     if (!stmt) return pitchreel::fail(stmt.error());
     if (auto s = stmt->bind_all({claimed->job.organization_id}); !s) {
       return pitchreel::fail(s.error());

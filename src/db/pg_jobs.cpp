@@ -295,12 +295,13 @@ class PgQueue final : public JobQueue {
                       "progress = 0, lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint, "
                       "attempts = attempts + 1, updated_at = $2::bigint "
                       "WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j "
-                      "JOIN organizations o ON o.id = j.organization_id "
+                      "LEFT JOIN org_claim_turns t ON t.organization_id = j.organization_id "
                       "WHERE j.status = 'queued' AND j.not_before <= $2::bigint "
-                      "ORDER BY o.last_claim_turn, (j.batch_id IS NOT NULL), j.created_at, j.seq "
+                      "ORDER BY COALESCE(t.turn, 0), (j.batch_id IS NOT NULL), j.created_at, j.seq "
                       "LIMIT 1 FOR UPDATE OF j SKIP LOCKED) RETURNING {}), "
-                      "t AS (UPDATE organizations SET last_claim_turn = nextval('claim_turns') "
-                      "WHERE id IN (SELECT organization_id FROM c)) "
+                      "t AS (INSERT INTO org_claim_turns (organization_id, turn) "
+                      "SELECT organization_id, nextval('claim_turns') FROM c "
+                      "ON CONFLICT (organization_id) DO UPDATE SET turn = EXCLUDED.turn) "
                       "SELECT * FROM c",
                       kJobColumns),
           {worker_id, now, lease_seconds}, "claiming a job");

@@ -150,7 +150,10 @@ ALTER TABLE jobs
 ALTER TABLE videos
   ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
   ADD COLUMN batch_id TEXT;
-ALTER TABLE organizations ADD COLUMN last_claim_turn BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE org_claim_turns (
+  organization_id  TEXT PRIMARY KEY REFERENCES organizations(id),
+  turn             BIGINT NOT NULL
+);
 CREATE SEQUENCE claim_turns;
 CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
 CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);

@@ -135,9 +135,9 @@ END;
 // A batch's items are ordinary jobs with batch_id (and their row in what the user sent).
 // The trigger completes the batch in the transaction in which its last item reaches a
 // final state, whatever path got it there (a worker, a cancel, an expired lease).
-// organizations.last_claim_turn is the turn (an increasing counter) of the organisation's
-// last claim: claim_next serves the organisation whose turn is oldest, so organisations
-// share the workers in turn. cpu_seconds (render CPU time) and video_seconds (the video's
+// org_claim_turns holds the turn (an increasing counter) of each organisation's last
+// claim (none yet: turn 0): claim_next serves the organisation whose turn is oldest, so
+// organisations share the workers in turn. cpu_seconds (render CPU time) and video_seconds (the video's
 // duration, kept on the job so usage outlives a deleted video) are what usage sums.
 constexpr std::string_view kV5 = R"sql(
 CREATE TABLE batches (
@@ -158,7 +158,10 @@ ALTER TABLE jobs ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN video_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE videos ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE videos ADD COLUMN batch_id TEXT;
-ALTER TABLE organizations ADD COLUMN last_claim_turn INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE org_claim_turns (
+  organization_id  TEXT PRIMARY KEY NOT NULL REFERENCES organizations(id),
+  turn             INTEGER NOT NULL
+);
 CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
 CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);
 CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs

@@ -37,7 +37,8 @@ TEST(PgStore, NodesStartingTogetherMigrateOnce) {
   auto conn = PgConnection::connect(parse_database_url(cluster.url()).value(), schema).value();
   auto rows = conn.query("SELECT version FROM schema_migrations ORDER BY version", {}, "test");
   ASSERT_TRUE(rows);
-  ASSERT_EQ(rows->rows(), latest_pg_schema_version());
+  // One row per migration (their numbers may have gaps: each feature owns its numbers).
+  ASSERT_EQ(rows->rows(), static_cast<int>(pg_migrations().size()));
   EXPECT_EQ(rows->int64(rows->rows() - 1, 0), latest_pg_schema_version());
   // Nothing landed in public.
   auto leaked = conn.query(

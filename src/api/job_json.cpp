@@ -43,6 +43,7 @@ nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
           {"width", v.width},
           {"height", v.height},
           {"gpuSeconds", v.gpu_seconds},
+          {"warnings", warnings_json(v.warnings)},
           {"cpuSeconds", v.cpu_seconds},
           {"batchId", or_null(v.batch_id)},
           {"createdAt", v.created_at}};
@@ -65,6 +66,8 @@ nlohmann::json job_json(const ServiceContext& ctx, const Job& job,
                       {"statusUrl", ctx.public_url + "/api/v1/jobs/" + job.id},
                       {"queuePosition", nullptr},
                       {"error", nullptr},
+                      {"warnings", video ? warnings_json(video->warnings)
+                                        : nlohmann::json::array()},
                       {"video", nullptr}};
   if (!job.error_code.empty())
     j["error"] = {{"code", job.error_code}, {"message", job.error_message}};

@@ -107,6 +107,8 @@ json video_schema() {
        {"width", integer("pixels")},
        {"height", integer("pixels")},
        {"gpuSeconds", number("GPU wall time its job took (0 when rendered on the CPU)")},
+       {"warnings", {{"type", "array"}, {"items", ref("Warning")},
+         {"description", "what the render found and made anyway (empty when nothing)"}}},
        {"createdAt", integer("Unix time, seconds")}});
   s["examples"] = json::array({{{"id", kExampleVideoId},
                                 {"url", kExampleUrl},
@@ -121,6 +123,8 @@ json video_schema() {
                                 {"width", 1920},
                                 {"height", 1080},
                                 {"gpuSeconds", 0},
+                                {"warnings", json::array({{{"code", "low_resolution_image"},
+                                                           {"message", "The product photo is 320x240 ..."}}})},
                                 {"createdAt", 1767225600}}});
   return s;
 }
@@ -141,6 +145,8 @@ json job_schema() {
        {"queuePosition",
         nullable(integer("queued jobs ahead of this one (0: next); null unless status is queued"))},
        {"error", nullable(ref("JobError"))},
+       {"warnings", {{"type", "array"}, {"items", ref("Warning")},
+                     {"description", "the video's warnings once it has succeeded (empty before)"}}},
        {"video", nullable(ref("Video"))}});
   s["properties"]["queuePosition"]["minimum"] = 0;
   s["examples"] = json::array({{{"id", kExampleJobId},
@@ -155,6 +161,7 @@ json job_schema() {
                                 {"statusUrl", std::string("https://videos.example.com/api/v1/jobs/") + kExampleJobId},
                                 {"queuePosition", nullptr},
                                 {"error", nullptr},
+                                {"warnings", json::array()},
                                 {"video", nullptr}}});
   return s;
 }
@@ -239,6 +246,12 @@ json schemas() {
   return {
       {"Error", error_schema()},
       {"JobError", object("Why a job failed", {{"code", str()}, {"message", str()}})},
+      {"Warning",
+       object("Something the render found about the inputs and made the video anyway",
+              {{"code", {{"type", "string"},
+                         {"description", "stable: low_resolution_image, extreme_aspect_ratio, "
+                                         "small_face, avatar_unused, tts_fallback"}}},
+               {"message", str("what was found and what to do")}})},
       {"Video", video_schema()},
       {"Job", job_schema()},
       {"JobRequestMultipart", job_request_schema(true)},

@@ -111,8 +111,6 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
                        double gpu_seconds) {
   nlohmann::json stages = nlohmann::json::object();
   for (const auto& s : r.stages) stages[s.stage] = std::round(s.seconds * 1000) / 1000;
-  nlohmann::json warnings = nlohmann::json::array();
-  for (const auto& w : r.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
   return {{"success", true},
           {"video", r.video.string()},
           {"poster", r.poster.string()},
@@ -127,7 +125,7 @@ nlohmann::json summary(const GenerateResult& r, const GenerateRequest& request,
           {"script", r.script},
           {"stageSeconds", stages},
           {"gpuSeconds", std::round(gpu_seconds * 1000) / 1000},
-          {"warnings", warnings}};
+          {"warnings", warnings_json(r.warnings)}};
 }
 
 }  // namespace

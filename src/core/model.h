@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "core/render_warning.h"
 
 namespace pitchreel {
 
@@ -81,6 +84,7 @@ struct Video {
   int height = 0;
   std::int64_t created_at = 0;
   double gpu_seconds = 0;  // the GPU wall time its job took (0: rendered on the CPU)
+  std::vector<RenderWarning> warnings;  // what the render found and made anyway
   double cpu_seconds = 0;  // the render CPU time its job took
   std::string batch_id;    // its job's batch, empty for a single job
 };

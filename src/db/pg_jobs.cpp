@@ -362,7 +362,7 @@ class PgQueue final : public JobQueue {
               "v AS (INSERT INTO videos ({}) SELECT $3, j.organization_id, $1, "
               "  COALESCE(NULLIF($4, ''), j.product_id), $5, $6, $7, $8, $9::bigint, "
               "  $10::double precision, $11::integer, $12::integer, $13::bigint, j.gpu_seconds, "
-              "  j.cpu_seconds, j.batch_id FROM j RETURNING {}), "
+              "  $14::jsonb, j.cpu_seconds, j.batch_id FROM j RETURNING {}), "
               "u AS (UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, "
               "  video_id = $3, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, "
               "  error_message = NULL, video_seconds = $10::double precision, "
@@ -372,7 +372,8 @@ class PgQueue final : public JobQueue {
               kOwnedBy, kVideoColumns, kVideoColumns),
           {job_id, worker_id, video.id, video.product_id, video.video_key, video.poster_key,
            video.captions_key, video.file_name, video.size, video.duration,
-           std::int64_t{video.width}, std::int64_t{video.height}, now},
+           std::int64_t{video.width}, std::int64_t{video.height}, now,
+           warnings_to_json(video.warnings)},
           "completing a job");
       if (!r) return pitchreel::fail(r.error());
       if (r->rows() == 0) return std::optional<Video>{};  // lease lost: nothing written

@@ -175,9 +175,14 @@ CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
   FOR EACH ROW EXECUTE FUNCTION batch_item_final();
 )sql";
 
+// Migration 6: what each video's render warned about (core/render_warning.h), a JSON array.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
+)sql";
+
 // Gaps in the numbering are allowed (numbers are reserved per feature); each migration
 // runs once, in order.
-constexpr std::array<PgMigration, 2> kMigrations = {{{1, kV1}, {3, kV3}}};
+constexpr std::array<PgMigration, 3> kMigrations = {{{1, kV1}, {3, kV3}, {6, kV6}}};
 
 }  // namespace
 

@@ -46,8 +46,9 @@ Video pg_read_video(const PgResult& r, int row) {
   v.height = static_cast<int>(r.int64(row, 11));
   v.created_at = r.int64(row, 12);
   v.gpu_seconds = r.real(row, 13);
-  v.cpu_seconds = r.real(row, 14);
-  v.batch_id = r.text(row, 15);
+  v.warnings = warnings_from_json(r.text(row, 14));
+  v.cpu_seconds = r.real(row, 15);
+  v.batch_id = r.text(row, 16);
   return v;
 }
 

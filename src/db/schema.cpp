@@ -174,9 +174,13 @@ CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
 END;
 )sql";
 
-// Gaps in the numbering are allowed (numbers are reserved per feature); each migration
-// runs once, in order.
-constexpr std::array<Migration, 4> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {5, kV5}}};
+// Migration 8: what each video's render warned about (core/render_warning.h), as a JSON
+// array, so the API and the web UI show it with the video. (4-7 are other tables' changes.)
+constexpr std::string_view kV8 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {5, kV5}, {8, kV8}}};
 
 }  // namespace
 

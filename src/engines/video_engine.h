@@ -21,6 +21,7 @@
 
 #include "core/output_format.h"
 #include "core/progress.h"
+#include "core/render_warning.h"
 #include "core/status.h"
 #include "media/encoder.h"
 #include "presenter/face_detector.h"
@@ -53,14 +54,6 @@ struct RenderJob {
   std::filesystem::path music_path;
   // Remote engines: keep the backend's video as it is (no captions, no layout).
   bool passthrough = false;
-};
-
-// Something about the inputs that the video shows, made anyway: a photo enlarged until it
-// is soft, a very wide or tall product, a small face. Stable codes: low_resolution_image,
-// extreme_aspect_ratio, small_face.
-struct RenderWarning {
-  std::string code;
-  std::string message;  // what was found and what to do
 };
 
 struct RenderOutput {

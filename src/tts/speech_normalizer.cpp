@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "tts/spoken_ordinal.h"
 #include "tts/word_alignment.h"
 
 namespace pitchreel {
@@ -114,6 +115,8 @@ std::optional<std::string> model_number(std::string_view s) {
 std::optional<std::string> speak(const Words& w, std::string_view token, std::string_view next,
                                  bool* consumed_next) {
   *consumed_next = false;
+  // 3rd, 2e, 1.º
+  if (auto ordinal = spoken_ordinal(w.language, token)) return ordinal;
   // $19.99, €19.99, £5
   for (std::string_view symbol : {"$", "€", "£"}) {
     if (token.starts_with(symbol)) {
@@ -196,6 +199,15 @@ NormalizedScript normalize_for_speech(std::string_view written, std::string_view
     std::size_t next_trail = next.size();
     while (next_trail > 0 && is_edge_punct(next[next_trail - 1])) --next_trail;
     const std::string_view next_core = next.substr(0, next_trail);
+    // German ordinals: "die 3. Generation" -- the period belongs to the number when a word
+    // follows in the same sentence; it is read "dritte" and not as a full stop.
+    if (w->language == "de" && word.substr(trail) == "." && !next.empty() &&
+        static_cast<unsigned char>(next.front()) >= 'A') {
+      if (auto ordinal = german_ordinal(core, i > 0 ? words[i - 1] : std::string_view())) {
+        emit(std::string(word.substr(0, lead)) + *ordinal, i);
+        continue;
+      }
+    }
     bool consumed = false;
     const auto spoken = core.empty() ? std::nullopt : speak(*w, core, next_core, &consumed);
     if (!spoken) {

@@ -1,6 +1,7 @@
 // Written product text -> the words a person would say, for English, German, French and
 // Spanish: prices ("$19.99", "19,99 €"), percentages, units after a number ("12 oz",
-// "500ml"), packs ("2-pack"), connector and resolution names ("USB-C", "4K") and model
+// "500ml"), packs ("2-pack"), ordinals ("3rd", "2e", "1.º", German "3."; spoken_ordinal.h),
+// connector and resolution names ("USB-C", "4K") and model
 // numbers ("WH-1000XM5" -> "WH 1000 XM 5"). Numbers stay digits: every engine reads digits
 // in its own language. Captions keep the written words: each spoken word remembers the
 // written word it came from, and timings_for_written() maps the engine's timings back.

@@ -321,6 +321,7 @@ JobOutcome JobRunner::publish(Attempt& attempt, const GenerateResult& result) {
   video.duration = result.duration;
   video.width = result.width;
   video.height = result.height;
+  video.warnings = result.warnings;
   auto stored =
       queue_.complete(job.id, attempt.worker_id, std::move(video), db::unix_now());
   if (!stored) return finish_with_error(attempt, stored.error());

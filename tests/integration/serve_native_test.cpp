@@ -136,6 +136,38 @@ TEST(ServeNative, JobLifecycleEventsListingIdempotencyAndDelete) {
   EXPECT_EQ(server.terminate(), 0);
 }
 
+// A small photo is enlarged until soft: the video is made, and the job, its event, the
+// video and the video listing all say so with the stable code.
+TEST(ServeNative, RenderWarningsAreStoredWithTheVideoAndShownByTheApi) {
+  TempDir tmp;
+  ServerProcess server(ServerOptions(tmp / "data"));
+  ASSERT_SERVER_READY(server);
+  auto cli = server.client();
+  const auto form = testing::job_form(testing::product_jpeg(200, 150),
+                                      {{"script", "A small photo of a cup."}, {"height", "720"}});
+  auto submitted = cli.Post("/api/v1/jobs", form);
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const std::string id = testing::json_body(submitted).value("id", "");
+  EXPECT_TRUE(testing::json_body(submitted)["warnings"].empty()) << "no warnings before the render";
+  const auto job = testing::wait_for_job(cli, id, {"succeeded", "failed"});
+  ASSERT_EQ(job.value("status", ""), "succeeded") << job.dump();
+  const auto has_low_resolution = [](const json& warnings) {
+    for (const auto& w : warnings) {
+      if (w.value("code", "") == "low_resolution_image" && !w.value("message", "").empty()) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_low_resolution(job["warnings"])) << job.dump();
+  EXPECT_TRUE(has_low_resolution(job["video"]["warnings"])) << job.dump();
+  const auto video = testing::json_body(cli.Get("/api/v1/videos/" + job["video"]["id"].get<std::string>()));
+  EXPECT_TRUE(has_low_resolution(video["warnings"])) << video.dump();
+  const auto listed = testing::json_body(cli.Get("/api/v1/videos"));
+  ASSERT_EQ(listed["videos"].size(), 1u) << listed.dump();
+  EXPECT_TRUE(has_low_resolution(listed["videos"][0]["warnings"])) << listed.dump();
+  EXPECT_EQ(server.terminate(), 0);
+}
+
 TEST(ServeNative, ScriptsVoicesOpenApiHealthAndMetrics) {
   TempDir tmp;
   ServerProcess server(ServerOptions(tmp / "data"));

@@ -67,5 +67,13 @@ export function videoView(video, { label = 'Generated video' } = {}) {
       .filter(Boolean)
       .join(' · '),
   });
-  return h('div', { class: 'video-view' }, player, facts, h('div', { class: 'actions' }, download, copy, status));
+  // What the render found and made anyway (a soft photo, an offline voice instead of the one
+  // asked for): shown with the video so the admin can decide to redo it.
+  const warnings = (video.warnings || []).map((w) =>
+    h('li', { text: w.message || w.code, 'data-code': w.code }),
+  );
+  const notes = warnings.length
+    ? h('ul', { class: 'render-warnings', 'aria-label': 'Warnings about this video' }, ...warnings)
+    : null;
+  return h('div', { class: 'video-view' }, player, facts, notes, h('div', { class: 'actions' }, download, copy, status));
 }

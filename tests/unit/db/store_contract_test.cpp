@@ -71,6 +71,8 @@ class StoreContract : public ::testing::TestWithParam<Engine> {
     v.duration = 12.5;
     v.width = 720;
     v.height = 1280;
+    v.warnings = {{"low_resolution_image", "The photo is 320x240 \"px\": upload one of 1000 px, ü"},
+                  {"tts_fallback", "edge:de-DE-KatjaNeural was unavailable"}};
     return v;
   }
 
@@ -176,6 +178,7 @@ TEST_P(StoreContract, CompletesExactlyOnceAndALostLeaseWritesNothing) {
   EXPECT_EQ(v.size, 1234);
   EXPECT_EQ(v.duration, 12.5);
   EXPECT_EQ(v.created_at, 115);
+  EXPECT_EQ(v.warnings, video().warnings);
   // The outbox has each status change once, in order, and nothing for the lost writes.
   EXPECT_EQ(statuses_of(job.id),
             (std::vector<JobStatus>{JobStatus::kQueued, JobStatus::kRunning, JobStatus::kQueued,
@@ -366,6 +369,7 @@ TEST_P(StoreContract, VideosPageNewestFirstAndRemoveOnce) {
   auto page = store().videos().list(org_.id, std::nullopt, 2, "").value();
   ASSERT_EQ(page.videos.size(), 2u);
   EXPECT_EQ(page.videos[0].created_at, 304);
+  EXPECT_EQ(page.videos[0].warnings, video().warnings);
   std::vector<std::int64_t> seen{page.videos[0].created_at, page.videos[1].created_at};
   while (!page.next_cursor.empty()) {
     page = store().videos().list(org_.id, std::string_view("p1"), 2, page.next_cursor).value();

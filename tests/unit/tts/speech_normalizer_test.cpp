@@ -34,6 +34,35 @@ TEST(SpeechNormalizer, PercentagesUnitsPacksAndNames) {
   EXPECT_EQ(spoken("The WH-1000XM5 is here", "en"), "The WH 1000 XM 5 is here");
 }
 
+TEST(SpeechNormalizer, OrdinalsInFourLanguages) {
+  EXPECT_EQ(spoken("The 3rd generation, 1st in class, our 21st year, 12th and 40th.", "en"),
+            "The third generation, first in class, our twenty-first year, twelfth and fortieth.");
+  EXPECT_EQ(spoken("The 2nd, 11th, 13th and 92nd.", "en"), "The second, eleventh, thirteenth and ninety-second.");
+  EXPECT_EQ(spoken("Die 3. Generation ab dem 1. Mai, zum 21. Mal.", "de"),
+            "Die dritte Generation ab dem ersten Mai, zum einundzwanzigsten Mal.");
+  EXPECT_EQ(spoken("La 2e génération, le 1er modèle, la 1re fois, le 21e siècle, le 5ème, le 80e.", "fr"),
+            "La deuxième génération, le premier modèle, la première fois, le vingt et unième siècle, "
+            "le cinquième, le quatre-vingtième.");
+  EXPECT_EQ(spoken("La 3.ª generación, el 1.er modelo, el 2º año, la 21ª edición.", "es"),
+            "La tercera generación, el primer modelo, el segundo año, la vigésima primera edición.");
+  // Not ordinals: a sentence that ends on a number, a wrong English suffix, a big number.
+  EXPECT_EQ(spoken("Es kostet 5.", "de"), "Es kostet 5.");
+  EXPECT_EQ(spoken("The 3th and 100th.", "en"), "The 3th and 100th.");
+}
+
+// The ordinal's written word keeps its timing: the caption shows "3rd" while "third" is spoken.
+TEST(SpeechNormalizer, OrdinalTimingsMapBackToTheWrittenWord) {
+  const std::string written = "Our 3rd cup";
+  const NormalizedScript n = normalize_for_speech(written, "en");
+  ASSERT_EQ(n.spoken, "Our third cup");
+  const std::vector<WordTiming> timings = {{"Our", 0.0, 0.2}, {"third", 0.25, 0.6}, {"cup", 0.7, 1.0}};
+  const auto back = timings_for_written(written, n, timings);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[1].text, "3rd");
+  EXPECT_DOUBLE_EQ(back[1].start, 0.25);
+  EXPECT_DOUBLE_EQ(back[1].end, 0.6);
+}
+
 TEST(SpeechNormalizer, OtherLanguagesAndPlainTextPassThrough) {
   EXPECT_EQ(spoken("$19.99 and 20%", "ja"), "$19.99 and 20%");
   EXPECT_EQ(spoken("Plain words, nothing else.", "en"), "Plain words, nothing else.");

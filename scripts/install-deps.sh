@@ -42,6 +42,9 @@ packages=(
   libebur128-dev fonts-noto-core fonts-noto-cjk
   # scale-out: the PostgreSQL client library, and a PostgreSQL 15 server for the store tests
   libpq-dev postgresql-15
+  # hardening: `make fuzz` builds the libFuzzer targets with clang 16 (clang 14 cannot
+  # compile libstdc++ 12's std::expected) and its fuzzer/sanitizer runtimes
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

@@ -8,6 +8,8 @@ int http_status_for(const Error& error) {
   static const std::map<std::string, int> by_code = {
       {"unauthorized", 401},
       {"forbidden", 403},
+      {"operator_token_required", 401},
+      {"operator_access_off", 403},
       {"not_found", 404},
       {"job_not_cancelable", 409},
       {"body_too_large", 413},

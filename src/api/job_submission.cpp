@@ -3,11 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
 
+#include "api/job_fields.h"
+#include "api/job_inputs.h"
 #include "core/output_format.h"
 #include "db/clock.h"
 #include "db/ids.h"
@@ -16,7 +17,6 @@
 #include "presenter/face_detector.h"
 #include "render/frame_layout.h"
 #include "storage/object_keys.h"
-#include "engines/base64.h"
 #include "engines/engine_factory.h"
 #include "tts/voice_registry.h"
 #include "tts/script_text.h"
@@ -24,76 +24,6 @@
 
 namespace pitchreel::api {
 namespace {
-
-// The request's fields, whichever encoding they came in.
-struct Fields {
-  std::map<std::string, std::string> text;
-  std::optional<http::FormPart> image;
-  std::optional<http::FormPart> avatar;  // the presenter's portrait
-
-  std::optional<std::string> get(const std::string& name) const {
-    auto it = text.find(name);
-    if (it == text.end()) return std::nullopt;
-    return it->second;
-  }
-};
-
-// A file sent inside a JSON body: base64, or a data: URL ("data:image/png;base64,...").
-Result<http::FormPart> decoded_file_field(const std::string& name, const std::string& text) {
-  auto bytes = base64_decode(text);
-  if (!bytes || bytes->empty()) {
-    return fail(Error::invalid(
-        "image_not_base64",
-        "The JSON field `" + name + "` is not base64 or a base64 data: URL. Send the file as "
-            "base64 (or data:image/jpeg;base64,...), give its address as `" + name +
-            "Url`, or send the request as multipart/form-data with the file as a part."));
-  }
-  http::FormPart part;
-  part.name = name;
-  part.filename = name;
-  part.content.assign(bytes->begin(), bytes->end());
-  return part;
-}
-
-Result<Fields> read_fields(const http::Request& req) {
-  Fields f;
-  if (req.is_multipart_form_data()) {
-    for (const auto& [name, part] : req.files) {
-      if (name == "image" && !part.filename.empty()) {
-        f.image = part;
-      } else if (name == "avatar" && !part.filename.empty()) {
-        f.avatar = part;
-      } else {
-        f.text[name] = part.content;
-      }
-    }
-    return f;
-  }
-  const auto type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
-    return fail(Error::invalid("unsupported_media_type",
-                               "Send the request as multipart/form-data (with an image file) or "
-                               "as application/json (with imageUrl)."));
-  }
-  const auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return fail(Error::invalid("invalid_json", "The request body is not a JSON object."));
-  }
-  for (const auto& [name, value] : body.items()) {
-    if ((name == "image" || name == "avatar") && value.is_string()) {
-      auto part = decoded_file_field(name, value.get<std::string>());
-      if (!part) return fail(part.error());
-      (name == "image" ? f.image : f.avatar) = std::move(*part);
-    } else if (value.is_string()) {
-      f.text[name] = value.get<std::string>();
-    } else if (value.is_boolean()) {
-      f.text[name] = value.get<bool>() ? "true" : "false";
-    } else if (value.is_number()) {
-      f.text[name] = value.dump();
-    }
-  }
-  return f;
-}
 
 bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes" || v == "on"; }
 
@@ -111,7 +41,7 @@ Result<std::vector<std::uint8_t>> fetch_bytes(const ServiceContext& ctx, const s
   return std::move(fetched->body);
 }
 
-Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const Fields& f) {
+Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const JobFields& f) {
   if (f.image) return std::vector<std::uint8_t>(f.image->content.begin(), f.image->content.end());
   const auto url = f.get("imageUrl");
   if (!url || url->empty()) {
@@ -124,7 +54,7 @@ Result<std::vector<std::uint8_t>> image_bytes(const ServiceContext& ctx, const F
 
 // The presenter's portrait, when the request has one (an `avatar` file or `avatarUrl`).
 Result<std::optional<std::vector<std::uint8_t>>> avatar_bytes(const ServiceContext& ctx,
-                                                              const Fields& f) {
+                                                              const JobFields& f) {
   if (f.avatar) {
     return std::vector<std::uint8_t>(f.avatar->content.begin(), f.avatar->content.end());
   }
@@ -135,7 +65,7 @@ Result<std::optional<std::vector<std::uint8_t>>> avatar_bytes(const ServiceConte
   return std::move(*bytes);
 }
 
-Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
+Result<JobSpec> build_spec(const ServiceContext& ctx, const JobFields& f) {
   JobSpec spec;
   if (auto script = f.get("script"); script && !script->empty()) {
     auto normalized = normalize_script(*script);
@@ -190,22 +120,6 @@ Result<JobSpec> build_spec(const ServiceContext& ctx, const Fields& f) {
   return spec;
 }
 
-Result<std::filesystem::path> keep_upload(const ServiceContext& ctx,
-                                          const std::vector<std::uint8_t>& bytes) {
-  const auto path = ctx.data.uploads() / (db::new_uuid() + ".img");
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    return fail(Error::unavailable("upload_not_stored",
-                                   "The server could not store the upload; try again."));
-  }
-  return path;
-}
-
 }  // namespace
 
 Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
@@ -218,7 +132,19 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
     if (!existing) return fail(existing.error());
     if (*existing) return Submission{**existing, false};
   }
-  auto fields = read_fields(req);
+  // Cheap checks first: a caller over a rate limit, or a full queue, is refused before the
+  // upload is read, fetched, decoded, face-checked or stored (create() checks again
+  // atomically below; this only spares the work).
+  const db::jobs::Admission admission{ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day,
+                                      ctx.config.queue_limit};
+  {
+    db::jobs::NewJob probe;
+    probe.organization_id = principal.organization_id;
+    probe.user_id = principal.user_id;
+    probe.admission = admission;
+    if (auto s = ctx.db->jobs().check_admission(probe, db::unix_now()); !s) return fail(s.error());
+  }
+  auto fields = read_job_fields(req);
   if (!fields) return fail(fields.error());
   auto spec = build_spec(ctx, *fields);
   if (!spec) return fail(spec.error());
@@ -241,22 +167,15 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
     if (auto face = detect_face(*portrait, avatar_name); !face) return fail(face.error());
   }
 
-  auto upload = keep_upload(ctx, *bytes);
-  if (!upload) return fail(upload.error());
-  spec->image_path = upload->string();
-  std::optional<std::filesystem::path> avatar_upload;
+  // Stored under the id the job will get; kept only once its row exists (job_inputs.h).
+  db::jobs::NewJob job;
+  job.id = db::new_uuid();
+  SubmissionInputs inputs(ctx, principal.organization_id, job.id);
+  if (auto s = inputs.keep_image(*bytes, *spec); !s) return fail(s.error());
   if (*avatar) {
-    auto kept = keep_upload(ctx, **avatar);
-    if (!kept) {
-      std::error_code ec;
-      std::filesystem::remove(*upload, ec);
-      return fail(kept.error());
-    }
-    avatar_upload = *kept;
-    spec->avatar_path = kept->string();
+    if (auto s = inputs.keep_avatar(**avatar, *spec); !s) return fail(s.error());
   }
 
-  db::jobs::NewJob job;
   job.organization_id = principal.organization_id;
   job.user_id = principal.user_id;
   job.request = to_json(*spec).dump();
@@ -264,14 +183,9 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   job.idempotency_key = idempotency_key;
   job.max_attempts = ctx.config.max_attempts;
   // Checked inside the insert's transaction, so concurrent requests cannot overshoot.
-  job.admission = {ctx.config.rate_per_user_hour, ctx.config.rate_per_org_day,
-                   ctx.config.queue_limit};
+  job.admission = admission;
   auto created = ctx.db->jobs().create(job, db::unix_now());
-  if (!created || !created->created) {
-    std::error_code ec;
-    std::filesystem::remove(*upload, ec);
-    if (avatar_upload) std::filesystem::remove(*avatar_upload, ec);
-  }
+  if (created && created->created) inputs.commit();
   if (!created) return fail(created.error());  // admission errors carry their Retry-After
   if (created->created) {
     // Logged before the wake-up, so the log's queued -> started interval is the real wait.

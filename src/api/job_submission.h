@@ -1,7 +1,7 @@
 // Accepting a job: the fields of a request (multipart, as the seed sends them, or JSON),
 // every check that can fail fast (script, voice, shape, productId, the image itself,
-// rate limits, queue room), then the upload kept under the data directory and the job
-// queued. Nothing is stored when a check fails; a replayed Idempotency-Key returns the
+// rate limits, queue room), then the inputs kept (job_inputs.h: the uploads folder, or the
+// bucket with STORAGE=s3) and the job queued. Nothing is stored when a check fails; a replayed Idempotency-Key returns the
 // first job and stores nothing new.
 #pragma once
 

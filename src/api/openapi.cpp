@@ -416,7 +416,9 @@ json paths() {
              {{"description",
                "text/event-stream. Each event is `event: job` with `data:` one Job as JSON (see "
                "x-event-data). Comment lines (`:`) keep the connection alive. Reconnect on a "
-               "dropped stream; the first event is the job as it is now."},
+               "dropped stream; the first event is the job as it is now. The credential is "
+               "checked again every few seconds: once it is revoked (or the user deleted) the "
+               "stream sends `event: error` with an Error as data and ends."},
               {"content",
                {{"text/event-stream",
                  {{"schema", {{"type", "string"}}},
@@ -513,10 +515,22 @@ json paths() {
       {"/files/{key}", {{"get", file}}},
       {"/public/{key}", {{"get", public_file}}},
       {"/healthz", {{"get", operation("getHealth", "server", "Liveness", {{"200", json_reply("Alive", "Health")}}, false)}}},
-      {"/readyz", {{"get", operation("getReady", "server", "Readiness: database and storage (?deep=1: every backend)",
-                                     {{"200", json_reply("Ready", "Ready")}, {"503", json_reply("Not ready", "Ready")}},
-                                     false)}}},
-      {"/metrics", {{"get", operation("getMetrics", "server", "Prometheus metrics",
+      {"/readyz", {{"get", [&] {
+         json op = operation("getReady", "server",
+                             "Readiness: database and storage (?deep=1: every backend, with the operator token "
+                             "PITCHREEL_OPERATOR_TOKEN as a bearer token)",
+                             {{"200", json_reply("Ready", "Ready")},
+                              {"503", json_reply("Not ready", "Ready")},
+                              {"401", error_reply("operator_token_required: deep=1 without the operator token")},
+                              {"403", error_reply("operator_access_off: deep=1 on a server without an operator token")}},
+                             false);
+         op["parameters"] = json::array({{{"name", "deep"}, {"in", "query"}, {"required", false},
+                                          {"description", "run every backend's check (operators only)"},
+                                          {"schema", str()}}});
+         return op;
+       }()}}},
+      {"/metrics", {{"get", operation("getMetrics", "server",
+                                      "Prometheus metrics (series by organisation only with the operator token)",
                                       {{"200", {{"description", "Prometheus text format"},
                                                 {"content", {{"text/plain", {{"schema", str()}}}}}}}},
                                       false)}}},

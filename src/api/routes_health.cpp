@@ -1,6 +1,8 @@
 // /healthz (the process answers), /readyz (database, storage, Hallo3 health; ?deep=1 runs
-// the doctor's checks) and /metrics
-// (Prometheus text: HTTP requests, stage durations, jobs by state, queue depth).
+// the doctor's checks, for operators only) and /metrics
+// (Prometheus text: HTTP requests, stage durations, jobs by state, queue depth; series by
+// organisation only for operators).
+#include "api/operator_access.h"
 #include "api/routes.h"
 #include <fmt/format.h>
 
@@ -46,8 +48,10 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
   server.get("/readyz", [&ctx](const http::Request& req, http::Response&) -> Result<JsonReply> {
     nlohmann::json checks = nlohmann::json::object();
     bool ready = true;
-    // ?deep=1: the doctor's checks (each backend called once; no GPU job).
+    // ?deep=1: the doctor's checks (each backend called once; no GPU job). It calls every
+    // backend, can hold a thread for a backend's timeout and names hosts: operators only.
     if (req.has_param("deep")) {
+      if (auto s = require_operator(ctx.config, req, "Deep readiness checks"); !s) return fail(s.error());
       const auto results = run_doctor(ctx.config, {});
       for (const auto& r : results) checks[r.name] = r.status == CheckStatus::kFailed ? r.message : to_string(r.status);
       ready = all_passed(results);
@@ -80,7 +84,7 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     return JsonReply{ready ? 200 : 503, {{"ready", ready}, {"checks", checks}}};
   });
 
-  server.raw().Get("/metrics", [&ctx](const http::Request&, http::Response& res) {
+  server.raw().Get("/metrics", [&ctx](const http::Request& req, http::Response& res) {
     std::vector<std::tuple<std::string, Labels, double>> gauges;
     if (auto counts = ctx.db->jobs().count_by_status(); counts) {
       for (const auto& [status, n] : *counts) {
@@ -93,7 +97,7 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     }
     // Usage per organisation, as GET /api/v1/usage counts it, over all time (one series
     // per organisation and figure: cardinality grows with the number of tenants, see
-    // docs/usage.md). Gauges read from the database, so every node reports the same.
+    // docs/batches.md). Gauges read from the database, so every node reports the same.
     if (auto totals = ctx.db->usage().totals(); totals) {
       // Each metric's series together, as the text format requires.
       for (const auto& [name, value] : kOrgGauges) {
@@ -103,7 +107,11 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
         }
       }
     }
-    res.set_content(ctx.metrics->render(gauges), "text/plain; version=0.0.4");
+    // Which organisations use the service, and how much, is the operator's business: an
+    // anonymous scrape gets those series added up.
+    static const std::set<std::string> kPrivate = {"organization"};
+    res.set_content(ctx.metrics->render(gauges, is_operator(ctx.config, req) ? std::set<std::string>{} : kPrivate),
+                    "text/plain; version=0.0.4");
   });
 }
 

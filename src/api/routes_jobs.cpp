@@ -2,6 +2,7 @@
 // job's server-sent events.
 #include <spdlog/spdlog.h>
 
+#include "api/job_inputs.h"
 #include "api/job_json.h"
 #include "api/job_submission.h"
 #include "api/routes.h"
@@ -35,7 +36,25 @@ Result<nlohmann::json> load_job_json(const ServiceContext& ctx, const std::strin
   return job_json(ctx, **job, video, position);
 }
 
-void stream_events(ServiceContext& ctx, const Principal& who, const std::string& id,
+// The stream's credential, checked again: a revoked key, a deleted user or an expired
+// token ends the stream (with an "error" event saying why). Only a definite refusal ends
+// it; a database that is briefly unreachable does not cut every open stream.
+bool still_authorized(const ServiceContext& ctx, const std::string& authorization,
+                      const std::string& organization_id, std::string& out) {
+  auto who = ctx.auth->authenticate(authorization);
+  if (who && who->organization_id == organization_id) return true;
+  if (!who && who.error().code != "unauthorized" && who.error().code != "forbidden") return true;
+  const Error why = who ? Error::invalid("unauthorized", "The credential now belongs to another organisation.")
+                        : who.error();
+  out += "event: error\ndata: " +
+         nlohmann::json{{"code", why.code},
+                        {"error", why.message + " The stream has ended; open it again with a valid credential."}}
+             .dump() +
+         "\n\n";
+  return false;
+}
+
+void stream_events(ServiceContext& ctx, const Principal& who, std::string authorization, const std::string& id,
                    http::Response& res) {
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
@@ -43,17 +62,32 @@ void stream_events(ServiceContext& ctx, const Principal& who, const std::string&
   http::EventStream stream;
   stream.wake = ctx.job_changed;
   // Only a hash of the last event is kept: thousands of idle streams must stay small.
-  stream.poll = [&ctx, who, id, last = std::size_t{0}](std::string& out) mutable {
-    auto job = load_job_json(ctx, id, who.organization_id);
-    if (!job) return false;
-    std::string data = job->dump();
-    if (const auto hash = std::hash<std::string>{}(data); hash != last) {
-      out += "event: job\ndata: " + data + "\n\n";
+  // The credential is re-checked before every event and on the stream's timer; the
+  // principal cache keeps that to one lookup per credential every 2 s.
+  stream.poll = [&ctx, who, authorization, id, last = std::size_t{0}](std::string& out) mutable {
+    if (!still_authorized(ctx, authorization, who.organization_id, out)) return false;
+    const std::string key = who.organization_id + "/" + id;
+    // The version is read before the job: a change announced after it makes the
+    // snapshot stale for everyone, so no stream can miss a change by sharing it.
+    const auto version = ctx.job_changed->version();
+    auto snapshot = ctx.job_snapshots.find(key);
+    if (!snapshot || snapshot->version != version) {
+      auto job = load_job_json(ctx, id, who.organization_id);
+      if (!job) return false;
+      const auto status = job->at("status").get<std::string>();
+      snapshot = ServiceContext::JobSnapshot{version, job->dump(), status == "queued" || status == "running"};
+      ctx.job_snapshots.put(key, *snapshot);
+    }
+    if (const auto hash = std::hash<std::string>{}(snapshot->json); hash != last) {
+      out += "event: job\ndata: " + snapshot->json + "\n\n";
       last = hash;
     }
-    const auto status = job->at("status").get<std::string>();
-    return (status == "queued" || status == "running") && !ctx.stopping;
+    return snapshot->live && !ctx.stopping;
   };
+  stream.check = [&ctx, org = who.organization_id, authorization = std::move(authorization)](std::string& out) {
+    return still_authorized(ctx, authorization, org, out);
+  };
+  stream.check_every = std::chrono::seconds(ctx.config.http_stream_recheck_s);
   res.set_event_stream(std::move(stream));
 }
 
@@ -95,6 +129,10 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     auto outcome = ctx.db->jobs().cancel(req.matches[1].str(), who->organization_id, db::unix_now());
     if (!outcome) return fail(outcome.error());
     if (*outcome == db::jobs::CancelOutcome::kNotFound) return fail(job_not_found());
+    // No worker ever saw a job canceled while queued, so no worker removes its inputs.
+    if (*outcome == db::jobs::CancelOutcome::kCanceled) {
+      remove_canceled_job_inputs(ctx, req.matches[1].str(), who->organization_id);
+    }
     ctx.job_changed->notify();
     auto body = load_job_json(ctx, req.matches[1], who->organization_id);
     if (!body) return fail(body.error());
@@ -107,7 +145,7 @@ void register_job_routes(HttpServer& server, ServiceContext& ctx) {
     if (auto job = load_job_json(ctx, req.matches[1], who->organization_id); !job) {
       return send_error(res, job.error());
     }
-    stream_events(ctx, *who, req.matches[1], res);
+    stream_events(ctx, *who, req.get_header_value("Authorization"), req.matches[1], res);
   });
 }
 

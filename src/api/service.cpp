@@ -7,10 +7,13 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "api/http_server.h"
+#include "api/job_inputs.h"
+#include "api/profile_principals.h"
 #include "api/routes.h"
 #include "api/service_context.h"
 #include "auth/api_key.h"
@@ -22,8 +25,10 @@
 #include "db/database_url.h"
 #include "db/open_store.h"
 #include "db/pg_job_listener.h"
+#include "db/pg_profiles.h"
 #include "fetch/url_fetcher.h"
 #include "storage/store_factory.h"
+#include "worker/input_sweeper.h"
 #include "worker/worker_pool.h"
 
 namespace pitchreel::api {
@@ -130,6 +135,9 @@ Result<std::unique_ptr<ObjectStore>> open_store(const ServiceConfig& config, con
 // about this size; a handler holds one for a single query at a time).
 constexpr std::size_t kHttpDatabaseConnections = 16;
 
+// How often each node sweeps the bucket's inputs folders (and once at start).
+constexpr std::chrono::seconds kInputSweepInterval{300};
+
 // Refuses deployments that would lose or split work. PostgreSQL means nodes may run on
 // several machines; with local storage a worker elsewhere could not read an upload or a
 // video written to this machine's disk. Whether other nodes exist cannot be known at start
@@ -144,6 +152,28 @@ Status check_deployment(const ServiceConfig& config) {
         "pitchreel process using this database."));
   }
   return {};
+}
+
+// The shop's profiles table (AUTH_PROFILES_TABLE), or null when unset. It lives in the
+// PostgreSQL database, so it needs DATABASE_URL.
+Result<std::unique_ptr<db::PgProfiles>> open_profiles(const ServiceConfig& config) {
+  if (config.auth_profiles_table.empty()) return std::unique_ptr<db::PgProfiles>();
+  if (config.database_url.empty()) {
+    return fail(Error::invalid(
+        "auth_profiles_need_postgres",
+        "AUTH_PROFILES_TABLE reads a table of your PostgreSQL database, but DATABASE_URL is not "
+        "set. Set DATABASE_URL (docs/scale-out.md), or unset AUTH_PROFILES_TABLE."));
+  }
+  auto target = db::parse_database_url(config.database_url);
+  if (!target) return fail(target.error());
+  auto profiles = db::PgProfiles::open(
+      *target, {config.auth_profiles_table, config.auth_profiles_id_column,
+                config.auth_profiles_org_column, config.auth_profiles_role_column});
+  if (!profiles) return fail(profiles.error());
+  spdlog::info("jwt subjects resolve through table={} id={} org={} role={}",
+               config.auth_profiles_table, config.auth_profiles_id_column,
+               config.auth_profiles_org_column, config.auth_profiles_role_column);
+  return std::move(*profiles);
 }
 
 }  // namespace
@@ -204,6 +234,20 @@ Status run_service(const ServiceConfig& config) {
   // Keys and profiles are remembered for 2 s: a polling client costs no lookup per request,
   // and a revocation (by `pitchreel admin`, another process) takes effect within 2 s.
   PrincipalCache key_cache(std::chrono::seconds(2), 10000), profile_cache(std::chrono::seconds(2), 10000);
+  // JWT subjects: the shop's own profiles table when AUTH_PROFILES_TABLE is set (checked
+  // now, so a wrong table or column stops the start), else pitchreel's users.
+  auto profiles = open_profiles(config);
+  if (!profiles) return fail(profiles.error());
+  Authenticator::ProfileLookup profile_lookup =
+      *profiles ? profile_table_lookup(**profiles, db)
+                : Authenticator::ProfileLookup(
+                      [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
+                        auto user = db.users().get(user_id);
+                        if (!user) return fail(user.error());
+                        if (!*user) return std::optional<Principal>();
+                        return std::optional<Principal>(
+                            Principal{(*user)->id, (*user)->organization_id, (*user)->role});
+                      });
   Authenticator auth(
       jwt, *jwks,
       cached_lookup(key_cache, [&db](const std::string& hash) -> Result<std::optional<Principal>> {
@@ -215,12 +259,7 @@ Status run_service(const ServiceConfig& config) {
         }
         return std::optional<Principal>((*match)->principal);
       }),
-      cached_lookup(profile_cache, [&db](const std::string& user_id) -> Result<std::optional<Principal>> {
-        auto user = db.users().get(user_id);
-        if (!user) return fail(user.error());
-        if (!*user) return std::optional<Principal>();
-        return std::optional<Principal>(Principal{(*user)->id, (*user)->organization_id, (*user)->role});
-      }));
+      cached_lookup(profile_cache, profile_lookup));
   auto jwks_refresher = start_jwks_refresher(config, auth);
   if (!jwks_refresher) return fail(jwks_refresher.error());
 
@@ -251,6 +290,10 @@ Status run_service(const ServiceConfig& config) {
   // An API node never renders; a worker node serves only health and metrics.
   if (config.role == "api") pool_options.workers = 0;
   WorkerPool pool(**store, work_available, job_changed, metrics, pool_options);
+  // With inputs in the bucket, every node removes those of jobs that ended without their
+  // worker cleaning up (a killed node) and of submissions that never became a job.
+  std::optional<InputSweeper> input_sweeper;
+  if (inputs_in_object_store(config)) input_sweeper.emplace(**store, db, kInputSweepInterval);
   if (pool_options.workers > 0) {
     if (auto s = pool.start(); !s) return s;
   }

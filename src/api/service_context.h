@@ -33,6 +33,17 @@ struct ServiceContext {
   // The answers for finished jobs (which no longer change), keyed "org/job", for 2 s: a
   // client polling a done job costs no database work. Cleared when a video is deleted.
   TtlCache<std::string> finished_jobs{std::chrono::seconds(2), 10000};
+  // What event streams last read of a job, keyed "org/job", tagged with the job_changed
+  // version seen before the read: while no change has been announced since, every stream
+  // on that job shares the one read (10,000 streams woken by one heartbeat cost one
+  // database read, not 10,000). Kept 1 s, so the streams' safety polls still re-read
+  // changes made by other processes.
+  struct JobSnapshot {
+    std::uint64_t version = 0;
+    std::string json;
+    bool live = false;  // queued or running: the stream goes on
+  };
+  TtlCache<JobSnapshot> job_snapshots{std::chrono::seconds(1), 10000};
   // Raised at shutdown so that long-lived requests (event streams, the seed's wait)
   // end promptly instead of holding the server open.
   std::atomic<bool> stopping{false};

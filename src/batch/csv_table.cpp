@@ -110,7 +110,10 @@ std::string csv_line(const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line += ',';
     const std::string& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+    // The reader (libcsv) trims spaces and tabs around unquoted fields: a field that
+    // starts or ends with one is quoted, or it would not read back the same.
+    const bool padded = !f.empty() && (f.front() == ' ' || f.front() == '\t' || f.back() == ' ' || f.back() == '\t');
+    if (!padded && f.find_first_of(",\"\r\n") == std::string::npos) {
       line += f;
       continue;
     }

@@ -49,6 +49,12 @@ struct ServiceConfig {
   std::string jwks_url;
   int jwks_refresh_s = 600;        // JWKS_URL is fetched again this often
   std::string jwt_audience = "authenticated";
+  // PostgreSQL only: JWT subjects resolve through the shop's own profiles table, read in
+  // place (e.g. Supabase's public.profiles); empty: through pitchreel's users table.
+  std::string auth_profiles_table;
+  std::string auth_profiles_id_column = "id";
+  std::string auth_profiles_org_column = "organization_id";
+  std::string auth_profiles_role_column = "role";
   bool allow_private_image_urls = false;
   // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
   std::string storage = "local";
@@ -102,6 +108,11 @@ struct ServiceConfig {
   int http_max_connections = 20000;
   int http_max_connections_per_client = 256;
   int http_handler_threads = 32;
+  // How often an open event stream re-checks its credential (a revoked key ends it).
+  int http_stream_recheck_s = 3;
+  // Operators' bearer token for /readyz?deep=1 and organisation-labelled metrics; empty:
+  // those stay off.
+  std::string operator_token;
 
   // Operator prices for usage's estimated cost (docs/usage.md); unset: that cost is left
   // out of answers, never shown as zero. Any currency, the same for all three.

@@ -30,6 +30,15 @@ std::string label_text(const Labels& labels) {
   return out + "}";
 }
 
+Labels without(const Labels& labels, const std::set<std::string>& hidden) {
+  if (hidden.empty()) return labels;
+  Labels out;
+  for (const auto& label : labels) {
+    if (!hidden.contains(label.first)) out.push_back(label);
+  }
+  return out;
+}
+
 }  // namespace
 
 void Metrics::increment(const std::string& name, const Labels& labels, double by) {
@@ -49,7 +58,8 @@ void Metrics::describe(const std::string& name, const std::string& type, const s
   descriptions_[name] = {type, help};
 }
 
-std::string Metrics::render(const std::vector<std::tuple<std::string, Labels, double>>& gauges) const {
+std::string Metrics::render(const std::vector<std::tuple<std::string, Labels, double>>& gauges,
+                            const std::set<std::string>& hidden) const {
   std::lock_guard lock(mutex_);
   std::string out;
   std::set<std::string> described;
@@ -61,11 +71,19 @@ std::string Metrics::render(const std::vector<std::tuple<std::string, Labels, do
   };
   for (const auto& [name, series] : counters_) {
     header(name);
-    for (const auto& [labels, value] : series) out += fmt::format("{}{} {}\n", name, label_text(labels), value);
+    std::map<Labels, double> shown;
+    for (const auto& [labels, value] : series) shown[without(labels, hidden)] += value;
+    for (const auto& [labels, value] : shown) out += fmt::format("{}{} {}\n", name, label_text(labels), value);
   }
   for (const auto& [name, series] : summaries_) {
     header(name);
+    std::map<Labels, Summary> shown;
     for (const auto& [labels, s] : series) {
+      auto& sum = shown[without(labels, hidden)];
+      sum.sum += s.sum;
+      sum.count += s.count;
+    }
+    for (const auto& [labels, s] : shown) {
       out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, label_text(labels), s.sum, name,
                          label_text(labels), s.count);
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,8 +23,11 @@ class Metrics {
   // Declares the HELP and TYPE lines of a metric.
   void describe(const std::string& name, const std::string& type, const std::string& help);
 
-  // The exposition text; `gauges` are appended as given (name, labels, value).
-  std::string render(const std::vector<std::tuple<std::string, Labels, double>>& gauges = {}) const;
+  // The exposition text; `gauges` are appended as given (name, labels, value). A label
+  // named in `hidden` is left out of counters and summaries, and the series that differed
+  // only by it are added up: /metrics hides "organization" from anonymous scrapers.
+  std::string render(const std::vector<std::tuple<std::string, Labels, double>>& gauges = {},
+                     const std::set<std::string>& hidden = {}) const;
 
  private:
   struct Summary {

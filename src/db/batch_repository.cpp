@@ -54,8 +54,7 @@ Result<std::optional<QuotaRefusal>> check_quota(Connection& conn, const NewBatch
   if (batch.per_org_day <= 0) return std::optional<QuotaRefusal>{};
   const std::int64_t since = now - kQuotaWindowS;
   auto stmt = conn.prepare(
-      "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-      "AND status != 'canceled'");
+      "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2");
   if (!stmt) return fail(stmt.error());
   if (auto s = stmt->bind_all({batch.organization_id, since}); !s) return fail(s.error());
   auto used = stmt->single_int64();
@@ -66,7 +65,7 @@ Result<std::optional<QuotaRefusal>> check_quota(Connection& conn, const NewBatch
   if (n <= batch.per_org_day) {
     auto frees = conn.prepare(
         "SELECT created_at FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-        "AND status != 'canceled' ORDER BY created_at LIMIT 1 OFFSET ?3");
+        "ORDER BY created_at LIMIT 1 OFFSET ?3");
     if (!frees) return fail(frees.error());
     if (auto s = frees->bind_all(
             {batch.organization_id, since, jobs_to_leave(batch.per_org_day, *used, n) - 1});

@@ -12,25 +12,24 @@ namespace pitchreel::db::jobs {
 namespace {
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
+// Canceled jobs count too: otherwise a user could cancel and resubmit past the limit.
 // Batch items count against the organisation's daily quota only, not the user's hourly
 // limit (a catalogue batch is one request), nor the queue limit (they wait behind single
 // jobs, see claim_next).
 constexpr std::string_view kUserSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled' "
-    "AND batch_id IS NULL";
+    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND batch_id IS NULL";
 constexpr std::string_view kQueuedSingleSql =
     "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND batch_id IS NULL";
 constexpr std::string_view kOrgSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-    "AND status != 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2";
 // The creation time of the job whose leaving the window brings the count under the limit:
 // the (count - limit + 1)-th oldest inside it (OFFSET ?3 = count - limit).
 constexpr std::string_view kUserFreesSql =
-    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND status != 'canceled' "
-    "AND batch_id IS NULL ORDER BY created_at LIMIT 1 OFFSET ?3";
+    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND batch_id IS NULL "
+    "ORDER BY created_at LIMIT 1 OFFSET ?3";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
-    "AND status != 'canceled' ORDER BY created_at LIMIT 1 OFFSET ?3";
+    "ORDER BY created_at LIMIT 1 OFFSET ?3";
 // A full queue drains by about one render; clients come back after this long.
 constexpr int kQueueFullRetryAfterS = 30;
 
@@ -109,6 +108,11 @@ Status admit(Connection& conn, const NewJob& job, std::int64_t now) {
 
 }  // namespace
 
+Status check_admission(Database& db, const NewJob& job, std::int64_t now) {
+  Connection conn = db.connect();
+  return admit(conn, job, now);
+}
+
 Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
   if (job.max_attempts < 1) {
     return fail(
@@ -139,7 +143,7 @@ Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now) {
       kJobColumns));
   if (!stmt) return fail(stmt.error());
   if (auto s =
-          stmt->bind_all({new_uuid(), job.user_id, job.organization_id, job.request, job.product_id,
+          stmt->bind_all({job.id.empty() ? new_uuid() : job.id, job.user_id, job.organization_id, job.request, job.product_id,
                           text_or_null(job.idempotency_key), std::int64_t{job.max_attempts}, now});
       !s) {
     return fail(s.error());

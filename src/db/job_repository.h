@@ -29,6 +29,9 @@ namespace pitchreel::db::jobs {
 // admission limits: invalid "rate_limited", unavailable "queue_full".
 Result<CreatedJob> create(Database& db, const NewJob& job, std::int64_t now);
 
+// The admission limits create() checks, read-only (see JobRepository::check_admission).
+Status check_admission(Database& db, const NewJob& job, std::int64_t now);
+
 // The job this user created with this idempotency key, if any.
 Result<std::optional<Job>> find_by_idempotency_key(Database& db, std::string_view user_id,
                                                    std::string_view idempotency_key);

@@ -70,8 +70,7 @@ Result<std::optional<batches::QuotaRefusal>> check_quota(PgConnection& c,
   if (batch.per_org_day <= 0) return R{};
   const std::int64_t since = now - batches::kQuotaWindowS;
   auto used = c.query(
-      "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-      "AND status <> 'canceled'",
+      "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint",
       {batch.organization_id, since}, "checking the daily quota");
   if (!used) return pitchreel::fail(used.error());
   const std::int64_t n = static_cast<std::int64_t>(batch.items.size());
@@ -81,7 +80,7 @@ Result<std::optional<batches::QuotaRefusal>> check_quota(PgConnection& c,
   if (n <= batch.per_org_day) {
     auto frees = c.query(
         "SELECT created_at FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-        "AND status <> 'canceled' ORDER BY created_at LIMIT 1 OFFSET $3::bigint",
+        "ORDER BY created_at LIMIT 1 OFFSET $3::bigint",
         {batch.organization_id, since, batches::jobs_to_leave(batch.per_org_day, count, n) - 1},
         "checking the daily quota");
     if (!frees) return pitchreel::fail(frees.error());

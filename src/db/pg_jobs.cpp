@@ -28,21 +28,21 @@ Result<std::int64_t> count(PgConnection& c, std::string_view sql,
 }
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
-// As the SQLite engine: batch items count only against the organisation's daily quota.
+// Canceled jobs count too (as on SQLite): cancel-and-resubmit must not pass the limit.
+// Batch items count only against the organisation's daily quota (as on SQLite).
 constexpr std::string_view kUserSinceSql =
     "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled' AND batch_id IS NULL";
+    "AND batch_id IS NULL";
 constexpr std::string_view kQueuedSingleSql =
     "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND batch_id IS NULL";
 constexpr std::string_view kOrgSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled'";
+    "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint";
 constexpr std::string_view kUserFreesSql =
     "SELECT created_at FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled' AND batch_id IS NULL ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
+    "AND batch_id IS NULL ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
-    "AND status <> 'canceled' ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
+    "ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
 constexpr int kQueueFullRetryAfterS = 30;  // as the SQLite engine
 
 struct RateWindow {
@@ -153,7 +153,7 @@ class PgJobs final : public JobRepository {
               "$8::bigint, $8::bigint, $8::bigint FROM users WHERE id = $2 AND organization_id = $3 "
               "RETURNING {}",
               kJobColumns),
-          {new_uuid(), job.user_id, job.organization_id, job.request, job.product_id,
+          {job.id.empty() ? new_uuid() : job.id, job.user_id, job.organization_id, job.request, job.product_id,
            pg_text_or_null(job.idempotency_key), std::int64_t{job.max_attempts}, now},
           "enqueuing a job");
       if (!r) return pitchreel::fail(r.error());
@@ -247,6 +247,9 @@ class PgJobs final : public JobRepository {
       }
       return counts;
     });
+  }
+  Status check_admission(const jobs::NewJob& job, std::int64_t now) override {
+    return with_conn(pool_, [&](PgConnection& c) { return admit(c, job, now); });
   }
   Result<std::int64_t> count_jobs_since(std::string_view user_id, std::int64_t since) override {
     return with_conn(pool_, [&](PgConnection& c) {

@@ -99,6 +99,9 @@ class SqliteJobs final : public JobRepository {
   Result<std::map<JobStatus, std::int64_t>> count_by_status() override {
     return jobs::count_by_status(db_);
   }
+  Status check_admission(const jobs::NewJob& job, std::int64_t now) override {
+    return jobs::check_admission(db_, job, now);
+  }
   Result<std::int64_t> count_jobs_since(std::string_view user_id, std::int64_t since) override {
     return jobs::count_jobs_since(db_, user_id, since);
   }

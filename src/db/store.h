@@ -93,6 +93,11 @@ class JobRepository {
   // invalid "invalid_max_attempts", invalid "rate_limited" (retry_after_s set), unavailable
   // "queue_full" (retry_after_s set).
   virtual Result<jobs::CreatedJob> create(const jobs::NewJob& job, std::int64_t now) = 0;
+  // The admission limits of `job` as create() would check them now, without inserting or
+  // locking: a cheap early refusal (same errors, Retry-After included) before a request's
+  // expensive work (storing, decoding, fetching). Advisory only: create() checks again
+  // atomically, so a request admitted here may still be refused there.
+  virtual Status check_admission(const jobs::NewJob& job, std::int64_t now) = 0;
   virtual Result<std::optional<Job>> find_by_idempotency_key(std::string_view user_id,
                                                              std::string_view key) = 0;
   // The job if it exists and belongs to organization_id.
@@ -110,7 +115,8 @@ class JobRepository {
   virtual Result<std::optional<std::int64_t>> position_in_queue(std::string_view job_id) = 0;
   // Jobs per status, every status present.
   virtual Result<std::map<JobStatus, std::int64_t>> count_by_status() = 0;
-  // Jobs created at or after `since` that were not canceled: what rate limits count.
+  // Jobs created at or after `since`, canceled ones included: what rate limits count (a
+  // user cannot cancel and resubmit past the limit).
   virtual Result<std::int64_t> count_jobs_since(std::string_view user_id, std::int64_t since) = 0;
   virtual Result<std::int64_t> count_org_jobs_since(std::string_view organization_id,
                                                     std::int64_t since) = 0;
@@ -202,7 +208,8 @@ class BatchRepository {
  public:
   virtual ~BatchRepository() = default;
   // Creates the batch and one queued job per item, all in one transaction. Admission: the
-  // items plus the organisation's jobs of the last 24 h (not canceled) must fit
+  // items plus the organisation's jobs of the last 24 h (canceled ones too, as the rate
+  // limits count them) must fit
   // per_org_day, checked atomically with the inserts as JobRepository::create does (N
   // concurrent batches on any nodes never overshoot); a batch that does not fit writes
   // nothing and comes back as `refused`. Errors: invalid "batch_empty", invalid

@@ -58,6 +58,10 @@ struct NewJob {
   std::string idempotency_key;  // empty: none
   int max_attempts = 3;         // claims allowed before the job fails for good (>= 1)
   Admission admission;
+  // Empty: the store makes a fresh UUID. Else the id the job gets: a fresh UUID (new_uuid)
+  // the caller made beforehand, so it can store the job's inputs under the job's id before
+  // the row exists. Not returned on an idempotent replay (the earlier job keeps its id).
+  std::string id = {};
 };
 
 struct CreatedJob {

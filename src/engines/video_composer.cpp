@@ -158,12 +158,6 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   sound.delay = timeline.lead_in;
   sound.duration = timeline.duration();
   sound.music = job.music_path;
-  auto soundtrack = make_soundtrack(speech.samples, speech.sample_rate, sound);
-  if (!soundtrack) return fail(soundtrack.error());
-  spdlog::debug("narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP",
-                soundtrack->narration.input_lufs, soundtrack->narration.output_lufs,
-                soundtrack->narration.output_true_peak_dbtp);
-
   EncoderSettings settings;
   settings.size = size;
   settings.fps = timeline.fps;
@@ -173,8 +167,20 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   for (const RenderWarning& w : output.warnings) {
     settings.comment += (settings.comment.empty() ? "" : "\n") + w.code + ": " + w.message;
   }
-  const AudioTrack audio{soundtrack->samples, soundtrack->sample_rate, 0};
-  auto encoder = Encoder::open(job.video_path, settings, audio);
+  // The soundtrack (loudness passes, music) is made on the encoder's audio thread while
+  // the first frames are rendered and encoded: it used to hold up the first frame.
+  DeferredAudio audio;
+  audio.sample_rate = speech.sample_rate;
+  audio.produce = [&speech, sound]() -> Result<std::vector<float>> {
+    auto soundtrack = make_soundtrack(speech.samples, speech.sample_rate, sound);
+    if (!soundtrack) return fail(soundtrack.error());
+    spdlog::debug(
+        "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP",
+        soundtrack->narration.input_lufs, soundtrack->narration.output_lufs,
+        soundtrack->narration.output_true_peak_dbtp);
+    return std::move(soundtrack->samples);
+  };
+  auto encoder = Encoder::open(job.video_path, settings, std::move(audio));
   if (!encoder) return fail(encoder.error());
 
   // The poster is taken on the render thread as its frame goes by: layers read their

@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -85,7 +86,8 @@ class StreamWatch {
 
 struct Server::State {
   State(Limits l, Hooks h)
-      : limits(l), hooks(std::move(h)), work(net::make_work_guard(ioc)), acceptor(net::make_strand(ioc)) {}
+      : limits(l), hooks(std::move(h)), work(net::make_work_guard(ioc)), accept_work(net::make_work_guard(accept_ioc)),
+        acceptor(accept_ioc) {}
 
   Limits limits;
   Hooks hooks;
@@ -100,7 +102,16 @@ struct Server::State {
 
   net::io_context ioc;
   net::executor_work_guard<net::io_context::executor_type> work;
+  // The acceptor has a thread and an io_context of its own. On the shared one, each accept
+  // waited its turn behind every queued handler (10,000 streams' keep-alives, polls): the
+  // kernel's accept queue (somaxconn, 4096 here) filled during a burst, handshakes were
+  // dropped, and with SYN cookies on, those clients' later packets were discarded without
+  // a reset, so they waited forever. Accepting is cheap; here it is never queued behind
+  // route work, and accepted sockets go straight to a strand of `ioc`.
+  net::io_context accept_ioc;
+  net::executor_work_guard<net::io_context::executor_type> accept_work;
   tcp::acceptor acceptor;
+  std::thread accept_thread;
   std::atomic<bool> stopping{false};
 
   void accept();
@@ -167,18 +178,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void wake(bool tick) {
     if (state_ != State::kStreaming || ending_) return;
-    // A quiet stream's keep-alive is a comment; only every kTicksPerPoll-th tick re-reads
-    // the source (a safety net for changes no notifier announced). Polling on every tick
-    // made 10,000 idle streams cost 670 database reads a second.
-    if (tick && ++ticks_ % kTicksPerPoll != 0) {
-      if (!polling_) queue(chunk(": keep-alive\n\n"));
-      return;
-    }
     if (tick) tick_ = true;
     if (polling_) {
       poll_again_ = true;
       return;
     }
+    last_poll_ = Clock::now();
     polling_ = true;
     const bool was_tick = std::exchange(tick_, false);
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), was_tick] {
@@ -411,7 +416,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       queue(std::move(out));
       if (!more || server_.stopping) return end_stream();
       watch(stream_events_->wake);
-      arm_keep_alive();
+      last_poll_ = Clock::now();
+      arm_stream_timer(true);
       watch_for_close();
       return;
     }
@@ -554,6 +560,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // ---- event streams
 
   void queue(std::string data) {
+    last_sent_ = Clock::now();
     outbox_.push_back(std::move(data));
     if (!writing_) write_next();
   }
@@ -591,14 +598,47 @@ class Connection : public std::enable_shared_from_this<Connection> {
     queue("0\r\n\r\n");
   }
 
-  void arm_keep_alive() {
+  // The stream's one timer: the credential check, the keep-alive comment and the safety
+  // poll all ride on it. Jittered, so that streams opened in one burst drift apart rather
+  // than waking together every round (10,000 ticks at once delayed every other request).
+  void arm_stream_timer(bool first) {
     if (!keep_alive_timer_) keep_alive_timer_.emplace(stream_.get_executor());
-    keep_alive_timer_->expires_after(stream_events_->keep_alive);
+    const auto& ev = *stream_events_;
+    auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(ev.keep_alive);
+    if (ev.check) interval = std::min(interval, ev.check_every);
+    interval = std::max(interval, std::chrono::milliseconds(100));
+    thread_local std::minstd_rand random(std::random_device{}());
+    std::uniform_real_distribution<double> jitter(first ? 0.2 : 0.8, first ? 1.0 : 1.2);
+    keep_alive_timer_->expires_after(
+        std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(interval.count()) * jitter(random))));
     keep_alive_timer_->async_wait([self = shared_from_this()](error_code ec) {
       if (ec || self->state_ != State::kStreaming || self->ending_) return;
-      self->wake(true);
-      self->arm_keep_alive();
+      self->on_stream_tick();
     });
+  }
+
+  void on_stream_tick() {
+    auto& ev = *stream_events_;
+    if (ev.check) {
+      std::string out;
+      bool allowed = true;
+      try {
+        allowed = ev.check(out);
+      } catch (const std::exception& e) {
+        spdlog::error("event stream check failed what=\"{}\"", e.what());
+      }
+      if (!allowed) {
+        if (!out.empty()) queue(chunk(out));
+        return end_stream();
+      }
+    }
+    const auto now = Clock::now();
+    if (now - last_poll_ >= kTicksPerPoll * ev.keep_alive) {
+      wake(true);  // a poll that appends nothing sends the keep-alive comment
+    } else if (now - last_sent_ >= ev.keep_alive * 3 / 4 && !polling_) {  // ticks are jittered
+      queue(chunk(": keep-alive\n\n"));
+    }
+    if (state_ == State::kStreaming && !ending_) arm_stream_timer(false);
   }
 
   // A stream's client sends nothing more; any read completing means it left (or broke
@@ -669,7 +709,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<DeferredReply> deferred_;
   const Notifier* watched_ = nullptr;
   bool final_pending_ = false;
-  unsigned ticks_ = 0;
+  Clock::time_point last_poll_{}, last_sent_{};
   std::optional<net::steady_timer> keep_alive_timer_;
   std::deque<std::string> outbox_;
   bool writing_ = false, polling_ = false, poll_again_ = false, tick_ = false, ending_ = false;
@@ -704,7 +744,7 @@ void Server::State::accept() {
 }
 
 void Server::State::on_accept(error_code ec, tcp::socket socket) {
-  if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+  if (ec == net::error::operation_aborted || !acceptor.is_open() || stopping) return;
   if (ec) {
     // Out of descriptors, most likely: pause instead of spinning on the error.
     spdlog::warn("http accept failed error=\"{}\"", ec.message());
@@ -802,8 +842,10 @@ void Server::run() {
   for (std::size_t i = 1; i < std::max<std::size_t>(1, state_->limits.threads); ++i) {
     extra.emplace_back([state = state_] { state->ioc.run(); });
   }
+  state_->accept_thread = std::thread([state = state_] { state->accept_ioc.run(); });
   state_->ioc.run();
   for (auto& t : extra) t.join();
+  state_->accept_thread.join();
 }
 
 void Server::stop(std::chrono::seconds grace) {
@@ -813,6 +855,7 @@ void Server::stop(std::chrono::seconds grace) {
     error_code ignored;
     state->acceptor.close(ignored);
   });
+  s.accept_work.reset();  // the accept thread ends once the acceptor's last handler has run
   std::vector<std::shared_ptr<Connection>> open;
   {
     std::lock_guard lock(s.mutex);

@@ -4,11 +4,17 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <iterator>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "media/av_handles.h"
+#include "media/y4m_writer.h"
 
 extern "C" {
 #include <libavutil/audio_fifo.h>
@@ -37,6 +43,10 @@ class LibavEncoder final : public Encoder {
  public:
   LibavEncoder(EncoderSettings settings, AudioTrack audio)
       : settings_(std::move(settings)), audio_(audio) {}
+  LibavEncoder(EncoderSettings settings, DeferredAudio audio)
+      : settings_(std::move(settings)),
+        audio_{{}, audio.sample_rate, 0},
+        produce_audio_(std::move(audio.produce)) {}
 
   Status open(const std::filesystem::path& path);
   Status add_frame(const Yuv420& frame) override;
@@ -52,6 +62,11 @@ class LibavEncoder final : public Encoder {
   // with `final`, flushes the resampler and pads with silence to `total_out` samples.
   Status pump_audio(std::size_t input_end, bool final);
   Status encode_audio_frames(bool final);
+  // The audio thread of DeferredAudio: produces the samples, encodes them whole.
+  Status run_deferred_audio();
+  // Writes the packets the audio thread has made so far that start before `end` (in
+  // samples of the output rate, the audio stream's time base); the others stay queued.
+  Status write_ready_audio(std::int64_t end = INT64_MAX);
 
   EncoderSettings settings_;
   AudioTrack audio_;
@@ -65,11 +80,23 @@ class LibavEncoder final : public Encoder {
   av::FramePtr yuv_;
   av::FramePtr pcm_;
   av::PacketPtr packet_;
+  av::PacketPtr audio_packet_;
+  std::optional<Y4mWriter> dump_;  // PITCHREEL_DUMP_Y4M: the frames as encoded, for the benchmark
   std::int64_t frames_ = 0;
   std::size_t audio_in_pos_ = 0;      // input samples handed to the resampler
   std::int64_t audio_out_pts_ = 0;    // output samples encoded
   std::int64_t audio_out_total_ = 0;  // output samples the finished file must hold
   bool finished_ = false;
+  // DeferredAudio: while the thread runs, it alone touches the audio codec, resampler and
+  // FIFO; its packets wait in audio_ready_ for the caller's thread, which owns the muxer.
+  std::function<Result<std::vector<float>>()> produce_audio_;
+  std::vector<float> produced_;
+  std::mutex audio_mutex_;
+  std::vector<av::PacketPtr> audio_ready_;  // guarded by audio_mutex_
+  bool queue_audio_ = false;                // true while the audio thread may run
+  Status audio_status_;                     // the thread's result, read after join
+  std::atomic<bool> audio_failed_ = false;  // set by the thread: stop the video early
+  std::jthread audio_thread_;               // last: joined before anything above is freed
 };
 
 Status LibavEncoder::open(const std::filesystem::path& path) {
@@ -97,6 +124,49 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
   err = avformat_write_header(format_.get(), options.out());
   if (err < 0) return fail(encode_error("write the MP4 header", err));
   packet_.reset(av_packet_alloc());
+  audio_packet_.reset(av_packet_alloc());
+  if (const char* dump = std::getenv("PITCHREEL_DUMP_Y4M"); dump && *dump) {
+    auto writer = Y4mWriter::open(dump, settings_.size, settings_.fps);
+    if (!writer) return fail(writer.error());
+    dump_.emplace(std::move(*writer));
+  }
+  if (produce_audio_) {
+    queue_audio_ = true;
+    audio_thread_ = std::jthread([this] {
+      audio_status_ = run_deferred_audio();
+      if (!audio_status_) audio_failed_ = true;
+    });
+  }
+  return {};
+}
+
+Status LibavEncoder::run_deferred_audio() {
+  auto samples = produce_audio_();
+  if (!samples) return fail(samples.error());
+  produced_ = std::move(*samples);
+  audio_.samples = produced_;
+  if (auto s = pump_audio(produced_.size(), false); !s) return s;
+  // Every input sample is in the resampler or the FIFO now: the narration can go.
+  audio_.samples = {};
+  audio_in_pos_ = 0;
+  std::vector<float>().swap(produced_);
+  return {};
+}
+
+Status LibavEncoder::write_ready_audio(std::int64_t end) {
+  std::vector<av::PacketPtr> ready;
+  {
+    std::lock_guard lock(audio_mutex_);
+    // In pts order: the ones before `end` go now, the rest wait for the video to get there.
+    const auto first_later = std::find_if(audio_ready_.begin(), audio_ready_.end(),
+                                          [&](const av::PacketPtr& p) { return p->pts >= end; });
+    std::move(audio_ready_.begin(), first_later, std::back_inserter(ready));
+    audio_ready_.erase(audio_ready_.begin(), first_later);
+  }
+  for (auto& packet : ready) {
+    int err = av_interleaved_write_frame(format_.get(), packet.get());
+    if (err < 0) return fail(encode_error("write to the MP4 file", err));
+  }
   return {};
 }
 
@@ -133,12 +203,8 @@ Status LibavEncoder::open_video() {
   video_stream_->avg_frame_rate = c->framerate;
   avcodec_parameters_from_context(video_stream_->codecpar, c);
 
-  yuv_.reset(av_frame_alloc());
-  yuv_->format = c->pix_fmt;
-  yuv_->width = c->width;
-  yuv_->height = c->height;
-  if ((err = av_frame_get_buffer(yuv_.get(), 0)) < 0)
-    return fail(encode_error("allocate a frame", err));
+  yuv_.reset(av_frame_alloc());  // its planes are the caller's frames (add_frame)
+  if (!yuv_) return fail(Error::internal("encode_failed", "Out of memory for a frame."));
   return {};
 }
 
@@ -190,12 +256,26 @@ Status LibavEncoder::open_audio() {
 
 Status LibavEncoder::drain(AVCodecContext* codec, AVStream* stream) {
   for (;;) {
-    int err = avcodec_receive_packet(codec, packet_.get());
+    // The audio thread has a packet of its own: drain() runs on both threads at once.
+    AVPacket* packet = stream == audio_stream_ ? audio_packet_.get() : packet_.get();
+    int err = avcodec_receive_packet(codec, packet);
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return fail(encode_error("encode", err));
-    av_packet_rescale_ts(packet_.get(), codec->time_base, stream->time_base);
-    packet_->stream_index = stream->index;
-    err = av_interleaved_write_frame(format_.get(), packet_.get());
+    av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
+    packet->stream_index = stream->index;
+    if (stream == audio_stream_ && audio_out_total_ > 0 && packet->pts >= audio_out_total_) {
+      av_packet_unref(packet);  // deferred audio encoded past the video's end
+      continue;
+    }
+    if (stream == audio_stream_ && queue_audio_) {  // on the audio thread: hand over
+      av::PacketPtr copy(av_packet_alloc());
+      if (!copy) return fail(Error::internal("encode_failed", "Out of memory for a packet."));
+      av_packet_move_ref(copy.get(), packet);
+      std::lock_guard lock(audio_mutex_);
+      audio_ready_.push_back(std::move(copy));
+      continue;
+    }
+    err = av_interleaved_write_frame(format_.get(), packet);
     if (err < 0) return fail(encode_error("write to the MP4 file", err));
   }
 }
@@ -204,18 +284,50 @@ Status LibavEncoder::add_frame(const Yuv420& frame) {
   if (frame.size() != settings_.size) {
     return fail(Error::internal("encode_failed", "Frame size does not match the encoder."));
   }
-  // The encoder may still reference the previous frame's buffer; this gives a free one.
-  int err = av_frame_make_writable(yuv_.get());
-  if (err < 0) return fail(encode_error("reuse a frame", err));
-  const cv::Mat* planes[3] = {&frame.y, &frame.u, &frame.v};
-  for (int i = 0; i < 3; ++i) {
-    av_image_copy_plane(yuv_->data[i], yuv_->linesize[i], planes[i]->data,
-                        static_cast<int>(planes[i]->step[0]), planes[i]->cols, planes[i]->rows);
+  if (dump_) {
+    if (auto s = dump_->write(frame); !s) return s;
   }
-  yuv_->pts = frames_++;
-  if ((err = avcodec_send_frame(video_.get(), yuv_.get())) < 0)
-    return fail(encode_error("encode", err));
+  // The caller's planes go to libavcodec as they are, without a copy of ours: libx264
+  // copies the picture into a frame of its own inside avcodec_send_frame (libavcodec
+  // hands a frame to a simple encoder and drops it before returning). Each plane is
+  // wrapped in a buffer that frees nothing, and every reference to it must be gone when
+  // send returns, since the caller then reuses the frame: checked below, never assumed.
+  const cv::Mat* planes[3] = {&frame.y, &frame.u, &frame.v};
+  AVFrame* f = yuv_.get();
+  f->format = video_->pix_fmt;
+  f->width = settings_.size.width;
+  f->height = settings_.size.height;
+  for (int i = 0; i < 3; ++i) {
+    const cv::Mat& plane = *planes[i];
+    f->data[i] = plane.data;
+    f->linesize[i] = static_cast<int>(plane.step[0]);
+    f->buf[i] = av_buffer_create(plane.data, plane.step[0] * static_cast<std::size_t>(plane.rows),
+                                 [](void*, std::uint8_t*) {}, nullptr, AV_BUFFER_FLAG_READONLY);
+    if (!f->buf[i]) {
+      av_frame_unref(f);
+      return fail(Error::internal("encode_failed", "Out of memory for a frame."));
+    }
+  }
+  f->pts = frames_++;
+  int err = avcodec_send_frame(video_.get(), f);
+  bool kept = false;
+  for (int i = 0; i < 3; ++i) kept = kept || av_buffer_get_ref_count(f->buf[i]) != 1;
+  av_frame_unref(f);
+  if (err < 0) return fail(encode_error("encode", err));
+  if (kept) {
+    return fail(Error::internal("encode_failed",
+                                "libavcodec kept a reference to a frame it was lent; this build "
+                                "of libavcodec needs the frames copied."));
+  }
   if (auto s = drain(video_.get(), video_stream_); !s) return s;
+  if (produce_audio_) {
+    if (audio_failed_) {  // e.g. music that does not decode: no use encoding more video
+      audio_thread_.join();
+      return audio_status_;
+    }
+    // Audio up to where the video is (the stream's time base is 1/sample rate).
+    return write_ready_audio(frames_ * settings_.audio_sample_rate / settings_.fps);
+  }
 
   // Keep audio in step with the video so the muxer never has to buffer much of either.
   const double audio_seconds = static_cast<double>(frames_) / settings_.fps - audio_.delay;
@@ -276,8 +388,18 @@ Status LibavEncoder::encode_audio_frames(bool final) {
 Status LibavEncoder::finish() {
   if (finished_) return {};
   finished_ = true;
+  if (audio_thread_.joinable()) {
+    audio_thread_.join();  // before audio_out_total_ changes: the thread's drain() reads it
+    queue_audio_ = false;
+  }
+  if (!audio_status_) return audio_status_;  // also when add_frame() stopped on it
   audio_out_total_ = static_cast<std::int64_t>(
       std::llround(static_cast<double>(frames_) * settings_.audio_sample_rate / settings_.fps));
+  if (produce_audio_) {
+    if (auto s = write_ready_audio(audio_out_total_); !s) return s;
+    std::lock_guard lock(audio_mutex_);
+    audio_ready_.clear();  // past the video's end
+  }
   if (auto s = pump_audio(audio_.samples.size(), true); !s) return s;
   // Pad with silence up to the video's end (narration is shorter than the picture).
   const int frame_size = audio_codec_->frame_size;
@@ -332,6 +454,21 @@ Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path
     return fail(Error::internal("encode_failed", "Audio has no sample rate."));
   av_log_set_level(AV_LOG_ERROR);
   auto encoder = std::make_unique<LibavEncoder>(settings, audio);
+  if (auto s = encoder->open(path); !s) return fail(s.error());
+  return std::unique_ptr<Encoder>(std::move(encoder));
+}
+
+Result<std::unique_ptr<Encoder>> Encoder::open(const std::filesystem::path& path,
+                                               const EncoderSettings& settings,
+                                               DeferredAudio audio) {
+  if (auto s = validate_encoder_settings(settings.preset, settings.crf); !s) return fail(s.error());
+  if (settings.size.width % 2 || settings.size.height % 2 || settings.size.area() == 0) {
+    return fail(Error::internal("encode_failed", "Video dimensions must be even and non-zero."));
+  }
+  if (audio.sample_rate <= 0 || !audio.produce)
+    return fail(Error::internal("encode_failed", "Audio has no sample rate or no source."));
+  av_log_set_level(AV_LOG_ERROR);
+  auto encoder = std::make_unique<LibavEncoder>(settings, std::move(audio));
   if (auto s = encoder->open(path); !s) return fail(s.error());
   return std::unique_ptr<Encoder>(std::move(encoder));
 }

@@ -9,13 +9,16 @@
 //   (frame_count / fps) to within one AAC frame.
 // - finish() must be called for a playable file; destroying an unfinished encoder
 //   leaves a broken file that the caller removes.
-// - One thread at a time.
+// - One thread at a time (with DeferredAudio the encoder runs a thread of its own, joined
+//   by finish() or the destructor).
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -40,6 +43,16 @@ struct AudioTrack {
   double delay = 0;  // seconds of silence before the first sample (the video's lead-in)
 };
 
+// Audio still being made when the video starts (the narration's loudness pass):
+// `produce` runs once, on the encoder's own audio thread, which then resamples and encodes
+// what it returned while the caller pushes frames, so neither waits for the other and the
+// samples are freed as soon as they are encoded. The samples must not be longer than the
+// video; an error from `produce` is returned by finish().
+struct DeferredAudio {
+  int sample_rate = 0;                                   // of the samples produce() returns
+  std::function<Result<std::vector<float>>()> produce;  // mono, [-1, 1]
+};
+
 class Encoder {
  public:
   virtual ~Encoder() = default;
@@ -50,6 +63,9 @@ class Encoder {
   static Result<std::unique_ptr<Encoder>> open(const std::filesystem::path& path,
                                                const EncoderSettings& settings,
                                                const AudioTrack& audio);
+  static Result<std::unique_ptr<Encoder>> open(const std::filesystem::path& path,
+                                               const EncoderSettings& settings,
+                                               DeferredAudio audio);
 };
 
 // Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.

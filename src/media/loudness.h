@@ -31,9 +31,13 @@ Result<double> true_peak_dbtp(std::span<const float> samples, int sample_rate);
 // Brings `samples` to `target` in place.
 Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sample_rate,
                                           const LoudnessTarget& target = {});
+// The same from `input` into `output` (of the same length; they must not overlap):
+// no copy of the signal is made, which matters for long narrations.
+Result<LoudnessReport> normalize_loudness(std::span<const float> input, std::span<float> output,
+                                          int sample_rate, const LoudnessTarget& target = {});
 
 // The limiter alone: gain reduction (5 ms look-ahead, smooth) wherever a sample would
 // pass `ceiling` (linear, sample peak).
-void limit_peaks(std::vector<float>& samples, int sample_rate, double ceiling);
+void limit_peaks(std::span<float> samples, int sample_rate, double ceiling);
 
 }  // namespace pitchreel

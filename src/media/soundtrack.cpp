@@ -50,16 +50,16 @@ Result<Soundtrack> make_soundtrack(std::span<const float> narration, int sample_
                                    const SoundtrackOptions& options) {
   Soundtrack track;
   track.sample_rate = sample_rate;
-  std::vector<float> voice(narration.begin(), narration.end());
-  auto report = normalize_loudness(voice, sample_rate, options.narration_loudness);
-  if (!report) return fail(report.error());
-  track.narration = *report;
   const auto delay = static_cast<std::size_t>(std::lround(options.delay * sample_rate));
   const std::size_t length =
-      std::max(delay + voice.size(),
+      std::max(delay + narration.size(),
                static_cast<std::size_t>(std::lround(options.duration * sample_rate)));
+  // The narration is normalised straight into its place in the track: no copy of it.
   track.samples.assign(length, 0.0f);
-  std::copy(voice.begin(), voice.end(), track.samples.begin() + static_cast<std::ptrdiff_t>(delay));
+  const std::span<float> voice = std::span(track.samples).subspan(delay, narration.size());
+  auto report = normalize_loudness(narration, voice, sample_rate, options.narration_loudness);
+  if (!report) return fail(report.error());
+  track.narration = *report;
   if (options.music.empty()) return track;
 
   auto music = decode_audio_file(options.music, sample_rate, 3600);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "render/blend_row.h"
+
 namespace pitchreel {
 namespace {
 
@@ -63,13 +65,15 @@ void CaptionOverlay::rebuild(const ASS_Image* images, cv::Rect clip) {
 void CaptionOverlay::build_yuv() {
   using namespace bt709;
   patch_y_.create(patch_.size(), CV_8UC2);
-  patch_uv_.create(patch_.size() / 2, CV_8UC3);
+  patch_cb_.create(patch_.size() / 2, CV_8UC2);
+  patch_cr_.create(patch_.size() / 2, CV_8UC2);
   const auto byte = [](double x) {
     return static_cast<std::uint8_t>(std::clamp(std::lround(x), 0L, 255L));
   };
-  for (int cy = 0; cy < patch_uv_.rows; ++cy) {
-    auto* uv = patch_uv_.ptr<std::uint8_t>(cy);
-    for (int cx = 0; cx < patch_uv_.cols; ++cx, uv += 3) {
+  for (int cy = 0; cy < patch_cb_.rows; ++cy) {
+    auto* cb = patch_cb_.ptr<std::uint8_t>(cy);
+    auto* cr = patch_cr_.ptr<std::uint8_t>(cy);
+    for (int cx = 0; cx < patch_cb_.cols; ++cx, cb += 2, cr += 2) {
       double cb_sum = 0, cr_sum = 0, a_sum = 0;
       for (int dy = 0; dy < 2; ++dy) {
         for (int dx = 0; dx < 2; ++dx) {
@@ -86,9 +90,9 @@ void CaptionOverlay::build_yuv() {
           a_sum += a;
         }
       }
-      uv[0] = byte(cb_sum / 4);
-      uv[1] = byte(cr_sum / 4);
-      uv[2] = byte(a_sum / 4);
+      cb[0] = byte(cb_sum / 4);
+      cr[0] = byte(cr_sum / 4);
+      cb[1] = cr[1] = byte(a_sum / 4);
     }
   }
 }
@@ -113,26 +117,19 @@ void CaptionOverlay::blend_onto(cv::Mat& frame_bgr) const {
 void CaptionOverlay::blend_onto(Yuv420& frame) const {
   if (bounds_.empty()) return;
   const cv::Rect area = bounds_ & cv::Rect({}, frame.size());
+  if (area.empty()) return;
   for (int y = area.y; y < area.br().y; ++y) {
-    const auto* src = patch_y_.ptr<std::uint8_t>(y - bounds_.y) + 2 * (area.x - bounds_.x);
-    auto* dst = frame.y.ptr<std::uint8_t>(y) + area.x;
-    for (int x = area.x; x < area.br().x; ++x, src += 2, ++dst) {
-      if (src[1] != 0) *dst = static_cast<std::uint8_t>(src[0] + div255(*dst * (255u - src[1])));
-    }
+    blend_premultiplied_row(patch_y_.ptr<std::uint8_t>(y - bounds_.y) + 2 * (area.x - bounds_.x),
+              frame.y.ptr<std::uint8_t>(y) + area.x, area.width);
   }
   // bounds_ is even, so the area's chroma rectangle is exact.
   const cv::Rect chroma(area.x / 2, area.y / 2, area.width / 2, area.height / 2);
   for (int y = chroma.y; y < chroma.br().y; ++y) {
-    const auto* src =
-        patch_uv_.ptr<std::uint8_t>(y - bounds_.y / 2) + 3 * (chroma.x - bounds_.x / 2);
-    auto* u = frame.u.ptr<std::uint8_t>(y) + chroma.x;
-    auto* v = frame.v.ptr<std::uint8_t>(y) + chroma.x;
-    for (int x = chroma.x; x < chroma.br().x; ++x, src += 3, ++u, ++v) {
-      if (src[2] == 0) continue;
-      const std::uint32_t keep = 255u - src[2];
-      *u = static_cast<std::uint8_t>(src[0] + div255(*u * keep));
-      *v = static_cast<std::uint8_t>(src[1] + div255(*v * keep));
-    }
+    const int from = 2 * (chroma.x - bounds_.x / 2);
+    blend_premultiplied_row(patch_cb_.ptr<std::uint8_t>(y - bounds_.y / 2) + from,
+              frame.u.ptr<std::uint8_t>(y) + chroma.x, chroma.width);
+    blend_premultiplied_row(patch_cr_.ptr<std::uint8_t>(y - bounds_.y / 2) + from,
+              frame.v.ptr<std::uint8_t>(y) + chroma.x, chroma.width);
   }
 }
 

@@ -32,8 +32,11 @@ class CaptionOverlay {
 
   cv::Rect bounds_;   // even origin and size, so it maps onto whole chroma samples
   cv::Mat patch_;     // CV_8UC4: B*a/255, G*a/255, R*a/255, a
+  // Each plane's patch as (premultiplied value, alpha) byte pairs, so one 16-bit lane
+  // holds both and a row blends 8 samples per SSE2 step.
   cv::Mat patch_y_;   // CV_8UC2: Y*a/255, a
-  cv::Mat patch_uv_;  // CV_8UC3 at half size: Cb*a/255, Cr*a/255, mean a of the 2x2 block
+  cv::Mat patch_cb_;  // CV_8UC2 at half size: Cb*a/255, mean a of the 2x2 block
+  cv::Mat patch_cr_;  // CV_8UC2 at half size: Cr*a/255, mean a of the 2x2 block
 };
 
 }  // namespace pitchreel

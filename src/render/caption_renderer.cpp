@@ -2,9 +2,11 @@
 // rasterises it (fonts through fontconfig), and CaptionOverlay blends the result.
 #include <ass/ass.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "core/log.h"
@@ -63,14 +65,32 @@ class LibassCaptionRenderer final : public CaptionRenderer {
 
  private:
   // The captions at `t`; libass says when nothing changed, and the overlay is reused.
+  // Our scripts have no animated tags (karaoke, fade, transform, move): what libass draws
+  // depends only on which events are active, so between two event boundaries libass is
+  // not asked again (a title is laid out once per video, a caption once per word).
   const CaptionOverlay* overlay_at(double t) {
     if (!std::isfinite(t)) return nullptr;
+    const long long now = std::llround(t * 1000.0);
+    if (overlay_valid_ && now >= same_from_ && now < same_until_) return &overlay_;
     int changed = 0;
-    const ASS_Image* images =
-        ass_render_frame(renderer_.get(), track_.get(), std::llround(t * 1000.0), &changed);
+    const ASS_Image* images = ass_render_frame(renderer_.get(), track_.get(), now, &changed);
     if (changed != 0 || !overlay_valid_) {
       overlay_.rebuild(images, clip_);
       overlay_valid_ = true;
+    }
+    // The stretch around `now` in which no event starts or ends (an event is active for
+    // Start <= t < Start + Duration).
+    same_from_ = std::numeric_limits<long long>::min();
+    same_until_ = std::numeric_limits<long long>::max();
+    for (int i = 0; i < track_->n_events; ++i) {
+      const ASS_Event& event = track_->events[i];
+      for (const long long boundary : {event.Start, event.Start + event.Duration}) {
+        if (boundary <= now) {
+          same_from_ = std::max(same_from_, boundary);
+        } else {
+          same_until_ = std::min(same_until_, boundary);
+        }
+      }
     }
     return &overlay_;
   }
@@ -82,6 +102,8 @@ class LibassCaptionRenderer final : public CaptionRenderer {
   cv::Rect clip_;
   CaptionOverlay overlay_;
   bool overlay_valid_ = false;
+  long long same_from_ = 0;   // ms: the overlay holds for same_from_ <= t < same_until_
+  long long same_until_ = 0;
 };
 
 }  // namespace

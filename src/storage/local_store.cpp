@@ -1,5 +1,7 @@
 #include "storage/local_store.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -292,6 +294,39 @@ Status LocalStore::remove(const std::string& key) {
     }
   }
   return {};
+}
+
+Result<std::vector<ListedObject>> LocalStore::list(const std::string& prefix) {
+  std::vector<ListedObject> out;
+  std::string folder = prefix;
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  if (!folder.empty()) {
+    if (auto ok = check_object_key(folder); !ok) return fail(ok.error());
+  }
+  const fs::path start = folder.empty() ? root_ : object_path(folder);
+  std::shared_lock lock(swap_mutex_);
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(start, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (name.starts_with(".")) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
+    const auto key = it->path().lexically_relative(root_).generic_string();
+    if (!key.starts_with(prefix)) continue;
+    struct ::stat st {};
+    if (::stat(it->path().c_str(), &st) != 0) continue;  // removed meanwhile
+    out.push_back({key, static_cast<std::uint64_t>(st.st_size), st.st_mtime});
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return fail(Error::unavailable("storage_read_failed",
+                                   fmt::format("Cannot list {} in {} ({}).", prefix,
+                                               root_.string(), ec.message())));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ListedObject& a, const ListedObject& b) { return a.key < b.key; });
+  return out;
 }
 
 Status LocalStore::check_writable() {

@@ -34,6 +34,8 @@ class LocalStore final : public ObjectStore {
   Result<ObjectInfo> stat(const std::string& key) override;
   Result<std::filesystem::path> local_path(const std::string& key) override;
   Status remove(const std::string& key) override;
+  // Walks root/prefix; hidden folders (.tmp, .meta) are never listed.
+  Result<std::vector<ListedObject>> list(const std::string& prefix) override;
   Status check_writable() override;
   std::string name() const override;
 

@@ -111,4 +111,30 @@ Result<VideoKeys> make_video_keys(std::string_view organization_id, std::string_
                    stem + ".mp4"};
 }
 
+Result<std::string> make_input_key(std::string_view organization_id, std::string_view job_id,
+                                   std::string_view name) {
+  if (!is_id(organization_id) || !is_id(job_id) || !is_id(name)) {
+    return fail(Error::internal(
+        "invalid_input_key",
+        fmt::format("No input key for organisation {}, job {}, name {}.", quoted(organization_id),
+                    quoted(job_id), quoted(name))));
+  }
+  return fmt::format("{}{}{}/{}", organization_id, kInputFolder, job_id, name);
+}
+
+std::string input_prefix(std::string_view organization_id) {
+  return fmt::format("{}{}", organization_id, kInputFolder);
+}
+
+std::optional<std::string> job_id_of_input_key(std::string_view key) {
+  const auto folder = key.find(kInputFolder);
+  if (folder == std::string_view::npos || !is_id(key.substr(0, folder))) return std::nullopt;
+  const auto rest = key.substr(folder + kInputFolder.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto job_id = rest.substr(0, slash);
+  if (!is_id(job_id)) return std::nullopt;
+  return std::string(job_id);
+}
+
 }  // namespace pitchreel

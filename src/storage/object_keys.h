@@ -4,6 +4,7 @@
 // with the poster (.jpg) and captions (.vtt) beside it under the same stem.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,5 +44,21 @@ struct VideoKeys {
 // Errors: invalid_product_id (as validate_product_id), Error::internal("invalid_organization_id")
 // unless the id is one segment of [A-Za-z0-9_-]{1,64}, Error::internal("random_unavailable").
 Result<VideoKeys> make_video_keys(std::string_view organization_id, std::string_view product_id);
+
+// A job's inputs (uploaded image, avatar, fetched imageUrl content) with STORAGE=s3:
+//   {organization_id}/inputs/{job_id}/{name}
+// so any worker on any node can download them; removed when the job ends.
+inline constexpr std::string_view kInputFolder = "/inputs/";
+
+// The key of input `name` ("image", "avatar") of a job. Error::internal("invalid_input_key")
+// unless organisation and job ids are one segment of [A-Za-z0-9_-]{1,64} and name is too.
+Result<std::string> make_input_key(std::string_view organization_id, std::string_view job_id,
+                                   std::string_view name);
+
+// The folder listing one organisation's inputs: "{organization_id}/inputs/".
+std::string input_prefix(std::string_view organization_id);
+
+// The job id an input key belongs to, when `key` has the input key shape.
+std::optional<std::string> job_id_of_input_key(std::string_view key);
 
 }  // namespace pitchreel

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -38,6 +39,13 @@ struct ObjectInfo {
   std::string download_name;  // empty: no Content-Disposition
 };
 
+// One entry of a listing.
+struct ListedObject {
+  std::string key;
+  std::uint64_t size = 0;
+  std::int64_t modified_at = 0;  // Unix seconds UTC, as the store reports it
+};
+
 struct PutOptions {
   std::string content_type;  // empty: derived from the key's extension (content_types.h)
   std::string cache_control;
@@ -54,6 +62,11 @@ class ObjectStore {
   // Copies `source` (a finished file the caller owns and keeps) to `key`, atomically.
   virtual Status put_file(const std::string& key, const std::filesystem::path& source,
                           const PutOptions& options) = 0;
+
+  // Stores `bytes` under `key`, atomically as put_file. The default writes a temporary
+  // file and calls put_file; S3Store sends the bytes from memory (no local disk).
+  virtual Status put_bytes(const std::string& key, std::string_view bytes,
+                           const PutOptions& options);
 
   // Size and metadata of the object, or kObjectNotFound.
   virtual Result<ObjectInfo> stat(const std::string& key) = 0;
@@ -75,6 +88,16 @@ class ObjectStore {
   // A permanent URL of the object (a public bucket's), or std::nullopt (the default) when the
   // store has none: then links expire and the API hands out fresh ones.
   virtual std::optional<std::string> public_url(const std::string& key) const;
+
+  // Copies the object into `destination` (created or truncated; the caller owns it): how a
+  // worker on any node reads a job's inputs. kObjectNotFound when there is no such object.
+  // The default copies local_path() (stores on this machine); S3Store streams a GET to the
+  // file, so memory does not grow with the object.
+  virtual Status get_file(const std::string& key, const std::filesystem::path& destination);
+
+  // Every object whose key starts with `prefix` (a folder, ending in '/'), in key order,
+  // for sweeps. Objects written while listing may or may not appear.
+  virtual Result<std::vector<ListedObject>> list(const std::string& prefix) = 0;
 
   // Deletes the object; a missing object is not an error.
   virtual Status remove(const std::string& key) = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -48,6 +49,8 @@ struct Transfer {
   const S3Call* call = nullptr;
   std::uint64_t sent = 0;
   bool read_failed = false;
+  bool write_failed = false;
+  long header_status = 0;  // from the status line, before the body arrives
   S3Response response;
   // Stall detection: the last time any byte moved either way.
   std::chrono::milliseconds stall_timeout{0};
@@ -59,6 +62,17 @@ struct Transfer {
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
+  if (t.call->sink_fd >= 0 && t.header_status >= 200 && t.header_status < 300) {
+    for (std::size_t done = 0; done < bytes;) {
+      const ssize_t n = ::write(t.call->sink_fd, data + done, bytes - done);
+      if (n <= 0) {
+        t.write_failed = true;
+        return 0;  // CURLE_WRITE_ERROR
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return bytes;
+  }
   const std::size_t room = kMaxKeptBody - std::min(kMaxKeptBody, t.response.body.size());
   t.response.body.append(data, std::min(bytes, room));
   return bytes;
@@ -69,6 +83,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::string_view line(data, size * count);
   if (line.starts_with("HTTP/")) {
     t.response.headers.clear();  // a new answer (after 100 Continue)
+    const auto space = line.find(' ');
+    t.header_status = space == std::string_view::npos
+                          ? 0
+                          : std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
     return size * count;
   }
   const auto colon = line.find(':');
@@ -260,6 +278,11 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
   for (const auto& [n, v] : signed_headers) add(n + ": " + v);
   add("Expect:");  // no 100-continue round trip before every part
 
+  if (call.sink_fd >= 0 &&
+      (::ftruncate(call.sink_fd, 0) != 0 || ::lseek(call.sink_fd, 0, SEEK_SET) != 0)) {
+    return fail(Error::internal("storage_sink_unwritable",
+                                "The file receiving a download could not be reset."));
+  }
   Transfer transfer;
   transfer.call = &call;
   transfer.stall_timeout = settings_.stall_timeout;
@@ -324,6 +347,11 @@ Result<S3Response> S3Client::attempt(const S3Call& call, bool& retryable) const 
     if (transfer.read_failed) {
       return fail(Error::internal("storage_source_unreadable",
                                   "The file being uploaded could not be read."));
+    }
+    if (transfer.write_failed) {
+      return fail(Error::unavailable("storage_sink_unwritable",
+                                     "The file receiving a download could not be written (is "
+                                     "the disk full?)."));
     }
     retryable = true;
     const bool timeout = code == CURLE_OPERATION_TIMEDOUT || transfer.stalled;

@@ -59,6 +59,9 @@ struct S3Call {
   SigV4Pairs headers;  // signed and sent
   std::string body;    // used when `file` is empty
   std::optional<FileRange> file;
+  // GET: a 2xx answer's body is written to this descriptor (from offset 0, the file
+  // truncated at each attempt) instead of being kept in S3Response::body; -1: kept.
+  int sink_fd = -1;
 };
 
 struct S3Response {

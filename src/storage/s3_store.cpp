@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -60,6 +63,36 @@ std::string download_name_from(std::string_view disposition) {
   const auto end = disposition.find('"', start);
   if (end == std::string_view::npos) return {};
   return std::string(disposition.substr(start, end - start));
+}
+
+// The text of every <tag>...</tag> in `xml`, in order (ListObjectsV2 answers; our keys
+// need no XML unescaping: check_object_key allows no '&' or '<').
+std::vector<std::string_view> xml_all(std::string_view xml, std::string_view tag) {
+  std::vector<std::string_view> out;
+  const std::string open = fmt::format("<{}>", tag), close = fmt::format("</{}>", tag);
+  for (std::size_t at = 0;;) {
+    const auto b = xml.find(open, at);
+    if (b == std::string_view::npos) break;
+    const auto e = xml.find(close, b + open.size());
+    if (e == std::string_view::npos) break;
+    out.push_back(xml.substr(b + open.size(), e - b - open.size()));
+    at = e + close.size();
+  }
+  return out;
+}
+
+std::string xml_first(std::string_view xml, std::string_view tag) {
+  auto all = xml_all(xml, tag);
+  return all.empty() ? std::string() : std::string(all.front());
+}
+
+// "2026-12-04T16:00:00.000Z" -> Unix seconds; 0 when unreadable (a sweep then treats the
+// object as old, which is what a store that hides times deserves).
+std::int64_t iso8601_seconds(std::string_view text) {
+  std::tm tm{};
+  const std::string s(text.substr(0, 19));
+  if (::strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return static_cast<std::int64_t>(::timegm(&tm));
 }
 
 }  // namespace
@@ -224,6 +257,59 @@ Status S3Store::remove(const std::string& key) {
   auto answer = client_->call({"DELETE", key, {}, {}, {}, {}});
   if (!answer && answer.error().code != kObjectNotFound) return fail(answer.error());
   return {};
+}
+
+Status S3Store::put_bytes(const std::string& key, std::string_view bytes,
+                          const PutOptions& options) {
+  if (auto s = check_object_key(key); !s) return s;
+  SigV4Pairs headers;
+  headers.emplace_back("Content-Type", options.content_type.empty() ? content_type_for_key(key)
+                                                                    : options.content_type);
+  if (!options.cache_control.empty()) headers.emplace_back("Cache-Control", options.cache_control);
+  S3Call call{"PUT", key, {}, headers, std::string(bytes), {}};
+  auto response = client_->call(call);
+  if (!response) return fail(response.error());
+  return {};
+}
+
+Status S3Store::get_file(const std::string& key, const std::filesystem::path& destination) {
+  if (auto s = check_object_key(key); !s) return s;
+  const FileDescriptor fd(::open(destination.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (fd.get() < 0) {
+    return fail(Error::unavailable("storage_sink_unwritable",
+                                   fmt::format("Cannot create {} for {} ({}).", destination.string(),
+                                               key, std::strerror(errno))));
+  }
+  S3Call call{"GET", key, {}, {}, {}, {}};
+  call.sink_fd = fd.get();
+  auto answer = client_->call(call);
+  if (!answer) return fail(answer.error());
+  if (::fsync(fd.get()) != 0) {
+    return fail(Error::unavailable("storage_sink_unwritable",
+                                   "Cannot flush " + destination.string() + "."));
+  }
+  return {};
+}
+
+Result<std::vector<ListedObject>> S3Store::list(const std::string& prefix) {
+  std::vector<ListedObject> out;
+  std::string token;
+  for (int page = 0; page < 100000; ++page) {
+    SigV4Pairs query{{"list-type", "2"}, {"prefix", prefix}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    auto answer = client_->call({"GET", "", query, {}, {}, {}});
+    if (!answer) return fail(answer.error());
+    for (const auto contents : xml_all(answer->body, "Contents")) {
+      ListedObject o;
+      o.key = xml_first(contents, "Key");
+      o.size = std::strtoull(xml_first(contents, "Size").c_str(), nullptr, 10);
+      o.modified_at = iso8601_seconds(xml_first(contents, "LastModified"));
+      if (!o.key.empty()) out.push_back(std::move(o));
+    }
+    token = xml_first(answer->body, "NextContinuationToken");
+    if (xml_first(answer->body, "IsTruncated") != "true" || token.empty()) return out;
+  }
+  return out;
 }
 
 Status S3Store::check_writable() {

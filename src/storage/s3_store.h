@@ -26,8 +26,15 @@ class S3Store final : public ObjectStore {
 
   Status put_file(const std::string& key, const std::filesystem::path& source,
                   const PutOptions& options) override;
+  // One PUT from memory (inputs are bounded by the request size limit).
+  Status put_bytes(const std::string& key, std::string_view bytes,
+                   const PutOptions& options) override;
   Result<ObjectInfo> stat(const std::string& key) override;
   Status remove(const std::string& key) override;
+  // A GET streamed into `destination`; a retried download starts the file over.
+  Status get_file(const std::string& key, const std::filesystem::path& destination) override;
+  // ListObjectsV2 with the prefix, page after page (1,000 keys each).
+  Result<std::vector<ListedObject>> list(const std::string& prefix) override;
   // Puts and deletes pitchreel-ready-check/{random}.txt; the error names the endpoint, the
   // bucket and what the store answered.
   Status check_writable() override;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <exception>
 #include <fstream>
+#include <tuple>
 #include <vector>
 
 #include "db/clock.h"
@@ -173,13 +174,7 @@ JobOutcome JobRunner::run(const db::jobs::ClaimedJob& claimed, const std::string
 
   if (is_final_outcome(outcome)) {
     metrics_.increment(std::string(kJobsFinished), {{"status", std::string(to_string(outcome))}});
-    if (attempt.spec && remove_input_file(attempt.spec->image_path, options_.uploads_dir)) {
-      spdlog::debug("job input removed job_id={}", job.id);
-    }
-    if (attempt.spec && !attempt.spec->avatar_path.empty() &&
-        remove_input_file(attempt.spec->avatar_path, options_.uploads_dir)) {
-      spdlog::debug("job avatar removed job_id={}", job.id);
-    }
+    if (attempt.spec) remove_job_inputs(*attempt.spec, store_, options_.uploads_dir, job.id);
   }
   spdlog::info("job ended job_id={} org={} outcome={} seconds={:.2f}", job.id, job.organization_id,
                to_string(outcome), seconds_since(started));
@@ -209,19 +204,37 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
                                         ec.message() + "). Check the data directory."));
   }
 
-  if (attempt.spec->image_path.empty() && !attempt.spec->image_url.empty()) {
+  // Inputs kept in the object store (STORAGE=s3) are downloaded into the work dir, so
+  // this node needs nothing the API node wrote to its own disk.
+  JobSpec local = *attempt.spec;
+  for (auto [key, path, what] : {std::tuple{&local.image_key, &local.image_path, "image"},
+                                 std::tuple{&local.avatar_key, &local.avatar_path, "avatar"}}) {
+    if (key->empty()) continue;
+    *path = (work / (std::string("input-") + what)).string();
+    if (auto s = store_.get_file(*key, *path); !s) {
+      // A missing input cannot reappear: the job fails for good instead of retrying.
+      if (s.error().code == kObjectNotFound) {
+        return finish_with_error(
+            attempt, Error::invalid("job_input_missing",
+                                    "The job's uploaded " + std::string(what) +
+                                        " is no longer in the object store; submit it again."));
+      }
+      return finish_with_error(attempt, s.error());
+    }
+  }
+  // Batch items name their photos by address: fetched now, into the work dir.
+  if (local.image_path.empty() && !local.image_url.empty()) {
     attempt.progress.update("fetch", 0);
-    auto image = fetch_input(attempt.spec->image_url, work / "image.img", options_.config);
+    auto image = fetch_input(local.image_url, work / "image.img", options_.config);
     if (!image) return finish_with_error(attempt, image.error());
-    attempt.spec->image_path = image->string();
+    local.image_path = image->string();
   }
-  if (attempt.spec->avatar_path.empty() && !attempt.spec->avatar_url.empty()) {
-    auto avatar = fetch_input(attempt.spec->avatar_url, work / "avatar.img", options_.config);
+  if (local.avatar_path.empty() && !local.avatar_url.empty()) {
+    auto avatar = fetch_input(local.avatar_url, work / "avatar.img", options_.config);
     if (!avatar) return finish_with_error(attempt, avatar.error());
-    attempt.spec->avatar_path = avatar->string();
+    local.avatar_path = avatar->string();
   }
-
-  auto request = to_generate_request(*attempt.spec, work / "video.mp4");
+  auto request = to_generate_request(local, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());
   const std::string engine_name =
       attempt.spec->engine.empty() ? options_.config.default_engine : attempt.spec->engine;

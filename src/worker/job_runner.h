@@ -2,8 +2,9 @@
 //   stored JobSpec -> fresh work dir -> generate_video (espeak + CPU engine)
 //   -> upload mp4, poster, captions -> complete (video row) | fail | finish_canceled
 // and leaves nothing behind on any path: the work dir is removed, uploaded objects of a
-// job that did not complete are removed, and the input image is deleted once the job
-// reaches a final state (only when it lies under uploads_dir).
+// job that did not complete are removed, and the inputs are deleted once the job reaches
+// a final state (input_cleanup.h: files only under uploads_dir; objects under
+// {org}/inputs/{job id}/, which are downloaded into the work dir before the render).
 //
 // Who finishes the job:
 // - a cancel request (seen by a heartbeat) -> finish_canceled

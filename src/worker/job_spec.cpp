@@ -16,6 +16,8 @@ nlohmann::json to_json(const JobSpec& spec) {
   if (!spec.engine.empty()) j["engine"] = spec.engine;
   if (spec.passthrough) j["passthrough"] = true;
   if (!spec.avatar_path.empty()) j["avatarPath"] = spec.avatar_path;
+  if (!spec.image_key.empty()) j["imageKey"] = spec.image_key;
+  if (!spec.avatar_key.empty()) j["avatarKey"] = spec.avatar_key;
   if (!spec.layout.empty()) j["layout"] = spec.layout;
   if (!spec.image_url.empty()) j["imageUrl"] = spec.image_url;
   if (!spec.avatar_url.empty()) j["avatarUrl"] = spec.avatar_url;
@@ -32,7 +34,7 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.image_path = j.value("imagePath", "");
     spec.image_url = j.value("imageUrl", "");
     spec.avatar_url = j.value("avatarUrl", "");
-    if (spec.image_path.empty() && spec.image_url.empty()) {
+    if (spec.image_path.empty() && spec.image_url.empty() && !j.contains("imageKey")) {
       return fail(Error::internal("job_spec_corrupt", "A stored job request names no image."));
     }
     if (j.contains("script")) spec.script = j.at("script").get<std::string>();
@@ -47,6 +49,8 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.engine = j.value("engine", "");
     spec.passthrough = j.value("passthrough", false);
     spec.avatar_path = j.value("avatarPath", "");
+    spec.image_key = j.value("imageKey", "");
+    spec.avatar_key = j.value("avatarKey", "");
     spec.layout = j.value("layout", "");
   } catch (const nlohmann::json::exception&) {
     return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));

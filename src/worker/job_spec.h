@@ -15,7 +15,11 @@
 namespace pitchreel {
 
 struct JobSpec {
-  std::string image_path;  // the accepted upload, kept under the data directory until the job ends
+  // The accepted upload: a file under the data directory (local storage), or, with
+  // STORAGE=s3, image_key names the object ({org}/inputs/{job id}/image) that the worker
+  // downloads into its work dir; kept until the job ends. Exactly one of the two is set.
+  std::string image_path;
+  std::string image_key;
   std::optional<std::string> script;
   std::string product_name;
   std::string product_description;
@@ -28,6 +32,7 @@ struct JobSpec {
   std::string engine;        // "cpu" or "hallo3"; empty = the server's PITCHREEL_ENGINE
   bool passthrough = false;  // hallo3: keep the GPU's video untouched
   std::string avatar_path;  // the presenter's portrait upload ("" = no presenter)
+  std::string avatar_key;   // ... or its object ({org}/inputs/{job id}/avatar) with STORAGE=s3
   std::string layout;       // presenter, split, pip, showcase ("" = the default for the avatar)
   // Batch items name their photos by address and the worker fetches them when the job
   // runs (so a batch is accepted without 1,000 downloads, and a failed fetch fails only

@@ -114,27 +114,57 @@ void WorkerPool::wait_for_work(std::uint64_t seen) {
   --idle_waiting_;
 }
 
+void WorkerPool::back_off(std::chrono::milliseconds delay) {
+  const auto until = std::chrono::steady_clock::now() + delay;
+  ++idle_waiting_;
+  while (true) {
+    // The version is read before the flag: stop() clears the flag, then notifies, so a
+    // stop that lands between the two reads still wakes the wait below.
+    const auto seen = work_available_.version();
+    const auto now = std::chrono::steady_clock::now();
+    if (!claiming_.load() || now >= until) break;
+    work_available_.wait_for_change(
+        seen, std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
+                  std::chrono::milliseconds(1));
+  }
+  --idle_waiting_;
+}
+
 void WorkerPool::work(std::size_t index) {
   db::JobQueue& queue = stores_[index]->queue();
   const std::string id = worker_id(index);
   JobRunner runner(queue, store_, job_changed_, metrics_, stopping_,
                    {options_.work_dir, options_.uploads_dir, options_.lease_s, options_.config});
+  ClaimBackoff backoff(options_.claim_backoff);
   while (claiming_.load()) {
     // Read the version before looking at the queue: a submit that lands between the claim
     // and the wait moves the version, so the wait returns at once instead of missing it.
     const auto seen = work_available_.version();
     const auto now = db::unix_now();
     if (auto requeued = queue.requeue_expired(now); !requeued) {
-      spdlog::warn("requeue_expired failed worker={} code={}", id, requeued.error().code);
+      if (!backoff.failing()) {
+        spdlog::warn("requeue_expired failed worker={} code={}", id, requeued.error().code);
+      }
     } else if (*requeued > 0) {
       spdlog::info("expired leases requeued worker={} count={}", id, *requeued);
       job_changed_.notify();
     }
     auto claimed = queue.claim_next(id, options_.lease_s, now);
     if (!claimed) {
-      spdlog::warn("claim failed worker={} code={}", id, claimed.error().code);
-      wait_for_work(seen);
+      // The database is down or unreachable: retry with a growing, jittered delay rather
+      // than once per idle_wait from every worker of every node, and say so once.
+      const auto step = backoff.failure();
+      if (step.log) {
+        spdlog::warn("claim failed, backing off worker={} code={} first_delay_ms={} cap_ms={}", id,
+                     claimed.error().code, step.delay.count(),
+                     options_.claim_backoff.cap.count());
+      }
+      back_off(step.delay);
       continue;
+    }
+    if (const auto recovered = backoff.success(); recovered.log) {
+      spdlog::info("claims work again worker={} failed_claims={} outage_ms={}", id,
+                   recovered.failures, recovered.outage.count());
     }
     if (!*claimed) {
       wait_for_work(seen);

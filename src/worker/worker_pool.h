@@ -3,7 +3,9 @@
 // pool) and loops:
 //   requeue_expired -> claim_next -> JobRunner::run, or, when nothing is eligible,
 //   sleep on `work_available` until a submit notifies it (or `idle_wait` passes, for
-//   expired leases and retry backoffs, which nobody notifies).
+//   expired leases and retry backoffs, which nobody notifies). A failed claim (database
+//   down) is retried after an exponential, jittered, capped delay (claim_backoff.h),
+//   logged once when the outage begins and once when it ends.
 //
 // Shutdown: stop(grace) stops claiming, lets running jobs finish for up to `grace`, then
 // raises the stopping flag (renders abort at the next frame), joins, and hands each
@@ -31,6 +33,7 @@
 #include "core/status.h"
 #include "db/store.h"
 #include "storage/object_store.h"
+#include "worker/claim_backoff.h"
 
 namespace pitchreel {
 
@@ -44,6 +47,8 @@ struct WorkerPoolOptions {
   // How long an idle worker sleeps without a notification before looking again.
   std::chrono::milliseconds idle_wait{1000};
   ServiceConfig config;               // engines and voices the runners may use
+  // Delays between claims while the database fails (claim_backoff.h).
+  ClaimBackoffOptions claim_backoff;
 };
 
 class WorkerPool {
@@ -71,6 +76,8 @@ class WorkerPool {
   std::string worker_id(std::size_t index) const;
   void set_busy(int delta);
   void wait_for_work(std::uint64_t seen);
+  // Sleeps `delay`, or less when the pool stops claiming.
+  void back_off(std::chrono::milliseconds delay);
 
   ObjectStore& store_;
   Notifier& work_available_;

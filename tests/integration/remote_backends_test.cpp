@@ -39,7 +39,8 @@ TEST(RemoteBackends, Hallo3JobWithARemoteVoiceThroughTheService) {
                                                     {"HALLO3_API_KEY", "gpu-key"},
                                                     {"HALLO3_POLL_S", "1"},
                                                     {"HALLO3_IMAGE_PX", "256"},
-                                                    {"OPENAI_TTS_URL", tts.base_url()}}));
+                                                    {"OPENAI_TTS_URL", tts.base_url()},
+                                                    {"PITCHREEL_OPERATOR_TOKEN", "operator-secret-1"}}));
   ASSERT_SERVER_READY(server);
   auto cli = server.client();
 
@@ -66,9 +67,17 @@ TEST(RemoteBackends, Hallo3JobWithARemoteVoiceThroughTheService) {
   EXPECT_GT(job["gpuSeconds"].get<double>(), 0) << job.dump();
   EXPECT_EQ(job["video"]["gpuSeconds"], job["gpuSeconds"]) << job.dump();
 
+  // Anonymous scrapes (and users) see GPU seconds added up; the operator sees them by
+  // organisation.
   auto metrics = cli.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("pitchreel_gpu_seconds_count"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("pitchreel_gpu_seconds_count 1\n"), std::string::npos) << metrics->body;
+  EXPECT_EQ(metrics->body.find("organization="), std::string::npos) << metrics->body;
+  auto as_operator = server.client("operator-secret-1").Get("/metrics");
+  ASSERT_TRUE(as_operator);
+  const std::string org = testing::json_body(cli.Get("/api/v1/me"))["organizationId"];
+  EXPECT_NE(as_operator->body.find("pitchreel_gpu_seconds_count{organization=\"" + org + "\"} 1"), std::string::npos)
+      << as_operator->body;
   auto ready = server.anonymous_client().Get("/readyz");
   ASSERT_TRUE(ready);
   EXPECT_EQ(testing::json_body(ready)["checks"]["hallo3"], "ok") << ready->body;

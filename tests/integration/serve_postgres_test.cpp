@@ -3,8 +3,8 @@
 // An API-only node takes the job, a worker-only node renders it, and the API node's event
 // stream follows the job as the worker's changes arrive through LISTEN/NOTIFY.
 //
-// Both nodes run on this machine with one data directory: uploads still travel through the
-// API node's disk (inputs in the bucket are not implemented yet, see docs/scale-out.md).
+// Each node has a data directory of its own: the job's input travels through the bucket
+// ({org}/inputs/{job id}/image), never through a shared disk.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -57,7 +57,7 @@ TEST(ServePostgres, ApiNodeQueuesWorkerNodeRendersAndTheApiNodeStreamsIt) {
   auto api = start_node(tmp / "data", env, "api");
   ASSERT_TRUE(api->ready()) << api->error() << api->diagnostics();
   ASSERT_FALSE(api->api_key().empty()) << "the first node creates the first organisation";
-  auto worker = start_node(tmp / "data", env, "worker", api->api_key());
+  auto worker = start_node(tmp / "worker", env, "worker", api->api_key());
   ASSERT_TRUE(worker->ready()) << worker->error() << worker->diagnostics();
 
   // A worker node answers only health and metrics.
@@ -111,6 +111,8 @@ TEST(ServePostgres, ApiNodeQueuesWorkerNodeRendersAndTheApiNodeStreamsIt) {
   ASSERT_EQ(listing.exit_code, 0) << listing.err;
   EXPECT_NE(listing.out.find(".mp4"), std::string::npos) << listing.out;
   EXPECT_NE(worker->stderr_text().find(id), std::string::npos) << "the worker node logs its job";
+  // The input went through the bucket: the API node's disk never held it.
+  EXPECT_TRUE(testing::files_under(tmp / "data" / "uploads").empty());
 
   EXPECT_EQ(api->terminate(), 0);
   EXPECT_EQ(worker->terminate(), 0);
@@ -171,7 +173,7 @@ TEST(ServePostgres, AWorkerNodeKilledMidRenderLeavesItsJobToAnotherNode) {
   env["PITCHREEL_LEASE_S"] = "5";  // the shortest lease: the dead worker's job frees up soon
   auto api = start_node(tmp / "data", env, "api");
   ASSERT_TRUE(api->ready()) << api->diagnostics();
-  auto first = start_node(tmp / "data", env, "worker", api->api_key());
+  auto first = start_node(tmp / "worker-1", env, "worker", api->api_key());
   ASSERT_TRUE(first->ready()) << first->diagnostics();
 
   auto cli = api->client();
@@ -196,7 +198,7 @@ TEST(ServePostgres, AWorkerNodeKilledMidRenderLeavesItsJobToAnotherNode) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval
   }
   ASSERT_EQ(seen.value("status", ""), "running") << seen.dump() << first->diagnostics();
-  auto second = start_node(tmp / "data", env, "worker", api->api_key());
+  auto second = start_node(tmp / "worker-2", env, "worker", api->api_key());
   ASSERT_TRUE(second->ready()) << second->diagnostics();
   first->kill9();
 

@@ -427,6 +427,114 @@ TEST_F(ServeProbe, IdleEventStreamsHoldNoThreadAndDoNotBlockOthers) {
   EXPECT_EQ(ended, 300);
 }
 
+// An event stream checks its credential again on its timer: a key revoked while its
+// streams are open ends them (an "error" event, then the end of the stream) within the
+// re-check interval plus the 2 s credential cache; streams opened with other keys go on.
+TEST_F(ServeProbe, ARevokedKeyEndsItsOpenEventStreams) {
+  PITCHREEL_REQUIRE_TESTDATA(portrait, "portraits/rendered-3d.jpg");
+  BlackHole gpu;
+  start({{"HALLO3_URL", gpu.url()},
+         {"HALLO3_TIMEOUT_S", "600"},
+         {"HALLO3_IMAGE_PX", "256"},
+         {"PITCHREEL_MAX_BODY_MB", "25"},
+         {"PITCHREEL_HTTP_STREAM_RECHECK_S", "1"}});
+  const auto data = tmp_ / "data";
+  const auto user = testing::admin_json(data, {"user", "create", "--org", "default", "--email", "leaver@a.test",
+                                               "--role", "admin"});
+  ASSERT_TRUE(user.contains("apiKey")) << user.dump();
+  const std::string key = user["apiKey"];
+  auto cli = server_->client();
+  auto submitted = cli.Post("/api/v1/jobs", testing::job_form(testing::read_file(portrait),
+                                                              {{"script", "Hello there."},
+                                                               {"engine", "hallo3"},
+                                                               {"height", "720"}}));
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const std::string id = testing::json_body(submitted)["id"];
+  const auto running = testing::wait_for_job(cli, id, {"running", "failed", "succeeded"});
+  ASSERT_EQ(running["status"], "running") << running.dump();
+
+  auto open_stream = [&](const std::string& token) {
+    auto c = std::make_unique<RawClient>(port());
+    EXPECT_TRUE(c->send("GET /api/v1/jobs/" + id + "/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                        "\r\n\r\n"));
+    EXPECT_TRUE(c->read_until([](const std::string& r) { return r.find("event: job") != std::string::npos; }))
+        << c->received();
+    return c;
+  };
+  auto leaver_a = open_stream(key), leaver_b = open_stream(key);
+  auto owner = open_stream(server_->api_key());
+
+  std::string key_id;
+  for (const auto& k : testing::admin_json(data, {"key", "list", "--org", "default"})) {
+    if (k.value("userId", "") == user["userId"]) key_id = k["id"];
+  }
+  ASSERT_FALSE(key_id.empty());
+  ASSERT_EQ(testing::admin_json(data, {"key", "revoke", "--id", key_id})["revoked"], true);
+  const auto revoked_at = Clock::now();
+  for (auto* s : {leaver_a.get(), leaver_b.get()}) {
+    ASSERT_TRUE(s->read_until([](const std::string& r) { return r.find("0\r\n\r\n") != std::string::npos; },
+                              std::chrono::seconds(30)))
+        << "a stream of the revoked key is still open: " << s->received();
+    EXPECT_NE(s->received().find("event: error"), std::string::npos) << s->received();
+    EXPECT_NE(s->received().find("\"code\":\"unauthorized\""), std::string::npos) << s->received();
+  }
+  // Bounded by the 1 s re-check (jittered up to 1.2 s) and the 2 s cache; generous for a
+  // loaded machine, and far below the 15 s keep-alive round that used to be the only poll.
+  EXPECT_LT(Clock::now() - revoked_at, std::chrono::seconds(12));
+  // The owner's stream is untouched: still open, no error, no end.
+  EXPECT_EQ(owner->received().find("event: error"), std::string::npos) << owner->received();
+  EXPECT_EQ(owner->received().find("0\r\n\r\n"), std::string::npos) << owner->received();
+  auto status = cli.Get("/api/v1/jobs/" + id);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  ASSERT_TRUE(cli.Post("/api/v1/jobs/" + id + "/cancel"));
+  ASSERT_TRUE(owner->read_until([](const std::string& r) { return r.find("0\r\n\r\n") != std::string::npos; }));
+  EXPECT_NE(owner->received().find("\"status\":\"canceled\""), std::string::npos) << owner->received();
+}
+
+// The cheap checks come before the expensive ones: a caller over the rate limit is refused
+// with 429 before its image is looked at (an unreadable image would be a 415 otherwise),
+// so a rate-limited client cannot make the server decode a 7000x7000 picture per request.
+TEST_F(ServeProbe, RateLimitedCallersAreRefusedBeforeTheirUploadIsDecoded) {
+  PITCHREEL_REQUIRE_TESTDATA(portrait, "portraits/rendered-3d.jpg");
+  BlackHole gpu;
+  start({{"HALLO3_URL", gpu.url()},
+         {"HALLO3_TIMEOUT_S", "600"},
+         {"HALLO3_IMAGE_PX", "256"},
+         {"PITCHREEL_MAX_BODY_MB", "25"},
+         {"PITCHREEL_RATE_PER_USER_HOUR", "1"}});
+  auto cli = server_->client();
+  const auto form = [](const std::string& image) {
+    return testing::job_form(image, {{"script", "Hello there."}, {"engine", "hallo3"}, {"height", "720"}});
+  };
+  auto first = cli.Post("/api/v1/jobs", form(testing::read_file(portrait)));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 202) << first->body;
+  const auto running = testing::wait_for_job(cli, testing::json_body(first)["id"], {"running", "failed", "succeeded"});
+  ASSERT_EQ(running["status"], "running") << running.dump();
+  // The first job's upload (the job waits on the GPU server, so it is still there).
+  const auto files_before = testing::files_under(tmp_ / "data" / "uploads").size();
+  EXPECT_GE(files_before, 1u);
+  auto second = cli.Post("/api/v1/jobs", form("this is not an image at all"));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 429) << second->body;
+  EXPECT_EQ(testing::json_body(second)["code"], "rate_limited") << second->body;
+  EXPECT_FALSE(second->get_header_value("Retry-After").empty());
+  EXPECT_EQ(testing::files_under(tmp_ / "data" / "uploads").size(), files_before) << "the refused upload was stored";
+
+  // Another user of the organisation is under the limit: the same bytes reach the image
+  // checks and get the image's own error.
+  const auto other = testing::admin_json(tmp_ / "data", {"user", "create", "--org", "default", "--email",
+                                                         "other@a.test", "--role", "admin"});
+  ASSERT_TRUE(other.contains("apiKey")) << other.dump();
+  auto as_other = server_->client(other["apiKey"].get<std::string>());
+  auto third = as_other.Post("/api/v1/jobs", form("this is not an image at all"));
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 415) << third->body;
+  EXPECT_EQ(testing::json_body(third)["code"], "image_unreadable") << third->body;
+}
+
 TEST_F(ServeProbe, SeedWaitsHoldNoThread) {
   PITCHREEL_REQUIRE_TESTDATA(portrait, "portraits/rendered-3d.jpg");
   BlackHole gpu;
@@ -607,6 +715,43 @@ TEST_F(ServeProbe, UnknownPathsShareOneMetricSeries) {
   EXPECT_LT(after->body.size(), before->body.size() + 1024) << after->body;
   EXPECT_NE(after->body.find("route=\"(unmatched)\""), std::string::npos) << after->body;
   EXPECT_NE(after->body.find("route=\"/api/v1/jobs/:id\""), std::string::npos) << after->body;
+}
+
+// /readyz?deep=1 calls every backend (and can wait on a hung one): only operators may ask.
+// The GPU server here is a socket that never answers, so a deep check that ran would wait
+// on it; refused requests must answer at once, and never name it.
+TEST_F(ServeProbe, DeepReadinessNeedsTheOperatorToken) {
+  BlackHole gpu;
+  start({{"HALLO3_URL", gpu.url()}, {"PITCHREEL_OPERATOR_TOKEN", "operator-secret-1"}});
+  for (const std::string& token : {std::string(), server_->api_key(), std::string("operator-secret-2")}) {
+    auto as = server_->client(token);
+    const auto started = Clock::now();
+    auto deep = as.Get("/readyz?deep=1");
+    ASSERT_TRUE(deep);
+    EXPECT_EQ(deep->status, 401) << deep->body;
+    EXPECT_EQ(testing::json_body(deep)["code"], "operator_token_required") << deep->body;
+    EXPECT_EQ(deep->body.find("127.0.0.1"), std::string::npos) << deep->body;
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5)) << "a refused deep check waited on a backend";
+  }
+  // The plain probe is unchanged, for everyone.
+  auto plain = server_->anonymous_client().Get("/readyz");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 200) << plain->body;
+  EXPECT_EQ(testing::json_body(plain)["checks"]["database"], "ok") << plain->body;
+  // The operator gets the doctor's checks: more than the plain probe's.
+  auto as_operator = server_->client("operator-secret-1");
+  auto deep = as_operator.Get("/readyz?deep=1");
+  ASSERT_TRUE(deep);
+  EXPECT_TRUE(deep->status == 200 || deep->status == 503) << deep->body;
+  EXPECT_GT(testing::json_body(deep)["checks"].size(), testing::json_body(plain)["checks"].size()) << deep->body;
+}
+
+TEST_F(ServeProbe, DeepReadinessIsOffWithoutAnOperatorToken) {
+  start();
+  auto deep = server_->client().Get("/readyz?deep=1");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->status, 403) << deep->body;
+  EXPECT_EQ(testing::json_body(deep)["code"], "operator_access_off") << deep->body;
 }
 
 TEST_F(ServeProbe, ClientMistakesAre4xxWithAJsonBody) {

@@ -196,9 +196,10 @@ TEST(ServeS3, StoreFailingMidJobRetriesThenFailsCleanlyAndAuthErrorsAreNotRetrie
   ASSERT_SERVER_READY(server);
   auto cli = server.client();
 
-  // The store takes the MP4 and then fails every later upload: the job is tried again
-  // (PITCHREEL_MAX_ATTEMPTS=2), then fails, and nothing it uploaded stays visible.
-  s3.set_faults({{{"match", {{"method", "PUT"}}}, {"count", 1}, {"delayMs", 1}},
+  // The store takes the job's input (kept in the bucket at submission) and the MP4, then
+  // fails every later upload: the job is tried again (PITCHREEL_MAX_ATTEMPTS=2), then
+  // fails, and nothing it uploaded stays visible (its input included).
+  s3.set_faults({{{"match", {{"method", "PUT"}}}, {"count", 2}, {"delayMs", 1}},
                  {{"match", {{"method", "PUT"}}}, {"count", -1}, {"status", 503}}});
   const auto id = submit(cli, "sku-down");
   ASSERT_FALSE(id.empty());
@@ -211,8 +212,10 @@ TEST(ServeS3, StoreFailingMidJobRetriesThenFailsCleanlyAndAuthErrorsAreNotRetrie
   auto videos = testing::json_body(cli.Get("/api/v1/videos"));
   EXPECT_TRUE(videos.dump().find("sku-down") == std::string::npos) << videos.dump();
 
-  // The store starts refusing our key: the job fails at once with storage_auth_failed.
-  s3.set_faults({{{"match", {{"method", "PUT"}}}, {"count", -1}, {"status", 403}}});
+  // The store starts refusing our key once the input is in: the job fails at once with
+  // storage_auth_failed.
+  s3.set_faults({{{"match", {{"method", "PUT"}}}, {"count", 1}, {"delayMs", 1}},
+                 {{"match", {{"method", "PUT"}}}, {"count", -1}, {"status", 403}}});
   const auto id2 = submit(cli, "sku-auth");
   ASSERT_FALSE(id2.empty());
   job = testing::wait_for_job(cli, id2, {"succeeded", "failed"}, std::chrono::seconds(240));

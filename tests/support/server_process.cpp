@@ -70,6 +70,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
 ServerProcess::~ServerProcess() {
   if (running()) kill9();
   stop_reader();
+  check_answers();
   if (::testing::Test::HasFailure()) {
     std::cerr << "---- pitchreel serve (pid was " << pid_ << ", data dir "
               << options_.data_dir.string() << ") ----\n"
@@ -186,6 +187,12 @@ void ServerProcess::launch() {
         stdout_.append(buf.data(), static_cast<std::size_t>(n));
       }
     });
+    // The contract the answers are checked against (a worker node serves none).
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(5, 0);
+    if (auto doc = c.Get("/api/v1/openapi.json"); doc && doc->status == 200) {
+      answers_->set_document(doc->body);
+    }
   }
 }
 
@@ -225,7 +232,13 @@ int ServerProcess::terminate(std::chrono::seconds timeout) {
     code = reap(std::chrono::seconds(30));
   }
   stop_reader();
+  check_answers();
   return code;
+}
+
+void ServerProcess::check_answers() {
+  const auto scratch = options_.data_dir.parent_path() / ("contract-check-" + std::to_string(port_));
+  if (const std::string report = answers_->check(scratch); !report.empty()) ADD_FAILURE() << report;
 }
 
 void ServerProcess::kill9() {
@@ -243,6 +256,9 @@ httplib::Client ServerProcess::client(const std::string& token) const {
   c.set_read_timeout(180, 0);  // the seed route answers once the video is made
   c.set_write_timeout(30, 0);
   if (!token.empty()) c.set_bearer_token_auth(token);
+  c.set_logger([log = answers_](const httplib::Request& request, const httplib::Response& response) {
+    log->record(request, response);
+  });
   return c;
 }
 

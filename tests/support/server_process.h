@@ -7,6 +7,8 @@
 // "pitchreel listening on http://HOST:PORT" on stdout, capturing the first-run API key on
 // the way; stdout keeps being drained afterwards so the server can never block on it.
 // stderr (the log) goes to DIR/serve.stderr.log, and is printed when the test has failed.
+// Every JSON answer its clients receive is checked against the server's OpenAPI document
+// when the server stops or the object goes away (answer_log.h): a mismatch fails the test.
 #pragma once
 
 #include <httplib.h>
@@ -22,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/answer_log.h"
 #include "support/test_support.h"
 
 namespace pitchreel::testing {
@@ -78,8 +81,10 @@ class ServerProcess {
   void launch();
   int reap(std::chrono::milliseconds timeout);
   void stop_reader();
+  void check_answers();
 
   ServerOptions options_;
+  std::shared_ptr<AnswerLog> answers_ = std::make_shared<AnswerLog>();
   std::filesystem::path stderr_path_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;

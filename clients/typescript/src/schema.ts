@@ -382,7 +382,8 @@ export type components = {
          *       "status": "running",
          *       "statusUrl": "https://videos.example.com/api/v1/jobs/5f0c1c1e-7a43-4f7e-9a51-0d6c2b8f3e21",
          *       "updatedAt": 1767225604,
-         *       "video": null
+         *       "video": null,
+         *       "warnings": []
          *     }
          */
         Job: {
@@ -407,6 +408,8 @@ export type components = {
             /** @description Unix time, seconds */
             updatedAt: number;
             video: components["schemas"]["Video"] | null;
+            /** @description the video's warnings once it has succeeded (empty before) */
+            warnings: components["schemas"]["Warning"][];
         };
         /** @description Why a job failed */
         JobError: {
@@ -578,6 +581,12 @@ export type components = {
          *       "publicUrl": null,
          *       "size": 1843200,
          *       "url": "https://videos.example.com/files/org/videos/ai-generated/product-42-x.mp4?exp=1767225600&sig=...",
+         *       "warnings": [
+         *         {
+         *           "code": "low_resolution_image",
+         *           "message": "The product photo is 320x240 ..."
+         *         }
+         *       ],
          *       "width": 1920
          *     }
          */
@@ -606,6 +615,8 @@ export type components = {
             size: number;
             /** @description the MP4, for a <video> element (signed; expires) */
             url: string;
+            /** @description what the render found and made anyway (empty when nothing) */
+            warnings: components["schemas"]["Warning"][];
             /** @description pixels */
             width: number;
         };
@@ -633,6 +644,13 @@ export type components = {
             /** @description why some backend's voices are missing (e.g. a service that could not be reached) */
             notes?: string[];
             voices: components["schemas"]["Voice"][];
+        };
+        /** @description Something the render found about the inputs and made the video anyway */
+        Warning: {
+            /** @description stable: low_resolution_image, extreme_aspect_ratio, small_face, avatar_unused, tts_fallback */
+            code: string;
+            /** @description what was found and what to do */
+            message: string;
         };
     };
     responses: never;

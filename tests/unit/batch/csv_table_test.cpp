@@ -46,5 +46,15 @@ TEST(CsvTable, LinesRoundTripThroughTheReader) {
   EXPECT_EQ(csv_line({"a", "b"}), "a,b");
 }
 
+// Found by the fuzzer: the reader trims unquoted fields, so padded ones must be quoted.
+TEST(CsvTable, PaddedFieldsRoundTrip) {
+  const std::vector<std::string> fields = {"Say ", " hi", "\ttab", "x"};
+  EXPECT_EQ(csv_line(fields), "\"Say \",\" hi\",\"\ttab\",x");
+  const auto table = parse_csv("a,b,c,d\n" + csv_line(fields) + "\n");
+  ASSERT_TRUE(table) << table.error().message;
+  ASSERT_EQ(table->rows.size(), 1u);
+  EXPECT_EQ(table->rows[0].fields, fields);
+}
+
 }  // namespace
 }  // namespace pitchreel::batch

@@ -27,5 +27,20 @@ TEST(Metrics, EscapesLabelValues) {
   EXPECT_NE(m.render().find("x_total{route=\"a\\\"b\\\\c\"} 1"), std::string::npos);
 }
 
+TEST(Metrics, HiddenLabelsAreSummedAway) {
+  Metrics m;
+  m.observe("pitchreel_gpu_seconds", {{"organization", "org-a"}}, 2);
+  m.observe("pitchreel_gpu_seconds", {{"organization", "org-b"}}, 3);
+  m.increment("jobs_total", {{"organization", "org-a"}, {"status", "ok"}});
+  m.increment("jobs_total", {{"organization", "org-b"}, {"status", "ok"}}, 2);
+  const auto hidden = m.render({}, {"organization"});
+  EXPECT_EQ(hidden.find("org-"), std::string::npos) << hidden;
+  EXPECT_NE(hidden.find("pitchreel_gpu_seconds_sum 5\n"), std::string::npos) << hidden;
+  EXPECT_NE(hidden.find("pitchreel_gpu_seconds_count 2\n"), std::string::npos) << hidden;
+  EXPECT_NE(hidden.find("jobs_total{status=\"ok\"} 3\n"), std::string::npos) << hidden;
+  const auto full = m.render();
+  EXPECT_NE(full.find("pitchreel_gpu_seconds_sum{organization=\"org-b\"} 3"), std::string::npos) << full;
+}
+
 }  // namespace
 }  // namespace pitchreel

@@ -171,19 +171,21 @@ TEST_F(JobRepositoryTest, RateLimitCountersUseTheTimeWindow) {
   enqueue(1700, &other_user_);
   ASSERT_EQ(*jobs::cancel(db(), canceled.id, org_.id, 1601), jobs::CancelOutcome::kCanceled);
 
-  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 0), 2);  // canceled not counted
-  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1000), 2);
-  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1001), 1);
-  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1501), 0);
-  EXPECT_EQ(*jobs::count_org_jobs_since(db(), org_.id, 0), 3);
-  EXPECT_EQ(*jobs::count_org_jobs_since(db(), org_.id, 1600), 1);
+  // Canceled jobs count: cancel-and-resubmit must not get past the limit.
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 0), 3);
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1000), 3);
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1001), 2);
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1501), 1);
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 1601), 0);
+  EXPECT_EQ(*jobs::count_org_jobs_since(db(), org_.id, 0), 4);
+  EXPECT_EQ(*jobs::count_org_jobs_since(db(), org_.id, 1600), 2);
   EXPECT_EQ(*jobs::count_org_jobs_since(db(), other_org_.id, 0), 1);
 
   // Finished jobs still count: the limit is on jobs started, not jobs waiting.
   auto claimed = jobs::claim_next(db(), "w1", 60, 2000).value();
   ASSERT_TRUE(claimed);
   ASSERT_TRUE(jobs::fail(db(), claimed->job.id, "w1", "x", "y", false, 0, 2001).value());
-  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 0), 2);
+  EXPECT_EQ(*jobs::count_jobs_since(db(), user_.id, 0), 3);
 }
 
 }  // namespace

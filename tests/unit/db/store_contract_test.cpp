@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "db/ids.h"
 #include "db/pg_store.h"
 #include "db/sqlite_store.h"
 #include "db/store.h"
@@ -314,6 +315,69 @@ TEST_P(StoreContract, RateLimitAdmitsExactlyTheLimitUnderConcurrency) {
   EXPECT_EQ(limited.load(), 43);
   EXPECT_EQ(other_errors.load(), 0);
   EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 7);
+}
+
+// A caller may choose the job's id (to store its inputs under it before the row exists);
+// a replay of an idempotency key returns the first job, whatever id the replay brought.
+TEST_P(StoreContract, CreateUsesTheCallersJobId) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "k-chosen", 3, {}};
+  job.id = new_uuid();
+  auto first = store().jobs().create(job, 100);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->job.id, job.id);
+  EXPECT_EQ(store().jobs().get(job.id, org_.id).value().value().id, job.id);
+  const std::string first_id = job.id;
+  job.id = new_uuid();
+  auto replay = store().jobs().create(job, 101);
+  ASSERT_TRUE(replay);
+  EXPECT_FALSE(replay->created);
+  EXPECT_EQ(replay->job.id, first_id);
+  EXPECT_FALSE(store().jobs().get(job.id, org_.id).value());
+}
+
+// A canceled job keeps counting toward the hourly limit, so cancel-and-resubmit cannot
+// create more jobs than the limit allows.
+TEST_P(StoreContract, CanceledJobsCountTowardTheRateLimit) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
+  job.admission.per_user_hour = 2;
+  auto first = store().jobs().create(job, 1000);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(store().jobs().create(job, 1001));
+  ASSERT_EQ(store().jobs().cancel(first->job.id, org_.id, 1002).value(),
+            jobs::CancelOutcome::kCanceled);
+  EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 2);
+  EXPECT_EQ(store().jobs().count_org_jobs_since(org_.id, 0).value(), 2);
+  auto third = store().jobs().create(job, 1003);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, "rate_limited");
+  // The canceled job leaves the window first: the limit frees an hour after it.
+  EXPECT_EQ(third.error().retry_after_s, 1000 + 3600 - 1003);
+  EXPECT_TRUE(store().jobs().create(job, 1000 + 3601));
+}
+
+TEST_P(StoreContract, CheckAdmissionRefusesAsCreateWouldWithoutInserting) {
+  jobs::NewJob job{org_.id, user_.id, "{}", "p1", "", 3, {}};
+  job.admission.per_user_hour = 2;
+  EXPECT_TRUE(store().jobs().check_admission(job, 1000));
+  ASSERT_TRUE(store().jobs().create(job, 1000));
+  EXPECT_TRUE(store().jobs().check_admission(job, 1010));
+  ASSERT_TRUE(store().jobs().create(job, 1010));
+  auto limited = store().jobs().check_admission(job, 1020);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code, "rate_limited");
+  EXPECT_EQ(limited.error().retry_after_s, 1000 + 3600 - 1020);  // when the oldest leaves the hour
+  EXPECT_EQ(store().jobs().create(job, 1020).error().code, "rate_limited");
+  // An hour after the first job, one slot is free again.
+  EXPECT_TRUE(store().jobs().check_admission(job, 1000 + 3600));
+  job.admission = {};
+  job.admission.queue_limit = 2;
+  auto full = store().jobs().check_admission(job, 1030);
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, "queue_full");
+  EXPECT_EQ(full.error().retry_after_s, 30);
+  // Nothing was inserted by the checks.
+  EXPECT_EQ(store().jobs().count_jobs_since(user_.id, 0).value(), 2);
 }
 
 TEST_P(StoreContract, QueueLimitAndBadInputHaveStableCodes) {

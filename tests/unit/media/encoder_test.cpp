@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -61,6 +62,82 @@ TEST(Encoder, AudioLongerThanVideoIsCutToTheVideo) {
   auto info = probe(dir / "c.mp4");
   ASSERT_TRUE(info);
   EXPECT_NEAR(info->audio_duration, 1.0, 1.0 / 30);
+}
+
+// The soundtrack made on the encoder's own thread while frames arrive gives the same file
+// as audio handed over whole: durations, rate, and the audio's own length.
+TEST(Encoder, DeferredAudioIsMadeWhileFramesArriveAndMatchesTheVideo) {
+  testing::TempDir dir;
+  EncoderSettings settings;
+  settings.size = {320, 240};
+  settings.preset = "ultrafast";
+  std::atomic<int> produced = 0;
+  DeferredAudio audio;
+  audio.sample_rate = 22050;
+  audio.produce = [&]() -> Result<std::vector<float>> {
+    ++produced;
+    std::vector<float> samples(static_cast<std::size_t>(0.5 * 22050), 0.0f);  // lead-in
+    const auto speech = tone(1.3, 22050);
+    samples.insert(samples.end(), speech.begin(), speech.end());
+    return samples;
+  };
+  auto enc = Encoder::open(dir / "d.mp4", settings, std::move(audio));
+  ASSERT_TRUE(enc) << enc.error().message;
+  Yuv420 frame = Yuv420::allocate({320, 240});
+  frame.u.setTo(100);
+  frame.v.setTo(160);
+  for (int i = 0; i < 60; ++i) {
+    frame.y.setTo(16 + i * 3);
+    ASSERT_TRUE((*enc)->add_frame(frame));
+  }
+  ASSERT_TRUE((*enc)->finish());
+  EXPECT_EQ(produced, 1);
+  auto info = probe(dir / "d.mp4");
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->video_frames, 60);
+  EXPECT_NEAR(info->video_duration, 2.0, 1e-6);
+  EXPECT_NEAR(info->audio_duration, 2.0, 1.0 / 30);
+  EXPECT_EQ(info->audio_sample_rate, 48000);
+  EXPECT_TRUE(info->moov_before_mdat);
+}
+
+TEST(Encoder, DeferredAudioLongerThanTheVideoIsCutToIt) {
+  testing::TempDir dir;
+  EncoderSettings settings;
+  settings.size = {160, 120};
+  settings.preset = "ultrafast";
+  auto enc = Encoder::open(dir / "e.mp4", settings,
+                           DeferredAudio{16000, [] { return Result<std::vector<float>>(tone(5.0, 16000)); }});
+  ASSERT_TRUE(enc);
+  Yuv420 frame = Yuv420::allocate({160, 120});
+  frame.y.setTo(16);
+  frame.u.setTo(128);
+  frame.v.setTo(128);
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
+  ASSERT_TRUE((*enc)->finish());
+  auto info = probe(dir / "e.mp4");
+  ASSERT_TRUE(info);
+  EXPECT_NEAR(info->audio_duration, 1.0, 1024.0 / 48000 + 1e-3);  // within one AAC frame
+}
+
+TEST(Encoder, DeferredAudioErrorIsReturnedAndStopsTheVideo) {
+  testing::TempDir dir;
+  EncoderSettings settings;
+  settings.size = {160, 120};
+  settings.preset = "ultrafast";
+  auto enc = Encoder::open(dir / "f.mp4", settings, DeferredAudio{16000, []() -> Result<std::vector<float>> {
+                             return fail(Error::invalid("audio_empty", "music.mp3 has no audio in it."));
+                           }});
+  ASSERT_TRUE(enc);
+  Yuv420 frame = Yuv420::allocate({160, 120});
+  frame.y.setTo(16);
+  frame.u.setTo(128);
+  frame.v.setTo(128);
+  Status status;
+  for (int i = 0; i < 300 && status; ++i) status = (*enc)->add_frame(frame);
+  if (status) status = (*enc)->finish();
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, "audio_empty");
 }
 
 TEST(Encoder, RejectsBadSettings) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "media/audio_decode.h"
 #include "media/image.h"
@@ -124,6 +125,82 @@ TEST_P(SynthesisedSpeechSync, MouthFollowsThePhonemes) {
 
 INSTANTIATE_TEST_SUITE_P(Testdata, SynthesisedSpeechSync,
                          ::testing::Values("painted-girl.jpg", "marble-statue.jpg"));
+
+// Narration as users bring it, not as the test recordings happen to be: quiet, noisy,
+// band-limited, or a synthetic voice with no phoneme timings (what a remote TTS engine or
+// `--audio` gives). The mouth must still rest closed in >= 90 % of the silent frames.
+enum class Take { kQuiet, kNoisy, kTelephone, kVoiceWithoutPhonemes };
+
+struct TakeCase {
+  Take take;
+  const char* name;
+};
+
+Speech altered(Take take, Speech speech) {
+  std::mt19937 rng(7);
+  switch (take) {
+    case Take::kQuiet:  // recorded 26 dB lower
+      for (float& v : speech.samples) v *= 0.05f;
+      break;
+    case Take::kNoisy: {  // a room hiss about -50 dBFS under everything
+      std::normal_distribution<float> hiss(0.0f, 0.003f);
+      for (float& v : speech.samples) v = std::clamp(v + hiss(rng), -1.0f, 1.0f);
+      break;
+    }
+    case Take::kTelephone: {  // one-pole high-pass at ~300 Hz, low-pass at ~3.4 kHz
+      const float a_hp = std::exp(-2.0f * 3.14159f * 300.0f / speech.sample_rate);
+      const float a_lp = std::exp(-2.0f * 3.14159f * 3400.0f / speech.sample_rate);
+      float prev_in = 0, hp = 0, lp = 0;
+      for (float& v : speech.samples) {
+        hp = a_hp * (hp + v - prev_in);
+        prev_in = v;
+        lp = (1 - a_lp) * hp + a_lp * lp;
+        v = lp;
+      }
+      break;
+    }
+    case Take::kVoiceWithoutPhonemes:
+      speech.phonemes.clear();
+      speech.words.clear();
+      break;
+  }
+  return speech;
+}
+
+class NarrationTakes : public ::testing::TestWithParam<TakeCase> {};
+
+TEST_P(NarrationTakes, LipsRestClosedInPauses) {
+  PITCHREEL_REQUIRE_TESTDATA(dir, "speech");
+  const auto portrait = load_image(dir.parent_path() / "portraits" / "painted-girl.jpg");
+  ASSERT_TRUE(portrait.has_value());
+  Speech speech;
+  if (GetParam().take == Take::kVoiceWithoutPhonemes) {
+    EspeakEngine tts;
+    auto made = tts.synthesize(
+        "Der Aurora Becher hält Getränke zwölf Stunden kalt. Jetzt bestellen, solange der "
+        "Vorrat reicht!",
+        {.voice = "de"});
+    ASSERT_TRUE(made.has_value()) << made.error().message;
+    speech = std::move(*made);
+  } else {
+    auto audio = decode_audio_file(dir / "speech-3.wav", 16000);
+    ASSERT_TRUE(audio.has_value()) << audio.error().message;
+    speech.samples = std::move(audio->samples);
+    speech.sample_rate = audio->sample_rate;
+  }
+  const SyncFigures f = measure(*portrait, altered(GetParam().take, std::move(speech)));
+  std::printf("%s: r=%.3f closed_in_silence=%.3f lag=%d\n", GetParam().name, f.r,
+              f.closed_in_silence, f.best_lag);
+  EXPECT_GE(f.closed_in_silence, 0.9);
+  EXPECT_GE(f.r, 0.5);
+}
+
+INSTANTIATE_TEST_SUITE_P(Takes, NarrationTakes,
+                         ::testing::Values(TakeCase{Take::kQuiet, "quiet"},
+                                           TakeCase{Take::kNoisy, "noisy"},
+                                           TakeCase{Take::kTelephone, "telephone"},
+                                           TakeCase{Take::kVoiceWithoutPhonemes, "espeak_de_audio_only"}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace pitchreel

@@ -92,6 +92,42 @@ cv::Mat word_ink(const std::string& word) {
   return ink(c.draw(1.5));
 }
 
+// A renderer asks libass again only when an event starts or ends; drawn frame by frame
+// at 30 fps (words, pauses, a second cue, a plate), every frame must equal what a fresh
+// renderer draws at that time alone, on a Yuv420 frame as the video engine draws it.
+TEST(CaptionRenderer, FrameByFrameEqualsAFreshRendererAtEachTime) {
+  const cv::Size frame(640, 360);
+  CaptionStyle style = style_for({32, 240, 576, 110}, 28);
+  style.plate = true;
+  const auto words = timed("Fresh coffee every single morning. Try it today, or tomorrow!", 0.4, 0.37);
+  const auto cues = layout_captions(words, caption_layout_for(style));
+  ASSERT_GE(cues.size(), 2u);
+  auto running = CaptionRenderer::create(frame, words, cues, style);
+  ASSERT_TRUE(running);
+  const auto blank = [&] {
+    Yuv420 yuv = Yuv420::allocate(frame);
+    yuv.y.setTo(60);
+    yuv.u.setTo(140);
+    yuv.v.setTo(110);
+    return yuv;
+  };
+  int differing = 0, with_ink = 0;
+  for (int i = 0; i < 30 * 6; ++i) {
+    const double t = i / 30.0;
+    Yuv420 a = blank(), b = blank();
+    (*running)->draw(a, t);
+    auto fresh = CaptionRenderer::create(frame, words, cues, style);
+    ASSERT_TRUE(fresh);
+    (*fresh)->draw(b, t);
+    const bool same = cv::norm(a.y, b.y, cv::NORM_INF) == 0 && cv::norm(a.u, b.u, cv::NORM_INF) == 0 &&
+                      cv::norm(a.v, b.v, cv::NORM_INF) == 0;
+    differing += same ? 0 : 1;
+    with_ink += cv::countNonZero(a.y != 60) > 0 ? 1 : 0;
+  }
+  EXPECT_EQ(differing, 0);
+  EXPECT_GT(with_ink, 100);  // the case draws captions most of the time
+}
+
 TEST(CaptionRenderer, DrawsInsideTheAreaOnlyWhileCuesAreOn) {
   const cv::Size frame(1920, 1080);
   const cv::Rect area(96, 760, 1728, 280);

@@ -250,6 +250,42 @@ TEST(S3StoreFaults, StoreDownIsReportedWithTheEndpoint) {
       << ready.error().message;
 }
 
+// Job inputs: put from memory, listed by prefix, downloaded to a file whole (larger than
+// the 1 MiB an answer body is otherwise kept to), checked with rclone.
+TEST_F(S3StoreTest, InputsArePutListedAndDownloadedWhole) {
+  auto store = open_store(settings_for(server_));
+  const auto big = random_bytes(3 << 20, 7);
+  const auto image = make_input_key("org_a", "job-1", "image").value();
+  const auto avatar = make_input_key("org_a", "job-1", "avatar").value();
+  const auto other = make_input_key("org_b", "job-2", "image").value();
+  ASSERT_TRUE(store->put_bytes(image, big, {"application/octet-stream", "", ""}));
+  ASSERT_TRUE(store->put_bytes(avatar, "tiny", {}));
+  ASSERT_TRUE(store->put_bytes(other, "other", {}));
+  auto listed = server_.rclone({"lsf", "-R", "s3:" + server_.options().bucket + "/org_a"});
+  EXPECT_NE(listed.out.find("inputs/job-1/image"), std::string::npos) << listed.out;
+
+  auto keys = store->list(input_prefix("org_a"));
+  ASSERT_TRUE(keys) << keys.error().message;
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].key, avatar);  // key order
+  EXPECT_EQ((*keys)[1].key, image);
+  EXPECT_EQ((*keys)[1].size, big.size());
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  EXPECT_NEAR(static_cast<double>((*keys)[1].modified_at), static_cast<double>(now), 120.0);
+
+  ASSERT_TRUE(store->get_file(image, dir_ / "image"));
+  EXPECT_EQ(testing::read_file(dir_ / "image"), big);
+  // A second download into the same file replaces it (a retried download starts over).
+  ASSERT_TRUE(store->get_file(avatar, dir_ / "image"));
+  EXPECT_EQ(testing::read_file(dir_ / "image"), "tiny");
+  auto missing = store->get_file("org_a/inputs/nope/image", dir_ / "missing");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, kObjectNotFound);
+  EXPECT_TRUE(store->list("org_c/inputs/").value().empty());
+}
+
 TEST_F(S3StoreTest, TransientErrorsAreRetried) {
   auto store = open_store(settings_for(server_));
   server_.set_faults({{{"match", {{"method", "PUT"}}}, {"count", 1}, {"status", 503}},

@@ -24,6 +24,9 @@ class HookedStore final : public ObjectStore {
   }
   Result<ObjectInfo> stat(const std::string& key) override { return inner_.stat(key); }
   Status remove(const std::string& key) override { return inner_.remove(key); }
+  Result<std::vector<ListedObject>> list(const std::string& prefix) override {
+    return inner_.list(prefix);
+  }
   Status check_writable() override { return inner_.check_writable(); }
   std::string name() const override { return "hooked " + inner_.name(); }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole-command and queue-draining benchmarks (tests/bench/generate_bench.sh,
+# drain_bench.sh) on a tiny case, one round, and checks that each prints its table with
+# figures, so that `make bench` cannot rot unnoticed. Times are not judged here.
+set -euo pipefail
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(REPEAT=1 CASES="child-16x9-720" SCRIPT="Meet the Aurora bottle. Order yours today." \
+  bash "$here/generate_bench.sh" "$build")
+echo "$out"
+if grep -q 'child-16x9-720 | (.* is absent' <<<"$out"; then
+  echo "bench generate: skipped (the dlib example photos are absent)"
+else
+  grep -Eq '^\| child-16x9-720 \| 2009_004587.jpg 400x500 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+x' <<<"$out" \
+    || { echo "generate_bench.sh printed no figures for its case" >&2; exit 1; }
+fi
+out=$(JOBS=2 WORKERS=2 SCRIPT="Meet the Aurora bottle." bash "$here/drain_bench.sh" "$build")
+echo "$out"
+grep -Eq '^\| `pitchreel serve`, PITCHREEL_WORKERS=2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' <<<"$out" \
+  || { echo "drain_bench.sh printed no figures" >&2; exit 1; }
+echo "bench generate/drain: ok"

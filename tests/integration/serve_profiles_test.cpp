@@ -1,0 +1,160 @@
+// JWT sign-in through the shop's own profiles table (AUTH_PROFILES_TABLE), read in place
+// on PostgreSQL: a real `pitchreel serve`, a real table shaped like Supabase's
+// public.profiles with the shop's own column names, and HS256 tokens signed by the test.
+// Roles and organisation isolation come from the shop's rows; pitchreel creates the
+// organisations it has not seen; a role changed in the table takes effect within the 2 s
+// cache; a wrong table or column stops the start with the reason.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "db/database_url.h"
+#include "db/pg_connection.h"
+#include "support/pg_cluster.h"
+#include "support/s3_server.h"
+#include "support/server_process.h"
+#include "support/test_support.h"
+
+namespace pitchreel {
+namespace {
+
+using nlohmann::json;
+using testing::ServerOptions;
+using testing::ServerProcess;
+using testing::TempDir;
+
+constexpr const char* kSecret = "profiles-test-secret-with-enough-length-0123456789";
+constexpr const char* kAdmin = "0b7c1e2a-1111-4a4a-8b8b-000000000001";
+constexpr const char* kViewer = "0b7c1e2a-1111-4a4a-8b8b-000000000002";
+constexpr const char* kOtherShop = "0b7c1e2a-1111-4a4a-8b8b-000000000003";
+constexpr const char* kNoProfile = "0b7c1e2a-1111-4a4a-8b8b-000000000009";
+
+std::string token_for(const std::string& sub) {
+  const auto now = testing::unix_time_now();
+  return testing::make_hs256_jwt({{"alg", "HS256"}, {"typ", "JWT"}},
+                                 {{"sub", sub}, {"aud", "authenticated"},
+                                  {"role", "authenticated"}, {"iat", now - 10},
+                                  {"exp", now + 600}},
+                                 kSecret);
+}
+
+int status_of(const httplib::Result& r) { return r ? r->status : -1; }
+
+class ServeProfiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto& pg = testing::shared_pg_cluster();
+    if (!pg.ready()) GTEST_SKIP() << "no PostgreSQL test cluster: " << pg.error();
+    url_ = pg.url();
+    shop_schema_ = testing::fresh_schema();
+    auto conn = db::PgConnection::connect(db::parse_database_url(url_).value(), "public");
+    ASSERT_TRUE(conn) << conn.error().message;
+    conn_ = std::make_unique<db::PgConnection>(std::move(*conn));
+    sql("CREATE SCHEMA " + shop_schema_ + "; CREATE TABLE " + shop_schema_ +
+        ".profiles (id uuid PRIMARY KEY, shop_id uuid, app_role text, email text);"
+        "INSERT INTO " + shop_schema_ + ".profiles VALUES "
+        "('" + kAdmin + "', '11111111-2222-4333-8444-555555555555', 'admin', 'a@shop'),"
+        "('" + kViewer + "', '11111111-2222-4333-8444-555555555555', 'viewer', 'v@shop'),"
+        "('" + kOtherShop + "', '99999999-2222-4333-8444-555555555555', 'Owner', 'o@other')");
+  }
+  void sql(const std::string& text) { ASSERT_TRUE(conn_->exec(text, "test")) << text; }
+
+  std::map<std::string, std::string> env(const std::string& table, const std::string& role_column) {
+    return {{"DATABASE_URL", url_},
+            {"PITCHREEL_DB_SCHEMA", testing::fresh_schema()},
+            {"PITCHREEL_SINGLE_NODE", "true"},
+            {"PITCHREEL_ROLE", "api"},
+            {"SUPABASE_JWT_SECRET", kSecret},
+            {"AUTH_PROFILES_TABLE", table},
+            {"AUTH_PROFILES_ORG_COLUMN", "shop_id"},
+            {"AUTH_PROFILES_ROLE_COLUMN", role_column}};
+  }
+
+  std::string url_;
+  std::string shop_schema_;
+  std::unique_ptr<db::PgConnection> conn_;
+};
+
+TEST_F(ServeProfiles, RolesAndOrganisationsComeFromTheShopsProfiles) {
+  TempDir tmp;
+  auto settings = env(shop_schema_ + ".profiles", "app_role");
+  const std::string schema = settings["PITCHREEL_DB_SCHEMA"];
+  ServerProcess server(ServerOptions(tmp / "data", settings));
+  ASSERT_SERVER_READY(server);
+
+  auto admin = server.client(token_for(kAdmin));
+  auto viewer = server.client(token_for(kViewer));
+  auto other = server.client(token_for(kOtherShop));
+  EXPECT_EQ(status_of(server.client(token_for(kNoProfile)).Get("/api/v1/videos")), 401);
+
+  // The admin may generate: the job is created in the shop's organisation.
+  auto posted = admin.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                             {{"script", "Cold drinks all day."},
+                                                              {"height", "720"}}));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body << server.diagnostics();
+  const std::string job_id = testing::json_body(posted).value("id", "");
+  // A viewer of the same shop sees it but may not generate; another shop does not see it.
+  EXPECT_EQ(status_of(viewer.Get("/api/v1/jobs/" + job_id)), 200);
+  auto refused = viewer.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                               {{"script", "No."}}));
+  EXPECT_EQ(status_of(refused), 403);
+  EXPECT_EQ(status_of(other.Get("/api/v1/jobs/" + job_id)), 404);
+  EXPECT_EQ(status_of(other.Get("/api/v1/videos")), 200) << "an owner of a new organisation";
+
+  // pitchreel created one organisation per shop id it met, named after it.
+  const auto orgs = testing::run_command(
+      {PITCHREEL_BINARY, "admin", "--data-dir", (tmp / "data").string(), "org", "list", "--json"},
+      {"DATABASE_URL=" + url_, "PITCHREEL_DB_SCHEMA=" + schema});
+  ASSERT_EQ(orgs.exit_code, 0) << orgs.err;
+  EXPECT_NE(orgs.out.find("11111111-2222-4333-8444-555555555555"), std::string::npos) << orgs.out;
+  EXPECT_NE(orgs.out.find("99999999-2222-4333-8444-555555555555"), std::string::npos) << orgs.out;
+
+  // The shop promotes the viewer: within the 2 s cache it may generate.
+  sql("UPDATE " + shop_schema_ + ".profiles SET app_role = 'owner' WHERE id = '" + kViewer + "'");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = viewer.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                           {{"script", "Now allowed."},
+                                                            {"height", "720"}}));
+    status = status_of(r);
+    if (status == 202) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(status, 202);
+  // And deleting the profile signs the user out, within the cache time.
+  sql("DELETE FROM " + shop_schema_ + ".profiles WHERE id = '" + kAdmin + "'");
+  const auto gone = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < gone && status_of(admin.Get("/api/v1/videos")) != 401) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(status_of(admin.Get("/api/v1/videos")), 401);
+  EXPECT_EQ(server.terminate(), 0);
+}
+
+TEST_F(ServeProfiles, AMissingTableOrColumnStopsTheStartWithTheReason) {
+  TempDir tmp;
+  ServerProcess no_table(
+      ServerOptions(tmp / "a", env(shop_schema_ + ".profile", "app_role")));
+  EXPECT_FALSE(no_table.ready());
+  const auto said = no_table.stderr_text() + no_table.stdout_text();
+  EXPECT_NE(said.find("auth_profiles_table_missing"), std::string::npos) << said;
+  EXPECT_EQ(said.find(testing::shared_pg_cluster().password()), std::string::npos) << said;
+
+  ServerProcess no_column(ServerOptions(tmp / "b", env(shop_schema_ + ".profiles", "role")));
+  EXPECT_FALSE(no_column.ready());
+  const auto column = no_column.stderr_text() + no_column.stdout_text();
+  EXPECT_NE(column.find("auth_profiles_column_missing"), std::string::npos) << column;
+  EXPECT_NE(column.find("AUTH_PROFILES_ROLE_COLUMN"), std::string::npos) << column;
+
+  // Without PostgreSQL there is no shop table to read.
+  ServerProcess sqlite(ServerOptions(tmp / "c", {{"AUTH_PROFILES_TABLE", "public.profiles"}}));
+  EXPECT_FALSE(sqlite.ready());
+  EXPECT_NE((sqlite.stderr_text() + sqlite.stdout_text()).find("auth_profiles_need_postgres"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace pitchreel

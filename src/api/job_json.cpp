@@ -44,6 +44,8 @@ nlohmann::json video_json(const ServiceContext& ctx, const Video& v) {
           {"height", v.height},
           {"gpuSeconds", v.gpu_seconds},
           {"warnings", warnings_json(v.warnings)},
+          {"cpuSeconds", v.cpu_seconds},
+          {"batchId", or_null(v.batch_id)},
           {"createdAt", v.created_at}};
 }
 
@@ -57,6 +59,8 @@ nlohmann::json job_json(const ServiceContext& ctx, const Job& job,
                       {"productId", or_null(job.product_id)},
                       {"attempts", job.attempts},
                       {"gpuSeconds", job.gpu_seconds},
+                      {"cpuSeconds", job.cpu_seconds},
+                      {"batchId", or_null(job.batch_id)},
                       {"createdAt", job.created_at},
                       {"updatedAt", job.updated_at},
                       {"statusUrl", ctx.public_url + "/api/v1/jobs/" + job.id},

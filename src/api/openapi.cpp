@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/openapi_batches.h"
 #include "core/output_format.h"
 #include "core/version.h"
 #include "render/frame_layout.h"
@@ -585,7 +586,11 @@ json build() {
 }  // namespace
 
 const std::string& openapi_document() {
-  static const std::string doc = build().dump(2);
+  static const std::string doc = [] {
+    json d = build();
+    add_batch_and_usage_openapi(d);
+    return d.dump(2);
+  }();
   return doc;
 }
 

@@ -12,6 +12,8 @@ void register_routes(HttpServer& server, ServiceContext& ctx) {
   register_health_routes(server, ctx);
   register_job_routes(server, ctx);
   register_video_routes(server, ctx);
+  register_batch_routes(server, ctx);
+  register_usage_routes(server, ctx);
   register_seed_routes(server, ctx);
   register_misc_routes(server, ctx);
   register_webhook_routes(server, ctx);

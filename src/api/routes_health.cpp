@@ -6,13 +6,41 @@
 #include "api/routes.h"
 #include <fmt/format.h>
 
+#include <array>
+
 #include "core/version.h"
 #include "doctor/doctor.h"
 #include "engines/hallo3_engine.h"
 
 namespace pitchreel::api {
+namespace {
+
+struct OrgGauge {
+  std::string_view name;
+  double (*value)(const db::usage::OrgTotals&);
+};
+constexpr std::array<OrgGauge, 6> kOrgGauges = {{
+    {"pitchreel_org_videos", [](const db::usage::OrgTotals& t) { return double(t.videos); }},
+    {"pitchreel_org_videos_failed", [](const db::usage::OrgTotals& t) { return double(t.failed); }},
+    {"pitchreel_org_video_seconds", [](const db::usage::OrgTotals& t) { return t.video_seconds; }},
+    {"pitchreel_org_render_cpu_seconds", [](const db::usage::OrgTotals& t) { return t.cpu_seconds; }},
+    {"pitchreel_org_gpu_seconds", [](const db::usage::OrgTotals& t) { return t.gpu_seconds; }},
+    {"pitchreel_org_stored_bytes", [](const db::usage::OrgTotals& t) { return double(t.stored_bytes); }},
+}};
+constexpr std::array<std::string_view, 6> kOrgGaugeHelp = {
+    "Videos made, per organisation (all time).",
+    "Jobs failed for good, per organisation (all time).",
+    "Seconds of video made, per organisation (all time).",
+    "Render CPU seconds, per organisation (all time; all attempts).",
+    "GPU seconds, per organisation (all time; all attempts).",
+    "Bytes of videos stored now, per organisation."};
+
+}  // namespace
 
 void register_health_routes(HttpServer& server, ServiceContext& ctx) {
+  for (std::size_t i = 0; i < kOrgGauges.size(); ++i) {
+    ctx.metrics->describe(std::string(kOrgGauges[i].name), "gauge", std::string(kOrgGaugeHelp[i]));
+  }
   server.get("/healthz", [](const http::Request&, http::Response&) -> Result<JsonReply> {
     return JsonReply{200, {{"status", "ok"}, {"version", kVersion}}};
   });
@@ -66,6 +94,18 @@ void register_health_routes(HttpServer& server, ServiceContext& ctx) {
     }
     if (auto depth = ctx.db->jobs().queue_depth(); depth) {
       gauges.emplace_back("pitchreel_queue_depth", Labels{}, static_cast<double>(*depth));
+    }
+    // Usage per organisation, as GET /api/v1/usage counts it, over all time (one series
+    // per organisation and figure: cardinality grows with the number of tenants, see
+    // docs/batches.md). Gauges read from the database, so every node reports the same.
+    if (auto totals = ctx.db->usage().totals(); totals) {
+      // Each metric's series together, as the text format requires.
+      for (const auto& [name, value] : kOrgGauges) {
+        for (const auto& t : *totals) {
+          gauges.emplace_back(std::string(name), Labels{{"organization", t.organization_id}},
+                              value(t));
+        }
+      }
     }
     // Which organisations use the service, and how much, is the operator's business: an
     // anonymous scrape gets those series added up.

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/usage_report.h"
 #include "auth/api_key.h"
 #include "cli/admin_webhook.h"
 #include "cli/commands.h"
@@ -49,6 +50,8 @@ struct AdminArgs {
   std::string user_id;
   std::string key_id;
   std::string webhook_id;
+  std::string from, to, granularity = "day";  // usage
+  ServiceConfig config;                       // loaded before the leaf runs (prices)
   // Which leaf was chosen is known only after parsing.
   std::vector<std::pair<CLI::App*, Action>> actions;
 };
@@ -309,7 +312,52 @@ Status key_revoke(const AdminArgs& a, db::Store& db) {
   return {};
 }
 
-int run_admin(const AdminArgs& a) {
+// `admin usage`: the organisation's usage and estimated cost (docs/usage.md), as the API's
+// GET /api/v1/usage answers it.
+Status usage(const AdminArgs& a, db::Store& db) {
+  auto org = require_org(db, a.org_name);
+  if (!org) return fail(org.error());
+  auto query = api::parse_usage_query(a.from, a.to, a.granularity, db::unix_now());
+  if (!query) return fail(query.error());
+  auto report = api::usage_report(db, org->id, *query, api::Prices::from(a.config));
+  if (!report) return fail(report.error());
+  const json j = api::to_json(*report);
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+    return {};
+  }
+  std::cout << fmt::format("Usage of {} from {} to {} (UTC, by {}):\n", org->name,
+                           j["from"].get<std::string>(), j["to"].get<std::string>(),
+                           a.granularity);
+  std::vector<std::vector<std::string>> rows;
+  const auto row = [&](const std::string& name, const json& p) {
+    std::string cost = "-";
+    if (p.contains("cost") && p["cost"].contains("total")) {
+      cost = fmt::format("{:.4f}", p["cost"]["total"].get<double>());
+    }
+    rows.push_back({name, std::to_string(p["videos"].get<std::int64_t>()),
+                    std::to_string(p["failed"].get<std::int64_t>()),
+                    fmt::format("{:.1f}", p["videoSeconds"].get<double>()),
+                    fmt::format("{:.1f}", p["cpuSeconds"].get<double>()),
+                    fmt::format("{:.1f}", p["gpuSeconds"].get<double>()), cost});
+  };
+  for (const auto& p : j["periods"]) row(p["period"].get<std::string>(), p);
+  row("total", j["total"]);
+  print_table({"PERIOD", "VIDEOS", "FAILED", "VIDEO_S", "CPU_S", "GPU_S", "COST"}, rows);
+  std::cout << fmt::format("Stored now: {} bytes", report->stored_bytes);
+  if (j["total"].contains("cost") && j["total"]["cost"].contains("storagePerMonth")) {
+    std::cout << fmt::format(" (costs {:.4f} per month)",
+                             j["total"]["cost"]["storagePerMonth"].get<double>());
+  }
+  std::cout << "\n";
+  if (!a.config.price_gpu_hour && !a.config.price_cpu_hour) {
+    std::cout << "No PRICE_GPU_HOUR or PRICE_CPU_HOUR is set: costs are left out.\n";
+  }
+  return {};
+}
+
+int run_admin(const AdminArgs& given) {
+  AdminArgs a = given;
   const auto chosen = std::ranges::find_if(a.actions, [](const auto& e) { return e.first->parsed(); });
   if (chosen == a.actions.end()) return kExitInvalidInput;  // require_subcommand prevents this
 
@@ -319,6 +367,7 @@ int run_admin(const AdminArgs& a) {
   // directory's SQLite file. Opening applies pending migrations, so a fresh one just works.
   auto config = load_service_config(process_environment(), "", ".env");
   if (!config) return report(config.error(), a.json);
+  a.config = *config;
   auto db = db::open_state_store(*config, dir.database(), 1);
   if (!db) return report(db.error(), a.json);
   if (auto s = chosen->second(a, **db); !s) return report(s.error(), a.json);
@@ -410,6 +459,13 @@ Command add_admin(CLI::App& app) {
     cmd->add_option("--org", args->org_name, "Organization name")->required();
     cmd->add_option("--id", args->webhook_id, "Endpoint id (see `webhook list`)")->required();
   }
+  auto* usage_cmd = leaf(admin, "usage",
+                         "An organization's usage and estimated cost (PRICE_* settings)", usage);
+  usage_cmd->add_option("--org", args->org_name, "Organization name")->required();
+  usage_cmd->add_option("--from", args->from, "First day, YYYY-MM-DD (UTC; default: 29 days before --to)");
+  usage_cmd->add_option("--to", args->to, "Last day, YYYY-MM-DD (UTC; default: today)");
+  usage_cmd->add_option("--granularity", args->granularity, "day or month")
+      ->capture_default_str();
 
   return {admin, [args]() -> int { return run_admin(*args); }};
 }

@@ -81,6 +81,23 @@ Setter boolean(bool ServiceConfig::*field) {
   };
 }
 
+// A price: a non-negative decimal number ("0.9", "12"); empty leaves it unset.
+Setter price(std::optional<double> ServiceConfig::*field) {
+  return [=](ServiceConfig& c, const std::string& v) -> Status {
+    if (v.empty()) {
+      c.*field = std::nullopt;
+      return {};
+    }
+    double parsed = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
+    if (ec != std::errc{} || end != v.data() + v.size() || !(parsed >= 0) || parsed > 1e9) {
+      return fail(invalid_value("", v, "a price: a decimal number such as 2.5 (no currency sign)"));
+    }
+    c.*field = parsed;
+    return {};
+  };
+}
+
 const std::vector<Setting>& table() {
   static const std::vector<Setting> settings = {
       {{"PITCHREEL_LISTEN", {}, "HOST:PORT to listen on (also --listen)", "127.0.0.1:8080"},
@@ -258,6 +275,12 @@ const std::vector<Setting>& table() {
        integer(&ServiceConfig::http_stream_recheck_s, 1, 3600)},
       {{"PITCHREEL_OPERATOR_TOKEN", {}, "operators' bearer token for /readyz?deep=1 and organisation-labelled /metrics series (empty: both off)", "", true},
        text(&ServiceConfig::operator_token)},
+      {{"PRICE_GPU_HOUR", {"PITCHREEL_PRICE_GPU_HOUR"}, "price of one GPU hour, for usage's estimated cost (unset: GPU cost left out)", ""},
+       price(&ServiceConfig::price_gpu_hour)},
+      {{"PRICE_CPU_HOUR", {"PITCHREEL_PRICE_CPU_HOUR"}, "price of one hour of render CPU time, for usage's estimated cost (unset: left out)", ""},
+       price(&ServiceConfig::price_cpu_hour)},
+      {{"PRICE_STORAGE_GB_MONTH", {"PITCHREEL_PRICE_STORAGE_GB_MONTH"}, "price of storing one GB (10^9 bytes) for a month, for usage's estimated cost (unset: left out)", ""},
+       price(&ServiceConfig::price_storage_gb_month)},
   };
   return settings;
 }

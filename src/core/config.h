@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,12 @@ struct ServiceConfig {
   // Operators' bearer token for /readyz?deep=1 and organisation-labelled metrics; empty:
   // those stay off.
   std::string operator_token;
+
+  // Operator prices for usage's estimated cost (docs/usage.md); unset: that cost is left
+  // out of answers, never shown as zero. Any currency, the same for all three.
+  std::optional<double> price_gpu_hour;
+  std::optional<double> price_cpu_hour;
+  std::optional<double> price_storage_gb_month;
 };
 
 struct SettingInfo {

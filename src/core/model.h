@@ -64,6 +64,9 @@ struct Job {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   double gpu_seconds = 0;  // GPU wall time over all attempts, failed ones included
+  double cpu_seconds = 0;  // render CPU time (user + system) over all attempts
+  std::string batch_id;    // the batch it is an item of; empty for a single job
+  int batch_row = 0;       // its row in the batch (CSV line or 1-based index)
 };
 
 struct Video {
@@ -82,6 +85,8 @@ struct Video {
   std::int64_t created_at = 0;
   double gpu_seconds = 0;  // the GPU wall time its job took (0: rendered on the CPU)
   std::vector<RenderWarning> warnings;  // what the render found and made anyway
+  double cpu_seconds = 0;  // the render CPU time its job took
+  std::string batch_id;    // its job's batch, empty for a single job
 };
 
 }  // namespace pitchreel

@@ -47,11 +47,16 @@ Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view work
   if (!tx) return pitchreel::fail(tx.error());
   std::optional<ClaimedJob> claimed;
   {
+    // Fair order (store.h): the organisation whose last claim is oldest, then its single
+    // jobs before its batch items, then the oldest.
     auto stmt = conn.prepare(fmt::format(
         "UPDATE jobs SET status = 'running', stage = 'starting', progress = 0, "
         "lease_owner = ?1, lease_expires_at = ?2 + ?3, attempts = attempts + 1, updated_at = ?2 "
-        "WHERE status = 'queued' AND id = (SELECT id FROM jobs WHERE status = 'queued' "
-        "AND not_before <= ?2 ORDER BY created_at, rowid LIMIT 1) RETURNING {}",
+        "WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j "
+        "LEFT JOIN org_claim_turns t ON t.organization_id = j.organization_id "
+        "WHERE j.status = 'queued' AND j.not_before <= ?2 "
+        "ORDER BY COALESCE(t.turn, 0), j.batch_id IS NOT NULL, j.created_at, j.rowid LIMIT 1) "
+        "RETURNING {}",
         kJobColumns));
     if (!stmt) return pitchreel::fail(stmt.error());
     if (auto s = stmt->bind_all({worker_id, now, lease_seconds}); !s)
@@ -64,6 +69,17 @@ Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view work
     if (!rows->empty()) claimed = std::move(rows->front());
   }
   if (!claimed) return claimed;  // nothing written; the destructor ends the transaction
+  {
+    auto stmt = conn.prepare(
+        "INSERT INTO org_claim_turns (organization_id, turn) "
+        "VALUES (?1, (SELECT COALESCE(MAX(turn), 0) + 1 FROM org_claim_turns)) "
+        "ON CONFLICT (organization_id) DO UPDATE SET turn = excluded.turn");
+    if (!stmt) return pitchreel::fail(stmt.error());
+    if (auto s = stmt->bind_all({claimed->job.organization_id}); !s) {
+      return pitchreel::fail(s.error());
+    }
+    if (auto s = stmt->run(); !s) return pitchreel::fail(s.error());
+  }
   if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
   return claimed;
 }
@@ -102,15 +118,19 @@ Result<std::optional<Video>> complete(Database& db, std::string_view job_id,
   if (!tx) return pitchreel::fail(tx.error());
   {
     auto stmt = conn.prepare(fmt::format(
-        "SELECT organization_id, product_id, gpu_seconds FROM jobs WHERE {}", kOwnedBy));
+        "SELECT organization_id, product_id, gpu_seconds, cpu_seconds, batch_id FROM jobs "
+        "WHERE {}",
+        kOwnedBy));
     if (!stmt) return pitchreel::fail(stmt.error());
     if (auto s = stmt->bind_all({job_id, worker_id}); !s) return pitchreel::fail(s.error());
     struct Row {
       std::string organization_id, product_id;
-      double gpu_seconds;
+      double gpu_seconds, cpu_seconds;
+      std::string batch_id;
     };
     auto job = first_row(*stmt, [](const Statement& s) {
-      return Row{s.column_text(0), s.column_text(1), s.column_double(2)};
+      return Row{s.column_text(0), s.column_text(1), s.column_double(2), s.column_double(3),
+                 s.column_text(4)};
     });
     if (!job) return pitchreel::fail(job.error());
     if (!*job) return std::optional<Video>{};  // lease lost: write nothing
@@ -120,15 +140,19 @@ Result<std::optional<Video>> complete(Database& db, std::string_view job_id,
     if (video.product_id.empty()) video.product_id = (*job)->product_id;
     video.created_at = now;
     video.gpu_seconds = (*job)->gpu_seconds;
+    video.cpu_seconds = (*job)->cpu_seconds;
+    video.batch_id = (*job)->batch_id;
   }
   if (auto s = insert_video(conn, video); !s) return pitchreel::fail(s.error());
   {
     auto stmt = conn.prepare(
         "UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, video_id = ?2, "
         "lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, "
-        "updated_at = ?3 WHERE id = ?1");
+        "video_seconds = ?4, updated_at = ?3 WHERE id = ?1");
     if (!stmt) return pitchreel::fail(stmt.error());
-    if (auto s = stmt->bind_all({job_id, video.id, now}); !s) return pitchreel::fail(s.error());
+    if (auto s = stmt->bind_all({job_id, video.id, now, video.duration}); !s) {
+      return pitchreel::fail(s.error());
+    }
     if (auto s = stmt->run(); !s) return pitchreel::fail(s.error());
   }
   if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
@@ -138,6 +162,14 @@ Result<std::optional<Video>> complete(Database& db, std::string_view job_id,
 Status add_gpu_seconds(Database& db, std::string_view job_id, double seconds) {
   Connection conn = db.connect();
   auto stmt = conn.prepare("UPDATE jobs SET gpu_seconds = gpu_seconds + ?2 WHERE id = ?1");
+  if (!stmt) return pitchreel::fail(stmt.error());
+  if (auto s = stmt->bind_all({job_id, seconds}); !s) return s;
+  return stmt->run();
+}
+
+Status add_cpu_seconds(Database& db, std::string_view job_id, double seconds) {
+  Connection conn = db.connect();
+  auto stmt = conn.prepare("UPDATE jobs SET cpu_seconds = cpu_seconds + ?2 WHERE id = ?1");
   if (!stmt) return pitchreel::fail(stmt.error());
   if (auto s = stmt->bind_all({job_id, seconds}); !s) return s;
   return stmt->run();

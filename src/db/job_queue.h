@@ -57,6 +57,8 @@ Result<LeaseState> heartbeat(Database& db, std::string_view job_id, std::string_
 // Adds GPU wall time spent by an attempt to the job's total, whoever holds the job now
 // (the time was spent either way).
 Status add_gpu_seconds(Database& db, std::string_view job_id, double seconds);
+// Adds render CPU time (user + system) spent by an attempt, likewise.
+Status add_cpu_seconds(Database& db, std::string_view job_id, double seconds);
 
 // In one transaction: inserts the video row and marks the job succeeded (stage "done",
 // progress 1, video_id set, error cleared), only if worker_id still owns the job.

@@ -13,14 +13,19 @@ namespace {
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
 // Canceled jobs count too: otherwise a user could cancel and resubmit past the limit.
+// Batch items count against the organisation's daily quota only, not the user's hourly
+// limit (a catalogue batch is one request), nor the queue limit (they wait behind single
+// jobs, see claim_next).
 constexpr std::string_view kUserSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2";
+    "SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND batch_id IS NULL";
+constexpr std::string_view kQueuedSingleSql =
+    "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND batch_id IS NULL";
 constexpr std::string_view kOrgSinceSql =
     "SELECT COUNT(*) FROM jobs WHERE organization_id = ?1 AND created_at >= ?2";
 // The creation time of the job whose leaving the window brings the count under the limit:
 // the (count - limit + 1)-th oldest inside it (OFFSET ?3 = count - limit).
 constexpr std::string_view kUserFreesSql =
-    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 "
+    "SELECT created_at FROM jobs WHERE user_id = ?1 AND created_at >= ?2 AND batch_id IS NULL "
     "ORDER BY created_at LIMIT 1 OFFSET ?3";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = ?1 AND created_at >= ?2 "
@@ -88,7 +93,7 @@ Status admit(Connection& conn, const NewJob& job, std::int64_t now) {
                            "Your organisation has requested {} videos in the last day"};
   if (auto s = check_rate(conn, per_org, now); !s) return s;
   if (a.queue_limit > 0) {
-    auto n = count(conn, kQueuedSql, {});
+    auto n = count(conn, kQueuedSingleSql, {});
     if (!n) return fail(n.error());
     if (*n >= a.queue_limit) {
       Error e = Error::unavailable(

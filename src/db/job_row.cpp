@@ -21,6 +21,9 @@ Job read_job(const Statement& s) {
   job.created_at = s.column_int64(13);
   job.updated_at = s.column_int64(14);
   job.gpu_seconds = s.column_double(15);
+  job.batch_id = s.column_text(18);
+  job.batch_row = static_cast<int>(s.column_int64(19));
+  job.cpu_seconds = s.column_double(20);
   return job;
 }
 

@@ -9,12 +9,12 @@
 
 namespace pitchreel::db {
 
-// Columns in the order read_job expects, then max_attempts and lease_expires_at
-// (read by read_job_lease). Unqualified, for SELECT and RETURNING alike.
+// Columns in the order read_job expects (16 and 17, max_attempts and lease_expires_at,
+// are read by read_job_lease). Unqualified, for SELECT and RETURNING alike.
 inline constexpr std::string_view kJobColumns =
     "id, organization_id, user_id, status, stage, progress, request, product_id, "
     "idempotency_key, attempts, error_code, error_message, video_id, created_at, updated_at, "
-    "gpu_seconds, max_attempts, lease_expires_at";
+    "gpu_seconds, max_attempts, lease_expires_at, batch_id, batch_row, cpu_seconds";
 
 Job read_job(const Statement& s);
 

@@ -29,13 +29,17 @@ Result<std::int64_t> count(PgConnection& c, std::string_view sql,
 
 constexpr std::string_view kQueuedSql = "SELECT COUNT(*) FROM jobs WHERE status = 'queued'";
 // Canceled jobs count too (as on SQLite): cancel-and-resubmit must not pass the limit.
+// Batch items count only against the organisation's daily quota (as on SQLite).
 constexpr std::string_view kUserSinceSql =
-    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint";
+    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
+    "AND batch_id IS NULL";
+constexpr std::string_view kQueuedSingleSql =
+    "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND batch_id IS NULL";
 constexpr std::string_view kOrgSinceSql =
     "SELECT COUNT(*) FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint";
 constexpr std::string_view kUserFreesSql =
     "SELECT created_at FROM jobs WHERE user_id = $1 AND created_at >= $2::bigint "
-    "ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
+    "AND batch_id IS NULL ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
 constexpr std::string_view kOrgFreesSql =
     "SELECT created_at FROM jobs WHERE organization_id = $1 AND created_at >= $2::bigint "
     "ORDER BY created_at LIMIT 1 OFFSET $3::bigint";
@@ -76,7 +80,7 @@ Status admit(PgConnection& c, const jobs::NewJob& job, std::int64_t now) {
                            "Your organisation has requested {} videos in the last day"};
   if (auto s = check_rate(c, per_org, now); !s) return s;
   if (a.queue_limit > 0) {
-    auto n = count(c, kQueuedSql, {}, "checking the queue length");
+    auto n = count(c, kQueuedSingleSql, {}, "checking the queue length");
     if (!n) return pitchreel::fail(n.error());
     if (*n >= a.queue_limit) {
       Error e = Error::unavailable(
@@ -281,16 +285,27 @@ class PgQueue final : public JobQueue {
                                                      std::int64_t lease_seconds,
                                                      std::int64_t now) override {
     return with_conn(pool_, [&](PgConnection& c) -> Result<std::optional<jobs::ClaimedJob>> {
-      // One statement, autocommit: the subquery locks the head of the queue, skipping rows
-      // other claimers hold, and the UPDATE takes it. The outer status check re-reads the
-      // locked row, so a job canceled meanwhile is not taken.
+      // One statement, autocommit: the subquery locks the head of the queue in fair order
+      // (the organisation whose last claim is oldest, its single jobs before its batch
+      // items, then the oldest), skipping rows other claimers hold, and the UPDATE takes it.
+      // The outer status check re-reads the locked row, so a job canceled meanwhile is not
+      // taken. The organisation's turn moves on in the same statement (claim_turns is a
+      // sequence: increasing across nodes without a lock). Concurrent claimers that read
+      // the same turns take that organisation's next jobs: fairness is per claim, not
+      // exact under a burst of simultaneous claims.
       auto r = c.query(
-          fmt::format("UPDATE jobs SET status = 'running', stage = 'starting', progress = 0, "
-                      "lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint, "
+          fmt::format("WITH c AS (UPDATE jobs SET status = 'running', stage = 'starting', "
+                      "progress = 0, lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint, "
                       "attempts = attempts + 1, updated_at = $2::bigint "
-                      "WHERE status = 'queued' AND id = (SELECT id FROM jobs WHERE status = "
-                      "'queued' AND not_before <= $2::bigint ORDER BY created_at, seq LIMIT 1 "
-                      "FOR UPDATE SKIP LOCKED) RETURNING {}",
+                      "WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j "
+                      "LEFT JOIN org_claim_turns t ON t.organization_id = j.organization_id "
+                      "WHERE j.status = 'queued' AND j.not_before <= $2::bigint "
+                      "ORDER BY COALESCE(t.turn, 0), (j.batch_id IS NOT NULL), j.created_at, j.seq "
+                      "LIMIT 1 FOR UPDATE OF j SKIP LOCKED) RETURNING {}), "
+                      "t AS (INSERT INTO org_claim_turns (organization_id, turn) "
+                      "SELECT organization_id, nextval('claim_turns') FROM c "
+                      "ON CONFLICT (organization_id) DO UPDATE SET turn = EXCLUDED.turn) "
+                      "SELECT * FROM c",
                       kJobColumns),
           {worker_id, now, lease_seconds}, "claiming a job");
       if (!r) return pitchreel::fail(r.error());
@@ -326,6 +341,16 @@ class PgQueue final : public JobQueue {
     });
   }
 
+  Status add_cpu_seconds(std::string_view job_id, double seconds) override {
+    return with_conn(pool_, [&](PgConnection& c) -> Status {
+      auto r = c.query(
+          "UPDATE jobs SET cpu_seconds = cpu_seconds + $2::double precision WHERE id = $1",
+          {job_id, seconds}, "recording CPU time");
+      if (!r) return pitchreel::fail(r.error());
+      return {};
+    });
+  }
+
   Result<std::optional<Video>> complete(std::string_view job_id, std::string_view worker_id,
                                         Video video, std::int64_t now) override {
     if (video.id.empty()) video.id = new_uuid();
@@ -335,16 +360,16 @@ class PgQueue final : public JobQueue {
       // owned job, nothing is inserted or updated and no row comes back.
       auto r = c.query(
           fmt::format(
-              "WITH j AS (SELECT organization_id, product_id, gpu_seconds FROM jobs WHERE {} "
-              "  FOR UPDATE), "
+              "WITH j AS (SELECT organization_id, product_id, gpu_seconds, cpu_seconds, batch_id "
+              "  FROM jobs WHERE {} FOR UPDATE), "
               "v AS (INSERT INTO videos ({}) SELECT $3, j.organization_id, $1, "
               "  COALESCE(NULLIF($4, ''), j.product_id), $5, $6, $7, $8, $9::bigint, "
               "  $10::double precision, $11::integer, $12::integer, $13::bigint, j.gpu_seconds, "
-              "  $14::jsonb "
-              "  FROM j RETURNING {}), "
+              "  $14::jsonb, j.cpu_seconds, j.batch_id FROM j RETURNING {}), "
               "u AS (UPDATE jobs SET status = 'succeeded', stage = 'done', progress = 1, "
               "  video_id = $3, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, "
-              "  error_message = NULL, updated_at = $13::bigint "
+              "  error_message = NULL, video_seconds = $10::double precision, "
+              "  updated_at = $13::bigint "
               "  WHERE id = $1 AND EXISTS (SELECT 1 FROM v)) "
               "SELECT * FROM v",
               kOwnedBy, kVideoColumns, kVideoColumns),

@@ -215,12 +215,86 @@ CREATE TABLE webhook_attempts (
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
 )sql";
 
-// Migration 6: what each video's render warned about (core/render_warning.h), a JSON array.
-constexpr std::string_view kV6 = R"sql(
-ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
+// Version 3: catalogue batches, fair claims and usage (SQLite migration 5 says why).
+// The trigger locks the batch row before counting its unfinished items: two last items
+// finishing at once on two nodes are serialised, and the second (whose statement takes a
+// fresh snapshot after the lock, READ COMMITTED) sees the first one finished, so exactly
+// one of them completes the batch. claim_turns numbers the claims for fairness.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE batches (
+  id                TEXT PRIMARY KEY,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  defaults          TEXT NOT NULL DEFAULT '{}',
+  item_count        INTEGER NOT NULL,
+  status            TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed')),
+  cancel_requested  BOOLEAN NOT NULL DEFAULT false,
+  created_at        BIGINT NOT NULL,
+  completed_at      BIGINT,
+  seq               BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX batches_by_org_time ON batches(organization_id, created_at DESC, seq DESC);
+ALTER TABLE jobs
+  ADD COLUMN batch_id TEXT REFERENCES batches(id),
+  ADD COLUMN batch_row INTEGER NOT NULL DEFAULT 0,
+  ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  ADD COLUMN video_seconds DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE videos
+  ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  ADD COLUMN batch_id TEXT;
+CREATE TABLE org_claim_turns (
+  organization_id  TEXT PRIMARY KEY REFERENCES organizations(id),
+  turn             BIGINT NOT NULL
+);
+CREATE SEQUENCE claim_turns;
+CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
+CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);
+
+CREATE FUNCTION batch_item_final() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NEW.batch_id IS NOT NULL AND NEW.status IS DISTINCT FROM OLD.status
+     AND NEW.status IN ('succeeded', 'failed', 'canceled') THEN
+    PERFORM 1 FROM batches WHERE id = NEW.batch_id FOR UPDATE;
+    UPDATE batches SET status = 'completed', completed_at = NEW.updated_at
+     WHERE id = NEW.batch_id AND status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = NEW.batch_id
+                       AND status IN ('queued', 'running'));
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
+  FOR EACH ROW EXECUTE FUNCTION batch_item_final();
 )sql";
 
-constexpr std::array<PgMigration, 3> kMigrations = {{{1, kV1}, {2, kV2}, {6, kV6}}};
+// Migration 6: what each video's render warned about (core/render_warning.h), a JSON array;
+// and the batch.completed webhook event, as SQLite migration 8.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings JSONB NOT NULL DEFAULT '[]'::jsonb;
+
+CREATE FUNCTION batch_completed_outbox() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF OLD.status = 'running' AND NEW.status = 'completed' THEN
+    INSERT INTO outbox (organization_id, type, payload, created_at)
+    VALUES (NEW.organization_id, 'batch.completed',
+            json_build_object(
+              'id', NEW.id, 'status', NEW.status, 'itemCount', NEW.item_count,
+              'succeeded', (SELECT COUNT(*) FROM jobs WHERE batch_id = NEW.id AND status = 'succeeded'),
+              'failed', (SELECT COUNT(*) FROM jobs WHERE batch_id = NEW.id AND status = 'failed'),
+              'canceled', (SELECT COUNT(*) FROM jobs WHERE batch_id = NEW.id AND status = 'canceled'),
+              'createdAt', NEW.created_at, 'completedAt', NEW.completed_at)::text,
+            NEW.completed_at);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER batches_completed_outbox AFTER UPDATE OF status ON batches
+  FOR EACH ROW EXECUTE FUNCTION batch_completed_outbox();
+)sql";
+
+// Gaps in the numbering are allowed (numbers are reserved per feature); each migration
+// runs once, in order.
+constexpr std::array<PgMigration, 4> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {6, kV6}}};
 
 }  // namespace
 

@@ -20,6 +20,9 @@ Job pg_read_job(const PgResult& r, int row) {
   job.created_at = r.int64(row, 13);
   job.updated_at = r.int64(row, 14);
   job.gpu_seconds = r.real(row, 15);
+  job.batch_id = r.text(row, 18);
+  job.batch_row = static_cast<int>(r.int64(row, 19));
+  job.cpu_seconds = r.real(row, 20);
   return job;
 }
 
@@ -44,6 +47,8 @@ Video pg_read_video(const PgResult& r, int row) {
   v.created_at = r.int64(row, 12);
   v.gpu_seconds = r.real(row, 13);
   v.warnings = warnings_from_json(r.text(row, 14));
+  v.cpu_seconds = r.real(row, 15);
+  v.batch_id = r.text(row, 16);
   return v;
 }
 

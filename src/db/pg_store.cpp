@@ -362,6 +362,8 @@ std::unique_ptr<JobRepository> make_pg_jobs(PgPool& pool);
 std::unique_ptr<JobQueue> make_pg_queue(PgPool& pool);
 // pg_webhooks.cpp
 std::unique_ptr<WebhookStore> make_pg_webhooks(PgPool& pool);
+std::unique_ptr<BatchRepository> make_pg_batches(PgPool& pool);  // pg_batches.cpp
+std::unique_ptr<UsageRepository> make_pg_usage(PgPool& pool);
 
 namespace {
 
@@ -370,7 +372,8 @@ class PgStore final : public Store {
   explicit PgStore(std::unique_ptr<PgPool> pool)
       : pool_(std::move(pool)), orgs_(*pool_), users_(*pool_), keys_(*pool_),
         jobs_(make_pg_jobs(*pool_)), queue_(make_pg_queue(*pool_)), videos_(*pool_),
-        events_(*pool_), webhooks_(make_pg_webhooks(*pool_)) {}
+        events_(*pool_), webhooks_(make_pg_webhooks(*pool_)), batches_(make_pg_batches(*pool_)),
+        usage_(make_pg_usage(*pool_)) {}
   OrgRepository& orgs() override { return orgs_; }
   UserRepository& users() override { return users_; }
   ApiKeyRepository& api_keys() override { return keys_; }
@@ -379,6 +382,8 @@ class PgStore final : public Store {
   VideoRepository& videos() override { return videos_; }
   JobEventLog& events() override { return events_; }
   WebhookStore& webhooks() override { return *webhooks_; }
+  BatchRepository& batches() override { return *batches_; }
+  UsageRepository& usage() override { return *usage_; }
   std::string_view engine() const override { return "postgresql"; }
   Status ping() override {
     return with_conn(*pool_, [](PgConnection& c) { return c.exec("SELECT 1", "pinging"); });
@@ -394,6 +399,8 @@ class PgStore final : public Store {
   PgVideos videos_;
   PgEvents events_;
   std::unique_ptr<WebhookStore> webhooks_;
+  std::unique_ptr<BatchRepository> batches_;
+  std::unique_ptr<UsageRepository> usage_;
 };
 
 }  // namespace

@@ -212,13 +212,74 @@ CREATE TABLE webhook_attempts (
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts(delivery_id, id);
 )sql";
 
-// Migration 8: what each video's render warned about (core/render_warning.h), as a JSON
-// array, so the API and the web UI show it with the video. (4-7 are other tables' changes.)
-constexpr std::string_view kV8 = R"sql(
-ALTER TABLE videos ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+// Migration 5: catalogue batches, fair claims and usage.
+//
+// A batch's items are ordinary jobs with batch_id (and their row in what the user sent).
+// The trigger completes the batch in the transaction in which its last item reaches a
+// final state, whatever path got it there (a worker, a cancel, an expired lease).
+// org_claim_turns holds the turn (an increasing counter) of each organisation's last
+// claim (none yet: turn 0): claim_next serves the organisation whose turn is oldest, so
+// organisations share the workers in turn. cpu_seconds (render CPU time) and video_seconds (the video's
+// duration, kept on the job so usage outlives a deleted video) are what usage sums.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE batches (
+  id                TEXT PRIMARY KEY NOT NULL,
+  organization_id   TEXT NOT NULL REFERENCES organizations(id),
+  user_id           TEXT NOT NULL REFERENCES users(id),
+  defaults          TEXT NOT NULL DEFAULT '{}',
+  item_count        INTEGER NOT NULL,
+  status            TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed')),
+  cancel_requested  INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  completed_at      INTEGER
+);
+CREATE INDEX batches_by_org_time ON batches(organization_id, created_at DESC, id DESC);
+ALTER TABLE jobs ADD COLUMN batch_id TEXT REFERENCES batches(id);
+ALTER TABLE jobs ADD COLUMN batch_row INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN video_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN batch_id TEXT;
+CREATE TABLE org_claim_turns (
+  organization_id  TEXT PRIMARY KEY NOT NULL REFERENCES organizations(id),
+  turn             INTEGER NOT NULL
+);
+CREATE INDEX jobs_by_batch ON jobs(batch_id, batch_row) WHERE batch_id IS NOT NULL;
+CREATE INDEX jobs_by_org_updated ON jobs(organization_id, updated_at);
+CREATE TRIGGER jobs_batch_item_final AFTER UPDATE OF status ON jobs
+  WHEN NEW.batch_id IS NOT NULL AND OLD.status IS NOT NEW.status
+   AND NEW.status IN ('succeeded', 'failed', 'canceled') BEGIN
+  UPDATE batches SET status = 'completed', completed_at = NEW.updated_at
+   WHERE id = NEW.batch_id AND status = 'running'
+     AND NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = NEW.batch_id
+                     AND status IN ('queued', 'running'));
+END;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {8, kV8}}};
+// Migration 8: what each video's render warned about (core/render_warning.h), as a JSON
+// array, so the API and the web UI show it with the video; and the batch.completed webhook
+// event, appended to the outbox in the transaction that completes the batch (the one in
+// which its last item reached a final state), with the batch's final counts.
+constexpr std::string_view kV8 = R"sql(
+ALTER TABLE videos ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+CREATE TRIGGER batches_completed_outbox AFTER UPDATE OF status ON batches
+  WHEN OLD.status = 'running' AND NEW.status = 'completed' BEGIN
+  INSERT INTO outbox (organization_id, type, payload, created_at)
+  VALUES (NEW.organization_id, 'batch.completed',
+          json_object('id', NEW.id, 'status', NEW.status, 'itemCount', NEW.item_count,
+                      'succeeded', (SELECT COUNT(*) FROM jobs
+                                     WHERE batch_id = NEW.id AND status = 'succeeded'),
+                      'failed', (SELECT COUNT(*) FROM jobs
+                                  WHERE batch_id = NEW.id AND status = 'failed'),
+                      'canceled', (SELECT COUNT(*) FROM jobs
+                                    WHERE batch_id = NEW.id AND status = 'canceled'),
+                      'createdAt', NEW.created_at, 'completedAt', NEW.completed_at),
+          NEW.completed_at);
+END;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {8, kV8}}};
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 #include "db/sqlite_store.h"
 
 #include "db/api_key_repository.h"
+#include "db/batch_repository.h"
+#include "db/usage_repository.h"
 #include "db/job_queue.h"
 #include "db/job_repository.h"
 #include "db/org_repository.h"
@@ -129,6 +131,9 @@ class SqliteQueue final : public JobQueue {
   Status add_gpu_seconds(std::string_view job_id, double seconds) override {
     return jobs::add_gpu_seconds(db_, job_id, seconds);
   }
+  Status add_cpu_seconds(std::string_view job_id, double seconds) override {
+    return jobs::add_cpu_seconds(db_, job_id, seconds);
+  }
   Result<std::optional<Video>> complete(std::string_view job_id, std::string_view worker_id,
                                         Video video, std::int64_t now) override {
     return jobs::complete(db_, job_id, worker_id, std::move(video), now);
@@ -170,6 +175,49 @@ class SqliteVideos final : public VideoRepository {
                                       std::string_view organization_id) override {
     return videos::remove(db_, id, organization_id);
   }
+
+ private:
+  Database& db_;
+};
+
+class SqliteBatches final : public BatchRepository {
+ public:
+  explicit SqliteBatches(Database& db) : db_(db) {}
+  Result<batches::CreateOutcome> create(const batches::NewBatch& batch,
+                                        std::int64_t now) override {
+    return batches::create(db_, batch, now);
+  }
+  Result<std::optional<batches::Batch>> get(std::string_view id,
+                                            std::string_view organization_id) override {
+    return batches::get(db_, id, organization_id);
+  }
+  Result<std::vector<batches::Batch>> list(std::string_view organization_id, int limit) override {
+    return batches::list(db_, organization_id, limit);
+  }
+  Result<std::vector<batches::Item>> items(std::string_view id,
+                                           std::string_view organization_id) override {
+    return batches::items(db_, id, organization_id);
+  }
+  Result<bool> cancel(std::string_view id, std::string_view organization_id,
+                      std::int64_t now) override {
+    return batches::cancel(db_, id, organization_id, now);
+  }
+
+ private:
+  Database& db_;
+};
+
+class SqliteUsage final : public UsageRepository {
+ public:
+  explicit SqliteUsage(Database& db) : db_(db) {}
+  Result<std::vector<usage::Day>> by_day(std::string_view organization_id, std::int64_t from,
+                                         std::int64_t to) override {
+    return usage::by_day(db_, organization_id, from, to);
+  }
+  Result<std::int64_t> stored_bytes(std::string_view organization_id) override {
+    return usage::stored_bytes(db_, organization_id);
+  }
+  Result<std::vector<usage::OrgTotals>> totals() override { return usage::totals(db_); }
 
  private:
   Database& db_;
@@ -218,7 +266,8 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Database> owned, Database& db)
       : owned_(std::move(owned)), db_(db), orgs_(db), users_(db), keys_(db), jobs_(db),
-        queue_(db), videos_(db), events_(db), webhooks_(make_sqlite_webhooks(db)) {}
+        queue_(db), videos_(db), events_(db), webhooks_(make_sqlite_webhooks(db)), batches_(db),
+        usage_(db) {}
   OrgRepository& orgs() override { return orgs_; }
   UserRepository& users() override { return users_; }
   ApiKeyRepository& api_keys() override { return keys_; }
@@ -227,6 +276,8 @@ class SqliteStore final : public Store {
   VideoRepository& videos() override { return videos_; }
   JobEventLog& events() override { return events_; }
   WebhookStore& webhooks() override { return *webhooks_; }
+  BatchRepository& batches() override { return batches_; }
+  UsageRepository& usage() override { return usage_; }
   std::string_view engine() const override { return "sqlite"; }
   Status ping() override {
     Connection conn = db_.connect();
@@ -244,6 +295,8 @@ class SqliteStore final : public Store {
   SqliteVideos videos_;
   SqliteEvents events_;
   std::unique_ptr<WebhookStore> webhooks_;
+  SqliteBatches batches_;
+  SqliteUsage usage_;
 };
 
 }  // namespace

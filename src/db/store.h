@@ -132,8 +132,13 @@ class JobRepository {
 class JobQueue {
  public:
   virtual ~JobQueue() = default;
-  // Takes the oldest queued job (created_at, then insertion order) with not_before <= now:
-  // running, leased to worker_id until now + lease_seconds, stage "starting", progress 0.
+  // Takes a queued job with not_before <= now, in fair order: organisations take turns (the
+  // organisation with eligible jobs whose last claim is oldest goes first, and the claim
+  // makes its turn the newest), within an organisation single jobs before batch items,
+  // then the oldest (created_at, then insertion order). So a queued batch of any size
+  // delays another organisation's job by at most one claim per organisation in between.
+  // The job becomes running, leased to worker_id until now + lease_seconds, stage
+  // "starting", progress 0.
   // Across nodes: a job is handed to exactly one claimer; concurrent claimers get different
   // jobs (PostgreSQL: FOR UPDATE SKIP LOCKED, they do not wait for each other). nullopt when
   // nothing is eligible.
@@ -146,6 +151,8 @@ class JobQueue {
                                              double progress, std::int64_t now) = 0;
   // Adds GPU seconds spent by an attempt to the job's total, whoever holds it now.
   virtual Status add_gpu_seconds(std::string_view job_id, double seconds) = 0;
+  // Adds render CPU time (user + system) spent by an attempt, likewise.
+  virtual Status add_cpu_seconds(std::string_view job_id, double seconds) = 0;
   // Inserts the video and marks the job succeeded, only if worker_id still owns it.
   // Exactly once: of any number of calls for one job on any nodes, at most one returns a
   // video (videos.job_id is also UNIQUE). nullopt: the lease was lost, nothing written.
@@ -265,6 +272,52 @@ class WebhookStore {
                                  std::string_view organization_id, std::int64_t now) = 0;
 };
 
+// Catalogue batches. A batch's items are ordinary jobs (batch_id set) and move through the
+// queue like any job. The batch completes (status completed, completed_at) in the
+// transaction in which its last item reaches a final state, whichever path gets it there
+// (a worker, a cancel, an expired lease): a database trigger on both engines.
+class BatchRepository {
+ public:
+  virtual ~BatchRepository() = default;
+  // Creates the batch and one queued job per item, all in one transaction. Admission: the
+  // items plus the organisation's jobs of the last 24 h (canceled ones too, as the rate
+  // limits count them) must fit
+  // per_org_day, checked atomically with the inserts as JobRepository::create does (N
+  // concurrent batches on any nodes never overshoot); a batch that does not fit writes
+  // nothing and comes back as `refused`. Errors: invalid "batch_empty", invalid
+  // "batch_too_large" (over 1,000 items), invalid "user_not_in_organization".
+  virtual Result<batches::CreateOutcome> create(const batches::NewBatch& batch,
+                                                std::int64_t now) = 0;
+  // The batch with its item counts, if it belongs to organization_id.
+  virtual Result<std::optional<batches::Batch>> get(std::string_view id,
+                                                    std::string_view organization_id) = 0;
+  // The organisation's batches, newest first, at most `limit` (clamped to 1..kMaxListed).
+  virtual Result<std::vector<batches::Batch>> list(std::string_view organization_id,
+                                                   int limit) = 0;
+  // The batch's items in row order; empty when there is no such batch in the organisation.
+  virtual Result<std::vector<batches::Item>> items(std::string_view id,
+                                                   std::string_view organization_id) = 0;
+  // Every queued item becomes canceled at once and every running one gets a cancel
+  // request (as JobRepository::cancel). false: no such batch in the organisation.
+  virtual Result<bool> cancel(std::string_view id, std::string_view organization_id,
+                              std::int64_t now) = 0;
+};
+
+// What organisations used, read from the jobs and videos tables (jobs keep their CPU and
+// GPU time and their video's duration, so usage outlives deleted videos).
+class UsageRepository {
+ public:
+  virtual ~UsageRepository() = default;
+  // The organisation's jobs that reached a final state at from <= t < to, per UTC day
+  // (days without any left out), oldest first.
+  virtual Result<std::vector<usage::Day>> by_day(std::string_view organization_id,
+                                                 std::int64_t from, std::int64_t to) = 0;
+  // Bytes of the organisation's videos stored now.
+  virtual Result<std::int64_t> stored_bytes(std::string_view organization_id) = 0;
+  // Every organisation's totals over all time, in organisation creation order.
+  virtual Result<std::vector<usage::OrgTotals>> totals() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -276,6 +329,8 @@ class Store {
   virtual VideoRepository& videos() = 0;
   virtual JobEventLog& events() = 0;
   virtual WebhookStore& webhooks() = 0;
+  virtual BatchRepository& batches() = 0;
+  virtual UsageRepository& usage() = 0;
   // "sqlite" or "postgresql", for logs and /readyz.
   virtual std::string_view engine() const = 0;
   // Readiness: one round trip to the database. Errors as for any query.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,94 @@ struct JobEvent {
 };
 
 }  // namespace jobs
+
+namespace batches {
+
+// One item of a new batch: what one job renders.
+struct NewItem {
+  int row = 0;          // the item's row in what the user sent (CSV line or 1-based index)
+  std::string request;  // the validated request as JSON (a JobSpec)
+  std::string product_id;
+};
+
+struct NewBatch {
+  std::string organization_id;
+  std::string user_id;  // must belong to organization_id
+  std::string defaults;  // the batch's defaults as given, JSON
+  std::vector<NewItem> items;
+  int max_attempts = 3;
+  // The organisation's daily quota (jobs per 24 h, batch items and single jobs together);
+  // 0 = none. The user's hourly limit and the queue limit do not apply to batch items.
+  int per_org_day = 0;
+};
+
+enum class BatchStatus { kRunning, kCompleted };
+
+struct Batch {
+  std::string id;
+  std::string organization_id;
+  std::string user_id;
+  std::string defaults;  // JSON
+  int item_count = 0;
+  BatchStatus status = BatchStatus::kRunning;  // completed once every item is final
+  bool cancel_requested = false;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> completed_at;
+  std::map<JobStatus, std::int64_t> counts;  // items per job status, every status present
+};
+
+// A batch's item: its job (and so its video id when it succeeded).
+struct Item {
+  int row = 0;
+  Job job;
+};
+
+// Why a batch was not admitted: it does not fit the organisation's daily quota.
+struct QuotaRefusal {
+  std::int64_t limit = 0;     // the quota: jobs per 24 h
+  std::int64_t used = 0;      // jobs counted in the last 24 h
+  std::int64_t fits_now = 0;  // items that would be admitted now
+  // Seconds until the whole batch fits (enough of the window's jobs age out); 0 when it
+  // never can, because it has more items than the quota.
+  std::int64_t fits_all_in_s = 0;
+};
+
+// create()'s answer: the batch, or the refusal (nothing was written).
+struct CreateOutcome {
+  std::optional<Batch> batch;
+  std::optional<QuotaRefusal> refused;
+};
+
+inline constexpr int kMaxListed = 100;
+
+}  // namespace batches
+
+namespace usage {
+
+// One UTC day of an organisation's finished jobs (bucketed by the time they finished).
+struct Day {
+  std::int64_t day_start = 0;  // Unix seconds of 00:00 UTC
+  std::int64_t videos = 0;     // jobs that succeeded
+  std::int64_t failed = 0;     // jobs that failed for good
+  std::int64_t canceled = 0;
+  double video_seconds = 0;    // duration of the videos made
+  double cpu_seconds = 0;      // render CPU time, all attempts, failed and canceled jobs included
+  double gpu_seconds = 0;      // GPU wall time, likewise
+};
+
+// Per-organisation totals of every finished job and stored video, for /metrics.
+struct OrgTotals {
+  std::string organization_id;
+  std::string organization_name;
+  std::int64_t videos = 0;
+  std::int64_t failed = 0;
+  double video_seconds = 0;
+  double cpu_seconds = 0;
+  double gpu_seconds = 0;
+  std::int64_t stored_bytes = 0;
+};
+
+}  // namespace usage
 
 namespace videos {
 

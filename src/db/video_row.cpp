@@ -21,12 +21,14 @@ Video read_video(const Statement& s) {
   v.created_at = s.column_int64(12);
   v.gpu_seconds = s.column_double(13);
   v.warnings = warnings_from_json(s.column_text(14));
+  v.cpu_seconds = s.column_double(15);
+  v.batch_id = s.column_text(16);
   return v;
 }
 
 Status insert_video(Connection& conn, const Video& video) {
   auto stmt = conn.prepare(fmt::format(
-      "INSERT INTO videos ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+      "INSERT INTO videos ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
       kVideoColumns));
   if (!stmt) return fail(stmt.error());
   if (auto s =
@@ -34,7 +36,8 @@ Status insert_video(Connection& conn, const Video& video) {
                           video.product_id, video.video_key, video.poster_key, video.captions_key,
                           video.file_name, video.size, video.duration, std::int64_t{video.width},
                           std::int64_t{video.height}, video.created_at, video.gpu_seconds,
-                          warnings_to_json(video.warnings)});
+                          warnings_to_json(video.warnings), video.cpu_seconds,
+                          text_or_null(video.batch_id)});
       !s) {
     return s;
   }

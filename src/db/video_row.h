@@ -13,7 +13,7 @@ namespace pitchreel::db {
 // Columns in the order read_video expects. Unqualified, for SELECT and RETURNING alike.
 inline constexpr std::string_view kVideoColumns =
     "id, organization_id, job_id, product_id, video_key, poster_key, captions_key, file_name, "
-    "size, duration, width, height, created_at, gpu_seconds, warnings";
+    "size, duration, width, height, created_at, gpu_seconds, warnings, cpu_seconds, batch_id";
 
 Video read_video(const Statement& s);
 

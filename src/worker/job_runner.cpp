@@ -6,15 +6,18 @@
 #include <array>
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <tuple>
 #include <vector>
 
 #include "db/clock.h"
 #include "engines/engine_factory.h"
+#include "fetch/url_fetcher.h"
 #include "storage/object_keys.h"
 #include "tts/voice_registry.h"
 #include "worker/generate.h"
 #include "worker/input_cleanup.h"
+#include "worker/render_cpu_time.h"
 
 namespace pitchreel {
 namespace {
@@ -25,6 +28,7 @@ using db::jobs::LeaseState;
 constexpr std::string_view kStageSeconds = "pitchreel_stage_seconds";
 constexpr std::string_view kJobsFinished = "pitchreel_jobs_finished_total";
 constexpr std::string_view kGpuSeconds = "pitchreel_gpu_seconds";
+constexpr std::string_view kCpuSeconds = "pitchreel_render_cpu_seconds";
 constexpr std::string_view kCacheImmutable = "private, max-age=31536000, immutable";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -80,6 +84,25 @@ std::int64_t retry_backoff_seconds(int attempts) {
   return std::min<std::int64_t>(60, std::int64_t{1} << std::clamp(attempts, 0, 6));
 }
 
+// A batch item's photo (or portrait), fetched into the work dir when the job runs, with
+// the same address policy and size limit as the API applies to a single job's imageUrl.
+Result<fs::path> fetch_input(const std::string& url, const fs::path& to, const ServiceConfig& config) {
+  FetchLimits limits;
+  limits.max_bytes = config.max_body_bytes;
+  limits.allow_private_addresses = config.allow_private_image_urls;
+  auto fetched = fetch_url(url, limits);
+  if (!fetched) return fail(fetched.error());
+  std::ofstream out(to, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(fetched->body.data()),
+            static_cast<std::streamsize>(fetched->body.size()));
+  out.close();
+  if (!out) {
+    return fail(Error::unavailable("work_dir_not_writable",
+                                   "Cannot write the fetched image to " + to.string() + "."));
+  }
+  return to;
+}
+
 bool is_final_outcome(JobOutcome outcome) {
   return outcome == JobOutcome::kSucceeded || outcome == JobOutcome::kFailed ||
          outcome == JobOutcome::kCanceled;
@@ -122,6 +145,8 @@ JobRunner::JobRunner(db::JobQueue& queue, ObjectStore& store, Notifier& job_chan
                     "Seconds spent per pipeline stage of finished renders.");
   metrics_.describe(std::string(kJobsFinished), "counter",
                     "Jobs that reached a final status, by status.");
+  metrics_.describe(std::string(kCpuSeconds), "summary",
+                    "Render CPU time (user + system) per job attempt.");
   metrics_.describe(std::string(kGpuSeconds), "summary",
                     "GPU wall time per job attempt, by organisation (failed attempts included).");
 }
@@ -197,6 +222,18 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
       return finish_with_error(attempt, s.error());
     }
   }
+  // Batch items name their photos by address: fetched now, into the work dir.
+  if (local.image_path.empty() && !local.image_url.empty()) {
+    attempt.progress.update("fetch", 0);
+    auto image = fetch_input(local.image_url, work / "image.img", options_.config);
+    if (!image) return finish_with_error(attempt, image.error());
+    local.image_path = image->string();
+  }
+  if (local.avatar_path.empty() && !local.avatar_url.empty()) {
+    auto avatar = fetch_input(local.avatar_url, work / "avatar.img", options_.config);
+    if (!avatar) return finish_with_error(attempt, avatar.error());
+    local.avatar_path = avatar->string();
+  }
   auto request = to_generate_request(local, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());
   const std::string engine_name =
@@ -204,7 +241,9 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   auto engine = make_video_engine(engine_name, options_.config);
   if (!engine) return finish_with_error(attempt, engine.error());
   auto tts = make_voice_registry(options_.config);
+  RenderCpuTime cpu;
   auto result = generate_video(*request, *tts, **engine, attempt.progress);
+  record_cpu_time(attempt, cpu.seconds(), cpu.exclusive());
   record_gpu_time(attempt, engine_name);
   if (!result) return finish_with_error(attempt, result.error());
   for (const auto& warning : result->warnings) {
@@ -227,6 +266,18 @@ void JobRunner::record_gpu_time(const Attempt& attempt, const std::string& engin
                engine_name, seconds);
   if (auto s = queue_.add_gpu_seconds(job.id, seconds); !s) {
     spdlog::error("gpu time not recorded job_id={} org={} code={}", job.id, job.organization_id,
+                  s.error().code);
+  }
+}
+
+void JobRunner::record_cpu_time(const Attempt& attempt, double seconds, bool exclusive) {
+  if (seconds <= 0) return;
+  const Job& job = attempt.job;
+  metrics_.observe(std::string(kCpuSeconds), {}, seconds);
+  spdlog::info("cpu time job_id={} org={} cpu_s={:.2f} measured={}", job.id, job.organization_id,
+               seconds, exclusive ? "process" : "thread");
+  if (auto s = queue_.add_cpu_seconds(job.id, seconds); !s) {
+    spdlog::error("cpu time not recorded job_id={} org={} code={}", job.id, job.organization_id,
                   s.error().code);
   }
 }

@@ -68,6 +68,7 @@ class JobRunner {
   JobOutcome render_and_publish(Attempt& attempt);
   JobOutcome publish(Attempt& attempt, const GenerateResult& result);
   void record_gpu_time(const Attempt& attempt, const std::string& engine_name);
+  void record_cpu_time(const Attempt& attempt, double seconds, bool exclusive);
   JobOutcome finish_with_error(Attempt& attempt, const Error& error);
   JobOutcome finish_canceled(Attempt& attempt);
 

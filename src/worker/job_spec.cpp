@@ -19,6 +19,8 @@ nlohmann::json to_json(const JobSpec& spec) {
   if (!spec.image_key.empty()) j["imageKey"] = spec.image_key;
   if (!spec.avatar_key.empty()) j["avatarKey"] = spec.avatar_key;
   if (!spec.layout.empty()) j["layout"] = spec.layout;
+  if (!spec.image_url.empty()) j["imageUrl"] = spec.image_url;
+  if (!spec.avatar_url.empty()) j["avatarUrl"] = spec.avatar_url;
   return j;
 }
 
@@ -29,7 +31,12 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
   }
   JobSpec spec;
   try {
-    spec.image_path = j.at("imagePath").get<std::string>();
+    spec.image_path = j.value("imagePath", "");
+    spec.image_url = j.value("imageUrl", "");
+    spec.avatar_url = j.value("avatarUrl", "");
+    if (spec.image_path.empty() && spec.image_url.empty() && !j.contains("imageKey")) {
+      return fail(Error::internal("job_spec_corrupt", "A stored job request names no image."));
+    }
     if (j.contains("script")) spec.script = j.at("script").get<std::string>();
     spec.product_name = j.value("productName", "");
     spec.product_description = j.value("productDescription", "");

@@ -34,6 +34,11 @@ struct JobSpec {
   std::string avatar_path;  // the presenter's portrait upload ("" = no presenter)
   std::string avatar_key;   // ... or its object ({org}/inputs/{job id}/avatar) with STORAGE=s3
   std::string layout;       // presenter, split, pip, showcase ("" = the default for the avatar)
+  // Batch items name their photos by address and the worker fetches them when the job
+  // runs (so a batch is accepted without 1,000 downloads, and a failed fetch fails only
+  // its item); image_path / avatar_path are then the fetched files in the job's work dir.
+  std::string image_url;
+  std::string avatar_url;
 };
 
 nlohmann::json to_json(const JobSpec& spec);

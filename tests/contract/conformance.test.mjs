@@ -235,3 +235,65 @@ test('the seed endpoint\'s 202 (still rendering) is what the document says', asy
     await quick.stop();
   }
 });
+
+test('batches and usage: every answer and batch event conforms', async () => {
+  const items = [
+    { productId: 'b-1', productName: 'Aurora lamp', imageUrl: 'https://127.0.0.1:9/lamp.jpg', script: SCRIPT },
+    { productId: 'b-2', imageUrl: 'https://127.0.0.1:9/lamp2.jpg', script: SCRIPT, colour: 'red' },
+  ];
+  const dry = await api('POST', '/api/v1/batches?dryRun=true', { json: { defaults: { height: 720 }, items } });
+  assert.equal(dry.status, 200);
+  assert.equal(dry.body.valid, true);
+  assert.deepEqual(dry.body.ignoredFields, ['colour']);
+  const bad = await api('POST', '/api/v1/batches', { json: { items: [{ productName: 'x' }, ...items] } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.problems[0].row, 1);
+  const form = new FormData();
+  form.append('file', new Blob(['productId,imageUrl\nc-1,https://127.0.0.1:9/a.jpg\n'], { type: 'text/csv' }), 'p.csv');
+  const csvDry = await api('POST', '/api/v1/batches?dryRun=true', { form });
+  assert.equal(csvDry.body.valid, false, 'no script and no name');
+  assert.equal(csvDry.body.problems[0].row, 2);
+
+  // The photos are on a loopback address this server refuses: each item fails on its own.
+  const created = await api('POST', '/api/v1/batches', { json: { defaults: { height: 720, aspect: '1:1' }, items } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const res = await fetch(`${server.baseUrl}/api/v1/batches/${created.body.id}/events`, {
+    headers: { Authorization: `Bearer ${server.apiKey}` },
+    signal: AbortSignal.timeout(240000),
+  });
+  const events = v.checkEvents(`/api/v1/batches/${created.body.id}/events`, await res.text());
+  assert.equal(events.at(-1).status, 'completed');
+  const one = await api('GET', `/api/v1/batches/${created.body.id}`);
+  assert.equal(one.body.items.length, 2);
+  assert.equal(one.body.items[0].job.batchId, created.body.id);
+  assert.equal((await api('GET', '/api/v1/batches?limit=5')).status, 200);
+  assert.equal((await api('POST', `/api/v1/batches/${created.body.id}/cancel`)).status, 202);
+  assert.equal((await api('GET', '/api/v1/batches/00000000-0000-0000-0000-000000000000')).status, 404);
+
+  const usage = await api('GET', '/api/v1/usage');
+  assert.equal(usage.status, 200);
+  assert.ok(usage.body.total.failed >= 2);
+  assert.equal(usage.body.total.cost, undefined, 'no price is set');
+  assert.equal((await api('GET', '/api/v1/usage?granularity=month&from=2026-01-01&to=2026-12-31')).status, 200);
+  assert.equal((await api('GET', '/api/v1/usage?from=yesterday')).body.code, 'invalid_date');
+
+  const small = await startTestServer({ PITCHREEL_RATE_PER_ORG_DAY: '1', PRICE_GPU_HOUR: '2.5' });
+  try {
+    const sv = await contractValidator(small.baseUrl);
+    const r = await fetch(`${small.baseUrl}/api/v1/batches`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${small.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items }),
+    });
+    const body = await r.json();
+    assert.equal(r.status, 429);
+    sv.check('POST', '/api/v1/batches', 429, body);
+    assert.equal(body.fitsNow, 1);
+    const u = await fetch(`${small.baseUrl}/api/v1/usage`, { headers: { Authorization: `Bearer ${small.apiKey}` } });
+    const ub = await u.json();
+    sv.check('GET', '/api/v1/usage', 200, ub);
+    assert.deepEqual(ub.total.cost, { gpu: 0, total: 0 });
+  } finally {
+    await small.stop();
+  }
+});

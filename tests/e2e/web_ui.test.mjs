@@ -694,6 +694,35 @@ test('a server that stops answering is reported next to the action', async () =>
   await context.close();
 });
 
+test('a catalogue batch: preview shows each bad row, start, follow to completed; usage chart', async () => {
+  const { context, page } = await signedInPage(server.apiKey);
+  await page.locator('#batch').waitFor({ state: 'visible' });
+  const bad = 'productId,productName,imageUrl,height\nok-1,Lamp,https://127.0.0.1:9/a.jpg,720\nbad-2,Lamp,,720\nbad-3,Lamp,https://127.0.0.1:9/b.jpg,999\n';
+  await page.locator('#batch-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.locator('#batch-problems-table').waitFor({ state: 'visible' });
+  const rows = await page.locator('#batch-problems tr td:first-child').allTextContents();
+  assert.deepEqual(rows, ['3', '4']);
+  assert.equal(await page.getByRole('button', { name: 'Start batch' }).isDisabled(), true);
+
+  // The photos are on an address the server refuses to fetch: each item fails on its own,
+  // and the batch still completes.
+  const good = 'productId,productName,imageUrl,height\nok-1,Lamp,https://127.0.0.1:9/a.jpg,720\nok-2,Mug,https://127.0.0.1:9/b.jpg,720\n';
+  await page.locator('#batch-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.waitForFunction(() => /2 products ready/.test(document.getElementById('batch-status').textContent));
+  await page.getByRole('button', { name: 'Start batch' }).click();
+  await page.waitForFunction(() => /^Completed/.test(document.getElementById('batch-status').textContent), null, { timeout: 120000 });
+  assert.equal(await page.locator('#batch-items li').count(), 2);
+  assert.match(await page.locator('#batch-items li').first().textContent(), /Row 2 \(ok-1\): failed/);
+
+  await page.reload();
+  await page.locator('#usage-chart svg').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#usage-summary').textContent(), /failed/);
+  await shot(page, 'batch', DESKTOP);
+  await context.close();
+});
+
 test('every JSON answer the UI received matches the OpenAPI document', async () => {
   const results = await Promise.allSettled(contractChecks);
   const broken = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);

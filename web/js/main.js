@@ -3,6 +3,7 @@
 // role allows. Any 401 afterwards (key revoked, JWT expired) returns to sign-in.
 
 import { Api } from './api.js';
+import { BatchView, loadUsage } from './batches.js';
 import { messageFor } from './field_errors.js';
 import { Gallery } from './gallery.js';
 import { GenerateForm } from './generate.js';
@@ -17,6 +18,7 @@ let form = null;
 let jobs = null;
 let gallery = null;
 let webhooks = null;
+let batches = null;
 
 function showBanner(text) {
   $('banner').textContent = text;
@@ -76,6 +78,9 @@ async function signIn(token, remember) {
     webhooks ??= new WebhookPanel(api);
     webhooks.load();
   }
+  $('batch').hidden = !me.canGenerate;
+  if (me.canGenerate && !batches) batches = new BatchView(api);
+  loadUsage(api);
   gallery.reset(me.canDelete);
   if (me.canGenerate) {
     if (!form) {

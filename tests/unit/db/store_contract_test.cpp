@@ -407,6 +407,232 @@ TEST_P(StoreContract, ReopeningMigratesNothingAndKeepsData) {
   EXPECT_TRUE(again->ping());
 }
 
+// ---- batches, fair claims, usage
+
+batches::NewBatch new_batch(const Organization& org, const User& user, int n, int per_org_day = 0) {
+  batches::NewBatch b;
+  b.organization_id = org.id;
+  b.user_id = user.id;
+  b.defaults = R"({"height":"720"})";
+  for (int i = 0; i < n; ++i) b.items.push_back({i + 2, "{}", "p" + std::to_string(i)});
+  b.per_org_day = per_org_day;
+  return b;
+}
+
+TEST_P(StoreContract, ClaimsServeOrganisationsInTurnAndSingleJobsBeforeBatchItems) {
+  // Organisation A queues a batch of 4 long before B submits 2 single jobs: once A has had
+  // a claim, B's jobs do not wait for the rest of A's batch: the organisations alternate.
+  auto a_batch = store().batches().create(new_batch(org_, user_, 4), 100);
+  ASSERT_TRUE(a_batch && a_batch->batch) << (a_batch ? "refused" : a_batch.error().message);
+  auto first = store().queue().claim_next("w", 60, 150).value();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->job.batch_id, a_batch->batch->id);
+  const Organization b = store().orgs().create("Beta", 1).value();
+  const User bu = store().users().create(b.id, "b@beta.test", Role::kMember, 1).value();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(store().jobs().create({b.id, bu.id, "{}", "b", "", 3, {}}, 200 + i));
+  }
+  std::vector<std::string> orgs;
+  for (;;) {
+    auto c = store().queue().claim_next("w", 60, 300).value();
+    if (!c) break;
+    orgs.push_back(c->job.organization_id == org_.id ? "A" : "B");
+  }
+  EXPECT_EQ(orgs, (std::vector<std::string>{"B", "A", "B", "A", "A"}));
+
+  // Within one organisation a single job goes before its own batch's items.
+  auto more = store().batches().create(new_batch(org_, user_, 2), 400);
+  ASSERT_TRUE(more && more->batch);
+  const Job single = enqueue(500);
+  EXPECT_EQ(store().queue().claim_next("w", 60, 600).value()->job.id, single.id);
+}
+
+TEST_P(StoreContract, ABatchIsCreatedWholeAndCompletesWithItsLastItem) {
+  auto made = store().batches().create(new_batch(org_, user_, 3), 100);
+  ASSERT_TRUE(made) << made.error().message;
+  ASSERT_TRUE(made->batch);
+  const batches::Batch& b = *made->batch;
+  EXPECT_EQ(b.item_count, 3);
+  EXPECT_EQ(b.status, batches::BatchStatus::kRunning);
+  EXPECT_EQ(b.counts.at(JobStatus::kQueued), 3);
+  EXPECT_EQ(b.defaults, R"({"height":"720"})");
+  auto items = store().batches().items(b.id, org_.id).value();
+  ASSERT_EQ(items.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(items[i].row, i + 2);
+    EXPECT_EQ(items[i].job.batch_id, b.id);
+    EXPECT_EQ(items[i].job.product_id, "p" + std::to_string(i));
+    EXPECT_EQ(items[i].job.status, JobStatus::kQueued);
+  }
+  // Another organisation sees nothing.
+  const Organization other = store().orgs().create("Other", 1).value();
+  EXPECT_FALSE(store().batches().get(b.id, other.id).value());
+  EXPECT_TRUE(store().batches().items(b.id, other.id).value().empty());
+  EXPECT_EQ(store().batches().list(org_.id, 10).value().size(), 1u);
+
+  // Items finish one way or another; the batch completes with the last, at its time.
+  auto c1 = store().queue().claim_next("w1", 60, 110).value().value();
+  auto c2 = store().queue().claim_next("w2", 60, 110).value().value();
+  auto c3 = store().queue().claim_next("w3", 60, 110).value().value();
+  ASSERT_TRUE(store().queue().complete(c1.job.id, "w1", video(), 120).value());
+  EXPECT_EQ(store().queue().fail(c2.job.id, "w2", "image_url_unreachable", "down", false, 0, 130)
+                .value(),
+            JobStatus::kFailed);
+  auto mid = store().batches().get(b.id, org_.id).value().value();
+  EXPECT_EQ(mid.status, batches::BatchStatus::kRunning);
+  EXPECT_FALSE(mid.completed_at);
+  ASSERT_TRUE(store().queue().complete(c3.job.id, "w3", video(), 140).value());
+  auto done = store().batches().get(b.id, org_.id).value().value();
+  EXPECT_EQ(done.status, batches::BatchStatus::kCompleted);
+  EXPECT_EQ(done.completed_at, 140);
+  EXPECT_EQ(done.counts.at(JobStatus::kSucceeded), 2);
+  EXPECT_EQ(done.counts.at(JobStatus::kFailed), 1);
+  // Its videos carry the batch id.
+  auto v = store().videos().get(get(c1.job.id).video_id, org_.id).value().value();
+  EXPECT_EQ(v.batch_id, b.id);
+}
+
+TEST_P(StoreContract, TwoNodesFinishingTheLastItemsTogetherCompleteTheBatchOnce) {
+  for (int round = 0; round < 5; ++round) {
+    auto made = store().batches().create(new_batch(org_, user_, 2), 100 + round);
+    ASSERT_TRUE(made && made->batch);
+    auto other = open_node();
+    ASSERT_TRUE(other);
+    auto c1 = store().queue().claim_next("w1", 60, 200).value().value();
+    auto c2 = store().queue().claim_next("w2", 60, 200).value().value();
+    // SQLite may answer busy under contention: nothing was written, the worker retries.
+    const auto finish = [](Store& node, const std::string& job, const std::string& worker) {
+      for (;;) {
+        auto r = node.queue().complete(job, worker, video(), 300);
+        if (!r && r.error().code == "database_busy") continue;
+        ASSERT_TRUE(r) << r.error().message;
+        ASSERT_TRUE(*r);
+        return;
+      }
+    };
+    std::thread t1([&] { finish(store(), c1.job.id, "w1"); });
+    std::thread t2([&] { finish(*other, c2.job.id, "w2"); });
+    t1.join();
+    t2.join();
+    auto b = store().batches().get(made->batch->id, org_.id).value().value();
+    EXPECT_EQ(b.status, batches::BatchStatus::kCompleted) << "round " << round;
+    EXPECT_EQ(b.counts.at(JobStatus::kSucceeded), 2);
+  }
+}
+
+TEST_P(StoreContract, CancelingABatchCancelsQueuedItemsAndAsksRunningOnesToStop) {
+  auto made = store().batches().create(new_batch(org_, user_, 3), 100);
+  ASSERT_TRUE(made && made->batch);
+  const std::string id = made->batch->id;
+  auto running = store().queue().claim_next("w", 60, 110).value().value();
+  EXPECT_TRUE(store().batches().cancel(id, org_.id, 120).value());
+  const Organization other = store().orgs().create("Other", 1).value();
+  EXPECT_FALSE(store().batches().cancel(id, other.id, 120).value());
+  auto b = store().batches().get(id, org_.id).value().value();
+  EXPECT_TRUE(b.cancel_requested);
+  EXPECT_EQ(b.counts.at(JobStatus::kCanceled), 2);
+  EXPECT_EQ(b.counts.at(JobStatus::kRunning), 1);
+  EXPECT_EQ(b.status, batches::BatchStatus::kRunning);
+  EXPECT_FALSE(store().queue().claim_next("w", 60, 130).value());
+  EXPECT_EQ(store().queue().heartbeat(running.job.id, "w", 60, "", 0.5, 130).value(),
+            jobs::LeaseState::kCancelRequested);
+  EXPECT_TRUE(store().queue().finish_canceled(running.job.id, "w", 140).value());
+  b = store().batches().get(id, org_.id).value().value();
+  EXPECT_EQ(b.status, batches::BatchStatus::kCompleted);
+  EXPECT_EQ(b.completed_at, 140);
+}
+
+TEST_P(StoreContract, ABatchThatDoesNotFitTheDailyQuotaIsRefusedWhole) {
+  for (int i = 0; i < 3; ++i) enqueue(1000 + i);
+  // 3 used of 5: a batch of 3 does not fit; 2 would now, all 3 once the oldest job
+  // (created at 1000) leaves the 24 h window.
+  auto refused = store().batches().create(new_batch(org_, user_, 3, 5), 2000);
+  ASSERT_TRUE(refused) << refused.error().message;
+  ASSERT_FALSE(refused->batch);
+  ASSERT_TRUE(refused->refused);
+  EXPECT_EQ(refused->refused->fits_now, 2);
+  EXPECT_EQ(refused->refused->used, 3);
+  EXPECT_EQ(refused->refused->limit, 5);
+  EXPECT_EQ(refused->refused->fits_all_in_s, 1000 + 86400 - 2000);
+  EXPECT_TRUE(store().batches().list(org_.id, 10).value().empty());
+  EXPECT_EQ(store().jobs().queue_depth().value(), 3);
+  // Larger than the quota: it never fits.
+  auto never = store().batches().create(new_batch(org_, user_, 6, 5), 2000).value();
+  ASSERT_TRUE(never.refused);
+  EXPECT_EQ(never.refused->fits_all_in_s, 0);
+  // A batch that fits is admitted, and then counts against the quota.
+  auto fits = store().batches().create(new_batch(org_, user_, 2, 5), 2000).value();
+  ASSERT_TRUE(fits.batch);
+  EXPECT_EQ(store().jobs().count_org_jobs_since(org_.id, 0).value(), 5);
+  // Batch items do not count against the user's hourly limit (nor the queue limit).
+  jobs::NewJob single{org_.id, user_.id, "{}", "p", "", 3, {}};
+  single.admission.per_user_hour = 4;
+  single.admission.queue_limit = 4;
+  EXPECT_TRUE(store().jobs().create(single, 2001)) << "3 single jobs + a 2-item batch";
+  EXPECT_FALSE(store().batches().create(new_batch(org_, user_, 0), 2000));
+  EXPECT_EQ(store().batches().create(new_batch(org_, user_, 1001), 2000).error().code,
+            "batch_too_large");
+}
+
+TEST_P(StoreContract, UsageSumsTheJobsAndVideosItCovers) {
+  const std::int64_t day = 20000 * 86400;  // 00:00 UTC of some day
+  struct Run {
+    std::int64_t finished;
+    bool ok;
+    double cpu, gpu, duration;
+    std::int64_t size;
+  };
+  const std::vector<Run> runs = {{day + 10, true, 1.5, 0, 12.5, 1000},
+                                 {day + 20, false, 0.25, 2, 0, 0},
+                                 {day + 86400 + 5, true, 3, 4, 7.5, 500},
+                                 {day + 2 * 86400 + 1, true, 1, 0, 5, 300}};
+  for (const Run& r : runs) {
+    const Job j = enqueue(r.finished - 5);
+    auto c = store().queue().claim_next("w", 60, r.finished - 1).value().value();
+    ASSERT_EQ(c.job.id, j.id);
+    ASSERT_TRUE(store().queue().add_cpu_seconds(j.id, r.cpu));
+    ASSERT_TRUE(store().queue().add_gpu_seconds(j.id, r.gpu));
+    if (r.ok) {
+      Video v = video();
+      v.duration = r.duration;
+      v.size = r.size;
+      auto stored = store().queue().complete(j.id, "w", v, r.finished).value();
+      ASSERT_TRUE(stored);
+      EXPECT_DOUBLE_EQ(stored->cpu_seconds, r.cpu);
+    } else {
+      ASSERT_TRUE(store().queue().fail(j.id, "w", "x", "y", false, 0, r.finished).value());
+    }
+  }
+  const Job waiting = enqueue(day + 30);  // unfinished: not counted
+  (void)waiting;
+  auto days = store().usage().by_day(org_.id, day, day + 2 * 86400).value();
+  ASSERT_EQ(days.size(), 2u);  // the third day is outside [from, to)
+  EXPECT_EQ(days[0].day_start, day);
+  EXPECT_EQ(days[0].videos, 1);
+  EXPECT_EQ(days[0].failed, 1);
+  EXPECT_DOUBLE_EQ(days[0].video_seconds, 12.5);
+  EXPECT_DOUBLE_EQ(days[0].cpu_seconds, 1.75);
+  EXPECT_DOUBLE_EQ(days[0].gpu_seconds, 2);
+  EXPECT_EQ(days[1].day_start, day + 86400);
+  EXPECT_EQ(days[1].videos, 1);
+  EXPECT_DOUBLE_EQ(days[1].gpu_seconds, 4);
+  EXPECT_EQ(store().usage().stored_bytes(org_.id).value(), 1800);
+  // A deleted video's usage stays; the bytes stored now go down.
+  auto page = store().videos().list(org_.id, std::nullopt, 10, "").value();
+  ASSERT_TRUE(store().videos().remove(page.videos.back().id, org_.id).value());
+  EXPECT_EQ(store().usage().by_day(org_.id, day, day + 86400).value().at(0).video_seconds, 12.5);
+  EXPECT_EQ(store().usage().stored_bytes(org_.id).value(), 800);
+  const auto totals = store().usage().totals().value();
+  ASSERT_EQ(totals.size(), 1u);
+  EXPECT_EQ(totals[0].organization_name, "Acme");
+  EXPECT_EQ(totals[0].videos, 3);
+  EXPECT_EQ(totals[0].failed, 1);
+  EXPECT_DOUBLE_EQ(totals[0].video_seconds, 25);
+  EXPECT_DOUBLE_EQ(totals[0].cpu_seconds, 5.75);
+  EXPECT_DOUBLE_EQ(totals[0].gpu_seconds, 6);
+  EXPECT_EQ(totals[0].stored_bytes, 800);
+}
+
 PITCHREEL_STORE_CONTRACT_ENGINES(StoreContract);
 
 }  // namespace

@@ -1,0 +1,38 @@
+// RenderCpuTime: the CPU time (user + system, getrusage) one render took, for usage and
+// cost. The encoder and image libraries run threads of their own, so the process's time
+// (RUSAGE_SELF) is what a render costs, as long as it was the only render in the process
+// for its whole duration. When renders overlapped (PITCHREEL_WORKERS > 1), the process's
+// time cannot be split between them, and the figure falls back to the worker thread's own
+// time (RUSAGE_THREAD): a lower bound that leaves out helper threads. `exclusive()` says
+// which one was measured.
+//
+// Construct it just before the render and call seconds() just after, on the same thread.
+// Thread safety: one object per render; objects on different threads are independent
+// (they share only atomics).
+#pragma once
+
+#include <cstdint>
+
+namespace pitchreel {
+
+class RenderCpuTime {
+ public:
+  RenderCpuTime();
+  ~RenderCpuTime();
+  RenderCpuTime(const RenderCpuTime&) = delete;
+  RenderCpuTime& operator=(const RenderCpuTime&) = delete;
+
+  // Seconds since construction (see above). Call once.
+  double seconds();
+  bool exclusive() const { return exclusive_; }
+
+ private:
+  double self_start_ = 0;
+  double thread_start_ = 0;
+  std::uint64_t overlaps_at_start_ = 0;
+  bool alone_at_start_ = true;
+  bool exclusive_ = true;
+  bool ended_ = false;
+};
+
+}  // namespace pitchreel

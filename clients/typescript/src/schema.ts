@@ -19,6 +19,75 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's batches, newest first */
+        get: operations["listBatches"];
+        put?: never;
+        /** Queue a catalogue batch (JSON or CSV), or validate it (?dryRun=true) */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch: counts, progress, and every item's job and video */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a batch: queued items at once, running ones at their next stage */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: a `batch` event with the Batch (without items) each time it changes; the stream ends after the event with status completed */
+        get: operations["batchEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/info": {
         parameters: {
             query?: never;
@@ -94,7 +163,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: a `job` event with the Job each time it changes; the stream ends once the job has finished */
+        /** Server-sent events: a `job` event with the Job each time it changes (a change of updatedAt alone is not sent); the stream ends once the job has finished */
         get: operations["jobEvents"];
         put?: never;
         post?: never;
@@ -149,6 +218,23 @@ export type paths = {
         put?: never;
         /** Suggest a script from productName and productDescription */
         post: operations["suggestScript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's usage and estimated cost */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -370,7 +456,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics (series by organisation only with the operator token) */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -404,7 +490,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database and storage (?deep=1: every backend) */
+        /** Readiness: database and storage (?deep=1: every backend, with the operator token PITCHREEL_OPERATOR_TOKEN as a bearer token) */
         get: operations["getReady"];
         put?: never;
         post?: never;
@@ -436,6 +522,131 @@ export type webhooks = {
 };
 export type components = {
     schemas: {
+        /** @description A catalogue batch. Each item is an ordinary job (it appears under jobs and videos with its batchId). `status` becomes completed in the transaction in which the last item reaches a final state. */
+        Batch: {
+            cancelRequested: boolean;
+            /** @description Unix time, seconds; null until completed */
+            completedAt: number | null;
+            counts: components["schemas"]["BatchCounts"];
+            /** @description Unix time, seconds */
+            createdAt: number;
+            defaults: {
+                [key: string]: string;
+            };
+            eventsUrl: string;
+            id: string;
+            itemCount: number;
+            /** @description GET /api/v1/batches/{id} only: each item's row and job (with its video) */
+            items?: components["schemas"]["BatchItem"][];
+            /** @description finished items / itemCount */
+            progress: number;
+            /** @enum {string} */
+            status: "running" | "completed";
+            statusUrl: string;
+        };
+        /** @description Items per job status */
+        BatchCounts: {
+            canceled: number;
+            failed: number;
+            queued: number;
+            running: number;
+            succeeded: number;
+        };
+        /** @description A batch as a CSV file: a header row naming the item fields (any case; spaces, _ and - ignored), one row per product. Other parts named like default fields (voice, aspect, ...) apply to every row. */
+        BatchCsvUpload: {
+            file: string;
+        } & {
+            [key: string]: string;
+        };
+        /** @description Values for every item that does not set its own */
+        BatchDefaults: {
+            /** @enum {string} */
+            aspect?: "16:9" | "9:16" | "1:1";
+            /** @description https address of the presenter's portrait (fetched when the item runs) */
+            avatarUrl?: string;
+            captions?: boolean | string;
+            /** @description cpu or hallo3 */
+            engine?: string;
+            /** @description 720 or 1080 */
+            height?: string | number;
+            /** @description presenter, split, pip or showcase */
+            layout?: string;
+            title?: boolean | string;
+            /** @description a voice id (GET /api/v1/voices) */
+            voice?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The batch was refused as a whole (code batch_invalid): nothing was created */
+        BatchInvalid: {
+            /** @constant */
+            code: "batch_invalid";
+            error: string;
+            problems: components["schemas"]["BatchProblem"][];
+            requestId: string;
+            /** @constant */
+            success: false;
+        };
+        /** @description One item */
+        BatchItem: {
+            job: components["schemas"]["Job"];
+            row: number;
+        };
+        /** @description One product. Unknown fields are ignored (listed by dryRun). */
+        BatchItemFields: {
+            /** @enum {string} */
+            aspect?: "16:9" | "9:16" | "1:1";
+            /** @description https address of the presenter's portrait (fetched when the item runs) */
+            avatarUrl?: string;
+            captions?: boolean | string;
+            /** @description cpu or hallo3 */
+            engine?: string;
+            /** @description 720 or 1080 */
+            height?: string | number;
+            /** @description https address of the product's photo, fetched when the item runs: a fetch failure fails only this item */
+            imageUrl?: string;
+            /** @description presenter, split, pip or showcase */
+            layout?: string;
+            productDescription?: string;
+            productId?: string;
+            productName?: string;
+            /** @description the narration; without it one is suggested from name and description */
+            script?: string;
+            title?: boolean | string;
+            /** @description a voice id (GET /api/v1/voices) */
+            voice?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Batches, newest first */
+        BatchList: {
+            batches: components["schemas"]["Batch"][];
+        };
+        /** @description One problem of one item */
+        BatchProblem: {
+            /** @description stable, e.g. image_missing, script_too_long, invalid_height, image_url_invalid */
+            code: string;
+            /** @description the field, or null for the row as a whole */
+            field: string | null;
+            message: string;
+            /** @description CSV: the line as a spreadsheet numbers it (header = 1); JSON: the item's 1-based index; 0: the batch as a whole */
+            row: number;
+        };
+        /** @description A batch as JSON: up to 1,000 items */
+        BatchRequest: {
+            defaults?: components["schemas"]["BatchDefaults"];
+            items: components["schemas"]["BatchItemFields"][];
+        };
+        /** @description ?dryRun=true: what the batch would give; nothing is created */
+        BatchValidation: {
+            ignoredFields: string[];
+            /** @description rows without problems */
+            itemCount: number;
+            problems: components["schemas"]["BatchProblem"][];
+            /** @description rows read */
+            rows: number;
+            valid: boolean;
+        };
         /** @description The video and its files are gone */
         Deleted: {
             id: string;
@@ -494,6 +705,8 @@ export type components = {
          * @description A video job. Each change is also sent as a `job` event on /api/v1/jobs/{id}/events.
          * @example {
          *       "attempts": 1,
+         *       "batchId": null,
+         *       "cpuSeconds": 3.2,
          *       "createdAt": 1767225600,
          *       "error": null,
          *       "gpuSeconds": 0,
@@ -512,6 +725,10 @@ export type components = {
         Job: {
             /** @description runs started so far (a job is retried after a worker dies) */
             attempts: number;
+            /** @description the batch it belongs to; null for a single job */
+            batchId: string | null;
+            /** @description render CPU time (user + system) over all attempts */
+            cpuSeconds: number;
             /** @description Unix time, seconds */
             createdAt: number;
             error: components["schemas"]["JobError"] | null;
@@ -648,6 +865,23 @@ export type components = {
             role: "owner" | "admin" | "member";
             userId: string;
         };
+        /** @description The batch does not fit the organisation's daily quota (code quota_exceeded); nothing was created. Retry-After is set when the whole batch will fit later. */
+        QuotaExceeded: {
+            /** @constant */
+            code: "quota_exceeded";
+            error: string;
+            /** @description when the whole batch fits; null: never (it is larger than the quota) */
+            fitsAllInSeconds: number | null;
+            /** @description items that would be accepted now */
+            fitsNow: number;
+            /** @description videos per 24 h */
+            limit: number;
+            requestId: string;
+            /** @constant */
+            success: false;
+            /** @description videos counted in the last 24 h */
+            used: number;
+        };
         /** @description Readiness: each check is "ok" or what is wrong */
         Ready: {
             checks: {
@@ -688,10 +922,77 @@ export type components = {
             /** @description Video.publicUrl when the store offers permanent links, else Video.url (expires) */
             videoUrl: string;
         };
+        /** @description The caller's organisation's usage. Jobs count in the period in which they finished. */
+        Usage: {
+            /** @description first day, YYYY-MM-DD */
+            from: string;
+            /** @enum {string} */
+            granularity: "day" | "month";
+            organizationId: string;
+            periods: components["schemas"]["UsagePeriod"][];
+            /** @description the prices set by the operator (unset ones absent) */
+            prices: {
+                cpuHour?: number;
+                gpuHour?: number;
+                storageGbMonth?: number;
+            };
+            /** @description bytes of the organisation's videos stored now */
+            storedBytes: number;
+            /** @description last day, YYYY-MM-DD (included) */
+            to: string;
+            total: components["schemas"]["UsageTotal"];
+        };
+        /** @description Estimated cost from the operator's prices. Only the costs whose price is set appear (an unset price is left out, never 0). */
+        UsageCost: {
+            /** @description cpuSeconds / 3600 * PRICE_CPU_HOUR */
+            cpu?: number;
+            /** @description gpuSeconds / 3600 * PRICE_GPU_HOUR */
+            gpu?: number;
+            /** @description total only: storedBytes / 10^9 * PRICE_STORAGE_GB_MONTH */
+            storagePerMonth?: number;
+            /** @description gpu + cpu, of the prices set */
+            total?: number;
+        };
+        /** @description One day or month (only those with finished jobs) */
+        UsagePeriod: {
+            canceled: number;
+            cost?: components["schemas"]["UsageCost"];
+            /** @description render CPU time (user + system), all attempts */
+            cpuSeconds: number;
+            /** @description jobs that failed for good */
+            failed: number;
+            /** @description GPU wall time, all attempts */
+            gpuSeconds: number;
+            /** @description YYYY-MM-DD or YYYY-MM (UTC) */
+            period: string;
+            /** @description Unix time of the period's start */
+            start: number;
+            /** @description jobs that succeeded */
+            videos: number;
+            /** @description duration of the videos made */
+            videoSeconds: number;
+        };
+        /** @description The whole range */
+        UsageTotal: {
+            canceled: number;
+            cost?: components["schemas"]["UsageCost"];
+            /** @description render CPU time (user + system), all attempts */
+            cpuSeconds: number;
+            /** @description jobs that failed for good */
+            failed: number;
+            /** @description GPU wall time, all attempts */
+            gpuSeconds: number;
+            /** @description jobs that succeeded */
+            videos: number;
+            /** @description duration of the videos made */
+            videoSeconds: number;
+        };
         /**
          * @description A finished video. `url`, `downloadUrl`, `posterUrl` and `captionsUrl` are signed links that expire after the server's PITCHREEL_URL_EXPIRY_S, unless the store serves permanent public links (see docs/storage.md): fetch the video again for fresh ones.
          * @example {
+         *       "batchId": null,
          *       "captionsUrl": "https://videos.example.com/files/org/videos/ai-generated/product-42-x.mp4?exp=1767225600&sig=...",
+         *       "cpuSeconds": 3.2,
          *       "createdAt": 1767225600,
          *       "downloadUrl": "https://videos.example.com/files/org/videos/ai-generated/product-42-x.mp4?exp=1767225600&sig=...&download=1",
          *       "durationSec": 12.4,
@@ -714,8 +1015,12 @@ export type components = {
          *     }
          */
         Video: {
+            /** @description the batch it belongs to; null for a single job */
+            batchId: string | null;
             /** @description WebVTT captions */
             captionsUrl: string;
+            /** @description render CPU time (user + system) over all attempts */
+            cpuSeconds: number;
             /** @description Unix time, seconds */
             createdAt: number;
             /** @description the MP4 with Content-Disposition: attachment */
@@ -1040,6 +1345,274 @@ export interface operations {
             };
         };
     };
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description at most this many */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchList"];
+                };
+            };
+            /** @description Error: invalid_limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: {
+                /** @description only validate: answer the problems, create nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+                "multipart/form-data": components["schemas"]["BatchCsvUpload"];
+            };
+        };
+        responses: {
+            /** @description dryRun: the validation, nothing created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchValidation"];
+                };
+            };
+            /** @description Created: every item queued */
+            201: {
+                headers: {
+                    /** @description the batch's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description batch_invalid (with every problem), or invalid_json, batch_file_missing, csv_malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchInvalid"] | components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: body_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description quota_exceeded: the batch does not fit the daily quota */
+            429: {
+                headers: {
+                    /** @description seconds until the whole batch fits */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaExceeded"];
+                };
+            };
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch with its items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Error: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled or cancel requested */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Error: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    batchEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the batch's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream; each event's data is one Batch as JSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getInfo: {
         parameters: {
             query?: never;
@@ -1294,7 +1867,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream. Each event is `event: job` with `data:` one Job as JSON (see x-event-data). Comment lines (`:`) keep the connection alive. Reconnect on a dropped stream; the first event is the job as it is now. */
+            /** @description text/event-stream. Each event is `event: job` with `data:` one Job as JSON (see x-event-data). Comment lines (`:`) keep the connection alive. Reconnect on a dropped stream; the first event is the job as it is now. The credential is checked again every few seconds: once it is revoked (or the user deleted) the stream sends `event: error` with an Error as data and ends. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1408,6 +1981,51 @@ export interface operations {
                 };
             };
             /** @description Error: unauthorized: no, unknown or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC); default 29 days before `to` */
+                from?: string;
+                /** @description periods */
+                granularity?: "day" | "month";
+                /** @description last day, included (UTC); default today */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description Error: invalid_date, invalid_range, invalid_granularity */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2233,7 +2851,10 @@ export interface operations {
     };
     getReady: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description run every backend's check (operators only) */
+                deep?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2247,6 +2868,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description Error: operator_token_required: deep=1 without the operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: operator_access_off: deep=1 on a server without an operator token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not ready */

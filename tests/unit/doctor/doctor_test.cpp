@@ -157,11 +157,11 @@ TEST_F(DoctorTest, DnsAndConnectTimeoutMessages) {
                              "HALLO3_API_KEY",      "HALLO3_TIMEOUT_S"};
   fetch::CallRequest request;
   request.url = b.url;
-  auto dns = fetch::describe_failure(b, {fetch::CallFailure::Kind::kDns, false, "", 0}, request);
+  auto dns = fetch::describe_failure(b, {fetch::CallFailure::Kind::kDns, false, "", 0, ""}, request);
   EXPECT_EQ(dns.code, "gpu_unreachable");
   EXPECT_NE(dns.message.find("DNS"), std::string::npos);
   EXPECT_NE(dns.message.find("gpu-box"), std::string::npos);
-  auto slow = fetch::describe_failure(b, {fetch::CallFailure::Kind::kConnectTimeout, false, "", 0},
+  auto slow = fetch::describe_failure(b, {fetch::CallFailure::Kind::kConnectTimeout, false, "", 0, ""},
                                       request);
   EXPECT_NE(slow.message.find("connect timeout"), std::string::npos);
   EXPECT_NE(slow.message.find("firewall"), std::string::npos);

@@ -195,7 +195,8 @@ Command add_generate(CLI::App& app) {
             auto result = generate_video(*request, *tts, **engine, bar);
             if (!result) return report(result.error(), args->json);
             for (const auto& w : result->warnings) {
-              std::cerr << "warning[" << w.code << "]: " << w.message << "\n";
+              // One write per line: the log (on its own thread) also writes to stderr.
+              std::cerr << fmt::format("warning[{}]: {}\n", w.code, w.message);
             }
             if (args->json) {
               std::cout << summary(*result, *request, bar.gpu_seconds()).dump(2) << "\n";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 namespace pitchreel {
@@ -88,9 +89,20 @@ std::string Metrics::render(const std::vector<std::tuple<std::string, Labels, do
                          label_text(labels), s.count);
     }
   }
+  // Gauges too are added up over hidden labels: one series per name and remaining labels,
+  // names in the order the caller gave them (their series must stay together).
+  std::vector<std::string> names;
+  std::map<std::string, std::map<Labels, double>> summed;
   for (const auto& [name, labels, value] : gauges) {
+    auto [it, added] = summed.try_emplace(name);
+    if (added) names.push_back(name);
+    it->second[without(labels, hidden)] += value;
+  }
+  for (const auto& name : names) {
     header(name);
-    out += fmt::format("{}{} {}\n", name, label_text(labels), value);
+    for (const auto& [labels, value] : summed[name]) {
+      out += fmt::format("{}{} {}\n", name, label_text(labels), value);
+    }
   }
   return out;
 }

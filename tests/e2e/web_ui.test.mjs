@@ -685,15 +685,6 @@ test('webhooks panel: add an endpoint, see its secret once, send a test, read th
   }
 });
 
-test('a server that stops answering is reported next to the action', async () => {
-  const { context, page } = await signedInPage(server.apiKey);
-  await server.stop();
-  await page.locator('#product-name').fill('Aurora bottle');
-  await page.getByRole('button', { name: 'Suggest script' }).click();
-  await page.locator('#product-name-error').filter({ hasText: 'Cannot reach the pitchreel server' }).waitFor();
-  await context.close();
-});
-
 test('a catalogue batch: preview shows each bad row, start, follow to completed; usage chart', async () => {
   const { context, page } = await signedInPage(server.apiKey);
   await page.locator('#batch').waitFor({ state: 'visible' });
@@ -720,6 +711,15 @@ test('a catalogue batch: preview shows each bad row, start, follow to completed;
   await page.locator('#usage-chart svg').waitFor({ state: 'visible' });
   assert.match(await page.locator('#usage-summary').textContent(), /failed/);
   await shot(page, 'batch', DESKTOP);
+  await context.close();
+});
+
+test('a server that stops answering is reported next to the action', async () => {
+  const { context, page } = await signedInPage(server.apiKey);
+  await server.stop();
+  await page.locator('#product-name').fill('Aurora bottle');
+  await page.getByRole('button', { name: 'Suggest script' }).click();
+  await page.locator('#product-name-error').filter({ hasText: 'Cannot reach the pitchreel server' }).waitFor();
   await context.close();
 });
 

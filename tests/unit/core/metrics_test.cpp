@@ -40,6 +40,13 @@ TEST(Metrics, HiddenLabelsAreSummedAway) {
   EXPECT_NE(hidden.find("jobs_total{status=\"ok\"} 3\n"), std::string::npos) << hidden;
   const auto full = m.render();
   EXPECT_NE(full.find("pitchreel_gpu_seconds_sum{organization=\"org-b\"} 3"), std::string::npos) << full;
+  // Gauges given at render time are summed the same way.
+  const std::vector<std::tuple<std::string, Labels, double>> gauges = {
+      {"org_videos", {{"organization", "org-a"}}, 4}, {"org_videos", {{"organization", "org-b"}}, 1}};
+  const auto hidden_gauges = m.render(gauges, {"organization"});
+  EXPECT_EQ(hidden_gauges.find("org-"), std::string::npos) << hidden_gauges;
+  EXPECT_NE(hidden_gauges.find("org_videos 5\n"), std::string::npos) << hidden_gauges;
+  EXPECT_NE(m.render(gauges).find("org_videos{organization=\"org-a\"} 4\n"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "db/database.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <memory>
 
 #include "db/migrations.h"
 #include "db/sqlite_error.h"
@@ -55,24 +58,19 @@ TEST(Database, MigrationsAreIdempotent) {
 
 // A database written by an older pitchreel (schema 1: no GPU time columns) is upgraded in
 // place on open, its rows kept.
+// A database made by the first release (migration 1 only, written here with SQLite itself)
+// is brought to the latest schema on open, keeping its rows.
 TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
   testing::TempDir dir;
   {
-    auto db = Database::open(dir / "a.db");
-    ASSERT_TRUE(db);
-    Connection conn = (*db)->connect();
-    ASSERT_TRUE(conn.exec("INSERT INTO organizations VALUES ('o1', 'Acme', 1)"));
-    // Undo every migration after 1, newest first: 8 (video warnings), 4 (webhooks),
-    // 3 (the outbox) and 2 (GPU time).
-    ASSERT_TRUE(conn.exec("ALTER TABLE videos DROP COLUMN warnings"));
-    ASSERT_TRUE(conn.exec("DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; "
-                          "DROP TABLE webhook_endpoints; DROP TRIGGER videos_deleted_outbox; "
-                          "DROP TABLE outbox"));
-    ASSERT_TRUE(conn.exec("DROP TRIGGER jobs_event_insert; DROP TRIGGER jobs_event_status; "
-                          "DROP TABLE job_events"));
-    ASSERT_TRUE(conn.exec("ALTER TABLE jobs DROP COLUMN gpu_seconds"));
-    ASSERT_TRUE(conn.exec("ALTER TABLE videos DROP COLUMN gpu_seconds"));
-    ASSERT_TRUE(conn.exec("PRAGMA user_version = 1"));
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "a.db").c_str(), &raw), SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> handle(raw, &sqlite3_close);
+    const std::string v1 = std::string(migrations().front().sql) +
+                           "INSERT INTO organizations VALUES ('o1', 'Acme', 1);"
+                           "PRAGMA user_version = 1;";
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(raw, v1.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
   }
   auto db = Database::open(dir / "a.db");
   ASSERT_TRUE(db) << db.error().message;
@@ -81,15 +79,14 @@ TEST(Database, UpgradesASchemaOneDatabaseKeepingItsRows) {
   auto stmt = conn.prepare(
       "SELECT (SELECT COUNT(*) FROM organizations) + "
       "(SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'gpu_seconds') + "
-      "(SELECT COUNT(*) FROM pragma_table_info('videos') WHERE name = 'gpu_seconds')");
+      "(SELECT COUNT(*) FROM pragma_table_info('videos') WHERE name = 'warnings')");
   ASSERT_TRUE(stmt);
   EXPECT_EQ(stmt->single_int64().value(), 3);
-  auto events = conn.prepare("SELECT COUNT(*) FROM job_events");
-  ASSERT_TRUE(events);
-  EXPECT_EQ(events->single_int64().value(), 0);
-  auto outbox = conn.prepare("SELECT COUNT(*) FROM outbox");
-  ASSERT_TRUE(outbox);
-  EXPECT_EQ(outbox->single_int64().value(), 0);
+  for (const char* table : {"job_events", "outbox", "batches", "webhook_endpoints"}) {
+    auto count = conn.prepare(std::string("SELECT COUNT(*) FROM ") + table);
+    ASSERT_TRUE(count) << table;
+    EXPECT_EQ(count->single_int64().value(), 0) << table;
+  }
 }
 
 TEST(Database, RefusesANewerSchema) {

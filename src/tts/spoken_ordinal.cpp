@@ -152,9 +152,8 @@ std::optional<std::string> german_ordinal(std::string_view digits, std::string_v
       "", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"};
   static constexpr std::array<std::string_view, 10> kOnes = {
       "", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"};
-  static constexpr std::array<std::string_view, 18> kBeforeN = {
-      "dem", "den", "des", "zum", "zur", "am", "im", "vom", "beim",
-      "Dem", "Den", "Des", "Zum", "Zur", "Am", "Im", "Vom", "Beim"};
+  static constexpr std::array<std::string_view, 9> kBeforeN = {"dem", "den", "des", "zum", "zur",
+                                                               "am",  "im",  "vom", "beim"};
   const auto n = small_number(digits);
   if (!n) return std::nullopt;
   std::string out;
@@ -164,8 +163,11 @@ std::optional<std::string> german_ordinal(std::string_view digits, std::string_v
     if (*n % 10) out = std::string(kOnes[*n % 10]) + "und";
     out += std::string(kTens[*n / 10]) + "ste";
   }
-  for (const std::string_view article : kBeforeN) {
-    if (previous == article) return out + "n";
+  // The article may open the sentence ("Am 1. Mai").
+  std::string article(previous);
+  if (!article.empty() && article[0] >= 'A' && article[0] <= 'Z') article[0] += 'a' - 'A';
+  for (const std::string_view form : kBeforeN) {
+    if (article == form) return out + "n";
   }
   return out;
 }

@@ -1,11 +1,10 @@
 #include "support/answer_log.h"
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "support/s3_server.h"  // run_command
 
 namespace pitchreel::testing {
 
@@ -46,17 +45,13 @@ std::string AnswerLog::check(const std::filesystem::path& scratch_dir) {
     std::ofstream out(answers_path);
     for (const auto& l : lines) out << l << '\n';
   }
-  const std::string command = "cd '" PITCHREEL_SOURCE_DIR "/tests/contract' && node check_answers.mjs '" +
-                              doc_path.string() + "' '" + answers_path.string() + "' 2>&1";
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return "could not run the contract checker: " + command;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  return "the answers of pitchreel serve do not all match its OpenAPI document (" + command +
-         "):\n" + output;
+  // The checker resolves ajv from its own folder (tests/contract/node_modules).
+  const auto result = run_command({"node", PITCHREEL_SOURCE_DIR "/tests/contract/check_answers.mjs",
+                                   doc_path.string(), answers_path.string()});
+  if (result.exit_code == 0) return {};
+  return "the answers of pitchreel serve do not all match its OpenAPI document "
+         "(tests/contract/check_answers.mjs, exit " +
+         std::to_string(result.exit_code) + "):\n" + result.out + result.err;
 }
 
 }  // namespace pitchreel::testing

@@ -28,7 +28,7 @@ class AnswerLog {
 
   // Validates everything recorded since the last call. Returns "" when all conform (or
   // when there is nothing to check), else the checker's report. Needs `node` and the
-  // npm packages of tests/contract (make deps).
+  // npm packages of tests/contract (make deps); run with run_command (s3_server.h).
   std::string check(const std::filesystem::path& scratch_dir);
 
  private:

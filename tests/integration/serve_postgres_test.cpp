@@ -91,7 +91,7 @@ TEST(ServePostgres, ApiNodeQueuesWorkerNodeRendersAndTheApiNodeStreamsIt) {
   auto listing = s3.rclone({"lsjson", "-R", "--files-only", "s3:" + s3.options().bucket});
   ASSERT_EQ(listing.exit_code, 0) << listing.err;
   EXPECT_NE(listing.out.find(".mp4"), std::string::npos) << listing.out;
-  EXPECT_NE(worker->stderr_text().find(id), std::string::npos) << "the worker node logs its job";
+  EXPECT_TRUE(worker->wait_for_log("job ended job_id=" + id)) << "the worker node logs its job";
   // The input went through the bucket: the API node's disk never held it.
   EXPECT_TRUE(testing::files_under(tmp / "data" / "uploads").empty());
 
@@ -187,7 +187,7 @@ TEST(ServePostgres, AWorkerNodeKilledMidRenderLeavesItsJobToAnotherNode) {
                                          std::chrono::seconds(240));
   ASSERT_EQ(job.value("status", ""), "succeeded") << job.dump() << second->diagnostics();
   EXPECT_EQ(job.value("attempts", 0), 2) << job.dump();
-  EXPECT_NE(second->stderr_text().find("job ended job_id=" + id), std::string::npos);
+  EXPECT_TRUE(second->wait_for_log("job ended job_id=" + id)) << second->diagnostics();
   const auto videos = testing::json_body(cli.Get("/api/v1/videos"));
   ASSERT_TRUE(videos.contains("videos")) << videos.dump();
   EXPECT_EQ(videos["videos"].size(), 1u) << videos.dump();

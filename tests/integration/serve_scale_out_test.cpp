@@ -188,7 +188,7 @@ TEST(ServeScaleOut, TwoApiAndTwoWorkerNodesRenderThirtyJobsEachExactlyOnce) {
                                            std::chrono::seconds(400));
     ASSERT_EQ(job.value("status", ""), "succeeded") << job.dump() << workers[1]->diagnostics();
     EXPECT_EQ(job.value("attempts", 0), 2) << job.dump();
-    EXPECT_NE(workers[1]->stderr_text().find("job ended job_id=" + long_job), std::string::npos)
+    EXPECT_TRUE(workers[1]->wait_for_log("job ended job_id=" + long_job))
         << workers[1]->diagnostics();
   }
 

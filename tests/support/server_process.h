@@ -74,6 +74,10 @@ class ServerProcess {
 
   std::string stdout_text() const;
   std::string stderr_text() const;
+  // Waits until stderr contains `text` (the log is written by its own thread, so a line can
+  // follow the change it reports by a moment); false at the deadline.
+  bool wait_for_log(const std::string& text,
+                    std::chrono::seconds timeout = std::chrono::seconds(30)) const;
   // The last `max_bytes` of stdout and stderr, labelled, for failure messages.
   std::string diagnostics(std::size_t max_bytes = 16000) const;
 

@@ -153,9 +153,7 @@ bool worth_saying(std::string_view raw_sentence, std::string_view benefit) {
   if (raw.ends_with("?") || raw.ends_with("？")) return false;  // questions sell, not tell
   std::size_t letters = 0;
   for (std::size_t pos = 0; pos < benefit.size();) {
-    const char32_t c = utf8::next(benefit, pos);
-    const bool digit = c >= U'0' && c <= U'9';
-    letters += text::is_word_char(c) && !digit ? 1 : 0;
+    letters += text::is_letter(utf8::next(benefit, pos)) ? 1 : 0;
   }
   // Unspaced text is CJK-like, where four characters already say something.
   const bool spaced = benefit.find(' ') != std::string_view::npos;

@@ -66,7 +66,7 @@ std::string guess_language(std::string_view text) {
   std::size_t letters = 0;
   for (std::size_t pos = 0; pos < sample.size();) {
     const char32_t c = utf8::next(sample, pos);
-    letters += text::is_word_char(c) && !(c >= U'0' && c <= U'9') ? 1 : 0;
+    letters += text::is_letter(c) ? 1 : 0;
   }
   if (letters < kMinLetters) return "";
   Guesser& g = guesser();

@@ -89,7 +89,9 @@ std::string ending_for(const Benefit& benefit) {
   std::size_t last = sentence.size() - 1;
   while (last > 0 && (static_cast<unsigned char>(sentence[last]) & 0xC0) == 0x80) --last;
   const char32_t c = utf8::decode(sentence, last).code_point;
-  const bool ideographic = (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+  const bool ideographic = text::has_script(c, text::Script::kHan) ||
+                           text::has_script(c, text::Script::kHiragana) ||
+                           text::has_script(c, text::Script::kKatakana);
   return ideographic ? "。" : ".";
 }
 

@@ -102,6 +102,11 @@ Result<ScriptSuggestion> suggest_script(std::string_view product_name, std::stri
   ScriptSuggestion suggestion;
   const std::string cleaned = clean_description(description);
   suggestion.detected = guess_language(cleaned);
+  // A description too short to tell may tell with the product's name beside it
+  // ("Thermobecher mit Deckel" + "Edelstahl, 350 ml").
+  if (suggestion.detected.empty()) {
+    suggestion.detected = guess_language(clean_description(product_name) + "\n" + cleaned);
+  }
   const phrases::LanguagePhrases* found = phrases::for_language(suggestion.detected);
   const phrases::LanguagePhrases& words = found ? *found : phrases::english();
   suggestion.language = std::string(words.language);

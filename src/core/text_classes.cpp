@@ -63,6 +63,18 @@ bool is_breaking_space(char32_t cp) {
   return is_space(cp) && u_getIntPropertyValue(u(cp), UCHAR_LINE_BREAK) != U_LB_GLUE;
 }
 
+bool is_line_break(char32_t cp) {
+  switch (u_getIntPropertyValue(u(cp), UCHAR_LINE_BREAK)) {
+    case U_LB_MANDATORY_BREAK:
+    case U_LB_CARRIAGE_RETURN:
+    case U_LB_LINE_FEED:
+    case U_LB_NEXT_LINE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_control(char32_t cp) { return u_charType(u(cp)) == U_CONTROL_CHAR; }
 
 bool is_invisible(char32_t cp) {

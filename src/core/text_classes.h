@@ -24,6 +24,9 @@ bool is_breaking_space(char32_t cp);
 // ideographic ones, tags, fillers), the emoji keycap combiner U+20E3 and U+FFFD (what
 // invalid input decodes to).
 bool is_invisible(char32_t cp);
+// Mandatory line breaks (Line_Break BK, CR, LF, NL): \n, \r, VT, FF, U+0085, U+2028,
+// U+2029.
+bool is_line_break(char32_t cp);
 // Controls (general category Cc, a subset of is_invisible): line structure, not content.
 bool is_control(char32_t cp);
 // Emoji and pictographs a synthesiser would read by name and a speaker never says:

@@ -23,6 +23,14 @@ TEST(TextClasses, SpacesAreUnicodeWhiteSpace) {
   }
 }
 
+TEST(TextClasses, LineBreaks) {
+  for (char32_t c : {U'\n', U'\r', char32_t{0x0B}, char32_t{0x0C}, char32_t{0x85}, char32_t{0x2028},
+                     char32_t{0x2029}}) {
+    EXPECT_TRUE(is_line_break(c)) << std::hex << static_cast<unsigned>(c);
+  }
+  for (char32_t c : {U' ', U'\t', char32_t{0xA0}, U'a'}) EXPECT_FALSE(is_line_break(c));
+}
+
 TEST(TextClasses, NoBreakSpacesDoNotBreakLines) {
   EXPECT_TRUE(is_breaking_space(U' '));
   EXPECT_TRUE(is_breaking_space(0x2003));  // em space

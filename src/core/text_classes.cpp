@@ -40,18 +40,30 @@ bool in_pictographic_block(char32_t cp) {
 }
 
 constexpr std::array<std::pair<UScriptCode, Script>, 25> kScripts = {{
-    {USCRIPT_LATIN, Script::kLatin},         {USCRIPT_GREEK, Script::kGreek},
-    {USCRIPT_CYRILLIC, Script::kCyrillic},   {USCRIPT_ARMENIAN, Script::kArmenian},
-    {USCRIPT_HEBREW, Script::kHebrew},       {USCRIPT_ARABIC, Script::kArabic},
-    {USCRIPT_DEVANAGARI, Script::kDevanagari}, {USCRIPT_BENGALI, Script::kBengali},
-    {USCRIPT_GURMUKHI, Script::kGurmukhi},   {USCRIPT_GUJARATI, Script::kGujarati},
-    {USCRIPT_TAMIL, Script::kTamil},         {USCRIPT_TELUGU, Script::kTelugu},
-    {USCRIPT_KANNADA, Script::kKannada},     {USCRIPT_MALAYALAM, Script::kMalayalam},
-    {USCRIPT_SINHALA, Script::kSinhala},     {USCRIPT_THAI, Script::kThai},
-    {USCRIPT_LAO, Script::kLao},             {USCRIPT_KHMER, Script::kKhmer},
-    {USCRIPT_MYANMAR, Script::kMyanmar},     {USCRIPT_GEORGIAN, Script::kGeorgian},
-    {USCRIPT_ETHIOPIC, Script::kEthiopic},   {USCRIPT_HANGUL, Script::kHangul},
-    {USCRIPT_HIRAGANA, Script::kHiragana},   {USCRIPT_KATAKANA, Script::kKatakana},
+    {USCRIPT_LATIN, Script::kLatin},
+    {USCRIPT_GREEK, Script::kGreek},
+    {USCRIPT_CYRILLIC, Script::kCyrillic},
+    {USCRIPT_ARMENIAN, Script::kArmenian},
+    {USCRIPT_HEBREW, Script::kHebrew},
+    {USCRIPT_ARABIC, Script::kArabic},
+    {USCRIPT_DEVANAGARI, Script::kDevanagari},
+    {USCRIPT_BENGALI, Script::kBengali},
+    {USCRIPT_GURMUKHI, Script::kGurmukhi},
+    {USCRIPT_GUJARATI, Script::kGujarati},
+    {USCRIPT_TAMIL, Script::kTamil},
+    {USCRIPT_TELUGU, Script::kTelugu},
+    {USCRIPT_KANNADA, Script::kKannada},
+    {USCRIPT_MALAYALAM, Script::kMalayalam},
+    {USCRIPT_SINHALA, Script::kSinhala},
+    {USCRIPT_THAI, Script::kThai},
+    {USCRIPT_LAO, Script::kLao},
+    {USCRIPT_KHMER, Script::kKhmer},
+    {USCRIPT_MYANMAR, Script::kMyanmar},
+    {USCRIPT_GEORGIAN, Script::kGeorgian},
+    {USCRIPT_ETHIOPIC, Script::kEthiopic},
+    {USCRIPT_HANGUL, Script::kHangul},
+    {USCRIPT_HIRAGANA, Script::kHiragana},
+    {USCRIPT_KATAKANA, Script::kKatakana},
     {USCRIPT_HAN, Script::kHan},
 }};
 
@@ -92,6 +104,14 @@ bool is_pictograph(char32_t cp) {
 
 bool is_punctuation_or_symbol(char32_t cp) {
   return in_category(cp, U_GC_P_MASK | U_GC_S_MASK) || is_pictograph(cp);
+}
+
+bool is_sentence_end(char32_t cp) {
+  return cp == U'…' || u_hasBinaryProperty(u(cp), UCHAR_S_TERM);
+}
+
+bool is_terminal_punctuation(char32_t cp) {
+  return cp == U'…' || u_hasBinaryProperty(u(cp), UCHAR_TERMINAL_PUNCTUATION);
 }
 
 bool is_word_char(char32_t cp) {

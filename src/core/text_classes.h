@@ -38,6 +38,12 @@ bool is_pictograph(char32_t cp);
 // Punctuation (P*), symbols (S*: currency, maths, modifiers, other) and pictographs; not
 // letters, digits or marks.
 bool is_punctuation_or_symbol(char32_t cp);
+// Ends a sentence: Sentence_Terminal (. ! ? 。 ！ ？ and the Devanagari danda "।", the
+// Arabic and Armenian question marks, the Urdu full stop, ...) and the ellipsis "…".
+bool is_sentence_end(char32_t cp);
+// Ends a sentence or a clause: Terminal_Punctuation (is_sentence_end's marks and , ; :
+// 、 ， ； the Arabic comma, the Greek question mark and semicolon, ...) and "…".
+bool is_terminal_punctuation(char32_t cp);
 // Letters, combining marks (Devanagari and Thai vowel signs belong to their word) and
 // numbers of any script.
 bool is_word_char(char32_t cp);

@@ -19,8 +19,8 @@ using text::Script;
 using Languages = std::uint32_t;  // one bit per language of a family's universe
 
 struct Clue {
-  std::u32string_view what;     // a letter (one code point) or a lower-case word
-  std::string_view languages;   // space-separated codes of the family's universe
+  std::u32string_view what;    // a letter (one code point) or a lower-case word
+  std::string_view languages;  // space-separated codes of the family's universe
   // A word that alone is enough when only one language uses it: conjunctions and
   // prepositions ("und", "avec", "with"). Articles are not ("Le Creuset", "The North Face"
   // are brand names in any shop's copy).
@@ -36,6 +36,8 @@ struct Family {
   std::span<const Clue> words;
 };
 
+// Tables, a few clues a line.
+// clang-format off
 constexpr std::array<std::string_view, 18> kLatin = {"en", "de", "fr", "es", "it", "pt",
                                                      "nl", "pl", "sv", "da", "nb", "fi",
                                                      "cs", "sk", "hu", "ro", "tr", "ca"};
@@ -109,6 +111,8 @@ constexpr Clue kArabicLetters[] = {
     {U"ك", "ar"},    {U"ى", "ar"},    {U"أ", "ar"},    {U"إ", "ar"},
 };
 
+// clang-format on
+
 constexpr Family kLatinFamily{kLatin, kLatinLetters, kLatinWords};
 constexpr Family kCyrillicFamily{kCyrillic, kCyrillicLetters, kCyrillicWords};
 constexpr Family kArabic{kArabicFamily, kArabicLetters, {}};
@@ -177,27 +181,46 @@ LanguageEvidence one(std::string_view language) {
 // Scripts written in (essentially) one language.
 std::optional<std::string_view> sole_language(Script script) {
   switch (script) {
-    case Script::kGreek: return "el";
-    case Script::kArmenian: return "hy";
-    case Script::kGeorgian: return "ka";
-    case Script::kHebrew: return "he";
-    case Script::kThai: return "th";
-    case Script::kLao: return "lo";
-    case Script::kKhmer: return "km";
-    case Script::kMyanmar: return "my";
-    case Script::kSinhala: return "si";
-    case Script::kBengali: return "bn";
-    case Script::kGurmukhi: return "pa";
-    case Script::kGujarati: return "gu";
-    case Script::kTamil: return "ta";
-    case Script::kTelugu: return "te";
-    case Script::kKannada: return "kn";
-    case Script::kMalayalam: return "ml";
+    case Script::kGreek:
+      return "el";
+    case Script::kArmenian:
+      return "hy";
+    case Script::kGeorgian:
+      return "ka";
+    case Script::kHebrew:
+      return "he";
+    case Script::kThai:
+      return "th";
+    case Script::kLao:
+      return "lo";
+    case Script::kKhmer:
+      return "km";
+    case Script::kMyanmar:
+      return "my";
+    case Script::kSinhala:
+      return "si";
+    case Script::kBengali:
+      return "bn";
+    case Script::kGurmukhi:
+      return "pa";
+    case Script::kGujarati:
+      return "gu";
+    case Script::kTamil:
+      return "ta";
+    case Script::kTelugu:
+      return "te";
+    case Script::kKannada:
+      return "kn";
+    case Script::kMalayalam:
+      return "ml";
     // Hindi: Marathi and Nepali share the script and have no letters of their own that a
     // few words would show.
-    case Script::kDevanagari: return "hi";
-    case Script::kHangul: return "ko";
-    default: return std::nullopt;
+    case Script::kDevanagari:
+      return "hi";
+    case Script::kHangul:
+      return "ko";
+    default:
+      return std::nullopt;
   }
 }
 
@@ -230,7 +253,8 @@ LanguageEvidence weigh_language_evidence(std::string_view text) {
         script == Script::kHan || script == Script::kHiragana || script == Script::kKatakana;
     const int total = han_or_kana ? cjk : w;
     // Ties go to the other script: "iPhone ケース" is Japanese copy.
-    if (total > most || (total == most && dominant == Script::kLatin)) most = total, dominant = script;
+    if (total > most || (total == most && dominant == Script::kLatin))
+      most = total, dominant = script;
   }
   if (most == 0) return {};
   if (dominant == Script::kHan || dominant == Script::kHiragana || dominant == Script::kKatakana) {
@@ -243,10 +267,14 @@ LanguageEvidence weigh_language_evidence(std::string_view text) {
   }
   if (auto sole = sole_language(dominant)) return one(*sole);
   switch (dominant) {
-    case Script::kLatin: return decide(kLatinFamily, lower);
-    case Script::kCyrillic: return decide(kCyrillicFamily, lower);
-    case Script::kArabic: return decide(kArabic, lower);
-    default: return {};
+    case Script::kLatin:
+      return decide(kLatinFamily, lower);
+    case Script::kCyrillic:
+      return decide(kCyrillicFamily, lower);
+    case Script::kArabic:
+      return decide(kArabic, lower);
+    default:
+      return {};
   }
 }
 

@@ -11,10 +11,10 @@ namespace pitchreel::text {
 namespace {
 
 TEST(TextClasses, SpacesAreUnicodeWhiteSpace) {
-  for (char32_t c : {U' ', U'\t', U'\n', U'\r', char32_t{0x0B}, char32_t{0x0C}, char32_t{0x85},
-                     char32_t{0xA0}, char32_t{0x1680}, char32_t{0x2000}, char32_t{0x2003},
-                     char32_t{0x2009}, char32_t{0x200A}, char32_t{0x2028}, char32_t{0x2029},
-                     char32_t{0x202F}, char32_t{0x205F}, char32_t{0x3000}}) {
+  for (char32_t c :
+       {U' ', U'\t', U'\n', U'\r', char32_t{0x0B}, char32_t{0x0C}, char32_t{0x85}, char32_t{0xA0},
+        char32_t{0x1680}, char32_t{0x2000}, char32_t{0x2003}, char32_t{0x2009}, char32_t{0x200A},
+        char32_t{0x2028}, char32_t{0x2029}, char32_t{0x202F}, char32_t{0x205F}, char32_t{0x3000}}) {
     EXPECT_TRUE(is_space(c)) << std::hex << static_cast<unsigned>(c);
   }
   // Zero-width characters and the Mongolian vowel separator take no room: not spaces.
@@ -43,10 +43,10 @@ TEST(TextClasses, NoBreakSpacesDoNotBreakLines) {
 
 TEST(TextClasses, InvisibleCharactersIncludeWhatTheOldTablesMissed) {
   // Kept from before: controls, zero-width, bidi, tags, emoji variation selectors.
-  for (char32_t c : {char32_t{0x01}, char32_t{0x7F}, char32_t{0x9F}, char32_t{0x200B},
-                     char32_t{0x200D}, char32_t{0x2060}, char32_t{0xFEFF}, char32_t{0x200E},
-                     char32_t{0x202E}, char32_t{0x2066}, char32_t{0xE0041}, char32_t{0xFE0F},
-                     char32_t{0x20E3}, char32_t{0xFFFD}}) {
+  for (char32_t c :
+       {char32_t{0x01}, char32_t{0x7F}, char32_t{0x9F}, char32_t{0x200B}, char32_t{0x200D},
+        char32_t{0x2060}, char32_t{0xFEFF}, char32_t{0x200E}, char32_t{0x202E}, char32_t{0x2066},
+        char32_t{0xE0041}, char32_t{0xFE0F}, char32_t{0x20E3}, char32_t{0xFFFD}}) {
     EXPECT_TRUE(is_invisible(c)) << std::hex << static_cast<unsigned>(c);
   }
   // Missed before: zero-width non-joiner, soft hyphen, combining grapheme joiner,
@@ -90,8 +90,8 @@ TEST(TextClasses, PictographsCoverEmojiOfEveryVersion) {
 }
 
 TEST(TextClasses, PunctuationAndSymbols) {
-  for (char32_t c : {U'.', U'!', U'¿', U'¡', U'«', U'»', U'—', U'…', U'€', U'$', U'+', U'°',
-                     U'、', U'。', U'！', U'§', U'•'}) {
+  for (char32_t c : {U'.', U'!', U'¿', U'¡', U'«', U'»', U'—', U'…', U'€', U'$', U'+', U'°', U'、',
+                     U'。', U'！', U'§', U'•'}) {
     EXPECT_TRUE(is_punctuation_or_symbol(c)) << std::hex << static_cast<unsigned>(c);
     EXPECT_FALSE(is_word_char(c)) << std::hex << static_cast<unsigned>(c);
   }
@@ -123,7 +123,7 @@ TEST(TextClasses, LettersAndMarksOfEveryScript) {
     EXPECT_TRUE(is_word_char(c)) << std::hex << static_cast<unsigned>(c);
     EXPECT_FALSE(is_punctuation_or_symbol(c)) << std::hex << static_cast<unsigned>(c);
   }
-  EXPECT_TRUE(is_letter(0x093F));   // a vowel sign spells the word
+  EXPECT_TRUE(is_letter(0x093F));  // a vowel sign spells the word
   EXPECT_TRUE(is_letter(U'ß'));
   EXPECT_FALSE(is_letter(U'7'));
   EXPECT_FALSE(is_letter(0x0967));  // Devanagari digit one
@@ -136,9 +136,9 @@ TEST(TextClasses, LettersAndMarksOfEveryScript) {
 }
 
 TEST(TextClasses, WideGlyphsFollowEastAsianWidth) {
-  for (char32_t c : {char32_t{0x4E00}, char32_t{0x3042}, char32_t{0x30AB}, char32_t{0xAC00},
-                     char32_t{0x3000}, char32_t{0xFF21}, char32_t{0x20000}, char32_t{0x31350},
-                     char32_t{0x1F600}}) {
+  for (char32_t c :
+       {char32_t{0x4E00}, char32_t{0x3042}, char32_t{0x30AB}, char32_t{0xAC00}, char32_t{0x3000},
+        char32_t{0xFF21}, char32_t{0x20000}, char32_t{0x31350}, char32_t{0x1F600}}) {
     EXPECT_TRUE(is_wide_glyph(c)) << std::hex << static_cast<unsigned>(c);
   }
   // Halfwidth katakana, Thai and Latin are narrow, and so is the ideographic half fill

@@ -25,6 +25,8 @@ struct Clue {
   // prepositions ("und", "avec", "with"). Articles are not ("Le Creuset", "The North Face"
   // are brand names in any shop's copy).
   bool strong = false;
+  // A letter sequence too common in names to decide alone ("ij": Dutch, but "Fiji").
+  bool weak = false;
 };
 
 // Languages that share a script and are told apart by letters and words. The universe is
@@ -52,6 +54,7 @@ constexpr Clue kLatinLetters[] = {
     {U"â", "fr pt ro"},    {U"ô", "fr pt sk"},       {U"ì", "it"},
     {U"ò", "it ca"},       {U"ó", "es pt pl ca cs sk hu"}, {U"ú", "es pt cs sk hu ca"},
     {U"ã", "pt"},          {U"õ", "pt"},             {U"ĳ", "nl"},
+    {U"ij", "nl", false, true},
     {U"ł", "pl"},          {U"ą", "pl"},             {U"ę", "pl"},
     {U"ć", "pl"},          {U"ń", "pl"},             {U"ś", "pl"},
     {U"ź", "pl"},          {U"ż", "pl"},             {U"å", "sv da nb"},
@@ -141,7 +144,8 @@ void add(const Family& family, const Clue& clue, bool letter, Evidence& evidence
   const Languages mask = mask_of(family, clue.languages);
   evidence.candidates &= mask;
   ++evidence.pieces;
-  evidence.exclusive = evidence.exclusive || ((letter || clue.strong) && std::popcount(mask) == 1);
+  const bool decisive = (letter && !clue.weak) || clue.strong;
+  evidence.exclusive = evidence.exclusive || (decisive && std::popcount(mask) == 1);
 }
 
 LanguageEvidence decide(const Family& family, std::u32string_view lower) {

@@ -40,6 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
         Short{"Tasse avec soucoupe", "fr"}, Short{"Jarra y vaso", "es"},
         Short{"Caneca térmica com tampa", "pt"}, Short{"Kubek termiczny dla dzieci", "pl"},
         Short{"Kaffekopp och fat", "sv"},
+        // "ij" is Dutch, but only with another clue ("van").
+        Short{"Vrij van BPA", "nl"},
         // Two clues that agree: "con" (es it) and "e" (it pt).
         Short{"Tazza con manico e coperchio", "it"},
         // Scripts that name one language, or are narrowed by their letters.
@@ -61,7 +63,7 @@ TEST_P(UnknownShortText, StaysUnknown) {
 INSTANTIATE_TEST_SUITE_P(
     Ambiguous, UnknownShortText,
     ::testing::Values("Mug 350 ml", "Aurora Lamp", "Aurora Travel Mug", "Desk lamp black",
-                      "Stainless steel water bottle", "Caneca de café", "Le Creuset",
+                      "Stainless steel water bottle", "Caneca de café", "Le Creuset", "Fiji Water",
                       "Kühlbox",                         // ü: German, Hungarian, Turkish, ...
                       "Värmemugg",                       // ä: German, Swedish, Finnish, Slovak
                       "Café Latte",                      // é is borrowed everywhere

@@ -118,6 +118,15 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
   std::transform(target.host.begin(), target.host.end(), target.host.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   });
+  // libcurl decodes %XX in a host name, so "exampl%7f" arrives with a control character in
+  // it: what a resolver would be asked is then no host name at all. A host is letters,
+  // digits, '-', '_' and '.', or an IPv6 literal's hex digits, ':' and '.'.
+  const bool host_chars = std::all_of(target.host.begin(), target.host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+  if (!host_chars) {
+    return fail(invalid(subject, "has characters in its host name that no host name has."));
+  }
   return target;
 }
 

@@ -69,6 +69,15 @@ TEST(TargetUrl, RefusesMalformedInput) {
   expect_invalid("http://example.com/" + std::string(9000, 'a'), "too long");
 }
 
+// libcurl decodes %XX in the host; what it decodes to must still be a host name (found by
+// fuzz_url: "http://exampl%7f000/" carried a DEL into the name to resolve).
+TEST(TargetUrl, EncodedControlCharactersInTheHostAreRefused) {
+  expect_invalid("http://exampl%7f000/x.png", "host name");
+  const auto plain = parse("http://Shop_Images-1.example.com/x.png");
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(plain->host, "shop_images-1.example.com");
+}
+
 TEST(TargetUrl, RefusesCredentials) {
   expect_invalid("http://user:pass@example.com/x.png", "user name or password");
   expect_invalid("https://user@example.com/x.png", "user name or password");

@@ -19,7 +19,8 @@ constexpr int kNeckRows = 16;
 constexpr float kNeckReach = 0.8f;  // face heights below the chin the region reaches
 constexpr int kNeckColumns = 13;
 
-// How much of the chin's drop the jaw outline takes, by landmark (0..16).
+// How much of the chin's drop the jaw outline takes, by landmark (0..16). The neck below
+// follows a raised cosine across the jaw that stays close to these.
 constexpr float kJawWeight[17] = {0,     0,    0,     0.1f, 0.3f, 0.55f, 0.8f, 0.95f, 1,
                                   0.95f, 0.8f, 0.55f, 0.3f, 0.1f, 0,     0,    0};
 
@@ -30,17 +31,6 @@ float falloff(float t) {
   return 0.5f * (1 + std::cos(std::numbers::pi_v<float> * t));
 }
 
-// The jaw weight at a fractional landmark index (Catmull-Rom through kJawWeight), so the
-// neck's drop varies smoothly across the jaw where the table has corners.
-float jaw_weight_at(float index) {
-  const auto w = [](int i) { return kJawWeight[std::clamp(i, 0, 16)]; };
-  const int i = static_cast<int>(std::floor(index));
-  const float f = index - static_cast<float>(i);
-  const float p0 = w(i - 1), p1 = w(i), p2 = w(i + 1), p3 = w(i + 2);
-  const float v = 0.5f * (2 * p1 + (-p0 + p2) * f + (2 * p0 - 5 * p1 + 4 * p2 - p3) * f * f +
-                          (-p0 + 3 * p1 - 3 * p2 + p3) * f * f * f);
-  return std::clamp(v, 0.0f, 1.0f);
-}
 
 cv::Point2f unit(cv::Point2f v) {
   const float n = std::hypot(v.x, v.y);
@@ -145,27 +135,32 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
   const auto depth = [&](cv::Point2f v) { return v.dot(rig.down_); };
   std::vector<cv::Point2f> jaw;  // landmarks 3..13 in region coordinates
   for (int i = 3; i <= 13; ++i) jaw.push_back(p[static_cast<std::size_t>(i)] - origin);
-  // The jaw's depth and fractional landmark index at lateral position a (clamped to its ends).
-  const auto jaw_at = [&](float a, float& index) {
+  // The jaw's depth at lateral position a (its ends' beyond them).
+  const auto jaw_depth = [&](float a) {
     for (std::size_t k = 0; k + 1 < jaw.size(); ++k) {
       const float a0 = along(jaw[k]), a1 = along(jaw[k + 1]);
       if (a1 != a0 && (a - a0) * (a - a1) <= 0) {
-        const float f = (a - a0) / (a1 - a0);
-        index = 3 + static_cast<float>(k) + f;
-        return depth(jaw[k]) + f * (depth(jaw[k + 1]) - depth(jaw[k]));
+        return depth(jaw[k]) + (a - a0) / (a1 - a0) * (depth(jaw[k + 1]) - depth(jaw[k]));
       }
     }
     const bool first = std::abs(a - along(jaw.front())) < std::abs(a - along(jaw.back()));
-    index = first ? 3.0f : 13.0f;
     return depth(first ? jaw.front() : jaw.back());
   };
   const float a_first = along(jaw.front()), a_last = along(jaw.back());
+  const float a_chin = along(p[8] - origin), chin_depth = depth(p[8] - origin);
+  const float a_left = along(p[2] - origin), a_right = along(p[14] - origin);
+  // How much of the chin's drop the neck takes across the jaw: a raised cosine, 1 under the
+  // chin and 0 at landmarks 2 and 14 with zero slope there (close to the jaw's own weights,
+  // kJawWeight, on a regular jaw), so the squeeze has no corner sideways either.
+  const auto bell = [&](float a) {
+    const float half = a < a_chin ? a_chin - a_left : a_right - a_chin;
+    return half > 0 ? falloff(std::abs(a - a_chin) / half) : 0.0f;
+  };
   // Ring points below the jaw, between its ends, give way to the grid.
   std::vector<cv::Point2f> kept(points.begin(), points.begin() + rig.ring_first_);
   for (std::size_t i = static_cast<std::size_t>(rig.ring_first_); i < points.size(); ++i) {
     const float a = along(points[i]);
-    float index = 0;
-    const bool below = depth(points[i]) > jaw_at(a, index);
+    const bool below = depth(points[i]) > jaw_depth(a);
     const float slack = 0.08f * rig.face_width_;
     if (!(below && a > std::min(a_first, a_last) - slack && a < std::max(a_first, a_last) + slack))
       kept.push_back(points[i]);
@@ -174,9 +169,8 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
   rig.neck_first_ = static_cast<int>(points.size());
   for (int c = 0; c < kNeckColumns; ++c) {
     const float a = a_first + (a_last - a_first) * static_cast<float>(c) / (kNeckColumns - 1);
-    float index = 0;
-    const float top = jaw_at(a, index);
-    const float drop_weight = jaw_weight_at(index);
+    const float top = jaw_depth(a);
+    const float drop_weight = bell(a);
     // The column runs down the chin direction to where it leaves the region (3 px inside,
     // as the ring's points): its drop fades to nothing there, where the frame holds still.
     const cv::Point2f start = jaw.front() + rig.right_ * (a - a_first) +
@@ -189,9 +183,18 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
     exit_at(start.x, rig.down_.x, 3, w - 3);
     exit_at(start.y, rig.down_.y, 3, h - 3);
     if (!(length > 0) || length == std::numeric_limits<float>::max()) continue;
+    // The falloff runs from the chin's depth (not the column's top: the jaw rises steeply
+    // at the sides, and a falloff that started there would bend sharply along it) to the
+    // column's exit; points beside the jaw above the chin's depth take the full drop that
+    // the bell gives them.
+    const float exit_depth = top + length;
+    const float reach = std::max(exit_depth - chin_depth, 1.0f);
     for (int r = 1; r <= kNeckRows; ++r) {
-      const float t = static_cast<float>(r) / (kNeckRows + 1);
-      points.push_back(start + rig.down_ * (t * length));
+      // Rows closer together near the jaw, where the chin's edge meets the neck.
+      const float f = std::pow(static_cast<float>(r) / (kNeckRows + 1), 1.6f);
+      const cv::Point2f q = start + rig.down_ * (length * f);
+      const float t = (depth(q) - chin_depth) / reach;
+      points.push_back(q);
       rig.neck_drop_.push_back(drop_weight * falloff(t));
       rig.neck_follow_.push_back(falloff(t));
     }

@@ -11,10 +11,12 @@ namespace {
 Result<http::FormPart> decoded_file_field(const std::string& name, const std::string& text) {
   auto bytes = base64_decode(text);
   if (!bytes || bytes->empty()) {
+    const bool music = name == "music";
     return fail(Error::invalid(
-        "image_not_base64",
+        music ? "music_not_base64" : "image_not_base64",
         "The JSON field `" + name + "` is not base64 or a base64 data: URL. Send the file as "
-            "base64 (or data:image/jpeg;base64,...), give its address as `" + name +
+            "base64 (or " + (music ? "data:audio/mpeg" : "data:image/jpeg") +
+            ";base64,...), give its address as `" + name +
             "Url`, or send the request as multipart/form-data with the file as a part."));
   }
   http::FormPart part;
@@ -34,6 +36,8 @@ Result<JobFields> read_job_fields(const http::Request& req) {
         f.image = part;
       } else if (name == "avatar" && !part.filename.empty()) {
         f.avatar = part;
+      } else if (name == "music" && !part.filename.empty()) {
+        f.music = part;
       } else {
         f.text[name] = part.content;
       }
@@ -51,10 +55,10 @@ Result<JobFields> read_job_fields(const http::Request& req) {
     return fail(Error::invalid("invalid_json", "The request body is not a JSON object."));
   }
   for (const auto& [name, value] : body.items()) {
-    if ((name == "image" || name == "avatar") && value.is_string()) {
+    if ((name == "image" || name == "avatar" || name == "music") && value.is_string()) {
       auto part = decoded_file_field(name, value.get<std::string>());
       if (!part) return fail(part.error());
-      (name == "image" ? f.image : f.avatar) = std::move(*part);
+      (name == "image" ? f.image : name == "avatar" ? f.avatar : f.music) = std::move(*part);
     } else if (value.is_string()) {
       f.text[name] = value.get<std::string>();
     } else if (value.is_boolean()) {

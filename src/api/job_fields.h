@@ -4,7 +4,8 @@
 // contain is checked by the caller (job_submission.cpp).
 //
 // Errors (Error::invalid): "unsupported_media_type" (neither encoding), "invalid_json"
-// (the body is not a JSON object), "image_not_base64" (a file field that is not base64).
+// (the body is not a JSON object), "image_not_base64" (an image or portrait field that is
+// not base64), "music_not_base64" (the same for `music`).
 // Strings, booleans and numbers become text; other JSON values are ignored.
 // Thread safety: a pure function of the request.
 #pragma once
@@ -22,6 +23,7 @@ struct JobFields {
   std::map<std::string, std::string> text;
   std::optional<http::FormPart> image;
   std::optional<http::FormPart> avatar;  // the presenter's portrait
+  std::optional<http::FormPart> music;   // background music (any audio file)
 
   std::optional<std::string> get(const std::string& name) const {
     auto it = text.find(name);

@@ -79,6 +79,14 @@ Status SubmissionInputs::keep_avatar(const std::vector<std::uint8_t>& bytes, Job
   return {};
 }
 
+Status SubmissionInputs::keep_music(const std::vector<std::uint8_t>& bytes, JobSpec& spec) {
+  bool object = false;
+  auto where = keep(bytes, "music", object);
+  if (!where) return fail(where.error());
+  (object ? spec.music_key : spec.music_path) = *where;
+  return {};
+}
+
 void remove_canceled_job_inputs(ServiceContext& ctx, const std::string& job_id,
                                 const std::string& organization_id) {
   auto job = ctx.db->jobs().get(job_id, organization_id);

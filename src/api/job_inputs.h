@@ -1,8 +1,8 @@
-// Where an accepted submission's inputs (the product image, the presenter's portrait,
-// fetched imageUrl/avatarUrl content) are kept until its job ends:
+// Where an accepted submission's inputs (the product image, the presenter's portrait, the
+// background music, fetched imageUrl/avatarUrl/musicUrl content) are kept until its job ends:
 //   * local storage: files in the data directory's uploads folder (JobSpec::image_path),
 //     which only this machine's workers can read;
-//   * STORAGE=s3: objects {org}/inputs/{job id}/image and .../avatar in the bucket
+//   * STORAGE=s3: objects {org}/inputs/{job id}/image, .../avatar, .../music in the bucket
 //     (JobSpec::image_key), which a worker on any node downloads.
 //
 // Inputs are stored before the job row is inserted, under the id the job will get
@@ -35,6 +35,7 @@ class SubmissionInputs {
   // "upload_not_stored" (local disk) or the object store's error (storage_*).
   Status keep_image(const std::vector<std::uint8_t>& bytes, JobSpec& spec);
   Status keep_avatar(const std::vector<std::uint8_t>& bytes, JobSpec& spec);
+  Status keep_music(const std::vector<std::uint8_t>& bytes, JobSpec& spec);
   // The job row exists: the inputs now belong to the job.
   void commit() { committed_ = true; }
 

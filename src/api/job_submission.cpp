@@ -1,5 +1,6 @@
 #include "api/job_submission.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "db/clock.h"
 #include "db/ids.h"
 #include "fetch/url_fetcher.h"
+#include "media/audio_decode.h"
 #include "media/image.h"
 #include "presenter/face_detector.h"
 #include "render/frame_layout.h"
@@ -32,8 +34,10 @@ Status check_voice(const ServiceContext& ctx, const std::string& voice) {
   return make_voice_registry(ctx.config)->check_voice(voice);
 }
 
-Result<std::vector<std::uint8_t>> fetch_bytes(const ServiceContext& ctx, const std::string& url) {
+Result<std::vector<std::uint8_t>> fetch_bytes(const ServiceContext& ctx, const std::string& url,
+                                              std::string what = "image") {
   FetchLimits limits;
+  limits.what = std::move(what);
   limits.max_bytes = ctx.config.max_body_bytes;
   limits.allow_private_addresses = ctx.config.allow_private_image_urls;
   auto fetched = fetch_url(url, limits);
@@ -63,6 +67,55 @@ Result<std::optional<std::vector<std::uint8_t>>> avatar_bytes(const ServiceConte
   auto bytes = fetch_bytes(ctx, *url);
   if (!bytes) return fail(bytes.error());
   return std::move(*bytes);
+}
+
+// Background music, when the request has some (a `music` file or `musicUrl`).
+Result<std::optional<std::vector<std::uint8_t>>> music_bytes(const ServiceContext& ctx,
+                                                             const JobFields& f) {
+  if (f.music) {
+    return std::vector<std::uint8_t>(f.music->content.begin(), f.music->content.end());
+  }
+  const auto url = f.get("musicUrl");
+  if (!url || url->empty()) return std::nullopt;
+  auto bytes = fetch_bytes(ctx, *url, "music");
+  if (!bytes) return fail(bytes.error());
+  return std::move(*bytes);
+}
+
+// Music is looped under the whole video, so a long track buys nothing; this bounds the
+// work (and memory) of checking it at submission.
+constexpr double kMaxMusicSeconds = 600;
+
+// The music must decode now, so that a file that is not audio is refused at once rather
+// than failing the job in the queue. Decoded at a low rate: only its validity is wanted.
+Status check_music(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  AudioDecodeOptions options;
+  options.target_rate = 8000;
+  options.max_seconds = kMaxMusicSeconds;
+  auto decoded = decode_audio(bytes, name, options);
+  if (decoded) return {};
+  const std::string& code = decoded.error().code;
+  if (code == "audio_too_long") {
+    return fail(Error::invalid(
+        "music_too_long", fmt::format("The music {} is longer than {:.0f} minutes. It is looped "
+                                      "under the video anyway: send a shorter track.",
+                                      name, kMaxMusicSeconds / 60)));
+  }
+  if (code == "audio_empty") {
+    return fail(Error::invalid("music_empty",
+                               fmt::format("The music {} holds no sound. Send an MP3, AAC, Ogg, "
+                                           "FLAC or WAV file with music in it, or leave `music` "
+                                           "out.",
+                                           name)));
+  }
+  if (code == "audio_unreadable") {
+    return fail(Error::invalid(
+        "music_unreadable",
+        fmt::format("The music {} is not audio pitchreel can decode. Send MP3, AAC, Ogg, Opus, "
+                    "FLAC or WAV, or leave `music` out.",
+                    name)));
+  }
+  return fail(decoded.error());
 }
 
 Result<JobSpec> build_spec(const ServiceContext& ctx, const JobFields& f) {
@@ -166,6 +219,12 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
     if (!portrait) return fail(portrait.error());
     if (auto face = detect_face(*portrait, avatar_name); !face) return fail(face.error());
   }
+  auto music = music_bytes(ctx, *fields);
+  if (!music) return fail(music.error());
+  if (*music) {
+    const std::string music_name = fields->music ? fields->music->filename : "from musicUrl";
+    if (auto s = check_music(**music, music_name); !s) return fail(s.error());
+  }
 
   // Stored under the id the job will get; kept only once its row exists (job_inputs.h).
   db::jobs::NewJob job;
@@ -174,6 +233,9 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   if (auto s = inputs.keep_image(*bytes, *spec); !s) return fail(s.error());
   if (*avatar) {
     if (auto s = inputs.keep_avatar(**avatar, *spec); !s) return fail(s.error());
+  }
+  if (*music) {
+    if (auto s = inputs.keep_music(**music, *spec); !s) return fail(s.error());
   }
 
   job.organization_id = principal.organization_id;

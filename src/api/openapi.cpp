@@ -183,6 +183,8 @@ json error_schema() {
        {"code", str("e.g. unauthorized, forbidden, not_found, script_too_long, script_missing, "
                     "image_missing, image_unreadable, image_too_large, image_not_base64, "
                     "invalid_aspect, invalid_height, invalid_layout, avatar_missing, "
+                    "music_unreadable, music_empty, music_too_long, music_not_base64, "
+                    "music_url_invalid, music_url_forbidden, music_url_too_large, "
                     "voice_not_found, invalid_product_id, unsupported_media_type, invalid_json, "
                     "body_too_large, rate_limited, queue_full, job_not_cancelable, "
                     "link_expired, internal_error")},
@@ -208,6 +210,11 @@ json job_request_properties(bool multipart) {
   json avatar = multipart ? binary : encoded;
   avatar["description"] = std::string("the presenter's portrait: one frontal face") +
                           (multipart ? "" : "; base64 or a data: URL");
+  json music = multipart ? binary : encoded;
+  music["description"] =
+      std::string("background music (MP3, AAC, Ogg, Opus, FLAC or WAV; at most 10 minutes): "
+                  "looped or trimmed to the video, ducked under the voice, faded out at the end") +
+      (multipart ? "" : "; base64 or a data: URL (data:audio/mpeg;base64,...)");
   // Multipart fields are text: booleans and numbers arrive as "true" / "720".
   json flag = multipart ? json{{"type", "string"}, {"enum", {"true", "false", "1", "0"}}} : json{{"type", "boolean"}};
   json height = multipart ? json{{"type", "string"}, {"enum", json::array({"720", "1080"})}}
@@ -231,6 +238,9 @@ json job_request_properties(bool multipart) {
           {"title", flag},
           {"avatar", avatar},
           {"avatarUrl", {{"type", "string"}, {"format", "uri"}}},
+          {"music", music},
+          {"musicUrl", {{"type", "string"}, {"format", "uri"},
+                        {"description", "instead of music: fetched by the server, like imageUrl"}}},
           {"layout", {{"type", "string"}, {"enum", layouts()},
                       {"description", "default: presenter with an avatar, showcase without; every layout but showcase needs an avatar"}}}};
 }

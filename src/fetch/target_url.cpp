@@ -14,11 +14,11 @@ namespace {
 // Far above any real image URL; stops pathological input before libcurl sees it.
 constexpr std::size_t kMaxUrlLength = 8192;
 
-Error invalid(std::string_view subject, std::string_view problem) {
-  return Error::invalid("image_url_invalid",
-                        fmt::format("{} {} Use a public http:// or https:// image URL, or upload "
-                                    "the image.",
-                                    subject, problem));
+Error invalid(std::string_view subject, std::string_view problem, std::string_view what) {
+  return Error::invalid(fmt::format("{}_url_invalid", what),
+                        fmt::format("{} {} Use a public http:// or https:// {} URL, or upload "
+                                    "the {}.",
+                                    subject, problem, what, what));
 }
 
 // The RFC 3986 scheme before the first ':', lower-cased; empty when there is none. Read by hand
@@ -56,17 +56,18 @@ std::string TargetUrl::origin() const {
   return text;
 }
 
-Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subject) {
-  if (url.empty()) return fail(invalid(subject, "is empty."));
-  if (url.size() > kMaxUrlLength) return fail(invalid(subject, "is too long."));
-  if (url.find('\0') != std::string::npos) return fail(invalid(subject, "is not a valid URL."));
+Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subject,
+                                   std::string_view what) {
+  if (url.empty()) return fail(invalid(subject, "is empty.", what));
+  if (url.size() > kMaxUrlLength) return fail(invalid(subject, "is too long.", what));
+  if (url.find('\0') != std::string::npos) return fail(invalid(subject, "is not a valid URL.", what));
 
   const std::string scheme = leading_scheme(url);
   if (scheme.empty()) {
-    return fail(invalid(subject, "is not a full URL (it must start with http:// or https://)."));
+    return fail(invalid(subject, "is not a full URL (it must start with http:// or https://).", what));
   }
   if (scheme != "http" && scheme != "https") {
-    return fail(invalid(subject, fmt::format("uses {}:, which pitchreel does not fetch.", scheme)));
+    return fail(invalid(subject, fmt::format("uses {}:, which pitchreel does not fetch.", scheme), what));
   }
   if (!ensure_curl_initialized()) {
     return fail(Error::internal("curl_init_failed", "libcurl could not be initialised."));
@@ -75,17 +76,17 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
   CurlUrlPtr handle(curl_url());
   if (!handle) return fail(Error::internal("out_of_memory", "Out of memory parsing a URL."));
   if (curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return fail(invalid(subject, "is not a valid URL."));
+    return fail(invalid(subject, "is not a valid URL.", what));
   }
 
   std::string ignored;
   if (get_part(handle.get(), CURLUPART_USER, 0, ignored) ||
       get_part(handle.get(), CURLUPART_PASSWORD, 0, ignored)) {
-    return fail(invalid(subject, "contains a user name or password, which pitchreel never sends."));
+    return fail(invalid(subject, "contains a user name or password, which pitchreel never sends.", what));
   }
   // A zone id ("fe80::1%eth0") names one of this server's interfaces: meaningless to a user.
   if (get_part(handle.get(), CURLUPART_ZONEID, 0, ignored)) {
-    return fail(invalid(subject, "names a network interface of the server."));
+    return fail(invalid(subject, "names a network interface of the server.", what));
   }
 
   TargetUrl target;
@@ -94,7 +95,7 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
       !get_part(handle.get(), CURLUPART_HOST, 0, target.host) ||
       !get_part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT, port_text) ||
       !get_part(handle.get(), CURLUPART_URL, 0, target.url)) {
-    return fail(invalid(subject, "is not a valid URL."));
+    return fail(invalid(subject, "is not a valid URL.", what));
   }
   if (target.host.size() >= 2 && target.host.front() == '[' && target.host.back() == ']') {
     target.host = target.host.substr(1, target.host.size() - 2);
@@ -102,7 +103,7 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
   const auto* end = port_text.data() + port_text.size();
   if (target.host.empty() || std::from_chars(port_text.data(), end, target.port).ptr != end ||
       target.port <= 0 || target.port > 65535) {
-    return fail(invalid(subject, "is not a valid URL."));
+    return fail(invalid(subject, "is not a valid URL.", what));
   }
   // libcurl converts a Unicode host to punycode itself, depending on libidn2 and the process
   // locale, so the name it looks up could differ from the one checked here. libcurl 7.88's own
@@ -113,7 +114,8 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
   if (!ascii) {
     return fail(invalid(subject,
                         "has a host name with non-ASCII letters; write it in its "
-                        "ASCII (xn--) form."));
+                        "ASCII (xn--) form.",
+                        what));
   }
   std::transform(target.host.begin(), target.host.end(), target.host.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -22,8 +22,10 @@ struct TargetUrl {
   std::string origin() const;
 };
 
-// `subject` starts the error sentence, e.g. "The image URL" or "The image URL's redirect".
-// Errors: Error::invalid "image_url_invalid" with a message saying what to change.
-Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subject);
+// `subject` starts the error sentence, e.g. "The image URL" or "The image URL's redirect";
+// `what` names the download ("image", "music") in the code and the advice.
+// Errors: Error::invalid "{what}_url_invalid" with a message saying what to change.
+Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subject,
+                                   std::string_view what = "image");
 
 }  // namespace pitchreel::fetch

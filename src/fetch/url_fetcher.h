@@ -21,6 +21,9 @@ struct FetchLimits {
   // Tests and single-machine setups only: lets URLs reach loopback and private networks.
   // The connection is still pinned to the addresses that were resolved and checked.
   bool allow_private_addresses = false;
+  // What is downloaded ("image", "music"): the error codes' prefix ("{what}_url_...") and
+  // the noun of their messages, so a user knows which of a request's URLs failed.
+  std::string what = "image";
 };
 
 struct Fetched {
@@ -29,7 +32,7 @@ struct Fetched {
   std::string final_url;     // after redirects
 };
 
-// Errors (stable codes; messages name only scheme://host[:port], never paths or queries, which
+// Errors (stable codes, shown for the default `what`; messages name only scheme://host[:port], never paths or queries, which
 // can carry signed tokens):
 //   image_url_invalid      invalid input: not http(s), malformed, credentials in the URL
 //   image_url_forbidden    invalid input: resolves to a non-public address (says which)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include <opencv2/imgproc.hpp>
@@ -11,6 +12,25 @@ namespace {
 
 constexpr int kRingPoints = 16;
 constexpr float kRingFollows = 0.35f;  // how much of the head's motion the ring takes
+// The neck grid: rows from the jaw line down to the region's edge, columns across the jaw.
+// Dense enough that the piecewise-affine warp follows the smooth falloff closely (each
+// row and column is where the warp's stretch may change: small steps, no visible crease).
+constexpr int kNeckRows = 16;
+constexpr float kNeckReach = 0.8f;  // face heights below the chin the region reaches
+constexpr int kNeckColumns = 13;
+
+// How much of the chin's drop the jaw outline takes, by landmark (0..16). The neck below
+// follows a raised cosine across the jaw that stays close to these.
+constexpr float kJawWeight[17] = {0,     0,    0,     0.1f, 0.3f, 0.55f, 0.8f, 0.95f, 1,
+                                  0.95f, 0.8f, 0.55f, 0.3f, 0.1f, 0,     0,    0};
+
+// 1 at t = 0 down to 0 at t = 1 with zero slope at both ends: the neck leaves the chin and
+// meets the still frame without a corner.
+float falloff(float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  return 0.5f * (1 + std::cos(std::numbers::pi_v<float> * t));
+}
+
 
 cv::Point2f unit(cv::Point2f v) {
   const float n = std::hypot(v.x, v.y);
@@ -86,6 +106,9 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
   const float margin = 0.12f * rig.face_width_;
   float x0 = center.x - rx - margin, x1 = center.x + rx + margin;
   float y0 = center.y - ry - margin, y1 = center.y + ry + margin;
+  // Below the chin the region reaches further: the chin's drop is taken up over a long
+  // stretch of neck, so the neck is squeezed little and evenly (a short one creases).
+  y1 = std::max(y1, p[8].y + kNeckReach * face_height);
   x0 = std::max(x0, static_cast<float>(bounds.x));
   y0 = std::max(y0, static_cast<float>(bounds.y));
   x1 = std::min(x1, static_cast<float>(bounds.br().x));
@@ -104,6 +127,78 @@ FaceRig FaceRig::create(const FaceLandmarks& face, cv::Rect bounds) {
     q.y = std::clamp(q.y, 3.0f, h - 3.0f);
   }
   rig.pivot_ -= origin;
+
+  // The neck: below the jaw line (landmarks 3-13) down to the region's bottom edge. Ring
+  // points there would pin the neck still a short way under the chin (the stretch changing
+  // at once along their edges: a crease); the grid takes their place.
+  const auto along = [&](cv::Point2f v) { return v.dot(rig.right_); };
+  const auto depth = [&](cv::Point2f v) { return v.dot(rig.down_); };
+  std::vector<cv::Point2f> jaw;  // landmarks 3..13 in region coordinates
+  for (int i = 3; i <= 13; ++i) jaw.push_back(p[static_cast<std::size_t>(i)] - origin);
+  // The jaw's depth at lateral position a (its ends' beyond them).
+  const auto jaw_depth = [&](float a) {
+    for (std::size_t k = 0; k + 1 < jaw.size(); ++k) {
+      const float a0 = along(jaw[k]), a1 = along(jaw[k + 1]);
+      if (a1 != a0 && (a - a0) * (a - a1) <= 0) {
+        return depth(jaw[k]) + (a - a0) / (a1 - a0) * (depth(jaw[k + 1]) - depth(jaw[k]));
+      }
+    }
+    const bool first = std::abs(a - along(jaw.front())) < std::abs(a - along(jaw.back()));
+    return depth(first ? jaw.front() : jaw.back());
+  };
+  const float a_first = along(jaw.front()), a_last = along(jaw.back());
+  const float a_chin = along(p[8] - origin), chin_depth = depth(p[8] - origin);
+  const float a_left = along(p[2] - origin), a_right = along(p[14] - origin);
+  // How much of the chin's drop the neck takes across the jaw: a raised cosine, 1 under the
+  // chin and 0 at landmarks 2 and 14 with zero slope there (close to the jaw's own weights,
+  // kJawWeight, on a regular jaw), so the squeeze has no corner sideways either.
+  const auto bell = [&](float a) {
+    const float half = a < a_chin ? a_chin - a_left : a_right - a_chin;
+    return half > 0 ? falloff(std::abs(a - a_chin) / half) : 0.0f;
+  };
+  // Ring points below the jaw, between its ends, give way to the grid.
+  std::vector<cv::Point2f> kept(points.begin(), points.begin() + rig.ring_first_);
+  for (std::size_t i = static_cast<std::size_t>(rig.ring_first_); i < points.size(); ++i) {
+    const float a = along(points[i]);
+    const bool below = depth(points[i]) > jaw_depth(a);
+    const float slack = 0.08f * rig.face_width_;
+    if (!(below && a > std::min(a_first, a_last) - slack && a < std::max(a_first, a_last) + slack))
+      kept.push_back(points[i]);
+  }
+  points = std::move(kept);
+  rig.neck_first_ = static_cast<int>(points.size());
+  for (int c = 0; c < kNeckColumns; ++c) {
+    const float a = a_first + (a_last - a_first) * static_cast<float>(c) / (kNeckColumns - 1);
+    const float top = jaw_depth(a);
+    const float drop_weight = bell(a);
+    // The column runs down the chin direction to where it leaves the region (3 px inside,
+    // as the ring's points): its drop fades to nothing there, where the frame holds still.
+    const cv::Point2f start = jaw.front() + rig.right_ * (a - a_first) +
+                              rig.down_ * (top - depth(jaw.front()));
+    float length = std::numeric_limits<float>::max();
+    const auto exit_at = [&](float from, float step, float lo, float hi) {
+      if (step > 1e-6f) length = std::min(length, (hi - from) / step);
+      if (step < -1e-6f) length = std::min(length, (lo - from) / step);
+    };
+    exit_at(start.x, rig.down_.x, 3, w - 3);
+    exit_at(start.y, rig.down_.y, 3, h - 3);
+    if (!(length > 0) || length == std::numeric_limits<float>::max()) continue;
+    // The falloff runs from the chin's depth (not the column's top: the jaw rises steeply
+    // at the sides, and a falloff that started there would bend sharply along it) to the
+    // column's exit; points beside the jaw above the chin's depth take the full drop that
+    // the bell gives them.
+    const float exit_depth = top + length;
+    const float reach = std::max(exit_depth - chin_depth, 1.0f);
+    for (int r = 1; r <= kNeckRows; ++r) {
+      // Rows closer together near the jaw, where the chin's edge meets the neck.
+      const float f = std::pow(static_cast<float>(r) / (kNeckRows + 1), 1.6f);
+      const cv::Point2f q = start + rig.down_ * (length * f);
+      const float t = (depth(q) - chin_depth) / reach;
+      points.push_back(q);
+      rig.neck_drop_.push_back(drop_weight * falloff(t));
+      rig.neck_follow_.push_back(falloff(t));
+    }
+  }
   rig.frame_first_ = static_cast<int>(points.size());
   for (int k = 0; k < 4; ++k) {
     const float f = static_cast<float>(k) / 4;
@@ -131,9 +226,10 @@ std::vector<cv::Point2f> FaceRig::posed(const FacePose& pose) const {
 
   // Jaw: the chin and the lower lip drop, the mouth corners half as much.
   const float drop = std::clamp(m.jaw, 0.0f, 1.2f) * 0.30f * w;
-  const float jaw_weight[17] = {0,     0,    0,     0.1f, 0.3f, 0.55f, 0.8f, 0.95f, 1,
-                                0.95f, 0.8f, 0.55f, 0.3f, 0.1f, 0,     0,    0};
-  for (int i = 0; i < 17; ++i) move(i, down_ * (drop * jaw_weight[i]));
+  for (int i = 0; i < 17; ++i) move(i, down_ * (drop * kJawWeight[i]));
+  for (int i = neck_first_; i < frame_first_; ++i) {
+    move(i, down_ * (drop * neck_drop_[static_cast<std::size_t>(i - neck_first_)]));
+  }
   for (int i : {55, 56, 57, 58, 59, 65, 66, 67}) move(i, down_ * drop);
   for (int i : {48, 54, 60, 64}) move(i, down_ * (0.5f * drop));
 
@@ -180,9 +276,13 @@ std::vector<cv::Point2f> FaceRig::posed(const FacePose& pose) const {
     };
     for (int i = 0; i < ring_first_; ++i)
       q[static_cast<std::size_t>(i)] = transform(q[static_cast<std::size_t>(i)]);
-    for (int i = ring_first_; i < frame_first_; ++i) {
+    for (int i = ring_first_; i < neck_first_; ++i) {
       auto& v = q[static_cast<std::size_t>(i)];
       v += (transform(v) - v) * kRingFollows;
+    }
+    for (int i = neck_first_; i < frame_first_; ++i) {
+      auto& v = q[static_cast<std::size_t>(i)];
+      v += (transform(v) - v) * neck_follow_[static_cast<std::size_t>(i - neck_first_)];
     }
   }
   return q;

@@ -1,6 +1,6 @@
 // FaceRig: the presenter's face as a triangle mesh over the 68 landmarks, a few forehead
-// points, a ring around the head and a fixed frame around that ring, and how each pose
-// moves the mesh's points. Everything that animates happens inside region(): the fixed
+// points, a ring around the head, a grid over the neck below the chin and a fixed frame
+// around it all, and how each pose moves the mesh's points. Everything that animates happens inside region(): the fixed
 // frame keeps the rest of the picture (and the background) exactly still, and the ring
 // between head and frame absorbs the head's motion, so nothing tears.
 #pragma once
@@ -40,7 +40,10 @@ class FaceRig {
   cv::Point2f pivot_;         // the neck: what the head turns about
   float mouth_width_ = 0;
   float face_width_ = 0;
-  int ring_first_ = 0, frame_first_ = 0;
+  int ring_first_ = 0, neck_first_ = 0, frame_first_ = 0;
+  // Per neck point: how much of the chin's drop it takes (across the jaw's width) and how
+  // much of the head's motion (down the neck); both smooth, so the neck has no creases.
+  std::vector<float> neck_drop_, neck_follow_;
 };
 
 // Where the mouth of a face with these 68 landmarks (iBUG order) may be whatever it says:

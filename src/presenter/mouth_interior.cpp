@@ -8,29 +8,67 @@
 namespace pitchreel {
 namespace {
 
-// A smooth closed curve through the 8 inner-lip points (Catmull-Rom), so the opening's
-// edge has no corners.
-std::vector<cv::Point> smooth_contour(const std::vector<cv::Point2f>& p, cv::Point2f offset,
-                                      float scale) {
-  std::vector<cv::Point> out;
-  const int n = static_cast<int>(p.size());
-  constexpr int kSteps = 6;
-  constexpr int kShift = 4;  // fillPoly's fractional bits
-  for (int i = 0; i < n; ++i) {
-    const cv::Point2f& p0 = p[static_cast<std::size_t>((i + n - 1) % n)];
-    const cv::Point2f& p1 = p[static_cast<std::size_t>(i)];
-    const cv::Point2f& p2 = p[static_cast<std::size_t>((i + 1) % n)];
-    const cv::Point2f& p3 = p[static_cast<std::size_t>((i + 2) % n)];
-    for (int s = 0; s < kSteps; ++s) {
-      const float t = static_cast<float>(s) / kSteps, t2 = t * t, t3 = t2 * t;
-      const cv::Point2f q =
-          0.5f * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 +
-                  (-p0 + 3 * p1 - 3 * p2 + p3) * t3);
-      const cv::Point2f r = (q - offset) * scale * static_cast<float>(1 << kShift);
-      out.emplace_back(static_cast<int>(std::lround(r.x)), static_cast<int>(std::lround(r.y)));
+// Where the lips have parted: 1 on the pixels whose centre lies inside the inner-lip
+// polygon (landmarks 60-67 as posed), 0 elsewhere. That is the rule by which the warp
+// samples a pixel from the opening's triangles (the closed mouth's crease, stretched) or
+// from the lips', so the interior covers exactly the crease: a partial, anti-aliased edge
+// would mix the dark crease in and draw a thin dark line along the lips.
+cv::Mat opening_mask(const std::vector<cv::Point2f>& inner, cv::Point2f origin, cv::Size size) {
+  cv::Mat mask(size, CV_32F, cv::Scalar(0));
+  std::vector<cv::Point2f> local;
+  for (const auto& q : inner) local.push_back(q - origin);
+  for (int r = 0; r < size.height; ++r) {
+    auto* row = mask.ptr<float>(r);
+    for (int c = 0; c < size.width; ++c) {
+      const cv::Point2f centre(static_cast<float>(c), static_cast<float>(r));
+      if (cv::pointPolygonTest(local, centre, false) >= 0) row[c] = 1.0f;
     }
   }
-  return out;
+  return mask;
+}
+
+// The lips' inner rim: the warp stretches the closed mouth's dark crease over the pixel or
+// two of lip along the opening's edge, which reads as a thin dark line around it once the
+// interior is painted. Those pixels (outside the inner-lip polygon, within kRim of it) are
+// lifted toward the lip's own brightness a little further out along the edge's normal;
+// never darkened, so a lip that is dark there anyway stays as it is.
+void lift_rim(const std::vector<cv::Point2f>& inner, float strength, cv::Mat& y, cv::Rect roi) {
+  constexpr float kRim = 1.75f, kLook = 3.0f;  // pixels
+  const cv::Rect around = cv::Rect(roi.x - 5, roi.y - 5, roi.width + 10, roi.height + 10) &
+                          cv::Rect({}, y.size());
+  const cv::Mat before = y(around).clone();
+  const cv::Point2f offset(static_cast<float>(around.x), static_cast<float>(around.y));
+  const auto sample = [&](cv::Point2f q) {
+    cv::Mat patch;
+    cv::getRectSubPix(before, {1, 1}, q - offset, patch, CV_32F);
+    return patch.at<float>(0, 0);
+  };
+  const std::size_t n = inner.size();
+  for (int r = roi.y; r < roi.y + roi.height; ++r) {
+    auto* row = y.ptr<std::uint8_t>(r);
+    for (int c = roi.x; c < roi.x + roi.width; ++c) {
+      const cv::Point2f p(static_cast<float>(c), static_cast<float>(r));
+      if (cv::pointPolygonTest(inner, p, false) >= 0) continue;  // the opening: painted
+      // The nearest point of the polygon's edge.
+      float best = kRim;
+      cv::Point2f nearest;
+      for (std::size_t k = 0; k < n; ++k) {
+        const cv::Point2f a = inner[k], ab = inner[(k + 1) % n] - a;
+        const float t = std::clamp((p - a).dot(ab) / std::max(ab.dot(ab), 1e-6f), 0.0f, 1.0f);
+        const cv::Point2f q = a + ab * t;
+        const float d = static_cast<float>(cv::norm(p - q));
+        if (d < best) {
+          best = d;
+          nearest = q;
+        }
+      }
+      if (best >= kRim || best < 1e-3f) continue;
+      const cv::Point2f out = (p - nearest) * (1.0f / best);
+      const float lip = sample(nearest + out * kLook);
+      const float weight = strength * (1.0f - best / kRim);
+      if (lip > row[c]) row[c] = cv::saturate_cast<std::uint8_t>(row[c] + (lip - row[c]) * weight);
+    }
+  }
 }
 
 void blend(cv::Mat& plane, const cv::Mat& alpha, const cv::Mat& value) {
@@ -77,7 +115,8 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   std::vector<cv::Point2f> inner(posed.begin() + 60, posed.begin() + 68);
   const float gap = static_cast<float>(
       cv::norm(((posed[61] + posed[62] + posed[63]) - (posed[65] + posed[66] + posed[67])) / 3.0f));
-  if (gap < 1.0f) return;
+  const float parted = gap;
+  if (parted < 1.0f) return;
   // The working box: the opening, even-aligned. Nothing outside the inner-lip contour is
   // painted, so the lips (the lower one included) stay as the warp left them.
   cv::Rect2f box = cv::boundingRect(inner);
@@ -89,18 +128,12 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   if (roi.width < 4 || roi.height < 4) return;
   const cv::Point2f origin(static_cast<float>(roi.x), static_cast<float>(roi.y));
 
-  // The opening (anti-aliased edge), and inside it a soft ramp from the lips inward.
-  cv::Mat opening = cv::Mat::zeros(roi.size(), CV_8UC1);
-  const std::vector<std::vector<cv::Point>> contour = {smooth_contour(inner, origin, 1.0f)};
-  cv::fillPoly(opening, contour, cv::Scalar(255), cv::LINE_AA, 4);
-  cv::Mat clip;
-  opening.convertTo(clip, CV_32F, 1.0 / 255);
+  const cv::Mat clip = opening_mask(inner, origin, roi.size());
   const float soft = std::max(0.6f, std::min(0.02f * mouth_width_, 0.25f * gap));
-  cv::Mat inward;
-  cv::GaussianBlur(clip, inward, cv::Size(0, 0), soft);
-  // Fainter when barely open, so the lips part softly.
-  const float strength = std::min(1.0f, gap / (0.06f * mouth_width_));
-  cv::Mat alpha = cv::min(clip, inward * 1.6) * strength;
+  // Fainter when barely open, so the lips part softly; otherwise opaque right up to the lips
+  // (opening_mask). The softness is in the cavity's shading instead.
+  const float strength = std::min(1.0f, parted / (0.06f * mouth_width_));
+  cv::Mat alpha = clip * strength;
 
   // Depth: darkest at the back of the mouth, lighter toward the lips.
   cv::Mat depth;
@@ -135,32 +168,15 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
   };
   cv::Mat upper = row({posed[60], posed[61], posed[62], posed[63], posed[64]}, 0.82f, 0.74f, band);
   cv::Mat teeth = upper;
-  const float lower_show = std::clamp((gap / (0.12f * mouth_width_)) - 0.5f, 0.0f, 1.0f);
+  const float lower_show = std::clamp((parted / (0.12f * mouth_width_)) - 0.5f, 0.0f, 1.0f);
   if (lower_show > 0) {
     cv::Mat lower =
-        row({posed[64], posed[65], posed[66], posed[67], posed[60]}, 0.7f, 0.62f, -0.6f * band);
+        row({posed[64], posed[65], posed[66], posed[67], posed[60]}, 0.92f, 0.8f, -0.6f * band);
     teeth = cv::max(upper, lower * (0.8f * lower_show));
   }
-  // Never outside the lips: the teeth are clipped to the straight inner-lip polygon, which
-  // the smooth curve of the opening encloses.
-  cv::Mat straight = cv::Mat::zeros(roi.size(), CV_8UC1);
-  std::vector<cv::Point> polygon;
-  for (const auto& q : inner) polygon.emplace_back(cv::Point((q - origin) * 16.0f));
-  cv::fillPoly(straight, std::vector<std::vector<cv::Point>>{polygon}, cv::Scalar(255), cv::LINE_8,
-               4);
-  // fillPoly rounds its edge to whole pixels: one pixel in is strictly inside.
-  const cv::Mat cross = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
-  cv::Mat strictly_inside, near;
-  cv::erode(straight, strictly_inside, cross);
-  cv::Mat straight_f;
-  strictly_inside.convertTo(straight_f, CV_32F, 1.0 / 255);
-  teeth = teeth.mul(straight_f).mul(clip);
-  // The smooth curve may bulge past the lips between landmarks: the cavity stays within a
-  // pixel of the polygon, so it never covers the lower lip.
-  cv::dilate(straight, near, cross);
-  cv::Mat near_f;
-  near.convertTo(near_f, CV_32F, 1.0 / 255);
-  alpha = alpha.mul(near_f);
+  // Never outside the lips: the teeth are clipped to the opening too, so they reach the
+  // lips' edge (no band of cavity between them) and no further.
+  teeth = teeth.mul(clip);
   // Shading: the teeth darken toward the corners of the mouth (they curve away).
   const float half_width = std::max(1.0f, 0.5f * static_cast<float>(cv::norm(posed[64] - posed[60])));
   cv::Mat teeth_y(roi.size(), CV_32F);
@@ -172,6 +188,7 @@ void MouthInterior::paint(const std::vector<cv::Point2f>& posed, cv::Mat& y, cv:
     }
   }
   value_y += teeth.mul(teeth_y - value_y);
+  lift_rim(inner, strength, y, roi);
   cv::Mat py = y(roi);
   blend(py, alpha, value_y);
   if (teeth_mask) {

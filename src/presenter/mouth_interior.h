@@ -1,9 +1,12 @@
 // MouthInterior: what shows between the parted lips: a cavity in the lips' own hue, graded
 // from the lips (lighter) to the back of the mouth (dark), the upper teeth under the upper
 // lip and, once the jaw drops, the lower teeth above the lower lip, shaded darker toward
-// the corners. Everything is clipped to the posed inner-lip contour (a smooth curve through
-// landmarks 60-67), so on a turned face no tooth shows outside the lips and the lower lip
-// is never painted over. Painted into the warped region's planes after the mesh warp.
+// the corners. Everything is clipped to the posed inner-lip polygon (landmarks 60-67), the
+// very pixels the warp fills from the closed mouth's crease, and painted opaque up to it, so
+// on a turned face no tooth shows outside the lips, the lower lip is never painted over and
+// no crease is left along the edge; the lips' inner rim, where the warp stretched the
+// crease too, is lifted toward the lip's own brightness. Painted into the warped region's
+// planes after the mesh warp.
 #pragma once
 
 #include <vector>

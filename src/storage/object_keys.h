@@ -45,12 +45,12 @@ struct VideoKeys {
 // unless the id is one segment of [A-Za-z0-9_-]{1,64}, Error::internal("random_unavailable").
 Result<VideoKeys> make_video_keys(std::string_view organization_id, std::string_view product_id);
 
-// A job's inputs (uploaded image, avatar, fetched imageUrl content) with STORAGE=s3:
+// A job's inputs (uploaded image, avatar, music, fetched imageUrl content) with STORAGE=s3:
 //   {organization_id}/inputs/{job_id}/{name}
 // so any worker on any node can download them; removed when the job ends.
 inline constexpr std::string_view kInputFolder = "/inputs/";
 
-// The key of input `name` ("image", "avatar") of a job. Error::internal("invalid_input_key")
+// The key of input `name` ("image", "avatar", "music") of a job. Error::internal("invalid_input_key")
 // unless organisation and job ids are one segment of [A-Za-z0-9_-]{1,64} and name is too.
 Result<std::string> make_input_key(std::string_view organization_id, std::string_view job_id,
                                    std::string_view name);

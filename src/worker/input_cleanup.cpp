@@ -36,13 +36,13 @@ bool remove_input_file(const std::filesystem::path& file,
 
 int remove_job_inputs(const JobSpec& spec, ObjectStore& store,
                       const std::filesystem::path& uploads_dir, std::string_view job_id) {
-  for (const auto* path : {&spec.image_path, &spec.avatar_path}) {
+  for (const auto* path : {&spec.image_path, &spec.avatar_path, &spec.music_path}) {
     if (!path->empty() && remove_input_file(*path, uploads_dir)) {
       spdlog::debug("job input removed job_id={} path={}", job_id, *path);
     }
   }
   int failed = 0;
-  for (const auto* key : {&spec.image_key, &spec.avatar_key}) {
+  for (const auto* key : {&spec.image_key, &spec.avatar_key, &spec.music_key}) {
     if (key->empty()) continue;
     if (auto s = store.remove(*key); !s) {
       ++failed;

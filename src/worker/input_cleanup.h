@@ -1,4 +1,4 @@
-// Deleting a job's inputs once it ends: the uploaded image and avatar, wherever the job
+// Deleting a job's inputs once it ends: the uploaded image, avatar and music, wherever the job
 // keeps them. With local storage they are files under the uploads folder, named by path
 // in the stored job request, so a path is checked against the uploads folder before
 // anything is deleted: a request that names /etc/passwd, ../x or a symlinked folder

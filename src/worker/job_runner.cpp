@@ -84,10 +84,12 @@ std::int64_t retry_backoff_seconds(int attempts) {
   return std::min<std::int64_t>(60, std::int64_t{1} << std::clamp(attempts, 0, 6));
 }
 
-// A batch item's photo (or portrait), fetched into the work dir when the job runs, with
+// A batch item's photo (or portrait, or music), fetched into the work dir when the job runs, with
 // the same address policy and size limit as the API applies to a single job's imageUrl.
-Result<fs::path> fetch_input(const std::string& url, const fs::path& to, const ServiceConfig& config) {
+Result<fs::path> fetch_input(const std::string& url, const fs::path& to, const ServiceConfig& config,
+                             std::string what = "image") {
   FetchLimits limits;
+  limits.what = std::move(what);
   limits.max_bytes = config.max_body_bytes;
   limits.allow_private_addresses = config.allow_private_image_urls;
   auto fetched = fetch_url(url, limits);
@@ -98,7 +100,7 @@ Result<fs::path> fetch_input(const std::string& url, const fs::path& to, const S
   out.close();
   if (!out) {
     return fail(Error::unavailable("work_dir_not_writable",
-                                   "Cannot write the fetched image to " + to.string() + "."));
+                                   "Cannot write the fetched " + limits.what + " to " + to.string() + "."));
   }
   return to;
 }
@@ -208,7 +210,8 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   // this node needs nothing the API node wrote to its own disk.
   JobSpec local = *attempt.spec;
   for (auto [key, path, what] : {std::tuple{&local.image_key, &local.image_path, "image"},
-                                 std::tuple{&local.avatar_key, &local.avatar_path, "avatar"}}) {
+                                 std::tuple{&local.avatar_key, &local.avatar_path, "avatar"},
+                                 std::tuple{&local.music_key, &local.music_path, "music"}}) {
     if (key->empty()) continue;
     *path = (work / (std::string("input-") + what)).string();
     if (auto s = store_.get_file(*key, *path); !s) {
@@ -233,6 +236,11 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
     auto avatar = fetch_input(local.avatar_url, work / "avatar.img", options_.config);
     if (!avatar) return finish_with_error(attempt, avatar.error());
     local.avatar_path = avatar->string();
+  }
+  if (local.music_path.empty() && !local.music_url.empty()) {
+    auto music = fetch_input(local.music_url, work / "music.audio", options_.config, "music");
+    if (!music) return finish_with_error(attempt, music.error());
+    local.music_path = music->string();
   }
   auto request = to_generate_request(local, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());

@@ -21,6 +21,9 @@ nlohmann::json to_json(const JobSpec& spec) {
   if (!spec.layout.empty()) j["layout"] = spec.layout;
   if (!spec.image_url.empty()) j["imageUrl"] = spec.image_url;
   if (!spec.avatar_url.empty()) j["avatarUrl"] = spec.avatar_url;
+  if (!spec.music_path.empty()) j["musicPath"] = spec.music_path;
+  if (!spec.music_key.empty()) j["musicKey"] = spec.music_key;
+  if (!spec.music_url.empty()) j["musicUrl"] = spec.music_url;
   return j;
 }
 
@@ -52,6 +55,9 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
     spec.image_key = j.value("imageKey", "");
     spec.avatar_key = j.value("avatarKey", "");
     spec.layout = j.value("layout", "");
+    spec.music_path = j.value("musicPath", "");
+    spec.music_key = j.value("musicKey", "");
+    spec.music_url = j.value("musicUrl", "");
   } catch (const nlohmann::json::exception&) {
     return fail(Error::internal("job_spec_corrupt", "A stored job request is missing fields."));
   }
@@ -75,6 +81,7 @@ Result<GenerateRequest> to_generate_request(const JobSpec& spec,
   r.captions = spec.captions;
   r.passthrough = spec.passthrough;
   r.avatar = spec.avatar_path;
+  r.music = spec.music_path;
   if (!spec.layout.empty()) {
     auto layout = parse_layout(spec.layout);
     if (!layout) return fail(layout.error());

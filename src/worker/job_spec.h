@@ -34,11 +34,16 @@ struct JobSpec {
   std::string avatar_path;  // the presenter's portrait upload ("" = no presenter)
   std::string avatar_key;   // ... or its object ({org}/inputs/{job id}/avatar) with STORAGE=s3
   std::string layout;       // presenter, split, pip, showcase ("" = the default for the avatar)
+  // Background music under the narration: the upload (or fetched musicUrl), kept like the
+  // image until the job ends ("" = none) ...
+  std::string music_path;
+  std::string music_key;  // ... or its object ({org}/inputs/{job id}/music) with STORAGE=s3
   // Batch items name their photos by address and the worker fetches them when the job
   // runs (so a batch is accepted without 1,000 downloads, and a failed fetch fails only
   // its item); image_path / avatar_path are then the fetched files in the job's work dir.
   std::string image_url;
   std::string avatar_url;
+  std::string music_url;
 };
 
 nlohmann::json to_json(const JobSpec& spec);

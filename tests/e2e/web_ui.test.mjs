@@ -308,6 +308,30 @@ test('a broken image shows the server\'s error next to the image field', async (
   await context.close();
 });
 
+test('music that is not audio shows the server\'s error next to the music field', async () => {
+  const { context, page } = await signedInPage(server.apiKey);
+  await page.locator('#image-file').setInputFiles({ name: 'product.jpg', mimeType: 'image/jpeg', buffer: productJpeg });
+  await page.locator('#script').fill('Meet the Aurora bottle.');
+  await page.getByLabel(/Background music/).setInputFiles({
+    name: 'song.mp3',
+    mimeType: 'audio/mpeg',
+    buffer: Buffer.from('<!doctype html><html><body>Not found</body></html>'),
+  });
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/jobs') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Generate video' }).click(),
+  ]);
+  const body = await response.json();
+  assert.equal(response.status(), 415);
+  assert.equal(body.code, 'music_unreadable');  // only a request with a `music` part gets it
+  const error = page.locator('#music-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.textContent(), body.error);
+  assert.equal(await page.locator('#music').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('li.job').count(), 0);
+  await context.close();
+});
+
 test('generate: suggest a script, follow the progress to 100%, play, download, copy the link', async () => {
   const { context, page } = await signedInPage(server.apiKey, { axe: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });

@@ -35,11 +35,13 @@ const INPUT_OF = {
   voice: 'voice',
   image: 'image-file',
   portrait: 'portrait',
+  music: 'music',
 };
 
 export function fieldFor(code) {
   if (FIELD_OF[code]) return FIELD_OF[code];
   if (code.startsWith('image_')) return 'image';
+  if (code.startsWith('music_')) return 'music';
   return null;
 }
 

@@ -203,7 +203,7 @@ export class GenerateForm {
   }
 
   clearErrors() {
-    for (const f of ['image', 'script', 'product-name', 'product-id', 'voice', 'portrait', 'form']) clearFieldError(f);
+    for (const f of ['image', 'script', 'product-name', 'product-id', 'voice', 'portrait', 'music', 'form']) clearFieldError(f);
   }
 
   buildRequest() {
@@ -243,6 +243,8 @@ export class GenerateForm {
         if (!$('layout').closest('.field').hidden) form.append('layout', $('layout').value);
       }
     }
+    const music = $('music').files[0];
+    if (music) form.append('music', music, music.name);
     return form;
   }
 

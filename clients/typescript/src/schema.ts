@@ -663,7 +663,7 @@ export type components = {
          *     }
          */
         Error: {
-            /** @description e.g. unauthorized, forbidden, not_found, script_too_long, script_missing, image_missing, image_unreadable, image_too_large, image_not_base64, invalid_aspect, invalid_height, invalid_layout, avatar_missing, voice_not_found, invalid_product_id, unsupported_media_type, invalid_json, body_too_large, rate_limited, queue_full, job_not_cancelable, link_expired, internal_error */
+            /** @description e.g. unauthorized, forbidden, not_found, script_too_long, script_missing, image_missing, image_unreadable, image_too_large, image_not_base64, invalid_aspect, invalid_height, invalid_layout, avatar_missing, music_unreadable, music_empty, music_too_long, music_not_base64, music_url_invalid, music_url_forbidden, music_url_too_large, voice_not_found, invalid_product_id, unsupported_media_type, invalid_json, body_too_large, rate_limited, queue_full, job_not_cancelable, link_expired, internal_error */
             code: string;
             error: string;
             /** @description the job, when the error is the outcome of one (seed endpoint) */
@@ -799,6 +799,13 @@ export type components = {
              * @enum {string}
              */
             layout?: "presenter" | "split" | "pip" | "showcase";
+            /** @description background music (MP3, AAC, Ogg, Opus, FLAC or WAV; at most 10 minutes): looped or trimmed to the video, ducked under the voice, faded out at the end; base64 or a data: URL (data:audio/mpeg;base64,...) */
+            music?: string;
+            /**
+             * Format: uri
+             * @description instead of music: fetched by the server, like imageUrl
+             */
+            musicUrl?: string;
             passthrough?: boolean;
             productDescription?: string;
             productId?: string;
@@ -844,6 +851,13 @@ export type components = {
              * @enum {string}
              */
             layout?: "presenter" | "split" | "pip" | "showcase";
+            /** @description background music (MP3, AAC, Ogg, Opus, FLAC or WAV; at most 10 minutes): looped or trimmed to the video, ducked under the voice, faded out at the end */
+            music?: string;
+            /**
+             * Format: uri
+             * @description instead of music: fetched by the server, like imageUrl
+             */
+            musicUrl?: string;
             /** @enum {string} */
             passthrough?: "true" | "false" | "1" | "0";
             productDescription?: string;

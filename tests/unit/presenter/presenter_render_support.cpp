@@ -34,6 +34,7 @@ RenderedPresenter render_presenter(const cv::Mat& portrait, const Speech& speech
   out.poses = perform(mouth, features, fps);
   out.still = framed.picture;
   out.region = head->region();
+  out.rig = head->rig();
   if (auto bgr = yuv420_to_bgr(head->still())) out.still_yuv = std::move(*bgr);
   Yuv420 frame{head->still().y.clone(), head->still().u.clone(), head->still().v.clone()};
   for (const auto& pose : out.poses) {

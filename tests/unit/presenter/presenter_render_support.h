@@ -9,6 +9,7 @@
 
 #include "presenter/face_detector.h"
 #include "presenter/face_pose.h"
+#include "presenter/face_rig.h"
 #include "tts/speech.h"
 
 namespace pitchreel::testing {
@@ -19,6 +20,7 @@ struct RenderedPresenter {
   cv::Rect region;              // where the animation happens
   std::vector<cv::Mat> frames;  // BGR
   std::vector<FacePose> poses;
+  FaceRig rig;  // the talking head's mesh (region coordinates)
 };
 
 // `speech` without phonemes is animated from its audio. Frame i is audio time i / fps.

@@ -157,16 +157,40 @@ TEST_F(JobInputsTest, RemoveJobInputsTakesFilesAndObjectsButNothingOutsideUpload
   s.image_path = make_input("a.jpg").string();
   const auto job_id = db::new_uuid();
   s.avatar_key = put_input(job_id, "avatar");
+  s.music_key = put_input(job_id, "music");
+  s.music_path = make_input("b.audio").string();
   EXPECT_EQ(remove_job_inputs(s, *store_, uploads_dir(), job_id), 0);
   EXPECT_FALSE(std::filesystem::exists(s.image_path));
+  EXPECT_FALSE(std::filesystem::exists(s.music_path));
   EXPECT_FALSE(exists(s.avatar_key));
+  EXPECT_FALSE(exists(s.music_key));
 
   const auto outside = dir_ / "outside.jpg";
   write_file(outside, "x");
   s.image_path = outside.string();
   s.avatar_key.clear();
+  s.music_key.clear();
+  s.music_path = outside.string();
   remove_job_inputs(s, *store_, uploads_dir(), job_id);
   EXPECT_TRUE(std::filesystem::exists(outside));
+}
+
+TEST(JobSpecMusic, TravelsWithTheStoredRequestToThePipeline) {
+  JobSpec s;
+  s.image_path = "/data/uploads/a.img";
+  s.script = "Hello.";
+  s.music_path = "/data/uploads/b.img";
+  s.music_key = "org/inputs/job/music";
+  s.music_url = "https://music.example/song.mp3";
+  const auto back = job_spec_from_json(to_json(s).dump()).value();
+  EXPECT_EQ(back.music_path, s.music_path);
+  EXPECT_EQ(back.music_key, s.music_key);
+  EXPECT_EQ(back.music_url, s.music_url);
+  EXPECT_EQ(to_generate_request(back, "/tmp/v.mp4").value().music, s.music_path);
+  // A request stored before music existed has none.
+  const auto old = job_spec_from_json(R"({"imagePath": "/data/uploads/a.img"})").value();
+  EXPECT_TRUE(old.music_path.empty() && old.music_key.empty() && old.music_url.empty());
+  EXPECT_TRUE(to_generate_request(old, "/tmp/v.mp4").value().music.empty());
 }
 
 TEST(InputKeys, HaveTheOrganisationAndJobAndParseBack) {

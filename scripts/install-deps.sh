@@ -45,6 +45,9 @@ packages=(
   # hardening: `make fuzz` builds the libFuzzer targets with clang 16 (clang 14 cannot
   # compile libstdc++ 12's std::expected) and its fuzzer/sanitizer runtimes
   clang-16 libclang-rt-16-dev
+  # text classes (spaces, emoji, letters, scripts, wide glyphs) and short-text language
+  # evidence: ICU's Unicode character database
+  libicu-dev
 )
 
 missing=()

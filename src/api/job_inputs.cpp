@@ -43,17 +43,24 @@ Result<std::string> SubmissionInputs::keep(const std::vector<std::uint8_t>& byte
     }
     return *key;
   }
-  const auto path = ctx_.data.uploads() / (db::new_uuid() + ".img");
-  files_.push_back(path.string());
-  std::ofstream out(path, std::ios::binary);
+  auto path = local_input_path(ctx_.data.uploads(), organization_id_, job_id_, name);
+  if (!path) return fail(path.error());
+  // Written under a temporary name and renamed once complete: a process killed mid-write
+  // leaves a ".part" file the start-up sweep removes, never a truncated input.
+  const std::filesystem::path partial = path->string() + ".part";
+  files_.push_back(partial.string());
+  files_.push_back(path->string());
+  std::ofstream out(partial, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
   out.close();
-  if (!out) {
+  std::error_code ec;
+  if (out) std::filesystem::rename(partial, *path, ec);
+  if (!out || ec) {
     return fail(Error::unavailable("upload_not_stored",
                                    "The server could not store the upload; try again."));
   }
-  return path.string();
+  return path->string();
 }
 
 Status SubmissionInputs::keep_image(const std::vector<std::uint8_t>& bytes, JobSpec& spec) {

@@ -186,6 +186,9 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   job.admission = admission;
   auto created = ctx.db->jobs().create(job, db::unix_now());
   if (created && created->created) inputs.commit();
+  // The database went away during the insert: it may have committed without our hearing
+  // it, so the inputs stay; if no row appears, the input sweep removes them later.
+  if (!created && created.error().code == "database_unavailable") inputs.commit();
   if (!created) return fail(created.error());  // admission errors carry their Retry-After
   if (created->created) {
     // Logged before the wake-up, so the log's queued -> started interval is the real wait.

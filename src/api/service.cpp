@@ -297,10 +297,25 @@ Status run_service(const ServiceConfig& config) {
   // An API node never renders; a worker node serves only health and metrics.
   if (config.role == "api") pool_options.workers = 0;
   WorkerPool pool(**store, work_available, job_changed, metrics, pool_options);
-  // With inputs in the bucket, every node removes those of jobs that ended without their
-  // worker cleaning up (a killed node) and of submissions that never became a job.
+  // Every node removes the inputs of jobs that ended without their worker cleaning up (a
+  // killed node) and of submissions that never became a job: in the bucket, or in this
+  // node's uploads folder. The first local sweep runs before any request is served; a
+  // process that is the whole service (role "all") has nothing of its data directory in
+  // flight then, so it needs no grace. Split roles on one data directory keep the grace.
   std::optional<InputSweeper> input_sweeper;
-  if (inputs_in_object_store(config)) input_sweeper.emplace(**store, db, kInputSweepInterval);
+  if (inputs_in_object_store(config)) {
+    input_sweeper.emplace([&store = **store, &db](std::int64_t now) { return sweep_job_inputs(store, db, now); },
+                          kInputSweepInterval);
+  } else {
+    const auto uploads = ctx.data.uploads();
+    const std::int64_t first_grace = config.role == "all" ? 0 : kOrphanInputGraceSeconds;
+    if (auto swept = sweep_local_uploads(uploads, db, db::unix_now(), first_grace);
+        swept && swept->removed > 0) {
+      spdlog::info("uploads swept at start removed={} kept={}", swept->removed, swept->kept);
+    }
+    input_sweeper.emplace([uploads, &db](std::int64_t now) { return sweep_local_uploads(uploads, db, now); },
+                          kInputSweepInterval);
+  }
   if (pool_options.workers > 0) {
     if (auto s = pool.start(); !s) return s;
   }

@@ -65,7 +65,9 @@ Result<int> seconds_until_free(Connection& conn, const RateWindow& w, std::int64
   }
   auto frees_at = stmt->single_int64();
   if (!frees_at) return fail(frees_at.error());
-  return static_cast<int>(std::max<std::int64_t>(1, *frees_at + w.window_s - now));
+  // The window includes its first second (created_at >= now - window_s), so the job
+  // created at frees_at stops counting at frees_at + window_s + 1.
+  return static_cast<int>(std::max<std::int64_t>(1, *frees_at + w.window_s + 1 - now));
 }
 
 Status check_rate(Connection& conn, const RateWindow& w, std::int64_t now) {

@@ -63,7 +63,8 @@ Status check_rate(PgConnection& c, const RateWindow& w, std::int64_t now) {
                        "checking a rate limit");
   if (!frees) return pitchreel::fail(frees.error());
   const std::int64_t frees_at = frees->rows() ? frees->int64(0, 0) : now;
-  const int wait = static_cast<int>(std::max<std::int64_t>(1, frees_at + w.window_s - now));
+  // The window includes its first second, as on SQLite.
+  const int wait = static_cast<int>(std::max<std::int64_t>(1, frees_at + w.window_s + 1 - now));
   Error e = Error::invalid(
       "rate_limited", fmt::format("{}; the limit is {}. Try again in {} s (see Retry-After).",
                                   fmt::format(fmt::runtime(w.describe), *n), w.limit, wait));

@@ -6,7 +6,6 @@
 #include <array>
 #include <cctype>
 #include <memory>
-#include <opencv2/imgproc.hpp>
 #include <optional>
 #include <string_view>
 
@@ -144,6 +143,32 @@ bool to_rgb8(vips::ImagePtr& image) {
   return true;
 }
 
+// Shrinks so the longer side is at most `max_side` (0: no limit). Lazy like the rest of the
+// pipeline: with a sequential loader the rows stream through the filter.
+bool shrink_to(vips::ImagePtr& image, int max_side) {
+  const int longer = std::max(vips_image_get_width(image.get()), vips_image_get_height(image.get()));
+  if (max_side <= 0 || longer <= max_side) return true;
+  const double scale = static_cast<double>(max_side) / longer;
+  return step(image, [&](VipsImage* in, VipsImage** out) {
+    return vips_resize(in, out, scale, "kernel", VIPS_KERNEL_LANCZOS3, nullptr);
+  });
+}
+
+// libvips hands over RGB; OpenCV wants BGR. Reordering the bands here lets the pixels be
+// written once, straight into the cv::Mat, instead of decoded and then copied in a swap.
+bool to_bgr(vips::ImagePtr& image) {
+  std::array<vips::ImagePtr, 3> bands;
+  for (int b = 0; b < 3; ++b) {
+    VipsImage* band = nullptr;
+    if (vips_extract_band(image.get(), &band, 2 - b, nullptr) != 0) return false;
+    bands[b].reset(band);
+  }
+  std::array<VipsImage*, 3> parts = {bands[0].get(), bands[1].get(), bands[2].get()};
+  return step(image, [&](VipsImage*, VipsImage** out) {
+    return vips_bandjoin(parts.data(), out, 3, nullptr);
+  });
+}
+
 }  // namespace
 
 Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::string& name,
@@ -179,6 +204,13 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
     return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
   }
 
+  // Before the rotation (which holds the whole image in memory) when that is safe; an image
+  // with alpha is shrunk after it is flattened, so transparent pixels' colours do not bleed
+  // into the edges.
+  const bool alpha = vips_image_hasalpha(image.get());
+  if (!alpha && !shrink_to(image, options.limits.max_side)) {
+    return fail(decode_failure(bytes, name, *format, "resize"));
+  }
   if (!orient(image)) return fail(decode_failure(bytes, name, *format, "orient"));
   apply_embedded_profile(image, name);
   if (!step(image, [](VipsImage* in, VipsImage** out) {
@@ -198,27 +230,28 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
     }
   }
   if (!to_rgb8(image)) return fail(decode_failure(bytes, name, *format, "convert"));
+  if (alpha && !shrink_to(image, options.limits.max_side)) {
+    return fail(decode_failure(bytes, name, *format, "resize"));
+  }
+  if (!to_bgr(image)) return fail(decode_failure(bytes, name, *format, "convert"));
 
-  // The pixels are decoded here, so this is where truncation shows up.
-  std::size_t size = 0;
-  vips::BufferPtr pixels{vips_image_write_to_memory(image.get(), &size)};
-  if (!pixels) return fail(decode_failure(bytes, name, *format, "decode"));
+  // The pixels are decoded here, straight into the result, so this is where truncation
+  // shows up.
+  const int out_width = vips_image_get_width(image.get());
+  const int out_height = vips_image_get_height(image.get());
+  cv::Mat bgr(out_height, out_width, CV_8UC3);
+  const std::size_t size = bgr.total() * bgr.elemSize();
+  const vips::ImagePtr target{
+      vips_image_new_from_memory(bgr.data, size, out_width, out_height, 3, VIPS_FORMAT_UCHAR)};
+  if (!target) return fail(image_errors::internal(name));
+  if (vips_image_write(image.get(), target.get()) != 0) {
+    return fail(decode_failure(bytes, name, *format, "decode"));
+  }
   // Warnings from a successful decode stay in libvips' shared buffer; drop them so
   // they are not blamed on the next failure.
   if (const std::string warnings = vips::take_error(); !warnings.empty()) {
     spdlog::debug("image decoded with warnings name=\"{}\" libvips=\"{}\"", name, warnings);
   }
-  const int out_width = vips_image_get_width(image.get());
-  const int out_height = vips_image_get_height(image.get());
-  if (size != static_cast<std::size_t>(out_width) * static_cast<std::size_t>(out_height) * 3) {
-    spdlog::error("image decode size mismatch name=\"{}\" bytes={} width={} height={}", name, size,
-                  out_width, out_height);
-    return fail(image_errors::internal(name));
-  }
-
-  const cv::Mat rgb(out_height, out_width, CV_8UC3, pixels.get());
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   return bgr;
 }
 

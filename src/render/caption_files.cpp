@@ -51,6 +51,16 @@ std::string escape_vtt(std::string_view line) {
   return out;
 }
 
+// SubRip has no escapes, and a reader takes a line with "-->" for a cue's timing line (a
+// script saying "00:00:01,000 --> 00:00:09,000" would start a cue of its own): the arrow
+// is written as the arrow character instead.
+std::string defuse_srt(std::string line) {
+  for (std::size_t at = line.find("-->"); at != std::string::npos; at = line.find("-->", at)) {
+    line.replace(at, 3, "\u2192");
+  }
+  return line;
+}
+
 bool has_text(const CaptionCue& cue) {
   for (const std::string& line : cue.lines) {
     if (!line.empty()) return true;
@@ -87,7 +97,7 @@ std::string to_srt(const std::vector<CaptionCue>& cues) {
     if (!has_text(cue)) continue;
     out += std::to_string(++index) + '\n';
     out += timestamp(cue.start, ',') + " --> " + timestamp(cue.end, ',') + '\n';
-    append_payload(out, cue, [](std::string line) { return line; });
+    append_payload(out, cue, defuse_srt);
   }
   return out;
 }

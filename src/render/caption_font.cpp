@@ -2,31 +2,35 @@
 
 #include <array>
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 
 namespace pitchreel {
 namespace {
 
-enum Script { kLatin, kArabic, kHebrew, kDevanagari, kThai, kHan, kKana, kHangul, kCount };
+enum Family { kLatin, kArabic, kHebrew, kDevanagari, kThai, kHan, kKana, kHangul, kCount };
 
-Script script_of(char32_t cp) {
-  if ((cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
-      (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF)) {
-    return kArabic;
+// DejaVu Sans draws Latin, Greek, Cyrillic, digits and punctuation; the rest need Noto.
+Family family_of(char32_t cp) {
+  switch (text::script_of(cp)) {
+    case text::Script::kArabic:
+      return kArabic;
+    case text::Script::kHebrew:
+      return kHebrew;
+    case text::Script::kDevanagari:
+      return kDevanagari;
+    case text::Script::kThai:
+      return kThai;
+    case text::Script::kHiragana:
+    case text::Script::kKatakana:
+      return kKana;
+    case text::Script::kHangul:
+      return kHangul;
+    case text::Script::kHan:
+      return kHan;
+    default:
+      return kLatin;
   }
-  if (cp >= 0x0590 && cp <= 0x05FF) return kHebrew;
-  if (cp >= 0x0900 && cp <= 0x097F) return kDevanagari;
-  if (cp >= 0x0E00 && cp <= 0x0E7F) return kThai;
-  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF)) return kKana;
-  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-      (cp >= 0x3130 && cp <= 0x318F)) {
-    return kHangul;
-  }
-  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-      (cp >= 0x20000 && cp <= 0x2FFFF) || (cp >= 0xF900 && cp <= 0xFAFF)) {
-    return kHan;
-  }
-  return kLatin;  // and Greek, Cyrillic, digits, punctuation: DejaVu Sans has them all
 }
 
 }  // namespace
@@ -35,7 +39,7 @@ std::string caption_font_family(std::string_view text) {
   std::array<int, kCount> count{};
   for (std::size_t pos = 0; pos < text.size();) {
     const char32_t cp = utf8::next(text, pos);
-    if (cp > 0x7F) ++count[script_of(cp)];
+    if (cp > 0x7F) ++count[family_of(cp)];
   }
   if (count[kKana] > 0) return "Noto Sans CJK JP";
   if (count[kHangul] > 0) return "Noto Sans CJK KR";

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string_view>
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 #include "render/caption_metrics.h"
 #include "render/caption_text.h"
@@ -42,19 +43,19 @@ char32_t final_mark(std::string_view text) {
 // Code points, a CJK character counting as two (it is a full em wide).
 int display_length(std::string_view text) {
   int length = 0;
-  for (std::size_t pos = 0; pos < text.size();) length += is_wide_glyph(utf8::next(text, pos)) ? 2 : 1;
+  for (std::size_t pos = 0; pos < text.size();) length += text::is_wide_glyph(utf8::next(text, pos)) ? 2 : 1;
   return length;
 }
 
 bool wide_at_end(std::string_view text) {
   char32_t last = 0;
   for (std::size_t pos = 0; pos < text.size();) last = utf8::next(text, pos);
-  return is_wide_glyph(last);
+  return text::is_wide_glyph(last);
 }
 
 bool wide_at_start(std::string_view text) {
   std::size_t pos = 0;
-  return !text.empty() && is_wide_glyph(utf8::next(text, pos));
+  return !text.empty() && text::is_wide_glyph(utf8::next(text, pos));
 }
 
 bool cjk_sentence_end(char32_t cp) {
@@ -222,7 +223,7 @@ std::vector<WordTiming> split_caption_words(const std::vector<WordTiming>& words
       const std::size_t start = pos;
       const char32_t cp = utf8::next(text, pos);
       piece.append(text, start, pos - start);
-      wide_run = is_wide_glyph(cp) ? wide_run + 1 : 0;
+      wide_run = text::is_wide_glyph(cp) ? wide_run + 1 : 0;
       const bool mark = cjk_sentence_end(cp) || cjk_clause_end(cp);
       if (mark || wide_run >= max_piece_chars) {
         // Keep closing punctuation that follows with the piece it closes.

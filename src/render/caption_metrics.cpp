@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 
 namespace pitchreel {
@@ -22,18 +23,11 @@ double advance(char32_t cp) {
   if (cp >= 'a' && cp <= 'z') return 0.60;
   if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) return 0.70;
   if (cp < 0x80) return 0.60;
-  if (is_wide_glyph(cp)) return 1.0;
+  if (text::is_wide_glyph(cp)) return 1.0;  // East Asian wide and fullwidth
   return 0.68;  // accented Latin, Greek and Cyrillic run a little wider than ASCII
 }
 
 }  // namespace
-
-bool is_wide_glyph(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
 
 int caption_outline_px(int font_px) {
   return std::max(1, static_cast<int>(std::lround(font_px / 12.0)));

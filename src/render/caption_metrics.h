@@ -13,9 +13,6 @@ inline constexpr double kCaptionAverageGlyphWidth = 0.55;
 
 int caption_outline_px(int font_px);
 
-// East Asian wide characters (CJK ideographs, kana, hangul, full-width forms): a full em
-// each, and lines of them break between any two characters.
-bool is_wide_glyph(char32_t cp);
 int caption_shadow_px(int font_px);
 
 // Estimated advance width of a line in pixels; errs on the wide side for capitals so a

@@ -1,18 +1,12 @@
 #include "render/caption_text.h"
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 
 namespace pitchreel {
 namespace {
 
 constexpr char32_t kNoBreakSpace = 0x00A0;
-
-bool is_space(char32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-         cp == 0x85 || cp == 0x2028 || cp == 0x2029 || cp == 0x3000;
-}
-
-bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
 std::string clean_text(std::string_view word, char32_t inner_space) {
   std::string out;
@@ -21,11 +15,11 @@ std::string clean_text(std::string_view word, char32_t inner_space) {
   std::size_t pos = 0;
   while (pos < word.size()) {
     const char32_t cp = utf8::next(word, pos);
-    if (is_space(cp)) {
+    if (text::is_breaking_space(cp)) {
       pending_space = !out.empty();
       continue;
     }
-    if (is_control(cp)) continue;
+    if (text::is_control(cp)) continue;
     if (pending_space) utf8::append(out, inner_space);
     pending_space = false;
     utf8::append(out, cp);

@@ -24,7 +24,17 @@ bool is_abbreviation(std::string_view word) {
   return std::ranges::find(kAbbreviations, lower_ascii(word)) != kAbbreviations.end();
 }
 
-bool is_full_stop(char32_t c) { return c == U'.' || c == U'!' || c == U'?' || c == U'…'; }
+// The final code point of `s`; 0 when empty.
+char32_t last_code_point(std::string_view s) {
+  if (s.empty()) return 0;
+  std::size_t last = s.size() - 1;
+  while (last > 0 && (static_cast<unsigned char>(s[last]) & 0xC0) == 0x80) --last;
+  return utf8::decode(s, last).code_point;
+}
+
+// Question marks of the scripts shops write in: ASCII, fullwidth, Arabic, Greek.
+bool is_question(char32_t c) { return c == U'?' || c == 0xFF1F || c == 0x061F || c == 0x037E; }
+
 bool is_cjk_stop(char32_t c) { return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B; }
 bool is_separator(char32_t c) { return c == U'•' || c == U'|' || c == U'·'; }
 
@@ -38,7 +48,7 @@ std::vector<std::string_view> split_sentences(std::string_view line) {
     const std::size_t next = pos + cp.length;
     const bool space_after = next >= line.size() || line[next] == ' ';
     const bool space_before = pos > 0 && line[pos - 1] == ' ';
-    if (is_full_stop(cp.code_point) && space_after) {
+    if (text::is_sentence_end(cp.code_point) && space_after) {
       const std::size_t word_start =
           line.rfind(' ', pos) == std::string_view::npos ? 0 : line.rfind(' ', pos) + 1;
       if (!(cp.code_point == U'.' && is_abbreviation(line.substr(word_start, pos - word_start)))) {
@@ -59,8 +69,7 @@ std::vector<std::string_view> split_sentences(std::string_view line) {
 }
 
 bool is_trailing_punctuation(char32_t c) {
-  static constexpr std::u32string_view kTrailing = U" .!?…;:,。！？；，、";
-  return kTrailing.find(c) != std::u32string_view::npos;
+  return c == U' ' || text::is_terminal_punctuation(c);
 }
 
 // Drops leading spaces and trailing spaces/punctuation; the script adds its own ".".
@@ -142,6 +151,12 @@ std::string ending_of(std::string_view raw_sentence, std::string_view benefit) {
     for (std::string_view mark : {"!", "…", "。", "！", "."}) {
       if (raw.ends_with(mark)) return std::string(mark);
     }
+    // Another script's own full stop ("।", "۔") closes the sentence as written.
+    if (const char32_t mark = last_code_point(raw); text::is_sentence_end(mark) && !is_question(mark)) {
+      std::string out;
+      utf8::append(out, mark);
+      return out;
+    }
   }
   return benefit.starts_with("¡") ? "!" : ".";
 }
@@ -150,12 +165,10 @@ bool worth_saying(std::string_view raw_sentence, std::string_view benefit) {
   const std::size_t last = raw_sentence.find_last_not_of(' ');
   const std::string_view raw =
       raw_sentence.substr(0, last == std::string_view::npos ? 0 : last + 1);
-  if (raw.ends_with("?") || raw.ends_with("？")) return false;  // questions sell, not tell
+  if (is_question(last_code_point(raw))) return false;  // questions sell, not tell
   std::size_t letters = 0;
   for (std::size_t pos = 0; pos < benefit.size();) {
-    const char32_t c = utf8::next(benefit, pos);
-    const bool digit = c >= U'0' && c <= U'9';
-    letters += text::is_word_char(c) && !digit ? 1 : 0;
+    letters += text::is_letter(utf8::next(benefit, pos)) ? 1 : 0;
   }
   // Unspaced text is CJK-like, where four characters already say something.
   const bool spaced = benefit.find(' ') != std::string_view::npos;

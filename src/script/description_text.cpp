@@ -121,7 +121,7 @@ std::string clean_code_points(std::string_view s) {
     pos += cp.length;
     if (!cp.valid) continue;
     const char32_t c = cp.code_point;
-    if (c == U'\n' || c == U'\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+    if (text::is_line_break(c)) {
       out += '\n';
     } else if (text::is_space(c) || text::is_pictograph(c) || text::is_control(c)) {
       out += ' ';  // "great👍deal" reads as two words

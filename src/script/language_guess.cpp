@@ -2,6 +2,7 @@
 
 #include <libexttextcat/textcat.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "core/text_classes.h"
 #include "core/utf8.h"
+#include "script/language_evidence.h"
 #include "script/script_phrases.h"
 
 namespace pitchreel {
@@ -19,7 +21,12 @@ namespace {
 #define PITCHREEL_TEXTCAT_DIR "/usr/share/libexttextcat/"
 #endif
 
+// Below this, n-gram statistics are noise ("x" looks Somali) and textcat is not asked.
 constexpr std::size_t kMinLetters = 10;
+// Below this, textcat still answers confidently and often wrongly ("Desk lamp black":
+// Swedish, "Aurora Travel Mug": Catalan): its answer counts only where the evidence of
+// script, letters and words allows it.
+constexpr std::size_t kShortLetters = 40;
 
 struct TextcatFree {
   void operator()(void* handle) const { textcat_Done(handle); }
@@ -62,25 +69,35 @@ std::vector<std::string> candidates(std::string_view answer) {
 std::string guess_language(std::string_view text) {
   // A few hundred bytes decide; the rest only costs time.
   const std::string_view sample = text.substr(0, 1000);
-  // n-gram statistics of a word or two are noise ("x" looks Somali): say nothing.
   std::size_t letters = 0;
-  for (std::size_t pos = 0; pos < sample.size();) {
-    const char32_t c = utf8::next(sample, pos);
-    letters += text::is_word_char(c) && !(c >= U'0' && c <= U'9') ? 1 : 0;
+  for (std::size_t pos = 0; pos < sample.size();) letters += text::is_letter(utf8::next(sample, pos));
+  const bool short_text = letters < kShortLetters;
+  // Short text is judged first by its script, its letters and its function words.
+  LanguageEvidence evidence;
+  if (short_text) {
+    evidence = weigh_language_evidence(sample);
+    if (!evidence.language.empty() || letters < kMinLetters) return evidence.language;
   }
-  if (letters < kMinLetters) return "";
   Guesser& g = guesser();
   std::vector<std::string> ranked;
   {
     std::lock_guard lock(g.mutex);
-    if (!g.handle) return "";
-    const char* answer = textcat_Classify(g.handle.get(), sample.data(), sample.size());
-    if (answer == nullptr) return "";
-    ranked = candidates(answer);
+    if (g.handle) {
+      const char* answer = textcat_Classify(g.handle.get(), sample.data(), sample.size());
+      if (answer != nullptr) ranked = candidates(answer);
+    }
   }
   // Scots' fingerprint matches plain English product copy; no shop writes in it.
   std::erase(ranked, std::string("sco"));
-  if (ranked.empty()) return "";
+  if (short_text) {
+    // Only a candidate the evidence allows; no evidence at all allows none.
+    for (const std::string& language : ranked) {
+      if (std::ranges::find(evidence.possible, language) != evidence.possible.end()) return language;
+    }
+    return "";
+  }
+  // textcat found nothing close ("UNKNOWN") or is not installed: the letters may still say.
+  if (ranked.empty()) return language_from_evidence(sample);
   for (const std::string& language : ranked) {
     if (phrases::for_language(language) != nullptr) return language;
   }

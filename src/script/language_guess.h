@@ -9,9 +9,12 @@
 
 namespace pitchreel {
 
-// The ISO 639 code of the most likely language ("de", "es", "zh"), or "" when the text is
-// too short (fewer than ten letters) or unlike any language the guesser knows. Among close candidates, a language
-// the script writer has phrases for (script_phrases.h) wins.
+// The ISO 639 code of the most likely language ("de", "es", "zh"), or "" when unknown.
+// Text of ten letters or more goes to libexttextcat; among close candidates, a language the
+// script writer has phrases for (script_phrases.h) wins. Shorter text, or text the guesser
+// finds unlike any language, is judged by the evidence that holds on a few letters
+// (language_evidence.h: script, language-specific letters, function words), which names a
+// language only when that evidence is unambiguous.
 std::string guess_language(std::string_view text);
 
 }  // namespace pitchreel

@@ -89,7 +89,9 @@ std::string ending_for(const Benefit& benefit) {
   std::size_t last = sentence.size() - 1;
   while (last > 0 && (static_cast<unsigned char>(sentence[last]) & 0xC0) == 0x80) --last;
   const char32_t c = utf8::decode(sentence, last).code_point;
-  const bool ideographic = (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+  const bool ideographic = text::has_script(c, text::Script::kHan) ||
+                           text::has_script(c, text::Script::kHiragana) ||
+                           text::has_script(c, text::Script::kKatakana);
   return ideographic ? "。" : ".";
 }
 
@@ -100,6 +102,11 @@ Result<ScriptSuggestion> suggest_script(std::string_view product_name, std::stri
   ScriptSuggestion suggestion;
   const std::string cleaned = clean_description(description);
   suggestion.detected = guess_language(cleaned);
+  // A description too short to tell may tell with the product's name beside it
+  // ("Thermobecher mit Deckel" + "Edelstahl, 350 ml").
+  if (suggestion.detected.empty()) {
+    suggestion.detected = guess_language(clean_description(product_name) + "\n" + cleaned);
+  }
   const phrases::LanguagePhrases* found = phrases::for_language(suggestion.detected);
   const phrases::LanguagePhrases& words = found ? *found : phrases::english();
   suggestion.language = std::string(words.language);

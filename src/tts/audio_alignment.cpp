@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 #include "tts/word_alignment.h"
 
@@ -152,7 +153,7 @@ double syllable_weight(std::string_view word) {
     } else if (c < 0x80 && std::isdigit(static_cast<int>(c))) {
       ++digits;
       in_vowel = false;
-    } else if (c >= 0x80) {
+    } else if (c >= 0x80 && text::is_word_char(c)) {
       ++other;  // a letter we cannot syllabify: about a third of a syllable each
       in_vowel = false;
     } else {

@@ -14,16 +14,15 @@ namespace {
 constexpr double kTicksPerSecond = 10'000'000.0;
 constexpr double kMinWordS = 0.01;
 
-// Letters and digits only (core/text_classes.h), ASCII letters folded to lower case:
-// "Hello," and "hello" match, "—" and "„" are not words.
+// Letters and digits only (core/text_classes.h), folded to lower case: "Hello," and
+// "hello", "ÜBER" and "über" match, "—" and "„" are not words.
 std::string key_of(std::string_view text) {
   std::string key;
   for (std::size_t pos = 0; pos < text.size();) {
     const utf8::Decoded d = utf8::decode(text, pos);
     pos += d.length;
     if (!d.valid || !text::is_word_char(d.code_point)) continue;
-    const char32_t c = d.code_point;
-    utf8::append(key, (c >= U'A' && c <= U'Z') ? c - U'A' + U'a' : c);
+    utf8::append(key, text::to_lower(d.code_point));
   }
   return key;
 }

@@ -16,6 +16,7 @@ extern "C" {
 #include <sphinxbase/err.h>
 }
 
+#include "core/text_classes.h"
 #include "core/utf8.h"
 #include "media/audio_resample.h"
 #include "tts/word_alignment.h"
@@ -60,8 +61,8 @@ std::string dictionary_spelling(std::string_view word) {
       out += '\'';
     } else if (c < 0x80 && std::isalnum(static_cast<int>(c))) {
       out += static_cast<char>(std::tolower(static_cast<int>(c)));
-    } else if (c >= 0x80 && !(c >= 0xA0 && c <= 0xBF) && !(c >= 0x2000 && c <= 0x206F)) {
-      return {};  // not Latin-1 or general punctuation: most likely a letter
+    } else if (c >= 0x80 && text::is_word_char(c)) {
+      return {};  // a letter or digit beyond ASCII: the English dictionary cannot say it
     }
   }
   const auto first = out.find_first_not_of('\'');

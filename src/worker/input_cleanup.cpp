@@ -1,9 +1,13 @@
 #include "worker/input_cleanup.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "storage/object_keys.h"
@@ -50,6 +54,84 @@ int remove_job_inputs(const JobSpec& spec, ObjectStore& store,
   return failed;
 }
 
+namespace {
+
+// Whether a job's inputs may go: the job ended, or it has no row and every input is older
+// than the grace (a submission writes its inputs moments before it inserts the row).
+bool inputs_doomed(const std::optional<Job>& job, bool all_older_than_grace) {
+  if (!job) return all_older_than_grace;
+  const auto status = job->status;
+  return status == JobStatus::kSucceeded || status == JobStatus::kFailed ||
+         status == JobStatus::kCanceled;
+}
+
+// "{org}.{job}.{name}" or the same + ".part": the organisation and job ids.
+std::optional<std::pair<std::string, std::string>> owner_of_upload(const std::string& file_name) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t dot = file_name.find('.'); ; dot = file_name.find('.', start)) {
+    parts.push_back(file_name.substr(start, dot == std::string::npos ? dot : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() == 4 && parts[3] == "part") parts.pop_back();
+  if (parts.size() != 3) return std::nullopt;
+  if (!make_input_key(parts[0], parts[1], parts[2])) return std::nullopt;
+  return std::make_pair(parts[0], parts[1]);
+}
+
+}  // namespace
+
+Result<std::filesystem::path> local_input_path(const std::filesystem::path& uploads_dir,
+                                               std::string_view organization_id,
+                                               std::string_view job_id, std::string_view name) {
+  // The same rules as the bucket's keys: one segment of [A-Za-z0-9_-] each, so no dots.
+  if (auto key = make_input_key(organization_id, job_id, name); !key) return fail(key.error());
+  return uploads_dir / fmt::format("{}.{}.{}", organization_id, job_id, name);
+}
+
+Result<InputSweep> sweep_local_uploads(const std::filesystem::path& uploads_dir, db::Store& database,
+                                       std::int64_t now, std::int64_t grace_s) {
+  namespace fs = std::filesystem;
+  InputSweep sweep;
+  struct Files {
+    std::string organization_id;
+    std::vector<fs::path> paths;
+    bool all_old = true;
+  };
+  std::map<std::string, Files> by_job;
+  std::error_code ec;
+  for (fs::directory_iterator it(uploads_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto owner = owner_of_upload(it->path().filename().string());
+    if (!owner) continue;  // not an input file of this layout: never ours to judge
+    auto& files = by_job[owner->second];
+    files.organization_id = owner->first;
+    files.paths.push_back(it->path());
+    const auto modified = fs::last_write_time(it->path(), ec);
+    const auto modified_s =
+        ec ? now
+           : std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::file_clock::to_sys(modified).time_since_epoch())
+                 .count();
+    files.all_old = files.all_old && modified_s <= now - grace_s;
+  }
+  for (const auto& [job_id, files] : by_job) {
+    auto job = database.jobs().get(job_id, files.organization_id);
+    if (!job) return fail(job.error());
+    if (!inputs_doomed(*job, files.all_old)) {
+      sweep.kept += files.paths.size();
+      continue;
+    }
+    for (const auto& path : files.paths) {
+      if (remove_input_file(path, uploads_dir)) ++sweep.removed;
+    }
+    spdlog::info("job inputs swept job_id={} org={} files={} job_row={}", job_id,
+                 files.organization_id, files.paths.size(), *job ? "finished" : "none");
+  }
+  return sweep;
+}
+
 Result<InputSweep> sweep_job_inputs(ObjectStore& store, db::Store& database, std::int64_t now,
                                     std::int64_t grace_s) {
   InputSweep sweep;
@@ -65,18 +147,10 @@ Result<InputSweep> sweep_job_inputs(ObjectStore& store, db::Store& database, std
     for (const auto& [job_id, objects] : by_job) {
       auto job = database.jobs().get(job_id, org.id);
       if (!job) return fail(job.error());
-      bool doomed = false;
-      if (!*job) {
-        // No row: a submission in flight (keep) or one that never committed (remove).
-        doomed = std::all_of(objects.begin(), objects.end(), [&](const ListedObject& o) {
-          return o.modified_at <= now - grace_s;
-        });
-      } else {
-        const auto status = (*job)->status;
-        doomed = status == JobStatus::kSucceeded || status == JobStatus::kFailed ||
-                 status == JobStatus::kCanceled;
-      }
-      if (!doomed) {
+      const bool old = std::all_of(objects.begin(), objects.end(), [&](const ListedObject& o) {
+        return o.modified_at <= now - grace_s;
+      });
+      if (!inputs_doomed(*job, old)) {
         sweep.kept += objects.size();
         continue;
       }

@@ -8,10 +8,11 @@
 // Who calls what:
 //   * the worker that finishes a job (succeeded, failed, canceled): remove_job_inputs;
 //   * the API when a queued job is canceled before any worker saw it: remove_job_inputs;
-//   * every node at start and then periodically: sweep_job_inputs, which removes the
-//     objects of jobs that ended without their worker cleaning up (a node killed, a lease
-//     that ran out of attempts) and of submissions that never became a job (a crash
-//     between the upload and the insert).
+//   * every node at start and then periodically: sweep_job_inputs (the bucket) or
+//     sweep_local_uploads (local storage), which remove the inputs of jobs that ended
+//     without their worker cleaning up (a node killed, a lease that ran out of attempts)
+//     and of submissions that never became a job (a crash between the upload and the
+//     insert, or in the middle of writing the upload).
 // All of them are idempotent and safe to run concurrently on many nodes: removing a
 // missing object succeeds.
 #pragma once
@@ -43,9 +44,25 @@ int remove_job_inputs(const JobSpec& spec, ObjectStore& store,
 inline constexpr std::int64_t kOrphanInputGraceSeconds = 600;
 
 struct InputSweep {
-  std::size_t removed = 0;  // objects deleted
-  std::size_t kept = 0;     // objects of queued or running jobs (or too young to judge)
+  std::size_t removed = 0;  // objects (or files) deleted
+  std::size_t kept = 0;     // those of queued or running jobs (or too young to judge)
 };
+
+// With local storage an input is the file uploads/{organisation id}.{job id}.{name}, written
+// as that name plus ".part" and renamed once complete (the ids and the name are checked
+// as for object keys, so they hold no dots). Returns the path; Error::internal
+// "invalid_input_key" for ids of another shape.
+Result<std::filesystem::path> local_input_path(const std::filesystem::path& uploads_dir,
+                                               std::string_view organization_id,
+                                               std::string_view job_id, std::string_view name);
+
+// Removes, from the uploads folder, the input files of jobs that ended and of job ids with
+// no job row (complete or ".part") whose files are older than grace_s; other files (of
+// queued and running jobs, or not named as above) are kept. At start-up, when no
+// submission of this data directory can be in flight, grace_s may be 0. Errors: the
+// first database error (what was removed before it stays removed).
+Result<InputSweep> sweep_local_uploads(const std::filesystem::path& uploads_dir, db::Store& database,
+                                       std::int64_t now, std::int64_t grace_s = kOrphanInputGraceSeconds);
 
 // Lists every organisation's {org}/inputs/ folder and removes the objects of jobs that
 // ended (succeeded, failed, canceled) and of job ids with no job row whose objects are

@@ -2,13 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "db/clock.h"
-#include "worker/input_cleanup.h"
 
 namespace pitchreel {
 
-InputSweeper::InputSweeper(ObjectStore& store, db::Store& database, std::chrono::seconds interval)
-    : store_(store), database_(database), interval_(interval), thread_([this] { run(); }) {}
+InputSweeper::InputSweeper(Sweep sweep, std::chrono::seconds interval)
+    : sweep_(std::move(sweep)), interval_(interval), thread_([this] { run(); }) {}
 
 InputSweeper::~InputSweeper() {
   {
@@ -24,7 +25,7 @@ void InputSweeper::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    auto swept = sweep_job_inputs(store_, database_, db::unix_now());
+    auto swept = sweep_(db::unix_now());
     if (!swept) {
       if (!failing) spdlog::warn("input sweep failed code={}", swept.error().code);
       failing = true;

@@ -1,10 +1,11 @@
-// InputSweeper: runs sweep_job_inputs (input_cleanup.h) once at start and then every
+// InputSweeper: runs a sweep of job inputs (input_cleanup.h: sweep_job_inputs for the
+// bucket, sweep_local_uploads for the uploads folder) once at start and then every
 // `interval` on a thread of its own, until destroyed. Every node may run one: sweeps are
-// idempotent and removing a missing object succeeds. Errors (database or bucket down) are
+// idempotent and removing a missing input succeeds. Errors (database or bucket down) are
 // logged once per state change and retried at the next interval.
 //
-// Threads: constructor and destructor belong to the owner; the store and database are
-// borrowed and must outlive the sweeper (the destructor joins the thread).
+// Threads: constructor and destructor belong to the owner; whatever `sweep` borrows must
+// outlive the sweeper (the destructor joins the thread).
 #pragma once
 
 #include <chrono>
@@ -12,14 +13,19 @@
 #include <mutex>
 #include <thread>
 
-#include "db/store.h"
-#include "storage/object_store.h"
+#include <cstdint>
+#include <functional>
+
+#include "core/status.h"
+#include "worker/input_cleanup.h"
 
 namespace pitchreel {
 
 class InputSweeper {
  public:
-  InputSweeper(ObjectStore& store, db::Store& database, std::chrono::seconds interval);
+  // `sweep` is called with the current Unix time.
+  using Sweep = std::function<Result<InputSweep>(std::int64_t now)>;
+  InputSweeper(Sweep sweep, std::chrono::seconds interval);
   ~InputSweeper();
   InputSweeper(const InputSweeper&) = delete;
   InputSweeper& operator=(const InputSweeper&) = delete;
@@ -27,8 +33,7 @@ class InputSweeper {
  private:
   void run();
 
-  ObjectStore& store_;
-  db::Store& database_;
+  Sweep sweep_;
   std::chrono::seconds interval_;
   std::mutex mutex_;
   std::condition_variable wake_;

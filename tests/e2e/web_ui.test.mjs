@@ -123,6 +123,9 @@ before(async () => {
       PITCHREEL_LOG_LEVEL: 'info',
       // The webhook panel's test delivers to a receiver on loopback.
       PITCHREEL_ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
+      // Edge voices come from the built-in list, whatever the network: nothing listens on
+      // the discard port of loopback.
+      EDGE_TTS_URL: 'wss://127.0.0.1:9',
     },
   });
   browser = await chromium.launch({
@@ -341,6 +344,13 @@ test('generate: suggest a script, follow the progress to 100%, play, download, c
   await page.locator('#height').selectOption('720');
   assert.ok((await page.locator('#voice option').count()) > 10, 'the voice list comes from the server');
   assert.equal(await page.locator('#voice').inputValue(), 'espeak:en-us');
+  // Voices are grouped by language and labelled with their locale, speaker and gender.
+  const katja = page.locator('#voice option[value="edge:de-DE-KatjaNeural"]');
+  assert.equal(await katja.textContent(), 'German (Germany) \u2014 Katja, female \u00b7 edge');
+  assert.equal(await katja.evaluate((o) => o.parentElement.label), 'German');
+  const english = page.locator('#voice option[value="espeak:en-us"]');
+  assert.equal(await english.textContent(), 'English (United States) \u2014 male \u00b7 espeak');
+  assert.equal(await english.evaluate((o) => o.parentElement.label), 'English');
   // "Listen" fetches a spoken sample (with the key) and plays it.
   const [sample] = await Promise.all([
     page.waitForResponse((r) => /\/api\/v1\/voices\/(espeak%3A)?en-us\/preview$/.test(r.url())),

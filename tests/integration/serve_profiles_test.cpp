@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <mutex>
 #include <thread>
 
 #include "db/database_url.h"
@@ -132,6 +133,77 @@ TEST_F(ServeProfiles, RolesAndOrganisationsComeFromTheShopsProfiles) {
   }
   EXPECT_EQ(status_of(admin.Get("/api/v1/videos")), 401);
   EXPECT_EQ(server.terminate(), 0);
+}
+
+// An event stream outlives no user: when the shop deletes a profile, that user's open streams
+// end (an "error" event, then the end) within the re-check interval and the 2 s cache, while
+// a colleague's stream on the same job goes on.
+TEST_F(ServeProfiles, ADeletedProfileEndsItsOpenEventStreams) {
+  TempDir tmp;
+  auto settings = env(shop_schema_ + ".profiles", "app_role");
+  settings["PITCHREEL_HTTP_STREAM_RECHECK_S"] = "1";
+  ServerProcess server(ServerOptions(tmp / "data", settings));
+  ASSERT_SERVER_READY(server);
+  // An API-only node: the job stays queued, so its streams stay open.
+  auto posted = server.client(token_for(kAdmin))
+                    .Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                            {{"script", "Still queued."}}));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body;
+  const std::string id = testing::json_body(posted).value("id", "");
+
+  struct Watch {
+    std::mutex mutex;
+    std::string received;
+    bool ended = false;
+    std::thread thread;
+    std::string text() {
+      std::lock_guard lock(mutex);
+      return received;
+    }
+    bool done() {
+      std::lock_guard lock(mutex);
+      return ended;
+    }
+  };
+  auto open = [&](const std::string& sub, Watch& watch) {
+    watch.thread = std::thread([&server, &watch, id, token = token_for(sub)] {
+      auto client = server.client(token);
+      client.set_read_timeout(std::chrono::seconds(300));
+      client.Get("/api/v1/jobs/" + id + "/events", [&](const char* data, std::size_t n) {
+        std::lock_guard lock(watch.mutex);
+        watch.received.append(data, n);
+        return true;
+      });
+      std::lock_guard lock(watch.mutex);
+      watch.ended = true;
+    });
+  };
+  auto wait_until = [](auto condition) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!condition() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval
+    }
+    return condition();
+  };
+  Watch leaver, colleague;
+  open(kAdmin, leaver);
+  open(kViewer, colleague);
+  EXPECT_TRUE(wait_until([&] {
+    return leaver.text().find("event: job") != std::string::npos &&
+           colleague.text().find("event: job") != std::string::npos;
+  })) << leaver.text() << colleague.text();
+
+  sql("DELETE FROM " + shop_schema_ + ".profiles WHERE id = '" + kAdmin + "'");
+  EXPECT_TRUE(wait_until([&] { return leaver.done(); })) << "the deleted user's stream is still open";
+  EXPECT_NE(leaver.text().find("event: error"), std::string::npos) << leaver.text();
+  EXPECT_NE(leaver.text().find("\"code\":\"unauthorized\""), std::string::npos) << leaver.text();
+  EXPECT_FALSE(colleague.done()) << colleague.text();
+  EXPECT_EQ(colleague.text().find("event: error"), std::string::npos) << colleague.text();
+
+  EXPECT_EQ(server.terminate(), 0);
+  leaver.thread.join();
+  colleague.thread.join();
 }
 
 TEST_F(ServeProfiles, AMissingTableOrColumnStopsTheStartWithTheReason) {

@@ -6,6 +6,7 @@
 import { h } from './dom.js';
 import { clearFieldError, showError, showFieldError } from './field_errors.js';
 import { characterCount } from './format.js';
+import { voiceGroups } from './voices.js';
 
 const $ = (id) => document.getElementById(id);
 const ASPECT_LABELS = { '16:9': '16:9 landscape', '9:16': '9:16 portrait', '1:1': '1:1 square' };
@@ -59,8 +60,13 @@ export class GenerateForm {
   async loadVoices() {
     try {
       const { voices } = await this.api.get('/api/v1/voices');
-      voices.sort((a, b) => a.name.localeCompare(b.name));
-      $('voice').replaceChildren(...voices.map((v) => h('option', { value: v.id, text: `${v.name} (${v.id})` })));
+      // Grouped by language, each voice labelled with its locale, speaker and gender.
+      const uiLocale = document.documentElement.lang || 'en';
+      $('voice').replaceChildren(
+        ...voiceGroups(voices, { uiLocale }).map((group) =>
+          h('optgroup', { label: group.label }, ...group.options.map((o) => h('option', { value: o.value, text: o.label, title: o.title }))),
+        ),
+      );
       // Voice ids carry their backend (espeak:en-us); older servers list plain ids.
       const preferred = ['espeak:en-us', 'en-us'].find((id) => voices.some((v) => v.id === id));
       $('voice').value = preferred || voices[0]?.id || '';

@@ -234,16 +234,16 @@ TEST_F(JobRepositoryTest, RateLimitRetryAfterIsWhenTheWindowFreesUp) {
   ASSERT_TRUE(jobs::create(db(), limited("c", 3, 0), 1500));
   auto refused = jobs::create(db(), limited("d", 3, 0), 2000);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().retry_after_s, 1000 + 3600 - 2000);  // "a" leaves the hour
-  EXPECT_NE(refused.error().message.find("2600 s"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().retry_after_s, 1000 + 3600 + 1 - 2000);  // "a" leaves the hour
+  EXPECT_NE(refused.error().message.find("2601 s"), std::string::npos) << refused.error().message;
   // With a limit of 2 the second-oldest must leave too.
   auto tighter = jobs::create(db(), limited("e", 2, 0), 2000);
   ASSERT_FALSE(tighter);
-  EXPECT_EQ(tighter.error().retry_after_s, 1200 + 3600 - 2000);
+  EXPECT_EQ(tighter.error().retry_after_s, 1200 + 3600 + 1 - 2000);
   // The organisation's day works the same way.
   auto org = jobs::create(db(), limited("f", 0, 3), 5000);
   ASSERT_FALSE(org);
-  EXPECT_EQ(org.error().retry_after_s, 1000 + 86400 - 5000);
+  EXPECT_EQ(org.error().retry_after_s, 1000 + 86400 + 1 - 5000);
   // At the window's very edge it is still at least one second.
   auto edge = jobs::create(db(), limited("g", 3, 0), 1000 + 3600);
   ASSERT_FALSE(edge);  // "a" is still inside (created_at >= now - 3600)

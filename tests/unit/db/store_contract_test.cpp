@@ -285,7 +285,7 @@ TEST_P(StoreContract, CanceledJobsCountTowardTheRateLimit) {
   ASSERT_FALSE(third);
   EXPECT_EQ(third.error().code, "rate_limited");
   // The canceled job leaves the window first: the limit frees an hour after it.
-  EXPECT_EQ(third.error().retry_after_s, 1000 + 3600 - 1003);
+  EXPECT_EQ(third.error().retry_after_s, 1000 + 3600 + 1 - 1003);
   EXPECT_TRUE(store().jobs().create(job, 1000 + 3601));
 }
 
@@ -299,11 +299,13 @@ TEST_P(StoreContract, CheckAdmissionRefusesAsCreateWouldWithoutInserting) {
   auto limited = store().jobs().check_admission(job, 1020);
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().code, "rate_limited");
-  EXPECT_EQ(limited.error().retry_after_s, 1000 + 3600 - 1020);  // when the oldest leaves the hour
+  EXPECT_EQ(limited.error().retry_after_s, 1000 + 3600 + 1 - 1020);  // when the oldest leaves the hour
   EXPECT_EQ(store().jobs().create(job, 1020).error().code, "rate_limited");
   // Once the first job has left the hour (the window includes its first second), one slot
-  // is free again.
-  EXPECT_TRUE(store().jobs().check_admission(job, 1000 + 3601));
+  // is free again: exactly when Retry-After said, not a second earlier.
+  const int wait = limited.error().retry_after_s;
+  EXPECT_FALSE(store().jobs().check_admission(job, 1020 + wait - 1));
+  EXPECT_TRUE(store().jobs().check_admission(job, 1020 + wait));
   job.admission = {};
   job.admission.queue_limit = 2;
   auto full = store().jobs().check_admission(job, 1030);

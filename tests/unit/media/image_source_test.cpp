@@ -247,6 +247,64 @@ TEST(ImageSource, ExifOrientationIsApplied) {
   expect_bgr_near(*result, 50, 300, {255, 0, 0}, 20);   // blue on the left
 }
 
+// A larger image is shrunk while it is decoded: the longer side becomes max_side, the aspect
+// ratio and the picture stay.
+TEST(ImageSource, LargeImagesAreShrunkToMaxSideKeepingTheirShape) {
+  auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int x, int) {
+    return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  ImageLoadOptions options;
+  options.limits.max_side = 300;
+  auto result = load_image(encode(image.get(), ".png"), "big.png", options);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(300, 150));
+  expect_bgr_near(*result, 40, 75, {0, 0, 255}, 2);   // red half on the left
+  expect_bgr_near(*result, 260, 75, {255, 0, 0}, 2);  // blue half on the right
+
+  // At or under the limit: untouched, pixel for pixel.
+  options.limits.max_side = 1200;
+  auto same = load_image(encode(image.get(), ".png"), "big.png", options);
+  ASSERT_TRUE(same) << same.error().message;
+  EXPECT_EQ(same->size(), cv::Size(1200, 600));
+  options.limits.max_side = 0;
+  auto unlimited = load_image(encode(image.get(), ".png"), "big.png", options);
+  ASSERT_TRUE(unlimited) << unlimited.error().message;
+  EXPECT_EQ(unlimited->size(), cv::Size(1200, 600));
+}
+
+// A cut-out product on a transparent background whose hidden pixels are black: shrunk after
+// it is flattened, so no dark fringe appears around the product on the white background.
+TEST(ImageSource, ShrinkingACutoutLeavesNoFringe) {
+  auto image = make_image<std::uint8_t>(800, 400, 4, VIPS_INTERPRETATION_sRGB, [](int x, int) {
+    return x < 400 ? std::array<std::uint8_t, 4>{0, 0, 0, 0}
+                   : std::array<std::uint8_t, 4>{255, 255, 255, 255};
+  });
+  ImageLoadOptions options;
+  options.limits.max_side = 200;
+  auto result = load_image(encode(image.get(), ".png"), "cutout.png", options);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(200, 100));
+  // White product on white flattening: every pixel white, the seam included.
+  double lowest = 255;
+  cv::minMaxLoc(result->reshape(1), &lowest);
+  EXPECT_GE(lowest, 250) << "a dark fringe where transparent met opaque";
+}
+
+// Sideways phone photos are shrunk too, and still turned upright.
+TEST(ImageSource, ARotatedLargePhotoIsShrunkAndUpright) {
+  auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
+    return y < 300 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
+  ImageLoadOptions options;
+  options.limits.max_side = 400;
+  auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg", options);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(200, 400));
+  expect_bgr_near(*result, 170, 200, {0, 0, 255}, 20);  // red on the right
+  expect_bgr_near(*result, 30, 200, {255, 0, 0}, 20);   // blue on the left
+}
+
 TEST(ImageSource, GreyJpegHasThreeChannels) {
   auto image = make_image<std::uint8_t>(16, 16, 1, VIPS_INTERPRETATION_B_W,
                                         [](int, int) { return std::array<std::uint8_t, 1>{90}; });

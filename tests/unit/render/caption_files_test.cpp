@@ -61,6 +61,19 @@ TEST(CaptionFiles, LineBreaksInsideALineCannotEndTheCue) {
   EXPECT_EQ(to_webvtt({cue}), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\none  two\n\n");
 }
 
+// A script that says a timing line must not make one: WebVTT escapes the ">", SubRip (which
+// has no escapes) writes the arrow as U+2192.
+TEST(CaptionFiles, ScriptTextCannotPassForATimingLine) {
+  CaptionCue cue;
+  cue.start = 1;
+  cue.end = 2;
+  cue.lines = {"00:00:05,000 --> 00:00:09,000", "fast -->faster"};
+  EXPECT_EQ(to_srt({cue}),
+            "1\n00:00:01,000 --> 00:00:02,000\n00:00:05,000 \u2192 00:00:09,000\nfast \u2192faster\n\n");
+  EXPECT_EQ(to_webvtt({cue}), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n00:00:05,000 --&gt; 00:00:09,000\n"
+                              "fast --&gt;faster\n\n");
+}
+
 TEST(CaptionFiles, RoundsToMilliseconds) {
   CaptionCue cue;
   cue.start = 59.9996;

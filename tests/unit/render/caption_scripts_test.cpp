@@ -187,5 +187,18 @@ TEST(CaptionScripts, ChineseSentenceTimedAsOneWordIsSplitIntoCues) {
   EXPECT_NE(cues.front().lines.back().find("。"), std::string::npos);
 }
 
+// The family follows the Unicode script (ICU), including blocks the old ranges missed:
+// CJK extensions G and H, kana written with the Common prolonged sound mark, Arabic
+// presentation forms, Devanagari with its marks, and a Latin word inside Japanese.
+TEST(CaptionScripts, FamilyFollowsTheUnicodeScriptOfEveryBlock) {
+  EXPECT_EQ(caption_font_family("\U00030000\U00031350"), "Noto Sans CJK SC");
+  EXPECT_EQ(caption_font_family("iPhone\u30B1\u30FC\u30B9"), "Noto Sans CJK JP");
+  EXPECT_EQ(caption_font_family("\uD55C\uAD6D\uC5B4 \u4E2D"), "Noto Sans CJK KR");
+  EXPECT_EQ(caption_font_family("\uFEFB \u0645\u0631\u062D\u0628\u0627"), "Noto Sans Arabic");
+  EXPECT_EQ(caption_font_family("\u0939\u093F\u0902\u0926\u0940"), "Noto Sans Devanagari");
+  EXPECT_EQ(caption_font_family("\u0E41\u0E01\u0E49\u0E27 Mug"), "Noto Sans Thai");
+  EXPECT_EQ(caption_font_family("\u041A\u0440\u0443\u0436\u043A\u0430 \u2014 350 ml"), "DejaVu Sans");
+}
+
 }  // namespace
 }  // namespace pitchreel

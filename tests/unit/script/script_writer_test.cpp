@@ -151,5 +151,24 @@ TEST(SuggestScript, ChineseBenefitsEndWithAnIdeographicFullStop) {
   EXPECT_NE(s.script.find("这款台灯采用再生铝制成。"), std::string::npos) << s.script;
 }
 
+// Sentence ends and clause marks are Unicode's (core/text_classes.h): a Hindi description
+// is cut at its danda and keeps it, an Arabic question is left out like any question.
+TEST(SuggestScript, OtherScriptsSentenceMarksSplitAndCloseBenefits) {
+  const ScriptSuggestion hindi =
+      suggest("Aurora", "यह बोतल पानी को चौबीस घंटे ठंडा रखती है। इसका ढक्कन रिसाव से पूरी तरह सुरक्षित है।");
+  ASSERT_EQ(hindi.benefits.size(), 2u) << hindi.script;
+  EXPECT_EQ(hindi.benefits[0], "यह बोतल पानी को चौबीस घंटे ठंडा रखती है");
+  EXPECT_NE(hindi.script.find("ठंडा रखती है। इसका"), std::string::npos) << hindi.script;
+  EXPECT_EQ(hindi.script.find("।."), std::string::npos) << hindi.script;
+
+  const ScriptSuggestion arabic =
+      suggest("Aurora", "هل تبحث عن زجاجة تحافظ على برودة الماء؟ تحافظ هذه الزجاجة على برودة "
+                        "الماء طوال اليوم.");
+  for (const std::string& benefit : arabic.benefits) {
+    EXPECT_EQ(benefit.find("هل تبحث"), std::string::npos) << arabic.script;
+  }
+  EXPECT_FALSE(arabic.benefits.empty()) << arabic.script;
+}
+
 }  // namespace
 }  // namespace pitchreel

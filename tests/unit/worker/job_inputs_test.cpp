@@ -108,6 +108,50 @@ TEST_F(JobInputsTest, TheSweepRemovesEndedAndUncommittedInputsAndKeepsLiveOnes) 
   EXPECT_TRUE(exists(org_.id + "/videos/ai-generated/product-x.jpg"));
 }
 
+// The same judgement for local storage's uploads folder, where inputs are files named
+// {org}.{job}.{name}: those of ended jobs go, those of live jobs stay, a submission's file
+// without a row (or a ".part" left by a process killed mid-write) goes once past the grace,
+// and files of any other name are never touched.
+TEST_F(JobInputsTest, TheLocalSweepJudgesUploadsAsTheBucketSweepDoes) {
+  namespace fs = std::filesystem;
+  const auto now = db::unix_now();
+  auto upload = [&](const std::string& job_id, const std::string& suffix = "") {
+    const auto path = local_input_path(uploads_dir(), org_.id, job_id, "image").value();
+    const fs::path file = path.string() + suffix;
+    write_file(file, "x");
+    return file;
+  };
+  auto add_job = [&] {
+    db::jobs::NewJob job{org_.id, user_.id, "{}", "p", "", 3, {}};
+    job.id = db::new_uuid();
+    EXPECT_TRUE(state_->jobs().create(job, now));
+    return job.id;
+  };
+  const auto queued = upload(add_job());
+  const auto canceled_id = add_job();
+  ASSERT_EQ(state_->jobs().cancel(canceled_id, org_.id, now).value(), db::jobs::CancelOutcome::kCanceled);
+  const auto canceled = upload(canceled_id);
+  const auto orphan = upload(db::new_uuid());
+  const auto partial = upload(db::new_uuid(), ".part");
+  const auto foreign = uploads_dir() / "notes.txt";
+  write_file(foreign, "x");
+  EXPECT_FALSE(local_input_path(uploads_dir(), "../x", "y", "image")) << "ids are checked";
+
+  auto young = sweep_local_uploads(uploads_dir(), *state_, now, 600);
+  ASSERT_TRUE(young) << young.error().message;
+  EXPECT_EQ(young->removed, 1u);
+  EXPECT_FALSE(fs::exists(canceled));
+  EXPECT_TRUE(fs::exists(orphan) && fs::exists(partial)) << "may be submissions in flight";
+
+  auto later = sweep_local_uploads(uploads_dir(), *state_, now + 601, 600);
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(later->removed, 2u);
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_FALSE(fs::exists(partial));
+  EXPECT_TRUE(fs::exists(queued));
+  EXPECT_TRUE(fs::exists(foreign));
+}
+
 TEST_F(JobInputsTest, RemoveJobInputsTakesFilesAndObjectsButNothingOutsideUploads) {
   JobSpec s;
   s.image_path = make_input("a.jpg").string();

@@ -57,6 +57,7 @@ void register_video_routes(HttpServer& server, ServiceContext& ctx) {
     if (!removed) return fail(removed.error());
     if (!*removed) return fail(video_not_found());
     ctx.finished_jobs.clear();  // a cached job answer may still show this video
+    if (ctx.webhooks) ctx.webhooks->wake();  // the deletion appended video.deleted
     for (const auto& key : {(*removed)->video_key, (*removed)->poster_key, (*removed)->captions_key}) {
       if (auto s = ctx.store->remove(key); !s) {
         // The row is gone, so the object is unreachable; log it for the operator to sweep.

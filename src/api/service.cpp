@@ -199,7 +199,10 @@ Status run_service(const ServiceConfig& config) {
   if (!database) return fail(database.error());
   // On PostgreSQL, changes made by other nodes arrive as notifications: they wake this
   // node's idle workers and its event streams (the notifiers below), as local changes do.
-  Notifier work_available, job_changed;
+  // `outbox_changed` wakes the webhook dispatcher: on PostgreSQL the outbox's own NOTIFY (an
+  // event appended on any node); on SQLite (one process) every job change here, since every
+  // outbox event of a job or a batch comes with one.
+  Notifier work_available, job_changed, outbox_changed;
   std::unique_ptr<db::PgJobListener> listener;
   if (!config.database_url.empty()) {
     auto started = db::PgJobListener::start(
@@ -207,9 +210,12 @@ Status run_service(const ServiceConfig& config) {
         [&](std::string_view, std::string_view status) {
           job_changed.notify();
           if (status == "queued" || status.empty()) work_available.notify();
-        });
+        },
+        [&] { outbox_changed.notify(); });
     if (!started) return fail(started.error());
     listener = std::move(*started);
+  } else {
+    job_changed.forward_to(&outbox_changed);
   }
   auto store = open_store(config, ctx.data);
   if (!store) return fail(store.error());
@@ -323,6 +329,9 @@ Status run_service(const ServiceConfig& config) {
   hook_options.sender.allow_private_addresses = config.allow_private_webhook_urls;
   hook_options.sender.timeout = std::chrono::seconds(config.webhook_timeout_s);
   hook_options.lease_s = config.webhook_timeout_s + 30;
+  hook_options.changes = &outbox_changed;
+  hook_options.idle_poll = std::chrono::milliseconds(config.webhook_poll_ms);
+  hook_options.retention_s = std::int64_t{config.webhook_retention_days} * 86400;
   db::Store& hook_store = **webhook_db;
   webhooks::Dispatcher dispatcher(
       hook_store,

@@ -165,6 +165,10 @@ const std::vector<Setting>& table() {
        boolean(&ServiceConfig::allow_private_webhook_urls)},
       {{"PITCHREEL_WEBHOOK_TIMEOUT_S", {}, "longest a webhook delivery attempt may take, in seconds", "15"},
        integer(&ServiceConfig::webhook_timeout_s, 1, 60)},
+      {{"PITCHREEL_WEBHOOK_RETENTION_DAYS", {}, "days delivered and given-up webhook events and their delivery log are kept (0: forever)", "30"},
+       integer(&ServiceConfig::webhook_retention_days, 0, 3650)},
+      {{"PITCHREEL_WEBHOOK_POLL_MS", {}, "how often the webhook dispatcher looks for retries coming due, in ms (new events wake it at once)", "5000"},
+       integer(&ServiceConfig::webhook_poll_ms, 100, 600000)},
       {{"STORAGE", {"PITCHREEL_STORAGE"}, "where videos are stored: local (a folder in the data directory) or s3 (an S3-compatible bucket: R2, AWS S3, MinIO, ...)", "local"},
        [](ServiceConfig& c, const std::string& v) -> Status {
          if (v != "local" && v != "s3") return fail(invalid_value("", v, "local or s3"));

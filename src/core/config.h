@@ -60,6 +60,12 @@ struct ServiceConfig {
   // only when the operator allows them; how long one delivery attempt may take.
   bool allow_private_webhook_urls = false;
   int webhook_timeout_s = 15;
+  // Delivered and given-up events (with their delivery log) are deleted after this many
+  // days; 0 keeps them forever. Events still to be delivered are never deleted.
+  int webhook_retention_days = 30;
+  // The dispatcher wakes when an event is appended; this poll only catches retries that
+  // come due.
+  int webhook_poll_ms = 5000;
   // Object storage (issue 5): "local" (a folder under data_dir) or "s3".
   std::string storage = "local";
   std::string s3_endpoint;    // https://host[:port]; from r2_account_id when empty

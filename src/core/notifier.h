@@ -27,7 +27,14 @@ class Notifier {
       ++version_;
     }
     changed_.notify_all();
+    if (also_ != nullptr) also_->notify();
   }
+
+  // Every later notify() also notifies `also` (borrowed; it must outlive this notifier). Set
+  // before the notifier is shared between threads; never form a cycle. Lets a waiter on a
+  // narrower notifier (the webhook dispatcher's "the outbox may have grown") be woken by a
+  // broader one (every job change of a single-process deployment).
+  void forward_to(Notifier* also) { also_ = also; }
 
   // Returns the current version once it differs from `seen`, or after `timeout`.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) const {
@@ -40,6 +47,7 @@ class Notifier {
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::uint64_t version_ = 0;
+  Notifier* also_ = nullptr;
 };
 
 }  // namespace pitchreel

@@ -14,28 +14,40 @@
 namespace pitchreel::db {
 namespace {
 
-Result<PgConnection> listen(const DatabaseTarget& target, const std::string& schema) {
+Result<PgConnection> listen(const DatabaseTarget& target, const std::string& schema,
+                            bool outbox) {
   auto conn = PgConnection::connect(target, schema);
   if (!conn) return fail(conn.error());
   if (auto s = conn->exec("LISTEN " + pg_jobs_channel(schema), "listening for job changes"); !s) {
     return fail(s.error());
+  }
+  if (outbox) {
+    if (auto s = conn->exec("LISTEN " + pg_outbox_channel(schema), "listening for webhook events");
+        !s) {
+      return fail(s.error());
+    }
   }
   return conn;
 }
 
 }  // namespace
 
-PgJobListener::PgJobListener(DatabaseTarget target, std::string schema, Callback callback)
-    : target_(std::move(target)), schema_(std::move(schema)), callback_(std::move(callback)) {}
+PgJobListener::PgJobListener(DatabaseTarget target, std::string schema, Callback callback,
+                             std::function<void()> on_outbox)
+    : target_(std::move(target)),
+      schema_(std::move(schema)),
+      callback_(std::move(callback)),
+      on_outbox_(std::move(on_outbox)) {}
 
 Result<std::unique_ptr<PgJobListener>> PgJobListener::start(const DatabaseTarget& target,
                                                             std::string schema,
-                                                            Callback callback) {
+                                                            Callback callback,
+                                                            std::function<void()> on_outbox) {
   if (auto s = validate_schema_name(schema); !s) return fail(s.error());
-  auto conn = listen(target, schema);
+  auto conn = listen(target, schema, static_cast<bool>(on_outbox));
   if (!conn) return fail(conn.error());
   std::unique_ptr<PgJobListener> self(
-      new PgJobListener(target, std::move(schema), std::move(callback)));
+      new PgJobListener(target, std::move(schema), std::move(callback), std::move(on_outbox)));
   self->stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (self->stop_fd_ < 0) {
     return fail(Error::internal("listener_failed", "Cannot create the listener's wake-up handle."));
@@ -64,7 +76,7 @@ void PgJobListener::run(std::unique_ptr<PgConnection> conn) {
       // Reconnect, waiting out the backoff on the stop handle so a stop is never delayed.
       pollfd stop{stop_fd_, POLLIN, 0};
       if (::poll(&stop, 1, static_cast<int>(backoff.count())) > 0) return;
-      auto again = listen(target_, schema_);
+      auto again = listen(target_, schema_, static_cast<bool>(on_outbox_));
       if (!again) {
         spdlog::warn("job listener reconnect failed code={} retry_ms={}", again.error().code,
                      backoff.count());
@@ -76,6 +88,7 @@ void PgJobListener::run(std::unique_ptr<PgConnection> conn) {
       ++reconnects_;
       spdlog::info("job listener reconnected to {}", target_.describe());
       callback_("", "");  // changes during the outage were not delivered: re-read
+      if (on_outbox_) on_outbox_();
     }
     pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {PQsocket(conn->handle()), POLLIN, 0}};
     if (fds[1].fd < 0) {
@@ -90,7 +103,12 @@ void PgJobListener::run(std::unique_ptr<PgConnection> conn) {
       conn.reset();
       continue;
     }
+    const std::string outbox_channel = pg_outbox_channel(schema_);
     while (PgNotifyPtr n{PQnotifies(conn->handle())}) {
+      if (on_outbox_ && n->relname != nullptr && outbox_channel == n->relname) {
+        on_outbox_();
+        continue;
+      }
       const std::string_view payload = n->extra ? n->extra : "";
       const auto space = payload.find(' ');
       callback_(payload.substr(0, space),

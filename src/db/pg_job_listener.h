@@ -6,12 +6,15 @@
 // a worker idle on any node wakes at once and a client on node A sees progress rendered on
 // node B. The database stays the source of truth: waiters re-read it when woken.
 //
+// With `on_outbox` set it also LISTENs on the outbox channel (an event was appended, on any
+// node) and calls it for each such notification: the webhook dispatchers wake at once.
+//
 // Losing the connection (a database restart) is survived: the thread reconnects with a
 // backoff (0.25 s doubling to 5 s) and then calls the callback with an empty job id and
-// status, meaning "notifications may have been missed, re-read everything".
+// status (and on_outbox), meaning "notifications may have been missed, re-read everything".
 //
 // Ownership: owns its connection and thread; the destructor stops both (within ~100 ms).
-// Thread safety: the callback runs on the listener's thread and must be thread-safe.
+// Thread safety: the callbacks run on the listener's thread and must be thread-safe.
 #pragma once
 
 #include <atomic>
@@ -35,7 +38,8 @@ class PgJobListener {
   // Connects and LISTENs before returning, so every change committed after start() returns
   // is delivered. Errors: those of PgConnection::connect.
   static Result<std::unique_ptr<PgJobListener>> start(const DatabaseTarget& target,
-                                                      std::string schema, Callback callback);
+                                                      std::string schema, Callback callback,
+                                                      std::function<void()> on_outbox = {});
   ~PgJobListener();
   PgJobListener(const PgJobListener&) = delete;
   PgJobListener& operator=(const PgJobListener&) = delete;
@@ -44,12 +48,14 @@ class PgJobListener {
   int reconnects() const { return reconnects_.load(); }
 
  private:
-  PgJobListener(DatabaseTarget target, std::string schema, Callback callback);
+  PgJobListener(DatabaseTarget target, std::string schema, Callback callback,
+                std::function<void()> on_outbox);
   void run(std::unique_ptr<PgConnection> conn);
 
   DatabaseTarget target_;
   std::string schema_;
   Callback callback_;
+  std::function<void()> on_outbox_;
   int stop_fd_ = -1;  // eventfd: written to stop the thread
   std::atomic<int> reconnects_{0};
   std::thread thread_;

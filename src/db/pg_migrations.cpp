@@ -294,7 +294,26 @@ CREATE TRIGGER batches_completed_outbox AFTER UPDATE OF status ON batches
 
 // Gaps in the numbering are allowed (numbers are reserved per feature); each migration
 // runs once, in order.
-constexpr std::array<PgMigration, 4> kMigrations = {{{1, kV1}, {2, kV2}, {3, kV3}, {6, kV6}}};
+// Migration 7: the outbox announces itself, and retention. Every statement that appends to
+// the outbox sends pg_notify('<schema>_outbox', ''), delivered when its transaction
+// commits, so the webhook dispatcher of every node wakes at once instead of at its next
+// poll (PgJobListener listens). Indexes for WebhookStore::prune: events by age once fanned
+// out, deliveries by their event.
+constexpr std::string_view kV7 = R"sql(
+CREATE FUNCTION outbox_appended_notify() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify(TG_TABLE_SCHEMA || '_outbox', '');
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER outbox_appended AFTER INSERT ON outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION outbox_appended_notify();
+CREATE INDEX outbox_fanned_out_by_age ON outbox(created_at) WHERE fanned_out_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_by_outbox ON webhook_deliveries(outbox_id);
+)sql";
+
+constexpr std::array<PgMigration, 5> kMigrations = {
+    {{1, kV1}, {2, kV2}, {3, kV3}, {6, kV6}, {7, kV7}}};
 
 }  // namespace
 
@@ -303,6 +322,10 @@ std::span<const PgMigration> pg_migrations() { return kMigrations; }
 int latest_pg_schema_version() { return kMigrations.back().version; }
 
 std::string pg_jobs_channel(std::string_view schema) { return fmt::format("{}_jobs", schema); }
+
+std::string pg_outbox_channel(std::string_view schema) {
+  return fmt::format("{}_outbox", schema);
+}
 
 Result<int> pg_schema_version(PgConnection& conn) {
   auto r = conn.query(

@@ -42,5 +42,7 @@ Result<int> pg_schema_version(PgConnection& conn);
 
 // The LISTEN/NOTIFY channel of a schema's job changes.
 std::string pg_jobs_channel(std::string_view schema);
+// The channel on which every statement appending to the outbox notifies (empty payload).
+std::string pg_outbox_channel(std::string_view schema);
 
 }  // namespace pitchreel::db

@@ -378,6 +378,43 @@ class PgWebhooks final : public WebhookStore {
     });
   }
 
+  Result<int> prune(std::int64_t before, int limit) override {
+    return with_conn(pool_, [&](PgConnection& c) -> Result<int> {
+      auto tx = PgTransaction::begin(c);
+      if (!tx) return pitchreel::fail(tx.error());
+      // Each node locks the events it prunes and skips those another node holds, so nodes
+      // sweeping together share the work and never wait on each other in opposite orders.
+      auto doomed = c.query(
+          "SELECT o.id FROM outbox o WHERE o.fanned_out_at IS NOT NULL "
+          "AND o.created_at < $1::bigint AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d "
+          "WHERE d.outbox_id = o.id AND (d.status = 'pending' OR d.updated_at >= $1::bigint)) "
+          "ORDER BY o.id LIMIT $2::bigint FOR UPDATE OF o SKIP LOCKED",
+          {before, std::int64_t{limit}}, "choosing webhook events to prune");
+      if (!doomed) return pitchreel::fail(doomed.error());
+      if (doomed->rows() == 0) return 0;
+      std::string ids = "{";
+      for (int i = 0; i < doomed->rows(); ++i) {
+        ids += (i == 0 ? "" : ",") + std::to_string(doomed->int64(i, 0));
+      }
+      ids += "}";
+      // A redelivery racing with this may have made a delivery pending since the choice:
+      // such a delivery stays, and so does its event (the NOT EXISTS below).
+      auto deliveries = c.query(
+          "DELETE FROM webhook_deliveries WHERE outbox_id = ANY($1::bigint[]) "
+          "AND status <> 'pending' AND updated_at < $2::bigint",
+          {ids, before}, "pruning webhook deliveries");
+      if (!deliveries) return pitchreel::fail(deliveries.error());
+      auto events = c.query(
+          "DELETE FROM outbox o WHERE o.id = ANY($1::bigint[]) AND NOT EXISTS "
+          "(SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = o.id)",
+          {ids}, "pruning webhook events");
+      if (!events) return pitchreel::fail(events.error());
+      const auto deleted = static_cast<int>(events->affected());
+      if (auto s = tx->commit(); !s) return pitchreel::fail(s.error());
+      return deleted;
+    });
+  }
+
  private:
   PgPool& pool_;
 };

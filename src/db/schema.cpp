@@ -278,8 +278,15 @@ CREATE TRIGGER batches_completed_outbox AFTER UPDATE OF status ON batches
 END;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {
-    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {8, kV8}}};
+// Migration 9: outbox retention (WebhookStore::prune): events found by age once fanned
+// out, and deliveries by their event.
+constexpr std::string_view kV9 = R"sql(
+CREATE INDEX outbox_fanned_out_by_age ON outbox(created_at) WHERE fanned_out_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_by_outbox ON webhook_deliveries(outbox_id);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {
+    {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {8, kV8}, {9, kV9}}};
 
 }  // namespace
 

@@ -270,6 +270,15 @@ class WebhookStore {
   // is kept). false: no such delivery of this endpoint in this organisation.
   virtual Result<bool> redeliver(std::string_view delivery_id, std::string_view endpoint_id,
                                  std::string_view organization_id, std::int64_t now) = 0;
+
+  // ---- retention
+  // Deletes up to `limit` outbox events that are done with and older than `before`: fanned
+  // out, created before `before`, and every delivery of theirs final (delivered or failed)
+  // and last changed before `before`; with those deliveries and their attempts. An event not
+  // yet fanned out, or with a pending delivery (a retry to come, a redelivery), is never
+  // deleted. Safe on any number of nodes at once (PostgreSQL: each takes its rows with
+  // FOR UPDATE SKIP LOCKED; SQLite: one writer). Returns the number of events deleted.
+  virtual Result<int> prune(std::int64_t before, int limit) = 0;
 };
 
 // Catalogue batches. A batch's items are ordinary jobs (batch_id set) and move through the

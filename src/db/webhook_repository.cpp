@@ -398,6 +398,38 @@ class SqliteWebhooks final : public WebhookStore {
     return conn.changes() > 0;
   }
 
+  Result<int> prune(std::int64_t before, int limit) override {
+    Connection conn = db_.connect();
+    auto tx = Transaction::begin(conn);
+    if (!tx) return fail(tx.error());
+    // One writer at a time, so nothing changes between the two statements. The first takes
+    // the deliveries (attempts cascade) of the `limit` oldest events that are done with; the
+    // second then finds exactly those events: the oldest fanned-out ones with no delivery
+    // left (an event that never had one was done with already).
+    if (auto s = run(conn,
+                     "DELETE FROM webhook_deliveries WHERE outbox_id IN (SELECT o.id FROM outbox o "
+                     "WHERE o.fanned_out_at IS NOT NULL AND o.created_at < ?1 "
+                     "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = o.id "
+                     "AND (d.status = 'pending' OR d.updated_at >= ?1)) "
+                     "ORDER BY o.id LIMIT ?2)",
+                     {before, std::int64_t{limit}});
+        !s) {
+      return fail(s.error());
+    }
+    if (auto s = run(conn,
+                     "DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o "
+                     "WHERE o.fanned_out_at IS NOT NULL AND o.created_at < ?1 "
+                     "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_id = o.id) "
+                     "ORDER BY o.id LIMIT ?2)",
+                     {before, std::int64_t{limit}});
+        !s) {
+      return fail(s.error());
+    }
+    const auto deleted = static_cast<int>(conn.changes());
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return deleted;
+  }
+
  private:
   Database& db_;
 };

@@ -1,5 +1,7 @@
 #include "engines/frame_pipeline.h"
 
+#include "core/cpu_account.h"
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -53,7 +55,8 @@ Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const Re
   for (auto& b : buffers) free_frames.push(&b);
 
   Status render_status;
-  std::jthread renderer([&] {
+  std::jthread renderer([&, account = CpuAccount::current()] {
+    ThreadCharge charge(account);
     for (std::int64_t i = 0; i < count; ++i) {
       Yuv420* frame = free_frames.pop();
       if (!frame) break;  // the consumer stopped early

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fetch/curl_handle.h"
+#include "fetch/url_parts.h"
 
 namespace pitchreel {
 
@@ -43,18 +43,14 @@ Status check_hallo3_url(const std::string& url) {
                       shown)));
     }
   }
-  fetch::ensure_curl_initialized();
-  fetch::CurlUrlPtr parsed(curl_url());
-  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+  const auto parts = fetch::split_url(url);
+  if (!parts) {
     return fail(Error::invalid("gpu_misconfigured",
                                fmt::format("HALLO3_URL ({}) is not a valid URL. Use "
                                            "http://HOST:PORT, e.g. http://203.0.113.7:8000.",
                                            shown)));
   }
-  char* scheme_raw = nullptr;
-  curl_url_get(parsed.get(), CURLUPART_SCHEME, &scheme_raw, 0);
-  fetch::CurlStringPtr scheme(scheme_raw);
-  if (!scheme || (std::string(scheme.get()) != "http" && std::string(scheme.get()) != "https")) {
+  if (parts->scheme != "http" && parts->scheme != "https") {
     return fail(
         Error::invalid("gpu_misconfigured",
                        fmt::format("HALLO3_URL ({}) must start with http:// or https://.", shown)));

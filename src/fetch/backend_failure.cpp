@@ -105,6 +105,8 @@ Error describe_failure(const BackendInfo& b, const CallFailure& f, const CallReq
     case Kind::kAborted:
       return Error::unavailable("canceled", "The job was canceled before it finished.");
     case Kind::kPinViolation:  // backends are called without the address policy
+    case Kind::kSourceFailed:  // nor with a streamed body or answer
+    case Kind::kSinkFailed:
     case Kind::kInternal:
       break;
   }

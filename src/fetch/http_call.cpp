@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -16,10 +19,12 @@ namespace pitchreel::fetch {
 namespace {
 
 constexpr long kLowSpeedBytesPerSecond = 1024;
+constexpr long kUploadBufferBytes = 512L * 1024;
 
 struct CallState {
   CappedBody body;
   bool response_started = false;
+  long status = 0;  // of the latest status line, for the sink
   bool aborted = false;
   const std::function<bool(double)>* on_tick = nullptr;
   std::chrono::steady_clock::time_point started;
@@ -27,6 +32,55 @@ struct CallState {
   const std::vector<IpAddress>* pinned = nullptr;
   std::string refused_address;
   std::map<std::string, std::string> headers;
+  // Streaming both ways.
+  const BodySource* source = nullptr;
+  std::uint64_t source_offset = 0;
+  bool source_failed = false;
+  const std::function<bool(long, std::string_view)>* sink = nullptr;
+  bool sink_failed = false;
+  // Stall detection: when any byte last moved either way.
+  std::chrono::milliseconds stall_timeout{0};
+  curl_off_t moved = -1;
+  std::chrono::steady_clock::time_point last_moved;
+  bool stalled = false;
+};
+
+// The calling thread's kept easy handle (reuse_connection) and whether a call on this
+// thread is using it right now: a call made from inside another's callback gets its own.
+thread_local CurlEasyPtr t_kept_handle;
+thread_local bool t_kept_in_use = false;
+
+// One call's easy handle: its own, or the thread's kept one, reset on both ends so no
+// option (and no pointer into a finished call's stack) outlives the call, while libcurl's
+// connection cache, which curl_easy_reset keeps, does.
+class HandleLease {
+ public:
+  explicit HandleLease(bool reuse) {
+    if (reuse && !t_kept_in_use) {
+      if (!t_kept_handle) t_kept_handle.reset(curl_easy_init());
+      if (t_kept_handle) {
+        curl_easy_reset(t_kept_handle.get());
+        t_kept_in_use = true;
+        handle_ = t_kept_handle.get();
+        return;
+      }
+    }
+    own_.reset(curl_easy_init());
+    handle_ = own_.get();
+  }
+  ~HandleLease() {
+    if (handle_ != nullptr && own_ == nullptr) {
+      curl_easy_reset(handle_);
+      t_kept_in_use = false;
+    }
+  }
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+  CURL* get() const { return handle_; }
+
+ private:
+  CurlEasyPtr own_;
+  CURL* handle_ = nullptr;
 };
 
 std::string trimmed(std::string_view text) {
@@ -47,6 +101,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::string_view line(data, size * count);
   if (line.starts_with("HTTP/")) {
     state.headers.clear();
+    const auto space = line.find(' ');
+    state.status = space == std::string_view::npos
+                       ? 0
+                       : std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
   } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
     std::string name = trimmed(line.substr(0, colon));
     std::ranges::transform(name, name.begin(),
@@ -106,11 +164,23 @@ bool resolve_entry(const std::string& url, const std::vector<IpAddress>& pinned,
   return true;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+// libcurl calls this about once a second even while nothing moves, so a stall is noticed
+// within a second of stall_timeout (libcurl's own low-speed limit averages over 5-second
+// windows and notices seconds late).
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
   auto& state = *static_cast<CallState*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  if (state.stall_timeout.count() > 0) {
+    if (received + sent != state.moved) {
+      state.moved = received + sent;
+      state.last_moved = now;
+    } else if (now - state.last_moved >= state.stall_timeout) {
+      state.stalled = true;
+      return 1;
+    }
+  }
   if (state.on_tick == nullptr || !*state.on_tick) return 0;
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count();
+  const double elapsed = std::chrono::duration<double>(now - state.started).count();
   if (elapsed - state.last_tick < 1.0) return 0;
   state.last_tick = elapsed;
   if (!(*state.on_tick)(elapsed)) {
@@ -120,7 +190,42 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// Streams the body source: memory use is libcurl's upload buffer, whatever the body's size.
+// No seek callback is given on purpose: libcurl cannot then silently resend a body on a fresh
+// connection when a kept-alive one turns out dead; the call fails (kReset) and the caller's
+// own retry policy, which counts attempts, decides.
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto& state = *static_cast<CallState*>(user);
+  const BodySource& source = *state.source;
+  if (state.source_offset >= source.length) return 0;
+  const auto room = static_cast<std::size_t>(
+      std::min<std::uint64_t>(size * count, source.length - state.source_offset));
+  const auto got = source.read(state.source_offset, std::span<char>(buffer, room));
+  if (!got || *got == 0 || *got > room) {
+    state.source_failed = true;
+    return CURL_READFUNC_ABORT;
+  }
+  state.source_offset += *got;
+  return *got;
+}
+
+std::size_t on_sink(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& state = *static_cast<CallState*>(user);
+  const std::size_t n = size * count;
+  if (!(*state.sink)(state.status, std::string_view(data, n))) {
+    state.sink_failed = true;
+    return 0;  // CURLE_WRITE_ERROR
+  }
+  return n;
+}
+
 CallFailure::Kind classify(CURLcode code, const CallState& state, bool connected) {
+  // Our own callbacks' verdicts first: libcurl reports them as generic aborts.
+  if (state.source_failed) return CallFailure::Kind::kSourceFailed;
+  if (state.sink_failed) return CallFailure::Kind::kSinkFailed;
+  if (state.stalled) {
+    return connected ? CallFailure::Kind::kTimeout : CallFailure::Kind::kConnectTimeout;
+  }
   switch (code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -187,6 +292,10 @@ const char* to_string(CallFailure::Kind kind) {
       return "answer too large";
     case CallFailure::Kind::kAborted:
       return "aborted";
+    case CallFailure::Kind::kSourceFailed:
+      return "request body unreadable";
+    case CallFailure::Kind::kSinkFailed:
+      return "answer not stored";
     case CallFailure::Kind::kPinViolation:
       return "address not allowed";
     case CallFailure::Kind::kInternal:
@@ -201,15 +310,20 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
         CallFailure{CallFailure::Kind::kInternal, false, std::move(detail), 0, {}});
   };
   if (!ensure_curl_initialized()) return internal("curl_global_init failed");
-  CurlEasyPtr easy(curl_easy_init());
-  if (!easy) return internal("curl_easy_init failed");
+  // Connections kept from earlier calls were never checked against a pin.
+  const HandleLease easy(request.reuse_connection && !request.pinned);
+  if (easy.get() == nullptr) return internal("curl_easy_init failed");
   CURL* h = easy.get();
 
   CallState state;
   state.body.max_bytes = request.max_bytes;
   state.on_tick = &request.on_tick;
   state.started = std::chrono::steady_clock::now();
+  state.last_moved = state.started;
+  state.stall_timeout = request.stall_timeout;
   state.pinned = request.pinned ? &*request.pinned : nullptr;
+  state.source = request.body_source ? &*request.body_source : nullptr;
+  state.sink = request.body_sink ? &request.body_sink : nullptr;
 
   CurlSlistPtr headers;
   for (const auto& header : request.headers) {
@@ -218,7 +332,8 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
     (void)headers.release();
     headers.reset(grown);
   }
-  if (!request.body.empty() && request.multipart.empty() && !request.content_type.empty()) {
+  if (!request.body_source && !request.body.empty() && request.multipart.empty() &&
+      !request.content_type.empty()) {
     curl_slist* grown =
         curl_slist_append(headers.get(), ("Content-Type: " + request.content_type).c_str());
     if (!grown) return internal("curl_slist_append failed");
@@ -227,7 +342,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
   }
 
   CurlMimePtr mime;
-  if (!request.multipart.empty()) {
+  if (!request.body_source && !request.multipart.empty()) {
     mime.reset(curl_mime_init(h));
     if (!mime) return internal("curl_mime_init failed");
     for (const auto& field : request.multipart) {
@@ -240,9 +355,14 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
     }
   }
 
-  const long total_ms = std::max<long>(1, static_cast<long>(request.total_timeout.count()));
-  const long connect_ms =
-      std::clamp<long>(static_cast<long>(request.connect_timeout.count()), 1, total_ms);
+  // libcurl reads a total timeout of 0 as none.
+  const bool unlimited = request.total_timeout == std::chrono::milliseconds::max();
+  const long total_ms =
+      unlimited ? 0L
+                : static_cast<long>(std::clamp<std::chrono::milliseconds::rep>(
+                      request.total_timeout.count(), 1, std::numeric_limits<long>::max()));
+  const long connect_ms = static_cast<long>(std::clamp<std::chrono::milliseconds::rep>(
+      request.connect_timeout.count(), 1, unlimited ? std::numeric_limits<long>::max() : total_ms));
   const std::string user_agent = fmt::format("pitchreel/{}", kVersion);
   char error_buffer[CURL_ERROR_SIZE] = {};
 
@@ -250,10 +370,7 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       curl_easy_setopt(h, CURLOPT_URL, request.url.c_str()) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str()) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get()) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CappedBody::write) == CURLE_OK &&
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &state.body) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_HEADERDATA, &state) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
@@ -264,13 +381,28 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer) == CURLE_OK &&
       curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str()) == CURLE_OK;
+  if (request.method == "HEAD") {
+    // A custom "HEAD" would leave libcurl waiting for the body Content-Length announces.
+    configured = configured && curl_easy_setopt(h, CURLOPT_NOBODY, 1L) == CURLE_OK;
+  } else {
+    configured = configured &&
+                 curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str()) == CURLE_OK;
+  }
+  if (state.sink != nullptr) {
+    configured = configured && curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_sink) == CURLE_OK &&
+                 curl_easy_setopt(h, CURLOPT_WRITEDATA, &state) == CURLE_OK;
+  } else {
+    configured = configured &&
+                 curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CappedBody::write) == CURLE_OK &&
+                 curl_easy_setopt(h, CURLOPT_WRITEDATA, &state.body) == CURLE_OK;
+  }
   if (request.low_speed_window.count() > 0) {
     configured = configured &&
                  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, kLowSpeedBytesPerSecond) == CURLE_OK &&
                  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
                                   static_cast<long>(request.low_speed_window.count())) == CURLE_OK;
   }
-  if (!request.truncate_body) {
+  if (!request.truncate_body && state.sink == nullptr) {
     // Fails early on a Content-Length over the cap, before any byte of the body.
     configured = configured &&
                  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
@@ -290,15 +422,26 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
       if (!resolve) return internal("curl_slist_append failed");
     }
     // Options whose failure would weaken the policy are checked like the rest.
-    configured = configured && curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
-                 (!resolve || curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get()) == CURLE_OK) &&
+    configured = configured && (!resolve || curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get()) == CURLE_OK) &&
                  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket) == CURLE_OK &&
                  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &state) == CURLE_OK;
+  }
+  if (request.pinned || request.direct) {
+    configured = configured && curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK;
   }
   if (!request.ca_file.empty()) {
     configured = configured && curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str()) == CURLE_OK;
   }
-  if (mime) {
+  if (state.source != nullptr) {
+    configured =
+        configured && curl_easy_setopt(h, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
+        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE,
+                         static_cast<curl_off_t>(state.source->length)) == CURLE_OK &&
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read) == CURLE_OK &&
+        curl_easy_setopt(h, CURLOPT_READDATA, &state) == CURLE_OK &&
+        // Fewer, larger writes for big uploads (the default is 64 KiB).
+        curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes) == CURLE_OK;
+  } else if (mime) {
     configured = configured && curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get()) == CURLE_OK;
   } else if (!request.body.empty()) {
     configured = configured &&
@@ -318,7 +461,10 @@ std::expected<CallResponse, CallFailure> http_call(const CallRequest& request) {
     CallFailure failure;
     failure.kind = classify(code, state, connect_us > 0);
     failure.response_started = state.response_started;
-    failure.detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    failure.detail = state.stalled ? fmt::format("nothing moved for {} ms",
+                                                 request.stall_timeout.count())
+                     : error_buffer[0] != '\0' ? std::string(error_buffer)
+                                                : std::string(curl_easy_strerror(code));
     failure.seconds = seconds;
     failure.refused_address = state.refused_address;
     return std::unexpected(std::move(failure));

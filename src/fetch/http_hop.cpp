@@ -29,6 +29,8 @@ HopError::Kind hop_kind(CallFailure::Kind kind) {
       return HopError::Kind::kBadResponse;
     case CallFailure::Kind::kMalformedUrl:
     case CallFailure::Kind::kAborted:
+    case CallFailure::Kind::kSourceFailed:  // hops send no streamed body
+    case CallFailure::Kind::kSinkFailed:    // nor stream their answer
     case CallFailure::Kind::kInternal:
       return HopError::Kind::kInternal;
   }

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -13,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/cpu_account.h"
 #include "media/av_handles.h"
 #include "media/y4m_writer.h"
 
@@ -48,6 +52,11 @@ class LibavEncoder final : public Encoder {
         audio_{{}, audio.sample_rate, 0},
         produce_audio_(std::move(audio.produce)) {}
 
+  // x264's threads end when the codec is freed (a member): charge them first.
+  ~LibavEncoder() override { charge_codec_threads(); }
+  LibavEncoder(const LibavEncoder&) = delete;
+  LibavEncoder& operator=(const LibavEncoder&) = delete;
+
   Status open(const std::filesystem::path& path);
   Status add_frame(const Yuv420& frame) override;
   Status finish() override;
@@ -56,6 +65,9 @@ class LibavEncoder final : public Encoder {
  private:
   Status open_video();
   Status open_audio();
+  // Adds the CPU time of x264's threads to the account of the thread that opened the encoder
+  // (core/cpu_account.h), once.
+  void charge_codec_threads();
   // Drains every packet the codec has ready into the muxer.
   Status drain(AVCodecContext* codec, AVStream* stream);
   // Resamples input audio up to `input_end` samples and encodes every full AAC frame;
@@ -96,6 +108,10 @@ class LibavEncoder final : public Encoder {
   bool queue_audio_ = false;                // true while the audio thread may run
   Status audio_status_;                     // the thread's result, read after join
   std::atomic<bool> audio_failed_ = false;  // set by the thread: stop the video early
+  // The render's CPU account (null: none) and x264's threads, found at open by the name they
+  // inherit from the thread that opened the codec.
+  CpuAccount* account_ = nullptr;
+  std::vector<pid_t> codec_threads_;
   std::jthread audio_thread_;               // last: joined before anything above is freed
 };
 
@@ -133,6 +149,7 @@ Status LibavEncoder::open(const std::filesystem::path& path) {
   if (produce_audio_) {
     queue_audio_ = true;
     audio_thread_ = std::jthread([this] {
+      ThreadCharge charge(account_);
       audio_status_ = run_deferred_audio();
       if (!audio_status_) audio_failed_ = true;
     });
@@ -201,7 +218,21 @@ Status LibavEncoder::open_video() {
   // Two frames of buffer between x264's lookahead thread and its encoding threads
   // instead of threads + b-frames: the same bitstream, ~25 MB less at 1080p, no slower.
   av_opt_set(c->priv_data, "x264-params", "sync-lookahead=2", 0);
+  // x264 starts its threads inside avcodec_open2, from this thread, and Linux threads inherit
+  // their creator's name: under a tag no other thread has, they can be found afterwards and
+  // their CPU time charged to this render even while other renders run in the process.
+  account_ = CpuAccount::current();
+  char own_name[16] = {};
+  const std::string tag = account_ ? unique_thread_tag("x264") : std::string();
+  const bool tagged = account_ && pthread_getname_np(pthread_self(), own_name, sizeof own_name) == 0 &&
+                      pthread_setname_np(pthread_self(), tag.c_str()) == 0;
   int err = avcodec_open2(c, codec, nullptr);
+  if (tagged) {
+    pthread_setname_np(pthread_self(), own_name);
+    for (const pid_t tid : threads_named(tag)) {
+      if (tid != ::gettid()) codec_threads_.push_back(tid);
+    }
+  }
   if (err < 0) return fail(encode_error("open the H.264 encoder", err));
 
   video_stream_ = avformat_new_stream(format_.get(), nullptr);
@@ -389,6 +420,14 @@ Status LibavEncoder::encode_audio_frames(bool final) {
     if (take < c->frame_size) break;  // a short frame can only be the last one
   }
   return {};
+}
+
+void LibavEncoder::charge_codec_threads() {
+  if (account_ == nullptr) return;
+  for (const pid_t tid : codec_threads_) {
+    if (const auto cpu = thread_cpu_time(tid)) account_->add(*cpu);
+  }
+  codec_threads_.clear();
 }
 
 Status LibavEncoder::finish() {

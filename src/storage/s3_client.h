@@ -1,16 +1,16 @@
-// S3Client: one bucket of an S3-compatible service (Cloudflare R2, AWS S3, MinIO, ...) over
-// HTTP with libcurl, every request signed with SigV4 (sigv4.h). It knows how to reach the
-// bucket (path-style or virtual-hosted), how to send a body from a file range without
-// loading it, which failures are worth another try, and how to say what went wrong without
-// ever naming the secret.
+// S3Client: one bucket of an S3-compatible service (Cloudflare R2, AWS S3, MinIO, ...), every
+// request signed with SigV4 (sigv4.h) and sent by pitchreel's one HTTP client
+// (fetch/http_call.h), which streams bodies from file ranges and answers to files. This layer
+// knows how to reach the bucket (path-style or virtual-hosted), which failures are worth
+// another try, and how to say what went wrong without ever naming the secret.
 //
 // Retries: connection errors, timeouts, HTTP 5xx and 429 (R2's "slow down") are tried again
 // up to max_attempts times with jittered exponential backoff; every other answer is
 // final. 401/403 become Error::invalid("storage_auth_failed", ...) naming the endpoint and
 // bucket: an operator must fix the credentials, so a job must not retry them either.
 //
-// Thread safety: call() may run concurrently from any thread. Each thread keeps one curl
-// handle across calls, so consecutive requests from a thread reuse a kept-alive connection.
+// Thread safety: call() may run concurrently from any thread. Requests ask the HTTP client
+// for connection reuse, so consecutive requests from a thread share a kept-alive connection.
 #pragma once
 
 #include <chrono>
@@ -45,7 +45,7 @@ struct S3Settings {
   std::chrono::milliseconds stall_timeout{30000};
 };
 
-// A part of a file sent as a request body, read with pread as libcurl asks for it.
+// A part of a file sent as a request body, read with pread as the HTTP client asks for it.
 struct FileRange {
   int fd = -1;
   std::uint64_t offset = 0;

@@ -38,6 +38,7 @@ Dispatcher::Dispatcher(db::Store& store, RenderData render, DispatcherOptions op
   if (!options_.clock) options_.clock = [] { return db::unix_now(); };
   if (!options_.jitter) options_.jitter = random_jitter;
   options_.parallel = std::max(1, options_.parallel);
+  changes_ = options_.changes != nullptr ? options_.changes : &own_changes_;
 }
 
 Dispatcher::~Dispatcher() { stop(); }
@@ -54,26 +55,60 @@ void Dispatcher::stop() {
 }
 
 void Dispatcher::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wakeup_.notify_all();
+  woken_ = true;
+  changes_->notify();
 }
 
 void Dispatcher::loop() {
+  auto next_sweep = std::chrono::steady_clock::now();
+  bool full_round = true;  // the first round, a poll, an explicit wake: fan out and send
   while (!stopping_) {
-    const int handled = run_once();
-    if (handled > 0) continue;  // more may be waiting
-    std::unique_lock lock(mutex_);
-    wakeup_.wait_for(lock, options_.idle_poll, [this] { return woken_ || stopping_.load(); });
-    woken_ = false;
+    if (options_.retention_s > 0 && std::chrono::steady_clock::now() >= next_sweep) {
+      sweep();
+      next_sweep = std::chrono::steady_clock::now() + options_.sweep_interval;
+    }
+    // Read before the round: a change announced during it makes the wait below return at once.
+    const std::uint64_t seen = changes_->version();
+    const std::int64_t now = options_.clock();
+    const int fanned = fan_out(now);
+    const int sent = full_round || fanned > 0 ? deliver(now) : 0;
+    if (fanned + sent > 0) {
+      full_round = true;  // more may be waiting
+      continue;
+    }
+    const auto wait = std::min<std::chrono::milliseconds>(
+        options_.idle_poll,
+        options_.retention_s > 0
+            ? std::chrono::ceil<std::chrono::milliseconds>(
+                  std::max(next_sweep - std::chrono::steady_clock::now(),
+                           std::chrono::steady_clock::duration::zero()))
+            : options_.idle_poll);
+    const bool changed = changes_->wait_for_change(seen, wait) != seen;
+    full_round = !changed || woken_.exchange(false);
   }
 }
 
 int Dispatcher::run_once() {
   const std::int64_t now = options_.clock();
   return fan_out(now) + deliver(now);
+}
+
+int Dispatcher::sweep() {
+  if (options_.retention_s <= 0) return 0;
+  constexpr int kPruneBatch = 500;  // short transactions: deliveries are never held up long
+  const std::int64_t before = options_.clock() - options_.retention_s;
+  int total = 0;
+  for (;;) {
+    auto pruned = store_.webhooks().prune(before, kPruneBatch);
+    if (!pruned) {
+      spdlog::warn("webhook outbox prune failed code={}", pruned.error().code);
+      break;
+    }
+    total += *pruned;
+    if (*pruned < kPruneBatch || stopping_) break;
+  }
+  if (total > 0) spdlog::info("webhook outbox pruned events={} before={}", total, before);
+  return total;
 }
 
 int Dispatcher::fan_out(std::int64_t now) {

@@ -249,8 +249,12 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   auto engine = make_video_engine(engine_name, options_.config);
   if (!engine) return finish_with_error(attempt, engine.error());
   auto tts = make_voice_registry(options_.config);
-  RenderCpuTime cpu;
-  auto result = generate_video(*request, *tts, **engine, attempt.progress);
+  CpuAccount account;  // charged by every thread that works for this render alone
+  RenderCpuTime cpu(account);
+  auto result = [&] {
+    ThreadCharge charge(&account);
+    return generate_video(*request, *tts, **engine, attempt.progress);
+  }();
   record_cpu_time(attempt, cpu.seconds(), cpu.exclusive());
   record_gpu_time(attempt, engine_name);
   if (!result) return finish_with_error(attempt, result.error());
@@ -283,7 +287,7 @@ void JobRunner::record_cpu_time(const Attempt& attempt, double seconds, bool exc
   const Job& job = attempt.job;
   metrics_.observe(std::string(kCpuSeconds), {}, seconds);
   spdlog::info("cpu time job_id={} org={} cpu_s={:.2f} measured={}", job.id, job.organization_id,
-               seconds, exclusive ? "process" : "thread");
+               seconds, exclusive ? "process" : "threads");
   if (auto s = queue_.add_cpu_seconds(job.id, seconds); !s) {
     spdlog::error("cpu time not recorded job_id={} org={} code={}", job.id, job.organization_id,
                   s.error().code);

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <chrono>
 
 namespace pitchreel {
 namespace {
@@ -21,13 +22,12 @@ double cpu_seconds(int who) {
 
 }  // namespace
 
-RenderCpuTime::RenderCpuTime() {
+RenderCpuTime::RenderCpuTime(const CpuAccount& account) : account_(account) {
   const int before = g_active.fetch_add(1);
   if (before > 0) g_overlaps.fetch_add(1);
   alone_at_start_ = before == 0;
   overlaps_at_start_ = g_overlaps.load();
   self_start_ = cpu_seconds(RUSAGE_SELF);
-  thread_start_ = cpu_seconds(RUSAGE_THREAD);
 }
 
 RenderCpuTime::~RenderCpuTime() {
@@ -36,13 +36,13 @@ RenderCpuTime::~RenderCpuTime() {
 
 double RenderCpuTime::seconds() {
   const double self = cpu_seconds(RUSAGE_SELF) - self_start_;
-  const double thread = cpu_seconds(RUSAGE_THREAD) - thread_start_;
+  const double threads = std::chrono::duration<double>(account_.total()).count();
   exclusive_ = alone_at_start_ && g_overlaps.load() == overlaps_at_start_;
   if (!ended_) {
     ended_ = true;
     g_active.fetch_sub(1);
   }
-  return exclusive_ ? self : thread;
+  return exclusive_ ? self : threads;
 }
 
 }  // namespace pitchreel

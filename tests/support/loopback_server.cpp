@@ -18,7 +18,13 @@ bool LoopbackServer::start() {
   if (port_ <= 0) return false;
   // The socket listens from bind on; early connections wait in the backlog.
   thread_ = std::thread([this] { server_.listen_after_bind(); });
-  return true;
+  // httplib's stop() does nothing until the listening thread has marked the server running,
+  // so a test that ended before then would wait forever in stop(): wait for it here.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return server_.is_running();
 }
 
 void LoopbackServer::stop() {

@@ -65,6 +65,22 @@ test('a canceled job is delivered signed, with the Standard Webhooks headers and
   assert.ok(Math.abs(Number(d.timestamp) - Date.now() / 1000) < 60);
 });
 
+test('a new event wakes the dispatcher: delivered long before its 60 s poll', async () => {
+  // This server's dispatcher polls only every 60 s; the canceled job must wake it (the
+  // whole test ends within 30 s of the cancel, long before the first poll after start).
+  const srv = await startTestServer({ ...ALLOW, PITCHREEL_ROLE: 'api', PITCHREEL_WEBHOOK_POLL_MS: '60000' });
+  try {
+    const ep = await srv.api('POST', '/api/v1/webhooks', { json: { url: receiver.url('/woken') } });
+    assert.equal(ep.status, 201, JSON.stringify(ep.body));
+    receiver.secrets.set('/woken', [ep.body.secret]);
+    const jobId = await canceledJob(srv, undefined, 'woken');
+    await eventually(() => receiver.at('/woken').find((x) => x.json?.data?.id === jobId), 30000, 'the delivery, woken by its event');
+    assertAllVerified('/woken');
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('a ping from /test arrives; deliveries list each attempt', async () => {
   const ep = await addEndpoint(server, '/ok-ping');
   const t = await server.api('POST', `/api/v1/webhooks/${ep.id}/test`);

@@ -100,6 +100,33 @@ TEST_F(PgJobListenerTest, WakesAnIdleWorkerOnAnotherNode) {
   EXPECT_TRUE(node_b_->queue().claim_next("w", 60, 11).value());
 }
 
+// The outbox announces itself: the statement that appends an event (here the trigger of a
+// job's final status) notifies the outbox channel when its transaction commits, which wakes
+// a waiter on another node (the webhook dispatcher) that would otherwise sleep 60 s. A
+// change that appends nothing (a job queued) does not.
+TEST_F(PgJobListenerTest, AnAppendedOutboxEventWakesTheOtherNode) {
+  Seen seen;
+  Notifier outbox;
+  auto listener = PgJobListener::start(
+      target_, schema_, [&](auto id, auto status) { seen.add(id, status); },
+      [&] { outbox.notify(); });
+  ASSERT_TRUE(listener) << listener.error().message;
+  const auto before = outbox.version();
+  const Job job = enqueue();
+  // Notifications arrive in commit order: once the queued one is here, an outbox one from
+  // the same transaction would have come first.
+  ASSERT_TRUE(seen.wait_for(job.id + " queued", 30s));
+  EXPECT_EQ(outbox.version(), before) << "a queued job appends no webhook event";
+  ASSERT_TRUE(node_b_->queue().claim_next("w", 60, 11).value());
+  std::atomic<std::uint64_t> woke_with{before};
+  std::thread dispatcher([&] { woke_with = outbox.wait_for_change(before, 60s); });
+  ASSERT_TRUE(node_b_->jobs().cancel(job.id, org_.id, 12));
+  ASSERT_TRUE(node_b_->queue().finish_canceled(job.id, "w", 13).value());  // job.canceled
+  dispatcher.join();
+  EXPECT_NE(woke_with.load(), before);
+  EXPECT_EQ(node_b_->webhooks().pending_events(10).value().size(), 1u);
+}
+
 TEST_F(PgJobListenerTest, ReconnectsAfterTheDatabaseRestarts) {
   auto& cluster = testing::shared_pg_cluster();
   Seen seen;

@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "db/ids.h"
 #include "unit/db/store_contract.h"
 
@@ -520,6 +522,17 @@ TEST_P(StoreContract, TwoNodesFinishingTheLastItemsTogetherCompleteTheBatchOnce)
     EXPECT_EQ(b.status, batches::BatchStatus::kCompleted) << "round " << round;
     EXPECT_EQ(b.counts.at(JobStatus::kSucceeded), 2);
   }
+  // One batch.completed per batch, however the two last items raced.
+  const auto events = store().webhooks().pending_events(1000).value();
+  std::set<std::string> batches_announced;
+  int announced = 0;
+  for (const auto& e : events) {
+    if (e.type != "batch.completed") continue;
+    ++announced;
+    batches_announced.insert(nlohmann::json::parse(e.payload)["id"].get<std::string>());
+  }
+  EXPECT_EQ(announced, 5);
+  EXPECT_EQ(batches_announced.size(), 5u);
 }
 
 TEST_P(StoreContract, CancelingABatchCancelsQueuedItemsAndAsksRunningOnesToStop) {
@@ -542,6 +555,85 @@ TEST_P(StoreContract, CancelingABatchCancelsQueuedItemsAndAsksRunningOnesToStop)
   b = store().batches().get(id, org_.id).value().value();
   EXPECT_EQ(b.status, batches::BatchStatus::kCompleted);
   EXPECT_EQ(b.completed_at, 140);
+}
+
+// batch.completed is written by the database in the transaction that completes the batch:
+// it exists exactly when the batch is completed (checked after every step, so never
+// before), carries the final counts, and is not written again by anything that touches the
+// batch's jobs or the batch afterwards (a retried item, a cancel, a late worker).
+TEST_P(StoreContract, TheLastItemOfABatchWritesOneBatchCompletedEventWithItsCounts) {
+  auto made = store().batches().create(new_batch(org_, user_, 3), 100);
+  ASSERT_TRUE(made && made->batch);
+  const std::string id = made->batch->id;
+  const auto completed_events = [&] {
+    std::vector<webhooks::OutboxEvent> found;
+    const auto all = store().webhooks().pending_events(1000).value();
+    for (const auto& e : all) {
+      if (e.type == "batch.completed") found.push_back(e);
+    }
+    return found;
+  };
+  // The event exists exactly when the batch says completed.
+  const auto consistent = [&](const char* step) {
+    const auto b = store().batches().get(id, org_.id).value().value();
+    const bool done = b.status == batches::BatchStatus::kCompleted;
+    EXPECT_EQ(completed_events().size(), done ? 1u : 0u) << step;
+    return done;
+  };
+  EXPECT_FALSE(consistent("created"));
+  auto c1 = store().queue().claim_next("w1", 60, 110).value().value();
+  auto c2 = store().queue().claim_next("w2", 60, 110).value().value();
+  auto c3 = store().queue().claim_next("w3", 60, 110).value().value();
+  ASSERT_TRUE(store().queue().complete(c1.job.id, "w1", video(), 120).value());
+  EXPECT_FALSE(consistent("one item succeeded"));
+  // A retryable failure puts the item back in the queue: not final, no event.
+  EXPECT_EQ(store().queue().fail(c2.job.id, "w2", "tts_failed", "busy", true, 0, 121).value(),
+            JobStatus::kQueued);
+  EXPECT_FALSE(consistent("one item retried"));
+  auto again = store().queue().claim_next("w2", 60, 122).value().value();
+  EXPECT_EQ(again.job.id, c2.job.id);
+  EXPECT_EQ(store().queue().fail(c2.job.id, "w2", "tts_failed", "down", false, 0, 130).value(),
+            JobStatus::kFailed);
+  EXPECT_FALSE(consistent("two items final, one running"));
+  // Canceling the batch asks the running item to stop; it is not final until it does.
+  EXPECT_TRUE(store().batches().cancel(id, org_.id, 135).value());
+  EXPECT_FALSE(consistent("cancel requested"));
+  // A worker that lost its lease changes nothing, so completes nothing.
+  EXPECT_FALSE(store().queue().complete(c3.job.id, "intruder", video(), 138).value());
+  EXPECT_FALSE(consistent("intruder"));
+  ASSERT_TRUE(store().queue().finish_canceled(c3.job.id, "w3", 140).value());
+  EXPECT_TRUE(consistent("last item canceled"));
+
+  const auto events = completed_events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].organization_id, org_.id);
+  EXPECT_EQ(events[0].created_at, 140);
+  const auto payload = nlohmann::json::parse(events[0].payload);
+  EXPECT_EQ(payload["id"], id);
+  EXPECT_EQ(payload["status"], "completed");
+  EXPECT_EQ(payload["itemCount"], 3);
+  EXPECT_EQ(payload["succeeded"], 1);
+  EXPECT_EQ(payload["failed"], 1);
+  EXPECT_EQ(payload["canceled"], 1);
+  EXPECT_EQ(payload["createdAt"], 100);
+  EXPECT_EQ(payload["completedAt"], 140);
+
+  // Nothing after completion writes it again: another cancel, canceling a final item, a
+  // late completion, an expired-lease sweep.
+  EXPECT_TRUE(store().batches().cancel(id, org_.id, 150).value());
+  (void)store().jobs().cancel(c1.job.id, org_.id, 151);
+  EXPECT_FALSE(store().queue().complete(c3.job.id, "w3", video(), 152).value());
+  EXPECT_EQ(store().queue().requeue_expired(10'000).value(), 0);
+  EXPECT_EQ(completed_events().size(), 1u);
+  // Another batch's completion is its own event.
+  auto second = store().batches().create(new_batch(org_, user_, 1), 200);
+  ASSERT_TRUE(second && second->batch);
+  auto only = store().queue().claim_next("w1", 60, 210).value().value();
+  ASSERT_TRUE(store().queue().complete(only.job.id, "w1", video(), 220).value());
+  const auto both = completed_events();
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(both[1].payload)["id"], second->batch->id);
+  EXPECT_EQ(nlohmann::json::parse(both[1].payload)["succeeded"], 1);
 }
 
 TEST_P(StoreContract, ABatchThatDoesNotFitTheDailyQuotaIsRefusedWhole) {

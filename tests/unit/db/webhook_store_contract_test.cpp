@@ -2,6 +2,7 @@
 // outbox written in the transaction of each change, fan-out exactly once across nodes,
 // leased claims, attempts and their outcomes, rotation, tenancy.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -310,6 +311,119 @@ TEST_P(WebhookContract, PingGoesToOneEndpointOnly) {
   EXPECT_EQ(tasks[0].type, "ping");
   EXPECT_EQ(tasks[0].message_id, "msg_ping");
   EXPECT_TRUE(hooks().list_deliveries(b.id, org_.id, 10).value().empty());
+}
+
+// Retention: events done with (fanned out, every delivery final) and older than the cutoff
+// go with their deliveries and attempts; an event still to fan out or with a delivery still
+// pending stays however old it is. Times are given, so nothing waits for a clock.
+TEST_P(WebhookContract, PruneDeletesOnlyEventsDoneWithBeforeTheCutoff) {
+  const Endpoint e = endpoint(org_.id);
+  const Organization quiet = store().orgs().create("Quiet", 1).value();  // no endpoint
+  const auto a = hooks().append_event(org_.id, "job.succeeded", "{}", 100).value();
+  const auto b = hooks().append_event(org_.id, "job.failed", "{}", 100).value();
+  const auto c = hooks().append_event(org_.id, "job.canceled", "{}", 100).value();
+  hooks().append_event(quiet.id, "job.failed", "{}", 100).value();  // fans out to nobody
+  ASSERT_EQ(fan_out_all(100), 3);
+  const auto pending = hooks().append_event(org_.id, "job.failed", "{}", 100).value();
+  const std::map<std::string, std::int64_t> event_of = {
+      {"msg_" + std::to_string(a), a}, {"msg_" + std::to_string(b), b},
+      {"msg_" + std::to_string(c), c}};
+  auto tasks = hooks().claim_deliveries("n", 30, 10, 101).value();
+  ASSERT_EQ(tasks.size(), 3u);
+  std::map<std::int64_t, DeliveryTask> task_of;
+  for (const auto& t : tasks) task_of[event_of.at(t.message_id)] = t;
+  const AttemptRecord ok{200, 5, "", "", DeliveryStatus::kDelivered, 0, ""};
+  const AttemptRecord given_up{500, 5, "HTTP 500", "", DeliveryStatus::kFailed, 0, ""};
+  const AttemptRecord retry{500, 5, "HTTP 500", "", DeliveryStatus::kPending, 5000, ""};
+  ASSERT_TRUE(hooks().record_attempt(task_of[a].delivery_id, task_of[a].lease, ok, 110).value());
+  ASSERT_TRUE(
+      hooks().record_attempt(task_of[b].delivery_id, task_of[b].lease, given_up, 110).value());
+  ASSERT_TRUE(hooks().record_attempt(task_of[c].delivery_id, task_of[c].lease, retry, 110).value());
+  const auto f = hooks().append_event(org_.id, "job.succeeded", "{}", 400).value();
+  ASSERT_EQ(fan_out_all(400), 2);  // f, and `pending` (appended after the first fan-out)
+  const auto unfanned = hooks().append_event(org_.id, "job.failed", "{}", 100).value();
+  const auto later = hooks().claim_deliveries("n", 30, 10, 401).value();
+  for (const auto& t : later) {
+    ASSERT_TRUE(hooks().record_attempt(t.delivery_id, t.lease, ok, 402).value());
+  }
+  const auto remaining = [&] {
+    std::set<std::string> ids;
+    const auto list = hooks().list_deliveries(e.id, org_.id, 100).value();
+    for (const auto& del : list) {
+      ids.insert(del.message_id);
+    }
+    return ids;
+  };
+  const auto msg = [](std::int64_t id) { return "msg_" + std::to_string(id); };
+  ASSERT_EQ(remaining(), (std::set<std::string>{msg(a), msg(b), msg(c), msg(f), msg(pending)}));
+
+  // Nothing was created before 100; deliveries changed at 110 are newer than a 105 cutoff,
+  // while Quiet's event (fanned out to nobody at 100) is done with.
+  EXPECT_EQ(hooks().prune(100, 100).value(), 0);
+  EXPECT_EQ(hooks().prune(105, 100).value(), 1);
+  EXPECT_EQ(remaining().size(), 5u);
+  // At 300: a (delivered) and b (given up) go; c (a retry to come) stays; f and `pending`
+  // (fanned out at 400) are newer; `unfanned` was never fanned out.
+  EXPECT_EQ(hooks().prune(300, 100).value(), 2);
+  EXPECT_EQ(remaining(), (std::set<std::string>{msg(c), msg(f), msg(pending)}));
+  EXPECT_FALSE(hooks().redeliver(task_of[a].delivery_id, e.id, org_.id, 301).value());
+  const auto still_pending = hooks().pending_events(100).value();
+  ASSERT_EQ(still_pending.size(), 1u);
+  EXPECT_EQ(still_pending[0].id, unfanned);
+
+  // c is delivered at 5000 and f is asked for again (pending again): f stays.
+  tasks = hooks().claim_deliveries("n", 30, 10, 5000).value();
+  ASSERT_EQ(tasks.size(), 1u);
+  ASSERT_TRUE(hooks().record_attempt(tasks[0].delivery_id, tasks[0].lease, ok, 5000).value());
+  std::string f_delivery;
+  const auto listed = hooks().list_deliveries(e.id, org_.id, 100).value();
+  for (const auto& del : listed) {
+    if (del.message_id == msg(f)) f_delivery = del.id;
+  }
+  ASSERT_TRUE(hooks().redeliver(f_delivery, e.id, org_.id, 5500).value());
+  EXPECT_EQ(hooks().prune(5000, 100).value(), 1) << "`pending` (delivered at 402) only: c "
+                                                    "changed at 5000, not before the cutoff";
+  EXPECT_EQ(hooks().prune(6000, 100).value(), 1) << "c; f is pending again";
+  const auto left = hooks().list_deliveries(e.id, org_.id, 100).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].message_id, msg(f));
+  EXPECT_EQ(left[0].status, DeliveryStatus::kPending);
+  EXPECT_EQ(left[0].attempt_log.size(), 1u) << "a kept delivery keeps its attempts";
+  EXPECT_EQ(hooks().pending_events(100).value().size(), 1u) << "never fanned out: kept";
+}
+
+TEST_P(WebhookContract, NodesPruningTogetherDeleteEachEventOnce) {
+  const Endpoint e = endpoint(org_.id);
+  for (int i = 0; i < 40; ++i) hooks().append_event(org_.id, "job.failed", "{}", 100).value();
+  ASSERT_EQ(fan_out_all(100), 40);
+  for (;;) {
+    auto tasks = hooks().claim_deliveries("n", 30, 10, 101).value();
+    if (tasks.empty()) break;
+    for (const auto& t : tasks) {
+      ASSERT_TRUE(hooks()
+                      .record_attempt(t.delivery_id, t.lease,
+                                      {200, 1, "", "", DeliveryStatus::kDelivered, 0, ""}, 102)
+                      .value());
+    }
+  }
+  auto node2 = open_node();
+  ASSERT_TRUE(node2);
+  std::atomic<int> deleted{0};
+  const auto sweep = [&](Store& node) {
+    for (;;) {
+      auto n = node.webhooks().prune(1000, 3);
+      if (!n && n.error().code == "database_busy") continue;  // SQLite: nothing written, retry
+      ASSERT_TRUE(n) << n.error().message;
+      if (*n == 0) return;
+      deleted += *n;
+    }
+  };
+  std::thread t1([&] { sweep(store()); });
+  std::thread t2([&] { sweep(*node2); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(deleted.load(), 40);
+  EXPECT_TRUE(hooks().list_deliveries(e.id, org_.id, 100).value().empty());
 }
 
 PITCHREEL_STORE_CONTRACT_ENGINES(WebhookContract);

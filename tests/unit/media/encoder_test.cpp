@@ -1,11 +1,14 @@
 #include "media/encoder.h"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cmath>
 #include <vector>
 
+#include "core/cpu_account.h"
 #include "media/probe.h"
 #include "support/test_support.h"
 
@@ -43,6 +46,51 @@ TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
   EXPECT_EQ(info->audio_sample_rate, 48000);
   EXPECT_EQ(info->audio_channels, 1);
   EXPECT_TRUE(info->moov_before_mdat);
+}
+
+// Renders that overlap in one process are costed by the threads they ran on: the encoder
+// charges x264's own threads (found by the name they inherit from the thread that opened it)
+// to that thread's account. Nothing else works in this process, so the account must come
+// close to the process's whole CPU time, although most of it was spent on x264's threads.
+TEST(Encoder, ChargesX264sThreadsToTheRendersAccount) {
+  testing::TempDir dir;
+  const auto audio = tone(2.0, 16000);
+  EncoderSettings settings;
+  settings.size = {640, 360};
+  settings.preset = "fast";
+  CpuAccount account;
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  std::chrono::nanoseconds caller{0};
+  {
+    ThreadCharge charge(&account);
+    const auto caller_start = this_thread_cpu_time();
+    auto enc = Encoder::open(dir / "c.mp4", settings, {audio, 16000, 0});
+    ASSERT_TRUE(enc) << enc.error().message;
+    Yuv420 frame = Yuv420::allocate({640, 360});
+    cv::RNG rng(7);
+    for (int i = 0; i < 60; ++i) {
+      rng.fill(frame.y, cv::RNG::UNIFORM, 0, 255);  // noise: x264 has real work
+      rng.fill(frame.u, cv::RNG::UNIFORM, 100, 156);
+      rng.fill(frame.v, cv::RNG::UNIFORM, 100, 156);
+      ASSERT_TRUE((*enc)->add_frame(frame));
+    }
+    ASSERT_TRUE((*enc)->finish());
+    enc->reset();  // x264's threads are charged before they end
+    caller = this_thread_cpu_time() - caller_start;
+  }
+  getrusage(RUSAGE_SELF, &after);
+  const auto seconds = [](const rusage& u) {
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  };
+  const double process = seconds(after) - seconds(before);
+  const double charged = std::chrono::duration<double>(account.total()).count();
+  const double by_caller = std::chrono::duration<double>(caller).count();
+  // The check means something only if other threads did a real share of the work.
+  ASSERT_GT(process - by_caller, 0.3 * process)
+      << "x264 did little on threads of its own: process " << process << " s, caller " << by_caller << " s";
+  EXPECT_GE(charged, 0.9 * process) << "charged " << charged << " s of " << process << " s";
+  EXPECT_LE(charged, process + 0.05);
 }
 
 TEST(Encoder, AudioLongerThanVideoIsCutToTheVideo) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -71,13 +72,15 @@ class DispatcherTest : public ::testing::Test {
         .create_endpoint({org_.id, receiver_.url() + path, "", {}, new_secret().value()}, 1)
         .value();
   }
-  Dispatcher dispatcher(bool allow_private = true) {
+  Dispatcher dispatcher(bool allow_private = true,
+                        const std::function<void(DispatcherOptions&)>& tweak = {}) {
     DispatcherOptions o;
     o.node_id = "test-node";
     o.sender.allow_private_addresses = allow_private;
     o.sender.timeout = std::chrono::seconds(1);
     o.clock = [this] { return now_.load(); };
     o.jitter = [] { return 0.0; };
+    if (tweak) tweak(o);
     return Dispatcher(
         *store_,
         [](const db::webhooks::OutboxEvent& e) -> Result<nlohmann::json> {
@@ -240,6 +243,71 @@ TEST_F(DispatcherTest, AnEndpointFailingEveryRetryIsDisabledWithTheReason) {
   ASSERT_TRUE(ep.disabled_at);
   EXPECT_NE(ep.disabled_reason.find("10 times"), std::string::npos);
   EXPECT_NE(ep.disabled_reason.find("connection refused"), std::string::npos);
+}
+
+// Retention with the clock injected: the delivered event goes once it has been done with
+// for longer than the retention; the one still being retried stays however old it gets.
+TEST_F(DispatcherTest, TheSweepDeletesEventsDoneWithAfterTheRetentionOnly) {
+  const auto e = endpoint("/ok");
+  constexpr std::int64_t kDay = 86400;
+  auto d = dispatcher(true, [](DispatcherOptions& o) { o.retention_s = 30 * kDay; });
+  store_->webhooks().append_event(org_.id, "job.succeeded", "{}", now_).value();
+  EXPECT_EQ(d.run_once(), 2);  // delivered at 1'000'000
+  statuses_ = {500};
+  store_->webhooks().append_event(org_.id, "job.failed", "{}", now_).value();
+  EXPECT_EQ(d.run_once(), 2);  // pending, a retry to come
+  ASSERT_EQ(store_->webhooks().list_deliveries(e.id, org_.id, 10).value().size(), 2u);
+
+  now_ = 1'000'000 + 30 * kDay;
+  EXPECT_EQ(d.sweep(), 0) << "done with for exactly the retention: kept";
+  now_ = 1'000'000 + 30 * kDay + 1;
+  EXPECT_EQ(d.sweep(), 1);
+  auto left = store_->webhooks().list_deliveries(e.id, org_.id, 10).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].status, db::webhooks::DeliveryStatus::kPending);
+  now_ = 1'000'000 + 400 * kDay;
+  EXPECT_EQ(d.sweep(), 0) << "an event still to be delivered is never pruned";
+  EXPECT_EQ(store_->webhooks().list_deliveries(e.id, org_.id, 10).value().size(), 1u);
+
+  auto forever = dispatcher(true, [](DispatcherOptions& o) { o.retention_s = 0; });
+  statuses_ = {};
+  EXPECT_EQ(forever.run_once(), 1);  // the retry is delivered now
+  now_ = 1'000'000 + 4000 * kDay;
+  EXPECT_EQ(forever.sweep(), 0) << "retention 0 keeps every event";
+  EXPECT_EQ(store_->webhooks().list_deliveries(e.id, org_.id, 10).value().size(), 1u);
+}
+
+// Waits for `done` with a generous deadline (a loaded machine), checking every 20 ms.
+bool within(std::chrono::seconds deadline, const std::function<bool()>& done) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+// The running dispatcher sleeps on its notifier: an event announced there is delivered long
+// before the 60 s poll would have found it.
+TEST_F(DispatcherTest, AnAnnouncedEventIsDeliveredWithoutWaitingForThePoll) {
+  const auto e = endpoint("/ok");
+  Notifier changes;
+  auto d = dispatcher(true, [&changes](DispatcherOptions& o) {
+    o.idle_poll = std::chrono::seconds(60);
+    o.changes = &changes;
+  });
+  // A first event, delivered by the first round, shows the loop is running and then idle.
+  store_->webhooks().append_event(org_.id, "job.succeeded", "{}", now_).value();
+  d.start();
+  ASSERT_TRUE(within(std::chrono::seconds(30), [&] {
+    auto list = store_->webhooks().list_deliveries(e.id, org_.id, 10).value();
+    return list.size() == 1 && list[0].status == db::webhooks::DeliveryStatus::kDelivered;
+  }));
+  store_->webhooks().append_event(org_.id, "job.failed", "{}", now_).value();
+  changes.notify();
+  EXPECT_TRUE(within(std::chrono::seconds(30), [&] { return received().size() == 2; }))
+      << "the announced event waited for the poll";
+  d.stop();
 }
 
 }  // namespace

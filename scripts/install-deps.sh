@@ -17,8 +17,9 @@ packages=(
   libcsv-dev
   # service: HTTP, database, crypto (API keys, JWT, signed URLs), outbound fetches
   libcpp-httplib-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
-  # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools)
-  libgtest-dev libgmock-dev x264 ffmpeg bc jq
+  # tests and benchmarks (reference encoders: the x264 and ffmpeg command-line tools; GNU
+  # time for the whole-command benchmark's peak memory, curl for the queue-draining one)
+  libgtest-dev libgmock-dev x264 ffmpeg bc jq time curl
   # service benchmark: load generator and the static-file reference server
   wrk nginx-light
   # talking presenter: dlib's HOG face detector and its 68-point landmark model; dlib's

@@ -78,6 +78,15 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
   if (curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return fail(invalid(subject, "is not a valid URL.", what));
   }
+  // libcurl's normalisation is not a fixed point: a host it percent-decodes ("7%3886") is not
+  // normalised further in the same pass, but the URL it hands on ("http://7886/") is, when
+  // read again ("0.0.30.206"). The parts are taken from that second reading, which is what
+  // libcurl will request, so what is checked and what is fetched agree.
+  std::string first_pass;
+  if (!get_part(handle.get(), CURLUPART_URL, 0, first_pass) ||
+      curl_url_set(handle.get(), CURLUPART_URL, first_pass.c_str(), 0) != CURLUE_OK) {
+    return fail(invalid(subject, "is not a valid URL.", what));
+  }
 
   std::string ignored;
   if (get_part(handle.get(), CURLUPART_USER, 0, ignored) ||
@@ -127,7 +136,7 @@ Result<TargetUrl> parse_target_url(const std::string& url, std::string_view subj
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
   });
   if (!host_chars) {
-    return fail(invalid(subject, "has characters in its host name that no host name has."));
+    return fail(invalid(subject, "has characters in its host name that no host name has.", what));
   }
   return target;
 }

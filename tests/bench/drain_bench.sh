@@ -11,6 +11,9 @@
 #
 # Usage: tests/bench/drain_bench.sh BUILD_DIR    (JOBS=N, default 20; WORKERS="1 2")
 set -euo pipefail
+for tool in curl jq ffmpeg; do
+  command -v "$tool" >/dev/null || { echo "drain_bench.sh needs $tool (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
 build=${1:-build}
 bin=$(realpath "$build/pitchreel")
 jobs=${JOBS:-20}
@@ -65,6 +68,7 @@ run_serve() {  # workers
   for ((j = 0; j < jobs; j++)); do
     ids+=("$(curl -sf -X POST -H "Authorization: Bearer $key" -F image=@"$photo" \
       -F "script=$script" -F height=720 "$base/api/v1/jobs" | jq -r .id)")
+    case ${ids[-1]} in "" | null) echo "a job submission failed: $(tail -3 "$work/serve.err")" >&2; exit 1 ;; esac
   done
   # Jobs start in submission order: wait on the last one (one request every half second,
   # so that the poller takes no CPU from the renders), then check them all.

@@ -20,6 +20,9 @@
 # Product photos come from the dlib examples that libdlib19.1 installs, the portrait and
 # speech from ../shared/testdata; a case whose input is absent is skipped with a note.
 set -euo pipefail
+for tool in /usr/bin/time bc ffmpeg; do
+  command -v "$tool" >/dev/null || { echo "generate_bench.sh needs $tool (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
 build=${1:-build}
 bin=$(realpath "$build/pitchreel")
 repeat=${REPEAT:-3}

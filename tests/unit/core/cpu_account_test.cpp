@@ -12,19 +12,14 @@
 #include <latch>
 #include <thread>
 
+#include "support/cpu_burn.h"
+
 namespace pitchreel {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Burns CPU on the calling thread until it has used `amount` more.
-void burn(std::chrono::nanoseconds amount) {
-  const auto until = this_thread_cpu_time() + amount;
-  volatile std::uint64_t x = 1;
-  while (this_thread_cpu_time() < until) {
-    for (int i = 0; i < 10000; ++i) x = x * 6364136223846793005ull + 1;
-  }
-}
+using testing::burn_thread_cpu;
 
 TEST(CpuAccount, ChargingThreadsAddTheirTimeAndOthersAreLeftOut) {
   CpuAccount account;
@@ -33,10 +28,10 @@ TEST(CpuAccount, ChargingThreadsAddTheirTimeAndOthersAreLeftOut) {
     EXPECT_EQ(CpuAccount::current(), &account);
     std::thread helper([a = CpuAccount::current()] {
       ThreadCharge inherited(a);
-      burn(150ms);
+      burn_thread_cpu(150ms);
     });
-    std::thread stranger([] { burn(150ms); });  // not charged: another job's thread
-    burn(50ms);
+    std::thread stranger([] { burn_thread_cpu(150ms); });  // not charged: another job's thread
+    burn_thread_cpu(50ms);
     helper.join();
     stranger.join();
   }
@@ -57,7 +52,7 @@ TEST(CpuAccount, ThreadsStartedByATaggedThreadAreFoundAndClocked) {
   std::vector<std::thread> started;
   for (int i = 0; i < 2; ++i) {
     started.emplace_back([&] {
-      burn(80ms);
+      burn_thread_cpu(80ms);
       burned.count_down();
       release.wait();
     });

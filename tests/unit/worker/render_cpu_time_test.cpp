@@ -8,27 +8,23 @@
 #include <latch>
 #include <thread>
 
+#include "support/cpu_burn.h"
+
 namespace pitchreel {
 namespace {
 
 using namespace std::chrono_literals;
 
-void burn(std::chrono::nanoseconds amount) {
-  const auto until = this_thread_cpu_time() + amount;
-  volatile std::uint64_t x = 1;
-  while (this_thread_cpu_time() < until) {
-    for (int i = 0; i < 10000; ++i) x = x * 6364136223846793005ull + 1;
-  }
-}
+using testing::burn_thread_cpu;
 
 TEST(RenderCpuTime, AloneTheRenderIsChargedTheWholeProcess) {
   CpuAccount account;
   RenderCpuTime cpu(account);
   {
     ThreadCharge charge(&account);
-    burn(100ms);
+    burn_thread_cpu(100ms);
   }
-  std::thread library_pool([] { burn(100ms); });  // a shared pool: no account sees it
+  std::thread library_pool([] { burn_thread_cpu(100ms); });  // a shared pool: no account sees it
   library_pool.join();
   const double seconds = cpu.seconds();
   EXPECT_TRUE(cpu.exclusive());
@@ -47,9 +43,9 @@ TEST(RenderCpuTime, OverlappingRendersAreEachChargedTheirOwnThreads) {
       ThreadCharge charge(&account);
       std::thread encoder([a = CpuAccount::current(), work] {
         ThreadCharge inherited(a);
-        burn(work);
+        burn_thread_cpu(work);
       });
-      burn(work);
+      burn_thread_cpu(work);
       encoder.join();
     }
     both_burned.arrive_and_wait();  // neither ends before the other has done its work

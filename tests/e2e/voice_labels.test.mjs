@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { voiceGroups, voiceLabel } from '../../web/js/voices.js';
+import { readFile } from 'node:fs/promises';
+
+// web/js holds the browser's ES modules without a package.json saying so: Node 18 takes a
+// .js file there for CommonJS (newer Nodes detect the syntax), so the module is imported
+// from its source, as the browser reads it.
+const source = await readFile(new URL('../../web/js/voices.js', import.meta.url), 'utf8');
+const { voiceGroups, voiceLabel } = await import(
+  `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`
+);
 
 const katja = { id: 'edge:de-DE-KatjaNeural', backend: 'edge', language: 'de', locale: 'de-DE', gender: 'female', name: 'Katja - German (Germany)' };
 const aria = {

@@ -100,17 +100,18 @@ Result<InputSweep> sweep_local_uploads(const std::filesystem::path& uploads_dir,
     bool all_old = true;
   };
   std::map<std::string, Files> by_job;
-  std::error_code ec;
+  std::error_code ec;  // the listing's; a file's own errors must not end the listing
   for (fs::directory_iterator it(uploads_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
     const auto owner = owner_of_upload(it->path().filename().string());
     if (!owner) continue;  // not an input file of this layout: never ours to judge
     auto& files = by_job[owner->second];
     files.organization_id = owner->first;
     files.paths.push_back(it->path());
-    const auto modified = fs::last_write_time(it->path(), ec);
+    const auto modified = fs::last_write_time(it->path(), file_ec);
     const auto modified_s =
-        ec ? now
+        file_ec ? now
            : std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::file_clock::to_sys(modified).time_since_epoch())
                  .count();

@@ -47,7 +47,8 @@ test-tsan: deps
 # Subsets sized for CI (the full sanitizer runs above need an instrumented build of the
 # whole service, more than CI's time allows on two cores):
 # AddressSanitizer + UBSan over the unit suites of the HTTP engine, core, authentication and
-# database, and ThreadSanitizer over the HTTP engine (its in-process server tests) and core.
+# database, and ThreadSanitizer over the HTTP engine (its in-process server tests), core, and
+# the queue and stores on both engines (claims, leases and caches across threads).
 ASAN_UNIT_TARGETS = test_http test_core test_auth test_db
 test-asan-units: deps
 	@cmake -S . -B build-asan -G Ninja $(SANITIZER_CMAKE_FLAGS) -DPITCHREEL_SANITIZE=address >/dev/null
@@ -57,9 +58,9 @@ test-asan-units: deps
 
 test-tsan-units: deps
 	@cmake -S . -B build-tsan -G Ninja $(SANITIZER_CMAKE_FLAGS) -DPITCHREEL_SANITIZE=thread >/dev/null
-	@cmake --build build-tsan -j $(JOBS) --target test_http test_core
+	@cmake --build build-tsan -j $(JOBS) --target test_http test_core test_db
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -j $(JOBS) -R '^(HttpServer|Router|Request|LogText|ByteRanges|Multipart|Metrics|Notifier)[.]' $(CTEST_ARGS)
+	  ctest --output-on-failure -j $(JOBS) -R '^(Engines/)?(HttpServer|Router|Request|LogText|ByteRanges|Multipart|Metrics|Notifier|StatementCache|Database|Transaction|JobQueueTest|JobRepositoryTest|StoreContract|WebhookContract|PgJobListenerTest)[./]' $(CTEST_ARGS)
 
 # libFuzzer targets (tests/fuzz, a clang project of its own in build-fuzz): builds them with
 # -fsanitize=fuzzer,address,undefined and runs each for FUZZ_SECONDS from its seed corpus.

@@ -314,7 +314,7 @@ Status run_service(const ServiceConfig& config) {
       spdlog::info("uploads swept at start removed={} kept={}", swept->removed, swept->kept);
     }
     input_sweeper.emplace([uploads, &db](std::int64_t now) { return sweep_local_uploads(uploads, db, now); },
-                          kInputSweepInterval);
+                          kInputSweepInterval, /*run_at_start=*/false);
   }
   if (pool_options.workers > 0) {
     if (auto s = pool.start(); !s) return s;

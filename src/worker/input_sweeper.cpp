@@ -8,8 +8,9 @@
 
 namespace pitchreel {
 
-InputSweeper::InputSweeper(Sweep sweep, std::chrono::seconds interval)
-    : sweep_(std::move(sweep)), interval_(interval), thread_([this] { run(); }) {}
+InputSweeper::InputSweeper(Sweep sweep, std::chrono::seconds interval, bool run_at_start)
+    : sweep_(std::move(sweep)), interval_(interval), wait_first_(!run_at_start),
+      thread_([this] { run(); }) {}
 
 InputSweeper::~InputSweeper() {
   {
@@ -23,6 +24,7 @@ InputSweeper::~InputSweeper() {
 void InputSweeper::run() {
   bool failing = false;
   std::unique_lock lock(mutex_);
+  if (wait_first_) wake_.wait_for(lock, interval_, [this] { return stopping_; });
   while (!stopping_) {
     lock.unlock();
     auto swept = sweep_(db::unix_now());

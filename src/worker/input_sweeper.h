@@ -25,7 +25,8 @@ class InputSweeper {
  public:
   // `sweep` is called with the current Unix time.
   using Sweep = std::function<Result<InputSweep>(std::int64_t now)>;
-  InputSweeper(Sweep sweep, std::chrono::seconds interval);
+  // `run_at_start` false: the first sweep waits one interval (the caller swept already).
+  InputSweeper(Sweep sweep, std::chrono::seconds interval, bool run_at_start = true);
   ~InputSweeper();
   InputSweeper(const InputSweeper&) = delete;
   InputSweeper& operator=(const InputSweeper&) = delete;
@@ -35,6 +36,7 @@ class InputSweeper {
 
   Sweep sweep_;
   std::chrono::seconds interval_;
+  bool wait_first_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -738,6 +738,8 @@ test('a catalogue batch: preview shows each bad row, start, follow to completed;
   await page.waitForFunction(() => /2 products ready/.test(document.getElementById('batch-status').textContent));
   await page.getByRole('button', { name: 'Start batch' }).click();
   await page.waitForFunction(() => /^Completed/.test(document.getElementById('batch-status').textContent), null, { timeout: 120000 });
+  // The status line and the item list are drawn by separate updates: wait for the list too.
+  await page.waitForFunction(() => document.querySelectorAll('#batch-items li').length >= 2, null, { timeout: 30000 }).catch(() => {});
   assert.equal(await page.locator('#batch-items li').count(), 2);
   assert.match(await page.locator('#batch-items li').first().textContent(), /Row 2 \(ok-1\): failed/);
 

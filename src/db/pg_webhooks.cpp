@@ -327,38 +327,39 @@ class PgWebhooks final : public WebhookStore {
 
   Result<std::vector<Delivery>> list_deliveries(std::string_view endpoint_id, std::string_view org,
                                                 int limit) override {
+    // One statement, so the deliveries and their attempt logs come from one snapshot: a row read
+    // before an attempt committed never pairs with that attempt's log entry.
     return with_conn(pool_, [&](PgConnection& c) -> Result<std::vector<Delivery>> {
       auto r = c.query(
-          "SELECT d.id, d.endpoint_id, o.message_id, o.type, d.status, d.attempts, "
-          "d.next_attempt_at, d.last_error, d.created_at FROM webhook_deliveries d "
+          "WITH d AS (SELECT d.id, d.endpoint_id, o.message_id, o.type, d.status, d.attempts, "
+          "d.next_attempt_at, d.last_error, d.created_at, d.seq FROM webhook_deliveries d "
           "JOIN outbox o ON o.id = d.outbox_id WHERE d.endpoint_id = $1 AND "
-          "d.organization_id = $2 ORDER BY d.created_at DESC, d.seq DESC LIMIT $3::bigint",
+          "d.organization_id = $2 ORDER BY d.created_at DESC, d.seq DESC LIMIT $3::bigint) "
+          "SELECT d.id, d.endpoint_id, d.message_id, d.type, d.status, d.attempts, "
+          "d.next_attempt_at, d.last_error, d.created_at, a.id, a.attempted_at, a.http_status, "
+          "a.latency_ms, a.error, a.response_body FROM d LEFT JOIN webhook_attempts a "
+          "ON a.delivery_id = d.id ORDER BY d.created_at DESC, d.seq DESC, a.id",
           {endpoint_id, org, std::int64_t{std::clamp(limit, 1, 100)}},
           "listing webhook deliveries");
       if (!r) return pitchreel::fail(r.error());
       std::vector<Delivery> out;
       for (int i = 0; i < r->rows(); ++i) {
-        Delivery d;
-        d.id = r->text(i, 0);
-        d.endpoint_id = r->text(i, 1);
-        d.message_id = r->text(i, 2);
-        d.type = r->text(i, 3);
-        d.status = parse_status(r->text(i, 4));
-        d.attempts = static_cast<int>(r->int64(i, 5));
-        d.next_attempt_at = r->int64(i, 6);
-        d.last_error = r->text(i, 7);
-        d.created_at = r->int64(i, 8);
-        out.push_back(std::move(d));
-      }
-      for (Delivery& d : out) {
-        auto a = c.query(
-            "SELECT attempted_at, http_status, latency_ms, error, response_body "
-            "FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id",
-            {d.id}, "listing webhook attempts");
-        if (!a) return pitchreel::fail(a.error());
-        for (int i = 0; i < a->rows(); ++i) {
-          d.attempt_log.push_back({a->int64(i, 0), static_cast<long>(a->int64(i, 1)),
-                                   a->int64(i, 2), a->text(i, 3), a->text(i, 4)});
+        if (out.empty() || out.back().id != r->text(i, 0)) {
+          Delivery d;
+          d.id = r->text(i, 0);
+          d.endpoint_id = r->text(i, 1);
+          d.message_id = r->text(i, 2);
+          d.type = r->text(i, 3);
+          d.status = parse_status(r->text(i, 4));
+          d.attempts = static_cast<int>(r->int64(i, 5));
+          d.next_attempt_at = r->int64(i, 6);
+          d.last_error = r->text(i, 7);
+          d.created_at = r->int64(i, 8);
+          out.push_back(std::move(d));
+        }
+        if (!r->is_null(i, 9)) {
+          out.back().attempt_log.push_back({r->int64(i, 10), static_cast<long>(r->int64(i, 11)),
+                                            r->int64(i, 12), r->text(i, 13), r->text(i, 14)});
         }
       }
       return out;

@@ -339,20 +339,29 @@ class SqliteWebhooks final : public WebhookStore {
 
   Result<std::vector<Delivery>> list_deliveries(std::string_view endpoint_id, std::string_view org,
                                                 int limit) override {
+    // One statement, so the deliveries and their attempt logs come from one snapshot: a row read
+    // before an attempt committed never pairs with that attempt's log entry.
     Connection conn = db_.connect();
+    auto stmt = conn.prepare(
+        "WITH d AS (SELECT d.id, d.endpoint_id, o.message_id, o.type, d.status, d.attempts, "
+        "d.next_attempt_at, d.last_error, d.created_at, d.rowid AS seq FROM webhook_deliveries d "
+        "JOIN outbox o ON o.id = d.outbox_id WHERE d.endpoint_id = ?1 AND d.organization_id = ?2 "
+        "ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?3) "
+        "SELECT d.id, d.endpoint_id, d.message_id, d.type, d.status, d.attempts, "
+        "d.next_attempt_at, d.last_error, d.created_at, a.id, a.attempted_at, a.http_status, "
+        "a.latency_ms, a.error, a.response_body FROM d LEFT JOIN webhook_attempts a "
+        "ON a.delivery_id = d.id ORDER BY d.created_at DESC, d.seq DESC, a.id");
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_all({endpoint_id, org, std::int64_t{std::clamp(limit, 1, 100)}}); !s) {
+      return fail(s.error());
+    }
     std::vector<Delivery> out;
-    {
-      auto stmt = conn.prepare(
-          "SELECT d.id, d.endpoint_id, o.message_id, o.type, d.status, d.attempts, "
-          "d.next_attempt_at, d.last_error, d.created_at FROM webhook_deliveries d "
-          "JOIN outbox o ON o.id = d.outbox_id WHERE d.endpoint_id = ?1 AND d.organization_id = ?2 "
-          "ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?3");
-      if (!stmt) return fail(stmt.error());
-      if (auto s = stmt->bind_all({endpoint_id, org, std::int64_t{std::clamp(limit, 1, 100)}});
-          !s) {
-        return fail(s.error());
-      }
-      auto rows = collect_rows(*stmt, [](const Statement& s) {
+    for (;;) {
+      auto row = stmt->step();
+      if (!row) return fail(row.error());
+      if (!*row) return out;
+      const Statement& s = *stmt;
+      if (out.empty() || out.back().id != s.column_text(0)) {
         Delivery d;
         d.id = s.column_text(0);
         d.endpoint_id = s.column_text(1);
@@ -363,25 +372,15 @@ class SqliteWebhooks final : public WebhookStore {
         d.next_attempt_at = s.column_int64(6);
         d.last_error = s.column_text(7);
         d.created_at = s.column_int64(8);
-        return d;
-      });
-      if (!rows) return fail(rows.error());
-      out = std::move(*rows);
+        out.push_back(std::move(d));
+      }
+      if (!s.is_null(9)) {
+        out.back().attempt_log.push_back({s.column_int64(10),
+                                          static_cast<long>(s.column_int64(11)),
+                                          s.column_int64(12), s.column_text(13),
+                                          s.column_text(14)});
+      }
     }
-    for (Delivery& d : out) {
-      auto stmt = conn.prepare(
-          "SELECT attempted_at, http_status, latency_ms, error, response_body "
-          "FROM webhook_attempts WHERE delivery_id = ?1 ORDER BY id");
-      if (!stmt) return fail(stmt.error());
-      if (auto s = stmt->bind_all({d.id}); !s) return fail(s.error());
-      auto rows = collect_rows(*stmt, [](const Statement& s) {
-        return Attempt{s.column_int64(0), static_cast<long>(s.column_int64(1)), s.column_int64(2),
-                       s.column_text(3), s.column_text(4)};
-      });
-      if (!rows) return fail(rows.error());
-      d.attempt_log = std::move(*rows);
-    }
-    return out;
   }
 
   Result<bool> redeliver(std::string_view delivery_id, std::string_view endpoint_id,

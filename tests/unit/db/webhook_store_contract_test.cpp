@@ -278,6 +278,47 @@ TEST_P(WebhookContract, AttemptsRetryDeliverFailAndDisable) {
   EXPECT_EQ(tasks[0].attempts, 0);
 }
 
+// The delivery log is read as one snapshot: while another node records attempts, every listed
+// delivery's counter, last error and attempt log agree with each other.
+TEST_P(WebhookContract, TheDeliveryLogIsOneSnapshotWhileAttemptsAreRecorded) {
+  const Endpoint e = endpoint(org_.id);
+  for (int i = 0; i < 10; ++i) hooks().append_event(org_.id, "job.failed", "{}", 100).value();
+  ASSERT_EQ(fan_out_all(100), 10);
+  auto node2 = open_node();
+  ASSERT_TRUE(node2);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int round = 0; round < 6; ++round) {
+      const std::int64_t now = 100 + round;
+      auto tasks = node2->webhooks().claim_deliveries("w", 30, 100, now);
+      ASSERT_TRUE(tasks) << tasks.error().message;
+      for (const auto& task : *tasks) {
+        const std::string error = "attempt " + std::to_string(round);
+        AttemptRecord failed{0, 1, error, "", DeliveryStatus::kPending, now + 1, ""};
+        ASSERT_TRUE(node2->webhooks().record_attempt(task.delivery_id, task.lease, failed, now).value());
+      }
+    }
+    done = true;
+  });
+  int listings = 0;
+  while (!done || listings == 0) {
+    auto log = hooks().list_deliveries(e.id, org_.id, 100);
+    ASSERT_TRUE(log) << log.error().message;
+    ASSERT_EQ(log->size(), 10u);
+    for (const auto& d : *log) {
+      ASSERT_EQ(static_cast<std::size_t>(d.attempts), d.attempt_log.size()) << d.id;
+      ASSERT_EQ(d.last_error, d.attempt_log.empty() ? "" : d.attempt_log.back().error) << d.id;
+    }
+    ++listings;
+  }
+  writer.join();
+  const auto final_log = hooks().list_deliveries(e.id, org_.id, 100).value();
+  for (const auto& d : final_log) {
+    EXPECT_EQ(d.attempts, 6);
+    EXPECT_EQ(d.last_error, "attempt 5");
+  }
+}
+
 TEST_P(WebhookContract, RotatedSecretKeepsSigningUntilItExpires) {
   const Endpoint e = endpoint(org_.id);
   const Endpoint rotated =

@@ -286,23 +286,35 @@ class PgQueue final : public JobQueue {
                                                      std::int64_t lease_seconds,
                                                      std::int64_t now) override {
     return with_conn(pool_, [&](PgConnection& c) -> Result<std::optional<jobs::ClaimedJob>> {
-      // One statement, autocommit: the subquery locks the head of the queue in fair order
-      // (the organisation whose last claim is oldest, its single jobs before its batch
-      // items, then the oldest), skipping rows other claimers hold, and the UPDATE takes it.
-      // The outer status check re-reads the locked row, so a job canceled meanwhile is not
+      // One statement, autocommit, O(organisations with queued jobs x log n) rather than a
+      // sort of the whole queue. `orgs` lists the organisations that have queued jobs (a loose
+      // scan of jobs_claim_by_org); `pick` takes each one's head (its single jobs before its
+      // batch items, then the oldest), skipping rows other claimers hold, and keeps the head
+      // of the organisation whose last claim is oldest (the older head among equals). The
+      // UPDATE re-checks the status of the locked row, so a job canceled meanwhile is not
       // taken. The organisation's turn moves on in the same statement (claim_turns is a
       // sequence: increasing across nodes without a lock). Concurrent claimers that read
       // the same turns take that organisation's next jobs: fairness is per claim, not
       // exact under a burst of simultaneous claims.
       auto r = c.query(
-          fmt::format("WITH c AS (UPDATE jobs SET status = 'running', stage = 'starting', "
+          fmt::format("WITH RECURSIVE orgs(org) AS ("
+                      "(SELECT organization_id FROM jobs WHERE status = 'queued' "
+                      "ORDER BY organization_id LIMIT 1) "
+                      "UNION ALL SELECT (SELECT j.organization_id FROM jobs j "
+                      "WHERE j.status = 'queued' AND j.organization_id > orgs.org "
+                      "ORDER BY j.organization_id LIMIT 1) FROM orgs WHERE orgs.org IS NOT NULL), "
+                      "pick AS (SELECT h.id FROM (SELECT o.org, COALESCE(t.turn, 0) AS turn "
+                      "FROM orgs o LEFT JOIN org_claim_turns t ON t.organization_id = o.org "
+                      "WHERE o.org IS NOT NULL) o CROSS JOIN LATERAL ("
+                      "SELECT j.id, j.created_at, j.seq FROM jobs j WHERE j.organization_id = o.org "
+                      "AND j.status = 'queued' AND j.not_before <= $2::bigint "
+                      "ORDER BY (j.batch_id IS NOT NULL), j.created_at, j.seq "
+                      "LIMIT 1 FOR UPDATE SKIP LOCKED) h ORDER BY o.turn, h.created_at, h.seq "
+                      "LIMIT 1), "
+                      "c AS (UPDATE jobs SET status = 'running', stage = 'starting', "
                       "progress = 0, lease_owner = $1, lease_expires_at = $2::bigint + $3::bigint, "
                       "attempts = attempts + 1, updated_at = $2::bigint "
-                      "WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j "
-                      "LEFT JOIN org_claim_turns t ON t.organization_id = j.organization_id "
-                      "WHERE j.status = 'queued' AND j.not_before <= $2::bigint "
-                      "ORDER BY COALESCE(t.turn, 0), (j.batch_id IS NOT NULL), j.created_at, j.seq "
-                      "LIMIT 1 FOR UPDATE OF j SKIP LOCKED) RETURNING {}), "
+                      "WHERE status = 'queued' AND id = (SELECT id FROM pick) RETURNING {}), "
                       "t AS (INSERT INTO org_claim_turns (organization_id, turn) "
                       "SELECT organization_id, nextval('claim_turns') FROM c "
                       "ON CONFLICT (organization_id) DO UPDATE SET turn = EXCLUDED.turn) "

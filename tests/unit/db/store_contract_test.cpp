@@ -451,6 +451,23 @@ TEST_P(StoreContract, ClaimsServeOrganisationsInTurnAndSingleJobsBeforeBatchItem
   EXPECT_EQ(store().queue().claim_next("w", 60, 600).value()->job.id, single.id);
 }
 
+TEST_P(StoreContract, OrganisationsEqualInTurnAreServedOldestJobFirst) {
+  // Six organisations that have never had a claim (equal turns), each with one job, the
+  // last created organisation's job the oldest: the claims follow the jobs' age, whatever
+  // the organisations' ids.
+  std::vector<std::string> expected;
+  for (int i = 0; i < 6; ++i) {
+    const Organization o = store().orgs().create("Org " + std::to_string(i), 1).value();
+    const User u = store().users().create(o.id, "u" + std::to_string(i) + "@o.test",
+                                          Role::kMember, 1).value();
+    const Job j = store().jobs().create({o.id, u.id, "{}", "p", "", 3, {}}, 100 - i).value().job;
+    expected.insert(expected.begin(), j.id);
+  }
+  std::vector<std::string> claimed;
+  while (auto c = store().queue().claim_next("w", 60, 200).value()) claimed.push_back(c->job.id);
+  EXPECT_EQ(claimed, expected);
+}
+
 TEST_P(StoreContract, ABatchIsCreatedWholeAndCompletesWithItsLastItem) {
   auto made = store().batches().create(new_batch(org_, user_, 3), 100);
   ASSERT_TRUE(made) << made.error().message;

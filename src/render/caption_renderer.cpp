@@ -131,6 +131,10 @@ Result<std::unique_ptr<CaptionRenderer>> CaptionRenderer::create(
                                 "libass could not create a renderer (FreeType failed?)."));
   }
   ass_set_frame_size(renderer.get(), frame.width, frame.height);
+  // Each caption state is drawn once (libass is asked again only when an event starts or
+  // ends), so its bitmap caches would only grow with the video's length (about 10 MB over
+  // 120 s of 1080p captions with libass's defaults): a few MB keep the glyphs that repeat.
+  ass_set_cache_limits(renderer.get(), 0, 4);
   ass_set_storage_size(renderer.get(), frame.width, frame.height);
   // update=1 (re)builds the fontconfig cache when stale: slow once per machine, then quick.
   ass_set_fonts(renderer.get(), nullptr,

@@ -71,10 +71,14 @@ Authenticator::ProfileLookup profile_table_lookup(db::PgProfiles& profiles, db::
     auto user = user_for(store, sub, *org, role, now);
     if (!user) return fail(user.error());
     if ((*user)->organization_id != org->id) {
-      spdlog::warn("profile organisation differs from the user's sub={} profile_org=\"{}\" "
-                   "user_org={}",
-                   sub, (*profile)->organization, (*user)->organization_id);
-      return std::optional<Principal>();
+      // The shop moved the user: they follow their profile; what they made stays behind.
+      const std::string from = (*user)->organization_id;
+      auto moved = store.users().move_to_organization(sub, org->id, now);
+      if (!moved) return fail(moved.error());
+      if (!*moved) return std::optional<Principal>();  // deleted meanwhile
+      spdlog::info("user moved to the profile's organisation sub={} from_org={} to_org={} "
+                   "api_keys_revoked=true",
+                   sub, from, org->id);
     }
     return std::optional<Principal>(Principal{sub, org->id, role});
   };

@@ -12,9 +12,11 @@
 //     "owner" -> owner, "admin" -> admin (both may generate and delete videos, as in the
 //     seed), anything else (member, user, viewer, empty/NULL) -> member (read only);
 //     case-insensitive, surrounding spaces ignored.
-// A profile with no organisation, or whose user already belongs to another pitchreel
-// organisation (the shop moved the user), is not a principal: the request gets 401 and
-// the log says why.
+// A profile with no organisation is not a principal: the request gets 401 and the log says
+// why. A profile whose organisation changed (the shop moved the user) moves the pitchreel
+// user with it at their next sign-in (UserRepository::move_to_organization): they see the
+// new organisation's jobs and videos from then on, what they made stays with the old one,
+// and their API keys, issued for the old one, are revoked.
 //
 // Thread safety: the lookup may run on any number of threads; the profiles and the store
 // are borrowed and must outlive it.

@@ -144,6 +144,37 @@ class PgUsers final : public UserRepository {
       return out;
     });
   }
+  Result<std::optional<User>> move_to_organization(std::string_view id,
+                                                   std::string_view organization_id,
+                                                   std::int64_t now) override {
+    return with_conn(pool_, [&](PgConnection& c) -> Result<std::optional<User>> {
+      // One statement: the user row is locked (a second mover waits, then sees the new
+      // organisation and changes nothing), moved only when it is elsewhere, and its keys
+      // revoked only then. Column 0 says whether the organisation exists.
+      auto r = c.query(
+          fmt::format(
+              "WITH org AS (SELECT id FROM organizations WHERE id = $2), "
+              "cur AS (SELECT {} FROM users WHERE id = $1 FOR UPDATE), "
+              "mv AS (UPDATE users u SET organization_id = org.id FROM org, cur "
+              "  WHERE u.id = cur.id AND cur.organization_id <> org.id RETURNING u.id), "
+              "keys AS (UPDATE api_keys SET revoked_at = $3::bigint "
+              "  WHERE user_id IN (SELECT id FROM mv) AND revoked_at IS NULL) "
+              "SELECT (SELECT COUNT(*) FROM org), cur.* FROM (SELECT 1) one "
+              "LEFT JOIN cur ON true",
+              kUserColumns),
+          {id, organization_id, now}, "moving a user");
+      if (!r) return pitchreel::fail(r.error());
+      if (r->int64(0, 0) == 0) {
+        return pitchreel::fail(Error::invalid(
+            "organization_not_found",
+            fmt::format("No organization has the id '{}'.", organization_id)));
+      }
+      if (r->is_null(0, 1)) return std::optional<User>{};
+      User user{r->text(0, 1), std::string(organization_id), r->text(0, 3),
+                parse_role(r->text(0, 4)).value_or(Role::kMember), r->int64(0, 5)};
+      return std::optional<User>{std::move(user)};
+    });
+  }
 
  private:
   PgPool& pool_;

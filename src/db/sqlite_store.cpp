@@ -42,6 +42,11 @@ class SqliteUsers final : public UserRepository {
   Result<std::vector<User>> list(std::string_view organization_id) override {
     return users::list(db_, organization_id);
   }
+  Result<std::optional<User>> move_to_organization(std::string_view id,
+                                                   std::string_view organization_id,
+                                                   std::int64_t now) override {
+    return users::move_to_organization(db_, id, organization_id, now);
+  }
 
  private:
   Database& db_;

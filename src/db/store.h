@@ -56,6 +56,14 @@ class UserRepository {
   virtual Result<std::optional<User>> get(std::string_view id) = 0;
   // The organisation's users, oldest first.
   virtual Result<std::vector<User>> list(std::string_view organization_id) = 0;
+  // Moves the user to another organisation (the shop moved them in its profiles table) and
+  // revokes their API keys, which were issued for the old one, in one transaction; their
+  // jobs and videos stay with the old organisation. The user as it is now, or nullopt when
+  // there is no such user. Errors: invalid "organization_not_found". Moving a user to the
+  // organisation it is in changes nothing; two nodes moving it at once end in one state.
+  virtual Result<std::optional<User>> move_to_organization(std::string_view id,
+                                                           std::string_view organization_id,
+                                                           std::int64_t now) = 0;
 };
 
 // API keys, stored only as the SHA-256 hex of the full key (src/auth makes and hashes keys).

@@ -74,4 +74,49 @@ Result<std::vector<User>> list(Database& db, std::string_view organization_id) {
   return collect_rows(*stmt, read);
 }
 
+Result<std::optional<User>> move_to_organization(Database& db, std::string_view id,
+                                                 std::string_view organization_id,
+                                                 std::int64_t now) {
+  Connection conn = db.connect();
+  auto tx = Transaction::begin(conn);  // BEGIN IMMEDIATE: one writer, so one outcome
+  if (!tx) return fail(tx.error());
+  {
+    auto org = conn.prepare("SELECT 1 FROM organizations WHERE id = ?1");
+    if (!org) return fail(org.error());
+    if (auto s = org->bind_text(1, organization_id); !s) return fail(s.error());
+    auto found = org->step();
+    if (!found) return fail(found.error());
+    if (!*found) {
+      return fail(Error::invalid("organization_not_found",
+                                 fmt::format("No organization has the id '{}'.", organization_id)));
+    }
+  }
+  std::optional<User> user;
+  {
+    auto stmt = conn.prepare(fmt::format("SELECT {} FROM users WHERE id = ?1", kColumns));
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_text(1, id); !s) return fail(s.error());
+    auto row = first_row(*stmt, read);
+    if (!row) return fail(row.error());
+    user = std::move(*row);
+  }
+  if (!user || user->organization_id == organization_id) return user;  // nothing to change
+  {
+    auto stmt = conn.prepare("UPDATE users SET organization_id = ?2 WHERE id = ?1");
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_all({id, organization_id}); !s) return fail(s.error());
+    if (auto s = stmt->run(); !s) return fail(s.error());
+  }
+  {
+    auto stmt = conn.prepare(
+        "UPDATE api_keys SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL");
+    if (!stmt) return fail(stmt.error());
+    if (auto s = stmt->bind_all({id, now}); !s) return fail(s.error());
+    if (auto s = stmt->run(); !s) return fail(s.error());
+  }
+  user->organization_id = std::string(organization_id);
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return user;
+}
+
 }  // namespace pitchreel::db::users

@@ -27,4 +27,9 @@ Result<std::optional<User>> get(Database& db, std::string_view id);
 // The organization's users, oldest first.
 Result<std::vector<User>> list(Database& db, std::string_view organization_id);
 
+// UserRepository::move_to_organization (store.h).
+Result<std::optional<User>> move_to_organization(Database& db, std::string_view id,
+                                                 std::string_view organization_id,
+                                                 std::int64_t now);
+
 }  // namespace pitchreel::db::users

@@ -135,6 +135,70 @@ TEST_F(ServeProfiles, RolesAndOrganisationsComeFromTheShopsProfiles) {
   EXPECT_EQ(server.terminate(), 0);
 }
 
+// The shop moves a user to another shop in its profiles table: at their next sign-in (within
+// the 2 s cache) they see the new shop's organisation and not the old one's jobs, what they
+// made stays with the old shop, and the API key issued to them for the old shop stops working.
+TEST_F(ServeProfiles, AUserMovedToAnotherShopFollowsTheirProfile) {
+  TempDir tmp;
+  auto settings = env(shop_schema_ + ".profiles", "app_role");
+  const std::string schema = settings["PITCHREEL_DB_SCHEMA"];
+  ServerProcess server(ServerOptions(tmp / "data", settings));
+  ASSERT_SERVER_READY(server);
+  auto admin = server.client(token_for(kAdmin));
+  auto owner = server.client(token_for(kOtherShop));
+
+  auto posted = admin.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                             {{"script", "Cold drinks all day."},
+                                                              {"height", "720"}}));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body << server.diagnostics();
+  const std::string job_id = testing::json_body(posted).value("id", "");
+  const auto me = [](httplib::Client& c) { return testing::json_body(c.Get("/api/v1/me")); };
+  const std::string old_org = me(admin).value("organizationId", "");
+  const std::string new_org = me(owner).value("organizationId", "");
+  ASSERT_FALSE(old_org.empty());
+  ASSERT_FALSE(new_org.empty());
+  ASSERT_NE(old_org, new_org);
+
+  // An API key of the admin's, made for the old shop.
+  const auto key = testing::run_command({PITCHREEL_BINARY, "admin", "--data-dir",
+                                         (tmp / "data").string(), "--json", "key", "create",
+                                         "--user", kAdmin},
+                                        {"DATABASE_URL=" + url_, "PITCHREEL_DB_SCHEMA=" + schema});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  auto by_key = server.client(nlohmann::json::parse(key.out).value("apiKey", ""));
+  EXPECT_EQ(status_of(by_key.Get("/api/v1/jobs/" + job_id)), 200);
+
+  sql("UPDATE " + shop_schema_ + ".profiles SET shop_id = '99999999-2222-4333-8444-555555555555' "
+      "WHERE id = '" + kAdmin + "'");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline &&
+         me(admin).value("organizationId", "") != new_org) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(me(admin).value("organizationId", ""), new_org);
+  EXPECT_EQ(status_of(admin.Get("/api/v1/jobs/" + job_id)), 404) << "the old shop's job";
+  EXPECT_EQ(status_of(owner.Get("/api/v1/jobs/" + job_id)), 404) << "stays with the old shop";
+  EXPECT_EQ(status_of(server.client(token_for(kViewer)).Get("/api/v1/jobs/" + job_id)), 200)
+      << "the old shop still has it";
+  // The key was revoked with the move (the key cache holds a key for at most 2 s).
+  const auto revoked = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < revoked &&
+         status_of(by_key.Get("/api/v1/videos")) != 401) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(status_of(by_key.Get("/api/v1/videos")), 401);
+  // In the new shop the moved admin may generate.
+  auto again = admin.Post("/api/v1/jobs", testing::job_form(testing::product_jpeg(),
+                                                            {{"script", "New shop."},
+                                                             {"height", "720"}}));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 202) << again->body;
+  EXPECT_EQ(status_of(owner.Get("/api/v1/jobs/" + testing::json_body(again).value("id", ""))), 200);
+  EXPECT_TRUE(server.wait_for_log("user moved to the profile's organisation"));
+  EXPECT_EQ(server.terminate(), 0);
+}
+
 // An event stream outlives no user: when the shop deletes a profile, that user's open streams
 // end (an "error" event, then the end) within the re-check interval and the 2 s cache, while
 // a colleague's stream on the same job goes on.

@@ -360,6 +360,37 @@ TEST_P(StoreContract, ApiKeysAuthenticateRevokeAndTouchCoarsely) {
   EXPECT_EQ(store().api_keys().list_for_org(org_.id).value().at(0).revoked_at, 200);
 }
 
+TEST_P(StoreContract, AMovedUserLeavesJobsAndKeysBehind) {
+  const Job job = enqueue(50);
+  store().api_keys().store(user_.id, "pk_abc", "hash-1", 10).value();
+  const Organization other = store().orgs().create("Other shop", 1).value();
+  // Moving into the organisation it is in changes nothing: the key still works.
+  EXPECT_EQ(store().users().move_to_organization(user_.id, org_.id, 60).value()->organization_id,
+            org_.id);
+  EXPECT_TRUE(store().api_keys().find_active_by_hash("hash-1").value());
+  EXPECT_EQ(store().users().move_to_organization(user_.id, "nope", 60).error().code,
+            "organization_not_found");
+  EXPECT_FALSE(store().users().move_to_organization("nobody", other.id, 60).value());
+
+  auto moved = store().users().move_to_organization(user_.id, other.id, 70).value();
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->organization_id, other.id);
+  EXPECT_EQ(moved->email, user_.email);
+  EXPECT_EQ(store().users().get(user_.id).value()->organization_id, other.id);
+  EXPECT_FALSE(store().api_keys().find_active_by_hash("hash-1").value()) << "revoked with the move";
+  EXPECT_EQ(store().api_keys().list_for_user(user_.id).value().at(0).revoked_at, 70);
+  // The job stays with the organisation it was made in.
+  EXPECT_TRUE(store().jobs().get(job.id, org_.id).value());
+  EXPECT_FALSE(store().jobs().get(job.id, other.id).value());
+  // Two nodes moving the user back at once: one move, one state.
+  auto node2 = open_node();
+  ASSERT_TRUE(node2);
+  std::thread racer([&] { ASSERT_TRUE(node2->users().move_to_organization(user_.id, org_.id, 80)); });
+  ASSERT_TRUE(store().users().move_to_organization(user_.id, org_.id, 80));
+  racer.join();
+  EXPECT_EQ(store().users().get(user_.id).value()->organization_id, org_.id);
+}
+
 TEST_P(StoreContract, VideosPageNewestFirstAndRemoveOnce) {
   for (int i = 0; i < 5; ++i) {
     const Job job = enqueue(100 + i);

@@ -17,6 +17,20 @@ User read(const Statement& s) {
           s.column_int64(4)};
 }
 
+// invalid "organization_not_found" unless the organisation exists.
+Status check_organization(Connection& conn, std::string_view organization_id) {
+  auto org = conn.prepare("SELECT 1 FROM organizations WHERE id = ?1");
+  if (!org) return fail(org.error());
+  if (auto s = org->bind_text(1, organization_id); !s) return fail(s.error());
+  auto found = org->step();
+  if (!found) return fail(found.error());
+  if (!*found) {
+    return fail(Error::invalid("organization_not_found",
+                               fmt::format("No organization has the id '{}'.", organization_id)));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<User> create(Database& db, std::string_view organization_id, std::string_view email,
@@ -26,18 +40,8 @@ Result<User> create(Database& db, std::string_view organization_id, std::string_
   Connection conn = db.connect();
   auto tx = Transaction::begin(conn);
   if (!tx) return fail(tx.error());
-  {
-    // Checked first so the two constraint failures get distinct, useful errors.
-    auto org = conn.prepare("SELECT 1 FROM organizations WHERE id = ?1");
-    if (!org) return fail(org.error());
-    if (auto s = org->bind_text(1, organization_id); !s) return fail(s.error());
-    auto found = org->step();
-    if (!found) return fail(found.error());
-    if (!*found) {
-      return fail(Error::invalid("organization_not_found",
-                                 fmt::format("No organization has the id '{}'.", organization_id)));
-    }
-  }
+  // Checked first so the two constraint failures get distinct, useful errors.
+  if (auto s = check_organization(conn, organization_id); !s) return fail(s.error());
   auto stmt = conn.prepare(
       "INSERT INTO users (id, organization_id, email, role, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -80,17 +84,7 @@ Result<std::optional<User>> move_to_organization(Database& db, std::string_view 
   Connection conn = db.connect();
   auto tx = Transaction::begin(conn);  // BEGIN IMMEDIATE: one writer, so one outcome
   if (!tx) return fail(tx.error());
-  {
-    auto org = conn.prepare("SELECT 1 FROM organizations WHERE id = ?1");
-    if (!org) return fail(org.error());
-    if (auto s = org->bind_text(1, organization_id); !s) return fail(s.error());
-    auto found = org->step();
-    if (!found) return fail(found.error());
-    if (!*found) {
-      return fail(Error::invalid("organization_not_found",
-                                 fmt::format("No organization has the id '{}'.", organization_id)));
-    }
-  }
+  if (auto s = check_organization(conn, organization_id); !s) return fail(s.error());
   std::optional<User> user;
   {
     auto stmt = conn.prepare(fmt::format("SELECT {} FROM users WHERE id = ?1", kColumns));

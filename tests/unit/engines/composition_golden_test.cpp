@@ -28,6 +28,7 @@
 #include "media/image.h"
 #include "media/png_writer.h"
 #include "presenter/animated_presenter.h"
+#include "support/synthetic_speech.h"
 #include "support/test_support.h"
 
 namespace pitchreel {
@@ -57,21 +58,8 @@ cv::Mat drawn_product() {
 }
 
 Speech golden_speech() {
-  Speech speech;
-  speech.sample_rate = 16000;
-  const double seconds = 3.0;
-  speech.samples.resize(static_cast<std::size_t>(seconds * speech.sample_rate));
-  for (std::size_t i = 0; i < speech.samples.size(); ++i) {
-    const double t = static_cast<double>(i) / speech.sample_rate;
-    const double syllables = 0.5 + 0.5 * std::sin(2 * M_PI * 4 * t);
-    speech.samples[i] = static_cast<float>(0.3 * syllables * std::sin(2 * M_PI * 180 * t));
-  }
-  const std::vector<std::string> words = {"Meet", "the",   "Aurora", "bottle.", "It",
-                                          "keeps", "drinks", "cold",  "all",     "day."};
-  for (std::size_t w = 0; w < words.size(); ++w) {
-    speech.words.push_back({words[w], 0.3 * w, 0.3 * w + 0.28});
-  }
-  return speech;
+  return testing::synthetic_speech(
+      {"Meet", "the", "Aurora", "bottle.", "It", "keeps", "drinks", "cold", "all", "day."}, 3.0);
 }
 
 // Y, U, V into one BGR picture (U and V repeated over their 2x2 blocks), and back.

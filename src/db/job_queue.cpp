@@ -48,9 +48,10 @@ Result<std::optional<ClaimedJob>> claim_next(Database& db, std::string_view work
   std::optional<ClaimedJob> claimed;
   {
     // Fair order (store.h): the organisation whose last claim is oldest (the older head
-    // among equals), then its single jobs before its batch items, then the oldest. `orgs` lists the organisations that
-    // have queued jobs (a loose scan of jobs_claim_by_org) and each one's head is one index
-    // probe, so a claim costs O(organisations x log n) rather than a sort of the queue.
+    // among equals), then its single jobs before its batch items, then the oldest. `orgs`
+    // lists the organisations that have queued jobs (a loose scan of jobs_claim_by_org) and
+    // each one's head is one index probe, so a claim costs O(organisations x log n) rather
+    // than a sort of the queue.
     // INDEXED BY: without statistics the planner prefers jobs_claim (status, created_at)
     // for the loose scan, which reads the whole queue.
     auto stmt = conn.prepare(fmt::format(

@@ -288,7 +288,9 @@ class PgQueue final : public JobQueue {
     return with_conn(pool_, [&](PgConnection& c) -> Result<std::optional<jobs::ClaimedJob>> {
       // One statement, autocommit, O(organisations with queued jobs x log n) rather than a
       // sort of the whole queue. `orgs` lists the organisations that have queued jobs (a loose
-      // scan of jobs_claim_by_org); `pick` takes each one's head (its single jobs before its
+      // scan of jobs_claim_by_org: the full ORDER BY is that index's, so no other index
+      // of jobs by organisation, which would walk the finished jobs too, can serve it
+      // whatever the statistics say); `pick` takes each one's head (its single jobs before its
       // batch items, then the oldest), skipping rows other claimers hold, and keeps the head
       // of the organisation whose last claim is oldest (the older head among equals). The
       // UPDATE re-checks the status of the locked row, so a job canceled meanwhile is not
@@ -298,11 +300,12 @@ class PgQueue final : public JobQueue {
       // exact under a burst of simultaneous claims.
       auto r = c.query(
           fmt::format("WITH RECURSIVE orgs(org) AS ("
-                      "(SELECT organization_id FROM jobs WHERE status = 'queued' "
-                      "ORDER BY organization_id LIMIT 1) "
+                      "(SELECT organization_id FROM jobs WHERE status = 'queued' ORDER BY "
+                      "organization_id, (batch_id IS NOT NULL), created_at, seq LIMIT 1) "
                       "UNION ALL SELECT (SELECT j.organization_id FROM jobs j "
-                      "WHERE j.status = 'queued' AND j.organization_id > orgs.org "
-                      "ORDER BY j.organization_id LIMIT 1) FROM orgs WHERE orgs.org IS NOT NULL), "
+                      "WHERE j.status = 'queued' AND j.organization_id > orgs.org ORDER BY "
+                      "j.organization_id, (j.batch_id IS NOT NULL), j.created_at, j.seq LIMIT 1) "
+                      "FROM orgs WHERE orgs.org IS NOT NULL), "
                       "pick AS (SELECT h.id FROM (SELECT o.org, COALESCE(t.turn, 0) AS turn "
                       "FROM orgs o LEFT JOIN org_claim_turns t ON t.organization_id = o.org "
                       "WHERE o.org IS NOT NULL) o CROSS JOIN LATERAL ("

@@ -11,7 +11,6 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "media/audio_decode.h"
 #include "media/image.h"
 #include "presenter_render_support.h"
 #include "support/test_support.h"
@@ -39,13 +38,7 @@ TEST_P(InnerLipSeamTest, NoDarkLineRunsAlongTheInnerLipOfAnOpenMouth) {
   const auto portrait =
       load_image(speech_path.parent_path().parent_path() / "portraits" / GetParam());
   ASSERT_TRUE(portrait.has_value());
-  auto audio = decode_audio_file(speech_path, 16000);
-  ASSERT_TRUE(audio.has_value());
-  Speech speech;
-  speech.sample_rate = 16000;
-  speech.samples.assign(audio->samples.begin(),
-                        audio->samples.begin() + std::min<std::ptrdiff_t>(
-                                                     static_cast<std::ptrdiff_t>(audio->samples.size()), 16000 * 6));
+  const Speech speech = testing::recorded_speech(speech_path, 6.0);
   const auto r = testing::render_presenter(*portrait, speech, cv::Size(512, 512));
   ASSERT_GT(r.frames.size(), 100u);
   const cv::Point2f origin(static_cast<float>(r.region.x), static_cast<float>(r.region.y));

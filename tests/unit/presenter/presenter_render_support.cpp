@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
 
+#include "media/audio_decode.h"
 #include "media/color_convert.h"
 #include "presenter/mouth_track.h"
 #include "presenter/performance.h"
@@ -15,6 +17,20 @@
 #include "presenter/talking_head.h"
 
 namespace pitchreel::testing {
+
+Speech recorded_speech(const std::filesystem::path& path, double seconds, double silence_before) {
+  constexpr int kRate = 16000;
+  Speech s;
+  s.sample_rate = kRate;
+  auto audio = decode_audio_file(path, kRate);
+  EXPECT_TRUE(audio.has_value()) << (audio ? "" : audio.error().message);
+  if (!audio) return s;
+  s.samples.assign(static_cast<std::size_t>(std::lround(silence_before * kRate)), 0.0f);
+  const auto take = std::min(audio->samples.size(), static_cast<std::size_t>(seconds * kRate));
+  s.samples.insert(s.samples.end(), audio->samples.begin(),
+                   audio->samples.begin() + static_cast<std::ptrdiff_t>(take));
+  return s;
+}
 
 RenderedPresenter render_presenter(const cv::Mat& portrait, const Speech& speech, cv::Size panel,
                                    int fps) {

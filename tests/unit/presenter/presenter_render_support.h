@@ -3,6 +3,7 @@
 // lip-sync and stability tests.
 #pragma once
 
+#include <filesystem>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -22,6 +23,12 @@ struct RenderedPresenter {
   std::vector<FacePose> poses;
   FaceRig rig;  // the talking head's mesh (region coordinates)
 };
+
+// The first `seconds` of a recording at 16 kHz, after `silence_before` seconds of silence (as
+// the video's lead-in has), without phonemes: the mouth follows the audio. A recording that
+// cannot be read fails the test and gives no samples.
+Speech recorded_speech(const std::filesystem::path& path, double seconds,
+                       double silence_before = 0);
 
 // `speech` without phonemes is animated from its audio. Frame i is audio time i / fps.
 RenderedPresenter render_presenter(const cv::Mat& portrait, const Speech& speech, cv::Size panel,

@@ -5,28 +5,12 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "media/audio_decode.h"
 #include "media/image.h"
 #include "presenter_render_support.h"
 #include "support/test_support.h"
 
 namespace pitchreel {
 namespace {
-
-Speech recorded(const std::filesystem::path& path, double seconds) {
-  auto audio = decode_audio_file(path, 16000);
-  EXPECT_TRUE(audio.has_value());
-  Speech s;
-  if (!audio) return s;
-  // Half a second of silence first, as the video's lead-in has.
-  s.samples.assign(8000, 0.0f);
-  s.samples.insert(s.samples.end(), audio->samples.begin(),
-                   audio->samples.begin() +
-                       static_cast<std::ptrdiff_t>(std::min(
-                           audio->samples.size(), static_cast<std::size_t>(seconds * 16000))));
-  s.sample_rate = 16000;
-  return s;
-}
 
 class StabilityTest : public ::testing::TestWithParam<const char*> {};
 
@@ -35,8 +19,9 @@ TEST_P(StabilityTest, OnlyTheHeadMovesAndTheFirstFrameIsThePortrait) {
   const auto portrait =
       load_image(speech_path.parent_path().parent_path() / "portraits" / GetParam());
   ASSERT_TRUE(portrait.has_value());
-  const auto r =
-      testing::render_presenter(*portrait, recorded(speech_path, 6.0), cv::Size(512, 512));
+  // Half a second of silence first, as the video's lead-in has.
+  const auto r = testing::render_presenter(
+      *portrait, testing::recorded_speech(speech_path, 6.0, 0.5), cv::Size(512, 512));
   ASSERT_GT(r.frames.size(), 150u);
 
   // Outside the animated region: bit-identical to the still in every frame.

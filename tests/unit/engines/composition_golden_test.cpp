@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "engines/video_composer.h"
+#include "unit/engines/cpu_composition.h"
 #include "media/image.h"
 #include "media/png_writer.h"
 #include "presenter/animated_presenter.h"
@@ -136,14 +137,11 @@ TEST_P(CompositionGolden, FramesStayWithin45DbOfTheGoldenFrames) {
   job.format.aspect = c.aspect;
   job.format.height = 720;
   job.captions = true;
-  const auto presenter_maker = [&](const Timeline& timeline, cv::Rect panel, int radius) {
-    return animate_presenter(*portrait, *face, speech, timeline, panel, radius);
-  };
-  auto scene = make_layout_scene(job, presenter_maker);
-  ASSERT_TRUE(scene.has_value()) << scene.error().message;
-  auto composer = FrameComposer::create(job, scene->composition);
-  ASSERT_TRUE(composer.has_value()) << composer.error().message;
-  const Timeline& timeline = scene->composition.timeline;
+  auto made = testing::compose_as_cpu_engine(job, *portrait, *face);
+  ASSERT_TRUE(made.has_value()) << made.error().message;
+  const LayoutScene& scene = made->scene;
+  FrameComposer& composer = made->composer;
+  const Timeline& timeline = scene.composition.timeline;
   const cv::Size size(job.format.width_px(), job.format.height_px());
 
   // Per case, frames mid-speech (the camera between whole pixels, a caption word lit, the
@@ -157,7 +155,7 @@ TEST_P(CompositionGolden, FramesStayWithin45DbOfTheGoldenFrames) {
   Yuv420 out = Yuv420::allocate(size);
   std::size_t next = 0;
   for (std::int64_t i = 0; i < timeline.frame_count && next < checked.size(); ++i) {
-    ASSERT_TRUE(composer->draw(i, out));  // every frame in turn: layers read forward
+    ASSERT_TRUE(composer.draw(i, out));  // every frame in turn: layers read forward
     if (i != checked[next]) continue;
     ++next;
     const auto golden = kGoldenDir / fmt::format("{}-{}.png", c.name, i);

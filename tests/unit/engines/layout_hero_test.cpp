@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "engines/video_composer.h"
+#include "unit/engines/cpu_composition.h"
 #include "media/color_convert.h"
 #include "media/image.h"
 #include "presenter/animated_presenter.h"
@@ -86,15 +87,12 @@ TEST_P(LayoutHeroTest, ProductIsTheHeroAndNoBandIsLeftToTheBackdrop) {
   job.format.aspect = c.aspect;
   job.format.height = 720;
   job.captions = true;
-  const auto presenter_maker = [&](const Timeline& timeline, cv::Rect panel, int radius) {
-    return animate_presenter(*portrait, *face, speech, timeline, panel, radius);
-  };
-  auto scene = make_layout_scene(job, presenter_maker);
-  ASSERT_TRUE(scene.has_value()) << scene.error().message;
-  auto composer = FrameComposer::create(job, scene->composition);
-  ASSERT_TRUE(composer.has_value()) << composer.error().message;
-  const FrameLayout& layout = composer->layout();
-  const Timeline& timeline = scene->composition.timeline;
+  auto made = testing::compose_as_cpu_engine(job, *portrait, *face);
+  ASSERT_TRUE(made.has_value()) << made.error().message;
+  const LayoutScene& scene = made->scene;
+  FrameComposer& composer = made->composer;
+  const FrameLayout& layout = composer.layout();
+  const Timeline& timeline = scene.composition.timeline;
   const cv::Size size(job.format.width_px(), job.format.height_px());
   const double short_side = std::min(size.width, size.height);
   const double wanted = c.layout == Layout::kShowcase ? 0.65 : 0.45;
@@ -104,11 +102,11 @@ TEST_P(LayoutHeroTest, ProductIsTheHeroAndNoBandIsLeftToTheBackdrop) {
   for (const std::int64_t i : {std::int64_t{0}, timeline.poster_frame(), mid}) {
     Yuv420 out = Yuv420::allocate(size);
     Yuv420 picture = Yuv420::allocate(size);  // the backdrop and presenter alone
-    ASSERT_TRUE(scene->composition.backdrop->draw(i, picture));
-    if (scene->presenter) {
-      ASSERT_TRUE(scene->presenter->draw(i, picture));
+    ASSERT_TRUE(scene.composition.backdrop->draw(i, picture));
+    if (scene.presenter) {
+      ASSERT_TRUE(scene.presenter->draw(i, picture));
     }
-    ASSERT_TRUE(composer->draw(i, out));
+    ASSERT_TRUE(composer.draw(i, out));
     const cv::Mat frame = bgr(out);
 
     // The product: big enough, and whole (a square photo fills its bounding box).
@@ -126,8 +124,8 @@ TEST_P(LayoutHeroTest, ProductIsTheHeroAndNoBandIsLeftToTheBackdrop) {
     cv::Mat words = diff > 12;
     EXPECT_EQ(cv::countNonZero(words & mask), 0) << "words over the product, frame " << i;
     const cv::Rect text = cv::boundingRect(words);
-    if (scene->presenter) {
-      const cv::Rect mouth = scene->presenter->mouth_area() & cv::Rect({}, size);
+    if (scene.presenter) {
+      const cv::Rect mouth = scene.presenter->mouth_area() & cv::Rect({}, size);
       EXPECT_EQ(cv::countNonZero(words(mouth)), 0) << "words over the mouth, frame " << i;
     }
     if (c.aspect == Aspect::kPortrait && !text.empty()) {

@@ -175,9 +175,9 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
     auto soundtrack = make_soundtrack(speech.samples, speech.sample_rate, sound);
     if (!soundtrack) return fail(soundtrack.error());
     spdlog::debug(
-        "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP",
+        "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP passes={}",
         soundtrack->narration.input_lufs, soundtrack->narration.output_lufs,
-        soundtrack->narration.output_true_peak_dbtp);
+        soundtrack->narration.output_true_peak_dbtp, soundtrack->narration.passes);
     return std::move(soundtrack->samples);
   };
   auto encoder = Encoder::open(job.video_path, settings, std::move(audio));

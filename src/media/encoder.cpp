@@ -278,6 +278,14 @@ Status LibavEncoder::open_audio() {
   av_channel_layout_default(&c->ch_layout, 1);
   c->time_base = AVRational{1, c->sample_rate};
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  // FFmpeg's AAC encoder with its plain quantiser search, without temporal noise shaping and
+  // without noise substitution: on our narrations (limited to -1.7 dBTP) the default
+  // two-loop search with both took 2.3x the CPU (0.88 s against 0.39 s for 31 s of speech)
+  // and pushed the true peak up by 2.2 dB, to +0.5 dBTP, past the platforms' -1 dBTP; this
+  // way it rises by 0.1 dB and the waveform is closer to the input (47 dB SNR against 29).
+  av_opt_set(c->priv_data, "aac_coder", "fast", 0);
+  av_opt_set_int(c->priv_data, "aac_tns", 0, 0);
+  av_opt_set_int(c->priv_data, "aac_pns", 0, 0);
   int err = avcodec_open2(c, codec, nullptr);
   if (err < 0) return fail(encode_error("open the AAC encoder", err));
 

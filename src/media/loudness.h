@@ -22,6 +22,7 @@ struct LoudnessReport {
   double input_lufs = 0;
   double output_lufs = 0;
   double output_true_peak_dbtp = 0;
+  int passes = 0;  // gain + limiter passes it took (0: silence)
 };
 
 // "loudness_meter" (internal) if libebur128 fails. -inf LUFS for silence.
@@ -36,8 +37,12 @@ Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sampl
 Result<LoudnessReport> normalize_loudness(std::span<const float> input, std::span<float> output,
                                           int sample_rate, const LoudnessTarget& target = {});
 
+// The highest point of the waveform between samples j and j + 1 (j + 1 < size), as a 4x
+// oversampling true-peak meter reconstructs it (at a quarter, a half, three quarters).
+float segment_peak(std::span<const float> samples, std::size_t j);
+
 // The limiter alone: gain reduction (5 ms look-ahead, smooth) wherever a sample would
-// pass `ceiling` (linear, sample peak).
+// pass `ceiling` (linear), judged by segment_peak between samples.
 void limit_peaks(std::span<float> samples, int sample_rate, double ceiling);
 
 }  // namespace pitchreel

@@ -85,7 +85,7 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
   const Loudness voice = ffmpeg_ebur128(plain);
   std::printf("narration only: I %.1f LUFS, true peak %.1f dBTP\n", voice.integrated,
               voice.true_peak);
-  EXPECT_NEAR(voice.integrated, -14.0, 1.0);
+  EXPECT_NEAR(voice.integrated, -14.0, 0.5);
   EXPECT_LE(voice.true_peak, -1.0);
 
   // Two seconds of music, looped under the whole video.

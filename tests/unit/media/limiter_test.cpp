@@ -1,7 +1,9 @@
-// The limiter works only around the samples that pass the ceiling; this checks it against
-// the whole-signal formulation it replaced (kept here, verbatim, as the reference): every
-// sample's gain from the sliding minimum of needs, averaged over +-5 ms, on signals with
-// isolated peaks, dense loud passages and peaks at both ends.
+// The limiter works only around the samples that pass the ceiling (and interpolates only
+// where the neighbourhood is loud enough to matter); this checks it against the
+// whole-signal formulation it replaced (kept here as the reference, with the same
+// between-samples peak, segment_peak): every sample's gain from the sliding minimum of
+// needs, averaged over +-5 ms, on signals with isolated peaks, dense loud passages and
+// peaks at both ends; and segment_peak on a tone whose peaks fall between samples.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,14 +24,7 @@ void reference_limit_peaks(std::vector<float>& samples, int sample_rate, double 
   std::vector<float> peak(n);
   for (std::size_t i = 0; i < n; ++i) peak[i] = std::abs(samples[i]);
   for (std::size_t i = 0; i + 1 < n; ++i) {
-    const float p0 = samples[i > 0 ? i - 1 : i], p1 = samples[i], p2 = samples[i + 1];
-    const float p3 = samples[i + 2 < n ? i + 2 : i + 1];
-    float m = 0;
-    for (const float t : {0.25f, 0.5f, 0.75f}) {
-      const float t2 = t * t, t3 = t2 * t;
-      m = std::max(m, std::abs(0.5f * (2 * p1 + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 +
-                                        (-p0 + 3 * p1 - 3 * p2 + p3) * t3)));
-    }
+    const float m = segment_peak(samples, i);
     peak[i] = std::max(peak[i], m);
     peak[i + 1] = std::max(peak[i + 1], m);
   }
@@ -97,6 +92,33 @@ TEST(Limiter, MatchesTheWholeSignalFormulation) {
       EXPECT_GT(changed, 0u);  // the case limits something
     }
   }
+}
+
+// A tone near a quarter of the sample rate, sampled where it crosses +-0.707 of its
+// amplitude: every sample reads 3 dB under the waveform's real peak, which lies halfway
+// between them. segment_peak finds it; the samples alone do not.
+TEST(Limiter, SegmentPeakFindsThePeakBetweenSamples) {
+  const int rate = 22050;
+  std::vector<float> tone(2000);
+  for (std::size_t i = 0; i < tone.size(); ++i) {
+    tone[i] = static_cast<float>(std::sin(2 * M_PI * 0.25 * static_cast<double>(i) + M_PI / 4));
+  }
+  float sample_peak = 0, between = 0;
+  for (std::size_t i = 100; i + 100 < tone.size(); ++i) {
+    sample_peak = std::max(sample_peak, std::abs(tone[i]));
+    between = std::max(between, segment_peak(tone, i));
+  }
+  EXPECT_NEAR(sample_peak, 0.7071f, 1e-3f);
+  EXPECT_NEAR(between, 1.0f, 0.02f);  // the true peak, within 0.2 dB
+  // The ends read as silence beyond the signal: no index outside it is touched.
+  EXPECT_LE(segment_peak(tone, 0), 1.05f);
+  EXPECT_LE(segment_peak(tone, tone.size() - 2), 1.05f);
+  // And the limiter holds the waveform, not only the samples, under its ceiling.
+  std::vector<float> limited = tone;
+  limit_peaks(limited, rate, 0.8);
+  float worst = 0;
+  for (std::size_t i = 100; i + 100 < limited.size(); ++i) worst = std::max(worst, segment_peak(limited, i));
+  EXPECT_LE(worst, 0.8f * 1.01f);
 }
 
 TEST(Limiter, LeavesASignalUnderTheCeilingBitForBit) {

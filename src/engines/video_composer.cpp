@@ -197,7 +197,11 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
                     static_cast<double>(i + 1) / static_cast<double>(timeline.frame_count));
     return {};
   };
-  constexpr int kFramesInFlight = 2;  // one being rendered, one being encoded
+  // One being rendered, one being encoded and one spare: x264 takes a frame from its caller
+  // at uneven intervals (when a frame thread comes free), and with only two the renderer
+  // and the encoder kept waiting for each other (a presenter render lost ~2 s of x264's
+  // time that way on two cores). 1.5 bytes a pixel each.
+  constexpr int kFramesInFlight = 3;
   if (auto s = run_frame_pipeline(timeline.frame_count, size, kFramesInFlight, render_frame,
                                   encode_frame);
       !s) {

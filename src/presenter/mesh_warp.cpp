@@ -10,15 +10,25 @@ namespace pitchreel {
 namespace {
 
 // One edge of a posed triangle, its end points ordered by y, so that the two triangles
-// sharing it compute the same x on every row and leave no gap between them.
+// sharing it compute the same x on every row and leave no gap between them. Kept as what
+// span_of needs without a branch: a horizontal edge has slope 0 and its two ends' x.
 struct Edge {
-  cv::Point2d top, bottom;
-  double slope;  // dx per row; unused when horizontal
+  double top_y = 0, bottom_y = 0;  // the rows it spans, top_y <= bottom_y
+  double lo_x = 0, hi_x = 0;       // at top_y: the top's x twice, or a horizontal edge's ends
+  double slope = 0;                // dx per row; 0 when horizontal
 
   Edge() = default;
-  Edge(cv::Point2d a, cv::Point2d b) : top(a), bottom(b), slope(0) {
-    if (top.y > bottom.y) std::swap(top, bottom);
-    if (bottom.y != top.y) slope = (bottom.x - top.x) / (bottom.y - top.y);
+  Edge(cv::Point2d a, cv::Point2d b) {
+    if (a.y > b.y) std::swap(a, b);
+    top_y = a.y;
+    bottom_y = b.y;
+    lo_x = hi_x = a.x;
+    if (b.y != a.y) {
+      slope = (b.x - a.x) / (b.y - a.y);
+    } else {
+      lo_x = std::min(a.x, b.x);
+      hi_x = std::max(a.x, b.x);
+    }
   }
 };
 
@@ -31,22 +41,24 @@ struct Piece {
   std::size_t index;        // in the mesh: where triangles overlap (a fold), the later wins
 };
 
-// The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0).
+// The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0). Runs
+// for every triangle on every row, so without branches or library calls.
 std::pair<int, int> span_of(const Piece& p, int r, int width) {
   double lo = 1e30, hi = -1e30;
+  const double row = r;
   for (const Edge& e : p.edges) {
-    if (r < e.top.y || r > e.bottom.y) continue;
-    if (e.bottom.y == e.top.y) {
-      lo = std::min({lo, e.top.x, e.bottom.x});
-      hi = std::max({hi, e.top.x, e.bottom.x});
-    } else {
-      const double x = e.top.x + (r - e.top.y) * e.slope;
-      lo = std::min(lo, x);
-      hi = std::max(hi, x);
-    }
+    const bool crosses = row >= e.top_y && row <= e.bottom_y;
+    const double d = (row - e.top_y) * e.slope;
+    lo = crosses ? std::min(lo, e.lo_x + d) : lo;
+    hi = crosses ? std::max(hi, e.hi_x + d) : hi;
   }
-  return {std::max(0, static_cast<int>(std::ceil(lo - 1e-7))),
-          std::min(width - 1, static_cast<int>(std::floor(hi + 1e-7)))};
+  // ceil and floor by conversion, clamped first to just outside the row (the same columns).
+  const double from = std::max(lo - 1e-7, -1.0);
+  const double to = std::min(hi + 1e-7, static_cast<double>(width));
+  int c0 = static_cast<int>(from), c1 = static_cast<int>(to);  // towards zero
+  c0 += c0 < from;
+  c1 -= c1 > to;
+  return {std::max(0, c0), std::min(width - 1, c1)};
 }
 
 // The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), ordered by first row.

@@ -1,10 +1,17 @@
 #include "media/encoder.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <cmath>
 #include <vector>
 
@@ -52,6 +59,45 @@ TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
 // charges x264's own threads (found by the name they inherit from the thread that opened it)
 // to that thread's account. Nothing else works in this process, so the account must come
 // close to the process's whole CPU time, although most of it was spent on x264's threads.
+// The nice value of every thread of this process, from /proc.
+std::vector<int> thread_nice_values() {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (name) "
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+      if (i == 19) out.push_back(std::stoi(field));  // proc(5): field 19 is nice
+    }
+  }
+  return out;
+}
+
+// x264's threads run a few steps nicer than the thread that opened the encoder, which keeps
+// its own priority: the renderer gets the CPU first whenever it has work.
+TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
+  testing::TempDir dir;
+  const auto audio = tone(1.0, 16000);
+  EncoderSettings settings;
+  settings.size = {320, 180};
+  errno = 0;
+  const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  ASSERT_EQ(errno, 0);
+  if (own >= 19) GTEST_SKIP() << "this test runs at nice 19 already";
+  const std::size_t before = thread_nice_values().size();
+  auto enc = Encoder::open(dir / "n.mp4", settings, {audio, 16000, 0});
+  ASSERT_TRUE(enc) << enc.error().message;
+  const std::vector<int> nice = thread_nice_values();
+  ASSERT_GT(nice.size(), before) << "x264 started no threads";
+  const auto nicer = std::count(nice.begin(), nice.end(), std::min(19, own + 4));
+  EXPECT_GE(static_cast<std::size_t>(nicer), nice.size() - before) << "x264's threads";
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), own) << "the caller's";
+  Yuv420 frame = Yuv420::allocate(settings.size);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
+  ASSERT_TRUE((*enc)->finish());
+}
+
 TEST(Encoder, ChargesX264sThreadsToTheRendersAccount) {
   testing::TempDir dir;
   const auto audio = tone(2.0, 16000);

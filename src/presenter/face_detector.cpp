@@ -16,6 +16,8 @@
 #include <spdlog/spdlog.h>
 #include <opencv2/imgproc.hpp>
 
+#include "presenter/face_cache.h"
+
 namespace pitchreel {
 namespace {
 
@@ -38,17 +40,12 @@ struct FaceModels {
   std::mutex detector_mutex;
 };
 
-std::filesystem::path model_path() {
-  if (const char* env = std::getenv("PITCHREEL_FACE_MODEL"); env && *env) return env;
-  return kDefaultModel;
-}
-
 Result<FaceModels*> face_models() {
   static std::once_flag once;
   static std::optional<FaceModels> models;
   static std::optional<Error> load_error;
   std::call_once(once, [] {
-    const auto path = model_path();
+    const auto path = face_model_path();
     const auto started = std::chrono::steady_clock::now();
     try {
       if (!std::filesystem::is_regular_file(path)) {
@@ -145,6 +142,11 @@ FaceLandmarks predict(const FaceModels& models, const cv::Mat& gray, cv::Rect2f 
 
 }  // namespace
 
+namespace {
+// detect_face without the cache.
+Result<FaceLandmarks> find_face(const cv::Mat& bgr, std::string_view source_name);
+}  // namespace
+
 Result<FaceLandmarks> landmarks_in_box(const cv::Mat& bgr, cv::Rect2f face) {
   if (bgr.empty() || bgr.type() != CV_8UC3) {
     return fail(Error::invalid("image_unreadable", "The picture is empty or not a colour image."));
@@ -167,6 +169,20 @@ Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_na
         "image_unreadable",
         fmt::format("{} is empty or not a colour image. {}.", named(source_name), kWhatWorks)));
   }
+  const FaceCache cache(face_model_path());
+  const std::string key = cache.key(bgr);
+  if (auto cached = cache.find(key)) {
+    spdlog::debug("face landmarks from cache source={} key={}", named(source_name), key);
+    return *cached;
+  }
+  auto found = find_face(bgr, source_name);
+  if (found) cache.store(key, *found);
+  return found;
+}
+
+namespace {
+
+Result<FaceLandmarks> find_face(const cv::Mat& bgr, std::string_view source_name) {
   auto models = face_models();
   if (!models) return fail(models.error());
   try {
@@ -228,6 +244,13 @@ Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_na
     return fail(Error::internal("face_detection_failed",
                                 fmt::format("Face detection failed on {}.", named(source_name))));
   }
+}
+
+}  // namespace
+
+std::filesystem::path face_model_path() {
+  if (const char* env = std::getenv("PITCHREEL_FACE_MODEL"); env && *env) return env;
+  return kDefaultModel;
 }
 
 FaceLandmarks transformed(const FaceLandmarks& face, cv::Point2d scale, cv::Point2d offset) {

@@ -14,6 +14,7 @@
 // - Safe to call from several threads.
 #pragma once
 #include <array>
+#include <filesystem>
 #include <opencv2/core.hpp>
 #include "core/status.h"
 
@@ -25,8 +26,13 @@ struct FaceLandmarks {
       points;  // iBUG 300-W order (jaw 0-16, brows, nose, eyes, mouth 48-67)
 };
 
-// `bgr` is CV_8UC3. The error names `source_name` (a file name) when one is given.
+// `bgr` is CV_8UC3. The error names `source_name` (a file name) when one is given. What it
+// found in a picture is kept in the face cache (face_cache.h) and answered from there the
+// next time, in this process or another, without loading the model.
 Result<FaceLandmarks> detect_face(const cv::Mat& bgr, std::string_view source_name = {});
+
+// The landmark model's file: PITCHREEL_FACE_MODEL, else libdlib-data's.
+std::filesystem::path face_model_path();
 
 // Only the landmark step, for a face whose box is already known (e.g. the same face in
 // the next video frame): about 4 ms instead of 40. No sanity checks; errors are the

@@ -151,6 +151,32 @@ TEST(GeneratePicture, FrameZeroIsThePictureAndThePosterHasTheMouthClosedAndEyesO
   EXPECT_GT(eye_open(42), 0.18);
 }
 
+// The second video with the same presenter starts without the landmark model: the face
+// comes from the face cache the first run filled, and the frames are the same, bit for bit.
+TEST(GeneratePicture, TheSecondVideoWithAPresenterUsesTheFaceCacheAndLooksTheSame) {
+  PITCHREEL_REQUIRE_TESTDATA(portrait, "portraits/painted-girl.jpg");
+  TempDir dir;
+  const auto image = testing::product_jpeg_file(dir);
+  const testing::ScopedEnv cache("PITCHREEL_CACHE_DIR", (dir / "cache").string());
+  std::string frames[2];
+  std::string logs[2];
+  for (int run = 0; run < 2; ++run) {
+    const auto y4m = dir / ("frames" + std::to_string(run) + ".y4m");
+    const testing::ScopedEnv dump("PITCHREEL_DUMP_Y4M", y4m.string());
+    auto r = run_pitchreel({"--log-level", "info", "generate", "--image", image.string(),
+                            "--script", kScript, "--avatar", portrait.string(), "--layout", "pip", "--height", "720",
+                            "--preset", "ultrafast", "-o",
+                            (dir / ("v" + std::to_string(run) + ".mp4")).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    logs[run] = r.err;
+    frames[run] = testing::read_file(y4m);
+  }
+  EXPECT_NE(logs[0].find("face model loaded"), std::string::npos) << logs[0];
+  EXPECT_EQ(logs[1].find("face model loaded"), std::string::npos) << logs[1];
+  ASSERT_GT(frames[0].size(), 1000u);
+  EXPECT_TRUE(frames[0] == frames[1]) << "the frames differ";
+}
+
 TEST(GenerateWarnings, LowResolutionPhotoAndUnusedAvatarAreReported) {
   TempDir dir;
   const auto small = dir / "small.jpg";

@@ -4,12 +4,37 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
 namespace pitchreel::testing {
+namespace {
+
+// Every test process, and the pitchreel processes and servers its tests start, keeps its
+// face cache (src/presenter/face_cache.h) in a folder of its own, removed at exit: no test
+// depends on what an earlier run left in the user's ~/.cache, and none leaves anything there.
+// A test of the cache itself sets PITCHREEL_CACHE_DIR as it needs.
+struct OwnCacheFolder {
+  std::filesystem::path path;
+  OwnCacheFolder() {
+    if (std::getenv("PITCHREEL_CACHE_DIR") != nullptr) return;
+    path = std::filesystem::temp_directory_path() /
+           ("pitchreel-test-cache-" + std::to_string(::getpid()));
+    ::setenv("PITCHREEL_CACHE_DIR", path.c_str(), 1);
+  }
+  ~OwnCacheFolder() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+  OwnCacheFolder(const OwnCacheFolder&) = delete;
+  OwnCacheFolder& operator=(const OwnCacheFolder&) = delete;
+};
+const OwnCacheFolder own_cache_folder;
+
+}  // namespace
 
 TempDir::TempDir() {
   std::random_device rd;
@@ -27,6 +52,19 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) {
+  if (const char* old = std::getenv(name)) old_ = old;
+  ::setenv(name, value.c_str(), 1);
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (old_) {
+    ::setenv(name_, old_->c_str(), 1);
+  } else {
+    ::unsetenv(name_);
+  }
 }
 
 std::filesystem::path testdata(const std::string& relative) {

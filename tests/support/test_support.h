@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct CommandResult {
   std::string out;  // stdout
   std::string err;  // stderr
 };
+// Sets an environment variable (inherited by the processes a test starts) for the length of
+// a scope, and puts back what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 // Runs the pitchreel binary built beside the tests with the given arguments.
 CommandResult run_pitchreel(const std::vector<std::string>& args);
 

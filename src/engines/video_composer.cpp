@@ -1,5 +1,7 @@
 #include "engines/video_composer.h"
 
+#include <malloc.h>
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -171,8 +173,20 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   // the first frames are rendered and encoded: it used to hold up the first frame.
   DeferredAudio audio;
   audio.sample_rate = speech.sample_rate;
-  audio.produce = [&speech, sound]() -> Result<std::vector<float>> {
-    auto soundtrack = make_soundtrack(speech.samples, speech.sample_rate, sound);
+  audio.produce = [&speech, sound, take = job.samples_to_take]() -> Result<std::vector<float>> {
+    // The narration taken over (when the caller allows it) is freed as soon as the
+    // soundtrack holds it; otherwise it stays the caller's.
+    std::vector<float> taken;
+    if (take != nullptr) taken.swap(*take);
+    auto soundtrack = make_soundtrack(take != nullptr ? std::span<const float>(taken)
+                                                      : std::span<const float>(speech.samples),
+                                      speech.sample_rate, sound);
+    if (!taken.empty()) {
+      // Freed, the narration would stay in the allocator's free lists, resident; its pages
+      // go back to the system now.
+      std::vector<float>().swap(taken);
+      malloc_trim(0);
+    }
     if (!soundtrack) return fail(soundtrack.error());
     spdlog::debug(
         "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP passes={}",

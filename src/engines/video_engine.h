@@ -43,6 +43,12 @@ struct RenderJob {
   Layout layout = Layout::kShowcase;        // not kShowcase only with a presenter
   std::string title;                        // drawn at the top when non-empty
   const Speech* speech = nullptr;
+  // The narration's samples (speech->samples), for the soundtrack to take over when the
+  // caller reads them no more once render() has begun; null: the soundtrack reads
+  // speech->samples and leaves them. Taken, a long narration is not held for the whole
+  // render (120 s at 48 kHz: 23 MB); speech->samples is then empty, and speech->duration()
+  // zero, from the moment the soundtrack is made (on the encoder's audio thread).
+  std::vector<float>* samples_to_take = nullptr;
   OutputFormat format;
   bool captions = true;
   std::string preset = "veryfast";

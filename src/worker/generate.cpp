@@ -228,6 +228,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.layout = *layout;
   job.title = request.title ? request.product_name : "";
   job.speech = &*speech;
+  job.samples_to_take = &speech->samples;  // nothing here reads them once the render begins
   job.format = request.format;
   job.captions = request.captions && !speech->words.empty();
   job.preset = request.preset;

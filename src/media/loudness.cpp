@@ -127,7 +127,9 @@ void limit_peaks(std::span<float> samples, int sample_rate, double ceiling) {
   const float quiet = static_cast<float>(ceiling) / segment_taps().bound;
   constexpr std::size_t kBlock = 16;  // loudest sample per block of kBlock
   std::vector<float> block_max((n + kBlock - 1) / kBlock, 0.0f);
-  for (std::size_t i = 0; i < n; ++i) block_max[i / kBlock] = std::max(block_max[i / kBlock], std::abs(s[i]));
+  for (std::size_t i = 0; i < n; ++i) {
+    block_max[i / kBlock] = std::max(block_max[i / kBlock], std::abs(s[i]));
+  }
   const auto neighbourhood_max = [&](std::size_t j) {  // >= max |s| over j - 5 .. j + 6
     const std::size_t b = j / kBlock;
     float m = block_max[b];

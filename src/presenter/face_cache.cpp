@@ -114,7 +114,9 @@ std::optional<FaceLandmarks> FaceCache::find(const std::string& key) const {
   if (!in) return std::nullopt;
   try {
     auto face = from_json(nlohmann::json::parse(in));
-    if (!face) spdlog::debug("face cache entry ignored path={} why=unexpected content", path.string());
+    if (!face) {
+      spdlog::debug("face cache entry ignored path={} why=unexpected content", path.string());
+    }
     return face;
   } catch (const std::exception& e) {
     spdlog::debug("face cache entry ignored path={} why={}", path.string(), e.what());
@@ -131,8 +133,9 @@ void FaceCache::store(const std::string& key, const FaceLandmarks& face) const {
     return;
   }
   const auto path = folder_ / (key + ".json");
-  const auto temporary = folder_ / fmt::format(".{}.{}.{}.tmp", key, ::getpid(),
-                                               std::hash<std::thread::id>()(std::this_thread::get_id()));
+  const auto temporary =
+      folder_ / fmt::format(".{}.{}.{}.tmp", key, ::getpid(),
+                            std::hash<std::thread::id>()(std::this_thread::get_id()));
   {
     std::ofstream out(temporary, std::ios::trunc);
     out << to_json(face).dump();

@@ -180,8 +180,8 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   // speaks in ~0.1 s, a remote voice in seconds). A picture's error still comes first, as
   // when the pictures were read first.
   progress.update(*layout != Layout::kShowcase ? "presenter" : "image", 0);
-  auto pictures_ahead =
-      std::async(std::launch::async, [&request, &layout] { return load_pictures(request, *layout); });
+  auto pictures_ahead = std::async(std::launch::async,
+                                   [&request, &layout] { return load_pictures(request, *layout); });
   const auto speech_started = std::chrono::steady_clock::now();
   const auto make_speech = [&]() -> Result<Speech> {
     if (progress.canceled()) return fail(canceled_error());

@@ -164,8 +164,8 @@ TEST(GeneratePicture, TheSecondVideoWithAPresenterUsesTheFaceCacheAndLooksTheSam
     const auto y4m = dir / ("frames" + std::to_string(run) + ".y4m");
     const testing::ScopedEnv dump("PITCHREEL_DUMP_Y4M", y4m.string());
     auto r = run_pitchreel({"--log-level", "info", "generate", "--image", image.string(),
-                            "--script", kScript, "--avatar", portrait.string(), "--layout", "pip", "--height", "720",
-                            "--preset", "ultrafast", "-o",
+                            "--script", kScript, "--avatar", portrait.string(), "--layout", "pip",
+                            "--height", "720", "--preset", "ultrafast", "-o",
                             (dir / ("v" + std::to_string(run) + ".mp4")).string()});
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     logs[run] = r.err;

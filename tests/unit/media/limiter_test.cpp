@@ -117,7 +117,9 @@ TEST(Limiter, SegmentPeakFindsThePeakBetweenSamples) {
   std::vector<float> limited = tone;
   limit_peaks(limited, rate, 0.8);
   float worst = 0;
-  for (std::size_t i = 100; i + 100 < limited.size(); ++i) worst = std::max(worst, segment_peak(limited, i));
+  for (std::size_t i = 100; i + 100 < limited.size(); ++i) {
+    worst = std::max(worst, segment_peak(limited, i));
+  }
   EXPECT_LE(worst, 0.8f * 1.01f);
 }
 

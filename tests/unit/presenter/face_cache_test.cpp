@@ -23,7 +23,8 @@ FaceLandmarks some_face(float shift) {
   FaceLandmarks f;
   f.face = cv::Rect2f(10.25f + shift, 20.5f, 100.125f, 99.875f);
   for (std::size_t i = 0; i < f.points.size(); ++i) {
-    f.points[i] = cv::Point2f(static_cast<float>(i) * 1.1f + shift, 1.0f / static_cast<float>(i + 3));
+    f.points[i] =
+        cv::Point2f(static_cast<float>(i) * 1.1f + shift, 1.0f / static_cast<float>(i + 3));
   }
   return f;
 }

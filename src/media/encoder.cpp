@@ -244,19 +244,18 @@ Status LibavEncoder::open_video() {
   // Two frames of buffer between x264's lookahead thread and its encoding threads
   // instead of threads + b-frames: the same bitstream, ~25 MB less at 1080p, no slower.
   av_opt_set(c->priv_data, "x264-params", "sync-lookahead=2", 0);
-  // x264 starts its threads inside avcodec_open2 (run below on a helper thread started from
-  // this one), and Linux threads inherit their creator's name: under a tag no other thread
-  // has, they can be found afterwards and their CPU time charged to this render even while
-  // other renders run in the process.
+  // x264 starts its threads inside avcodec_open2, and Linux threads inherit their creator's
+  // name and nice value. Under a tag no other thread has (this thread's name, inherited by
+  // the helper below and through it by x264's threads), they can be found afterwards and
+  // their CPU time charged to this render even while other renders run in the process.
   account_ = CpuAccount::current();
   char own_name[16] = {};
   const std::string tag = account_ ? unique_thread_tag("x264") : std::string();
   const bool tagged = account_ && pthread_getname_np(pthread_self(), own_name, sizeof own_name) == 0 &&
                       pthread_setname_np(pthread_self(), tag.c_str()) == 0;
-  // x264's threads start inside avcodec_open2 and inherit the nice value of the thread that
-  // starts them: opened from a thread of its own a few steps nicer, they give way to the
-  // renderer (and the soundtrack) whenever those have work, so the frames x264 waits for are
-  // never held up behind its own threads, and x264 still takes every cycle left over.
+  // Opened from a helper thread a few steps nicer, x264's threads give way to the renderer
+  // (and the soundtrack) whenever those have work, so the frames x264 waits for are never
+  // held up behind its own threads, and x264 still takes every cycle left over.
   int err = 0;
   std::thread([&] {
     const id_t self = static_cast<id_t>(::gettid());

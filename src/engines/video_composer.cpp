@@ -1,7 +1,5 @@
 #include "engines/video_composer.h"
 
-#include <malloc.h>
-
 #include <cmath>
 
 #include <fmt/format.h>
@@ -174,19 +172,10 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   DeferredAudio audio;
   audio.sample_rate = speech.sample_rate;
   audio.produce = [&speech, sound, take = job.samples_to_take]() -> Result<std::vector<float>> {
-    // The narration taken over (when the caller allows it) is freed as soon as the
-    // soundtrack holds it; otherwise it stays the caller's.
-    std::vector<float> taken;
-    if (take != nullptr) taken.swap(*take);
-    auto soundtrack = make_soundtrack(take != nullptr ? std::span<const float>(taken)
-                                                      : std::span<const float>(speech.samples),
+    // The narration taken over when the caller allows it (the soundtrack frees it as soon
+    // as it holds it), otherwise copied and left the caller's.
+    auto soundtrack = make_soundtrack(take != nullptr ? std::move(*take) : speech.samples,
                                       speech.sample_rate, sound);
-    if (!taken.empty()) {
-      // Freed, the narration would stay in the allocator's free lists, resident; its pages
-      // go back to the system now.
-      std::vector<float>().swap(taken);
-      malloc_trim(0);
-    }
     if (!soundtrack) return fail(soundtrack.error());
     spdlog::debug(
         "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP passes={}",

@@ -21,25 +21,25 @@ Error meter_error(const char* what) {
   return Error::internal("loudness_meter", std::string("The loudness meter failed: ") + what);
 }
 
-Result<Meter> measure(std::span<const float> samples, int sample_rate, int mode) {
+// The meter after `feed` has given it the signal: feed(add) calls add(piece) for each
+// consecutive piece of it (the meter keeps its state across pieces).
+template <typename Feed>
+Result<Meter> measure(int sample_rate, int mode, Feed&& feed) {
   if (sample_rate <= 0) return fail(meter_error("no sample rate"));
   Meter meter(ebur128_init(1, static_cast<unsigned long>(sample_rate), mode));
   if (!meter) return fail(meter_error("cannot initialise"));
-  if (!samples.empty() &&
-      ebur128_add_frames_float(meter.get(), samples.data(), samples.size()) != EBUR128_SUCCESS) {
-    return fail(meter_error("cannot add samples"));
-  }
+  bool added = true;
+  feed([&](std::span<const float> piece) {
+    if (added && !piece.empty()) {
+      added = ebur128_add_frames_float(meter.get(), piece.data(), piece.size()) ==
+              EBUR128_SUCCESS;
+    }
+  });
+  if (!added) return fail(meter_error("cannot add samples"));
   return meter;
 }
 
-double to_db(double linear) {
-  return linear > 0 ? 20.0 * std::log10(linear) : -std::numeric_limits<double>::infinity();
-}
-
-}  // namespace
-
-Result<double> integrated_loudness(std::span<const float> samples, int sample_rate) {
-  auto meter = measure(samples, sample_rate, EBUR128_MODE_I);
+Result<double> global_loudness(const Result<Meter>& meter) {
   if (!meter) return fail(meter.error());
   double lufs = 0;
   if (ebur128_loudness_global(meter->get(), &lufs) != EBUR128_SUCCESS) {
@@ -48,14 +48,27 @@ Result<double> integrated_loudness(std::span<const float> samples, int sample_ra
   return lufs;
 }
 
-Result<double> true_peak_dbtp(std::span<const float> samples, int sample_rate) {
-  auto meter = measure(samples, sample_rate, EBUR128_MODE_TRUE_PEAK);
+double to_db(double linear) {
+  return linear > 0 ? 20.0 * std::log10(linear) : -std::numeric_limits<double>::infinity();
+}
+
+Result<double> true_peak(const Result<Meter>& meter) {  // dBTP
   if (!meter) return fail(meter.error());
   double peak = 0;
   if (ebur128_true_peak(meter->get(), 0, &peak) != EBUR128_SUCCESS) {
     return fail(meter_error("no true peak"));
   }
   return to_db(peak);
+}
+
+}  // namespace
+
+Result<double> integrated_loudness(std::span<const float> samples, int sample_rate) {
+  return global_loudness(measure(sample_rate, EBUR128_MODE_I, [&](auto add) { add(samples); }));
+}
+
+Result<double> true_peak_dbtp(std::span<const float> samples, int sample_rate) {
+  return true_peak(measure(sample_rate, EBUR128_MODE_TRUE_PEAK, [&](auto add) { add(samples); }));
 }
 
 namespace {
@@ -189,24 +202,65 @@ void limit_peaks(std::span<float> samples, int sample_rate, double ceiling) {
   }
 }
 
-Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sample_rate,
-                                          const LoudnessTarget& target) {
-  const std::vector<float> original = samples;
-  return normalize_loudness(original, samples, sample_rate, target);
+namespace {
+
+// gain * x, limited to `ceiling`, chunk by chunk: sink(first, chunk) for consecutive chunks
+// that cover x. Each chunk is limited together with the samples around it that its result
+// depends on (the limiter reads up to 2 * look + kTaps samples to either side), so the
+// chunks are what limit_peaks makes of the whole signal, sample for sample, and only a few
+// chunks are held. A chunk reaches the sink only after the next one's input has been read,
+// so the sink may write the chunks back over x (x is then read through a const view of
+// memory the sink writes, which is allowed: nothing reads a place after it is written).
+template <typename Sink>
+void for_each_limited_chunk(std::span<const float> x, float gain, int sample_rate,
+                            double ceiling, Sink&& sink) {
+  const std::size_t n = x.size();
+  const auto look = static_cast<std::size_t>(std::max(1, sample_rate / 200));  // as limit_peaks
+  const std::size_t margin = 2 * look + kTaps;
+  const std::size_t chunk = std::max(std::size_t{1} << 16, margin);
+  std::vector<float> buffer, ready;
+  std::size_t ready_at = 0;
+  for (std::size_t first = 0; first < n; first += chunk) {
+    const std::size_t last = std::min(n, first + chunk);
+    const std::size_t from = first >= margin ? first - margin : 0;
+    const std::size_t to = std::min(n, last + margin);
+    buffer.resize(to - from);
+    for (std::size_t i = from; i < to; ++i) buffer[i - from] = x[i] * gain;
+    if (!ready.empty()) sink(ready_at, std::span<const float>(ready));
+    limit_peaks(buffer, sample_rate, ceiling);
+    ready.assign(buffer.begin() + static_cast<std::ptrdiff_t>(first - from),
+                 buffer.begin() + static_cast<std::ptrdiff_t>(last - from));
+    ready_at = first;
+  }
+  if (!ready.empty()) sink(ready_at, std::span<const float>(ready));
 }
 
-Result<LoudnessReport> normalize_loudness(std::span<const float> original,
-                                          std::span<float> samples, int sample_rate,
+// The meter (mode) fed gain * x, limited to `ceiling`, without making that signal.
+Result<Meter> measure_limited(std::span<const float> x, float gain, int sample_rate,
+                              double ceiling, int mode) {
+  return measure(sample_rate, mode, [&](auto add) {
+    for_each_limited_chunk(x, gain, sample_rate, ceiling,
+                           [&](std::size_t, std::span<const float> chunk) { add(chunk); });
+  });
+}
+
+}  // namespace
+
+void gain_and_limit(std::span<float> samples, float gain, int sample_rate, double ceiling) {
+  for_each_limited_chunk(samples, gain, sample_rate, ceiling,
+                         [&](std::size_t first, std::span<const float> chunk) {
+                           std::copy(chunk.begin(), chunk.end(),
+                                     samples.begin() + static_cast<std::ptrdiff_t>(first));
+                         });
+}
+
+Result<LoudnessReport> normalize_loudness(std::span<float> samples, int sample_rate,
                                           const LoudnessTarget& target) {
-  if (original.size() != samples.size()) {
-    return fail(meter_error("the output is not the input's length"));
-  }
   LoudnessReport report;
-  auto input = integrated_loudness(original, sample_rate);
+  auto input = integrated_loudness(samples, sample_rate);
   if (!input) return fail(input.error());
   report.input_lufs = *input;
   if (!std::isfinite(*input)) {  // silence: nothing to normalise
-    std::copy(original.begin(), original.end(), samples.begin());
     report.output_lufs = *input;
     report.output_true_peak_dbtp = to_db(0);
     return report;
@@ -217,6 +271,8 @@ Result<LoudnessReport> normalize_loudness(std::span<const float> original,
   // the loudness alone; the true peak (4x oversampling, three times the cost) only once the
   // loudness is there, and if it passes the ceiling (the limiter judges peaks by
   // interpolation, the meter by a longer filter) the ceiling comes down by as much.
+  // The passes stream the limited signal through the meter; only the gain found is
+  // written over the samples, at the end.
   // Half a decibel under the ceiling leaves room for the resampling and the AAC encoder,
   // whose output the platforms (and our tests) measure.
   constexpr double kLoudnessTolerance = 0.2;  // LU
@@ -229,21 +285,28 @@ Result<LoudnessReport> normalize_loudness(std::span<const float> original,
   bool have_previous = false;
   double previous_gain = 0, previous_lufs = 0;
   bool peak_checked = false;
+  double last_gain_db = gain_db, last_ceiling_db = ceiling_db;  // the last pass's
+  const auto linear = [](double db) { return std::pow(10.0, db / 20.0); };
   for (int pass = 0; pass < kMaxPasses; ++pass) {
-    const auto gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
-    for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = original[i] * gain;
-    limit_peaks(samples, sample_rate, std::pow(10.0, ceiling_db / 20.0));
+    const double gain = linear(gain_db), ceiling = linear(ceiling_db);
+    last_gain_db = gain_db;
+    last_ceiling_db = ceiling_db;
     report.passes = pass + 1;
-    auto lufs = integrated_loudness(samples, sample_rate);
+    auto lufs = global_loudness(measure_limited(samples, static_cast<float>(gain), sample_rate,
+                                                ceiling, EBUR128_MODE_I));
     if (!lufs) return fail(lufs.error());
     report.output_lufs = *lufs;
     peak_checked = false;
     if (std::abs(*lufs - target.integrated_lufs) <= kLoudnessTolerance) {
-      auto peak = true_peak_dbtp(samples, sample_rate);
+      auto peak = true_peak(measure_limited(samples, static_cast<float>(gain), sample_rate,
+                                            ceiling, EBUR128_MODE_TRUE_PEAK));
       if (!peak) return fail(peak.error());
       report.output_true_peak_dbtp = *peak;
       peak_checked = true;
-      if (*peak <= peak_limit) return report;
+      if (*peak <= peak_limit) {
+        gain_and_limit(samples, static_cast<float>(gain), sample_rate, ceiling);
+        return report;
+      }
       ceiling_db -= *peak - peak_limit;
       have_previous = false;  // another limiter: its loudness curve is another
       continue;
@@ -260,8 +323,10 @@ Result<LoudnessReport> normalize_loudness(std::span<const float> original,
     previous_lufs = *lufs;
     gain_db += (target.integrated_lufs - *lufs) / slope;
   }
-  // Out of passes: whatever the loudness, the true peak must be under the ceiling. A gain
-  // moves the true peak by exactly as much.
+  // Out of passes: the last pass's signal, and whatever the loudness, the true peak must be
+  // under the ceiling. A gain moves the true peak by exactly as much.
+  gain_and_limit(samples, static_cast<float>(linear(last_gain_db)), sample_rate,
+                 linear(last_ceiling_db));
   if (!peak_checked) {
     auto peak = true_peak_dbtp(samples, sample_rate);
     if (!peak) return fail(peak.error());

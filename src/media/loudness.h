@@ -29,13 +29,11 @@ struct LoudnessReport {
 Result<double> integrated_loudness(std::span<const float> samples, int sample_rate);
 Result<double> true_peak_dbtp(std::span<const float> samples, int sample_rate);
 
-// Brings `samples` to `target` in place.
-Result<LoudnessReport> normalize_loudness(std::vector<float>& samples, int sample_rate,
+// Brings `samples` to `target` in place. Besides the signal it holds only a few chunks of
+// it (the passes that search for the gain stream it through the meter), so a long
+// narration is never copied.
+Result<LoudnessReport> normalize_loudness(std::span<float> samples, int sample_rate,
                                           const LoudnessTarget& target = {});
-// The same from `input` into `output` (of the same length; they must not overlap):
-// no copy of the signal is made, which matters for long narrations.
-Result<LoudnessReport> normalize_loudness(std::span<const float> input, std::span<float> output,
-                                          int sample_rate, const LoudnessTarget& target = {});
 
 // The highest point of the waveform between samples j and j + 1 (j + 1 < size), as a 4x
 // oversampling true-peak meter reconstructs it (at a quarter, a half, three quarters).
@@ -44,5 +42,10 @@ float segment_peak(std::span<const float> samples, std::size_t j);
 // The limiter alone: gain reduction (5 ms look-ahead, smooth) wherever a sample would
 // pass `ceiling` (linear), judged by segment_peak between samples.
 void limit_peaks(std::span<float> samples, int sample_rate, double ceiling);
+
+// samples * gain, then limit_peaks, in place, sample for sample the same, holding only a few
+// chunks of the signal besides it (each limited with the samples around it that its result
+// depends on).
+void gain_and_limit(std::span<float> samples, float gain, int sample_rate, double ceiling);
 
 }  // namespace pitchreel

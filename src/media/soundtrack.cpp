@@ -1,5 +1,7 @@
 #include "media/soundtrack.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -46,7 +48,7 @@ std::vector<float> ducking_gain(std::span<const float> narration, int sample_rat
   return gain;
 }
 
-Result<Soundtrack> make_soundtrack(std::span<const float> narration, int sample_rate,
+Result<Soundtrack> make_soundtrack(std::vector<float> narration, int sample_rate,
                                    const SoundtrackOptions& options) {
   Soundtrack track;
   track.sample_rate = sample_rate;
@@ -54,10 +56,14 @@ Result<Soundtrack> make_soundtrack(std::span<const float> narration, int sample_
   const std::size_t length =
       std::max(delay + narration.size(),
                static_cast<std::size_t>(std::lround(options.duration * sample_rate)));
-  // The narration is normalised straight into its place in the track: no copy of it.
   track.samples.assign(length, 0.0f);
   const std::span<float> voice = std::span(track.samples).subspan(delay, narration.size());
-  auto report = normalize_loudness(narration, voice, sample_rate, options.narration_loudness);
+  std::copy(narration.begin(), narration.end(), voice.begin());
+  // Freed, a narration of minutes would stay in the allocator's free lists, resident; its
+  // pages go back to the system now, and the passes below hold it once.
+  std::vector<float>().swap(narration);
+  malloc_trim(0);
+  auto report = normalize_loudness(voice, sample_rate, options.narration_loudness);
   if (!report) return fail(report.error());
   track.narration = *report;
   if (options.music.empty()) return track;

@@ -32,7 +32,10 @@ struct Soundtrack {
   LoudnessReport narration;
 };
 
-Result<Soundtrack> make_soundtrack(std::span<const float> narration, int sample_rate,
+// `narration` is copied into its place in the track and freed (its pages returned to the
+// system) before the loudness passes, which work in place: a long narration is held twice
+// only for that copy. Pass it with std::move when the caller is done with it.
+Result<Soundtrack> make_soundtrack(std::vector<float> narration, int sample_rate,
                                    const SoundtrackOptions& options);
 
 // Per-sample music gain (linear, 1 = no ducking) for a narration starting at `delay`

@@ -45,9 +45,15 @@ void row_scalar(const Plane& p, const std::int32_t* xs, const std::int32_t* ys, 
   for (int k = 0; k < n; ++k) dst[k] = sample(p, xs[k], ys[k]);
 }
 
+// 16 bytes from `at`, in both halves of a 256-bit register.
+__attribute__((target("avx2"))) inline __m256i both_halves(const std::uint8_t* at) {
+  return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)));
+}
+
 // The same as row_scalar, eight samples at a time: the (left, right) byte pairs of the
-// upper and the lower row come from two 32-bit gathers. Reads up to 7 positions past n
-// (RowPositions has room for them).
+// upper and the lower row come from byte shuffles of the rows where the eight read close
+// together, else from two 32-bit gathers. Reads up to 7 positions past n (RowPositions has
+// room for them).
 __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t* xs,
                                               const std::int32_t* ys, int n, std::uint8_t* dst) {
   const __m256i zero = _mm256_setzero_si256();
@@ -56,6 +62,9 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
   const __m256i last_x = _mm256_set1_epi32(p.width - 2), last_y = _mm256_set1_epi32(p.height - 2);
   const __m256i stride = _mm256_set1_epi32(p.step), low_byte = _mm256_set1_epi32(0xFF);
   const __m256i half = _mm256_set1_epi32(1 << 9);
+  // Byte shuffles: a lane's left byte 0..14 from the first's, its right one after it.
+  const __m256i window = _mm256_set1_epi32(14), one = _mm256_set1_epi32(1);
+  const __m256i high_bytes = _mm256_set1_epi32(static_cast<int>(0x80808000u));
   const auto* upper = reinterpret_cast<const int*>(p.data);
   const auto* lower = reinterpret_cast<const int*>(p.data + p.step);
   int k = 0;
@@ -70,13 +79,45 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
     const __m256i y0 = _mm256_min_epi32(_mm256_srai_epi32(y, kFractionBits), last_y);
     const __m256i wx = _mm256_sub_epi32(x, _mm256_slli_epi32(x0, kFractionBits));
     const __m256i wy = _mm256_sub_epi32(y, _mm256_slli_epi32(y0, kFractionBits));
-    const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(y0, stride), x0);
-    const __m256i up = _mm256_i32gather_epi32(upper, offset, 1);
-    const __m256i down = _mm256_i32gather_epi32(lower, offset, 1);
-    const __m256i u0 = _mm256_and_si256(up, low_byte);
-    const __m256i u1 = _mm256_and_si256(_mm256_srli_epi32(up, 8), low_byte);
-    const __m256i d0 = _mm256_and_si256(down, low_byte);
-    const __m256i d1 = _mm256_and_si256(_mm256_srli_epi32(down, 8), low_byte);
+    // The warp is close to the identity: the eight pixels mostly read one row pair (or the
+    // next, from some pixel on), within 16 bytes of the first one's. Then the bytes come
+    // from row loads and byte shuffles (each 32-bit lane's index in its low byte, the other
+    // bytes' high bit set: zeros) instead of two gathers, which cost several times more;
+    // anywhere else, the gathers.
+    const __m256i first_x = _mm256_broadcastd_epi32(_mm256_castsi256_si128(x0));
+    const __m256i first_y = _mm256_broadcastd_epi32(_mm256_castsi256_si128(y0));
+    const __m256i dx = _mm256_sub_epi32(x0, first_x), dy = _mm256_sub_epi32(y0, first_y);
+    const __m256i next_row = _mm256_cmpeq_epi32(dy, one);
+    const int near_x = _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_min_epu32(dx, window), dx));
+    const int same_rows = _mm256_movemask_epi8(_mm256_cmpeq_epi32(dy, zero));
+    __m256i u0, u1, d0, d1;
+    if (near_x == -1 && (same_rows | _mm256_movemask_epi8(next_row)) == -1) {
+      const std::uint8_t* q =
+          p.data + static_cast<std::ptrdiff_t>(_mm256_cvtsi256_si32(y0)) * p.step +
+          _mm256_cvtsi256_si32(x0);
+      const __m256i left = _mm256_or_si256(dx, high_bytes);
+      const __m256i right = _mm256_add_epi32(left, one);
+      const __m256i up = both_halves(q), down = both_halves(q + p.step);
+      u0 = _mm256_shuffle_epi8(up, left);
+      u1 = _mm256_shuffle_epi8(up, right);
+      d0 = _mm256_shuffle_epi8(down, left);
+      d1 = _mm256_shuffle_epi8(down, right);
+      if (same_rows != -1) {  // some read the next pair (which is inside the plane then)
+        const __m256i below = both_halves(q + 2 * p.step);
+        u0 = _mm256_blendv_epi8(u0, d0, next_row);
+        u1 = _mm256_blendv_epi8(u1, d1, next_row);
+        d0 = _mm256_blendv_epi8(d0, _mm256_shuffle_epi8(below, left), next_row);
+        d1 = _mm256_blendv_epi8(d1, _mm256_shuffle_epi8(below, right), next_row);
+      }
+    } else {
+      const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(y0, stride), x0);
+      const __m256i up = _mm256_i32gather_epi32(upper, offset, 1);
+      const __m256i down = _mm256_i32gather_epi32(lower, offset, 1);
+      u0 = _mm256_and_si256(up, low_byte);
+      u1 = _mm256_and_si256(_mm256_srli_epi32(up, 8), low_byte);
+      d0 = _mm256_and_si256(down, low_byte);
+      d1 = _mm256_and_si256(_mm256_srli_epi32(down, 8), low_byte);
+    }
     const __m256i top = _mm256_add_epi32(_mm256_slli_epi32(u0, kFractionBits),
                                          _mm256_mullo_epi32(_mm256_sub_epi32(u1, u0), wx));
     const __m256i bottom = _mm256_add_epi32(_mm256_slli_epi32(d0, kFractionBits),

@@ -138,6 +138,30 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
   }
 }
 
+constexpr int kShift = kStepBits - kFractionBits;
+
+// out[k] = (f + k s) >> kShift for k in [0, n): the positions of a span from 16.16 fixed
+// point (no overflow: the caller keeps every f + k s within kFixedRange pixels).
+void steps_scalar(std::int32_t f, std::int32_t s, int n, std::int32_t* out) {
+  for (int k = 0; k < n; ++k, f += s) out[k] = f >> kShift;
+}
+
+// The same, eight at a time; writes nothing past n (the next span may already be there).
+__attribute__((target("avx2"))) void steps_avx2(std::int32_t f, std::int32_t s, int n,
+                                                std::int32_t* out) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i v = _mm256_add_epi32(_mm256_set1_epi32(f), _mm256_mullo_epi32(lane, _mm256_set1_epi32(s)));
+  const __m256i eight = _mm256_set1_epi32(8 * s);
+  int k = 0;
+  for (; k + 8 <= n; k += 8, v = _mm256_add_epi32(v, eight)) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k), _mm256_srai_epi32(v, kShift));
+  }
+  if (k < n) {
+    const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - k), lane);
+    _mm256_maskstore_epi32(out + k, keep, _mm256_srai_epi32(v, kShift));
+  }
+}
+
 }  // namespace
 
 void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, double dy) {
@@ -153,14 +177,12 @@ void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, doub
     return;
   }
   // 16.16 steps, rounded to 1/32 pixel per pixel: exact to ~1e-4 px over a row.
-  constexpr int kShift = kStepBits - kFractionBits;
-  std::int32_t fx = to_fixed(x0, kStepBits) + (1 << (kShift - 1));
-  std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
+  const std::int32_t fx = to_fixed(x0, kStepBits) + (1 << (kShift - 1));
+  const std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
   const std::int32_t sx = to_fixed(dx, kStepBits), sy = to_fixed(dy, kStepBits);
-  for (int k = 0; k < n; ++k, fx += sx, fy += sy) {
-    px[k] = fx >> kShift;
-    py[k] = fy >> kShift;
-  }
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  (avx2 ? steps_avx2 : steps_scalar)(fx, sx, n, px);
+  (avx2 ? steps_avx2 : steps_scalar)(fy, sy, n, py);
 }
 
 void sample_row(const cv::Mat& plane, const RowPositions& at, int n, std::uint8_t* dst) {

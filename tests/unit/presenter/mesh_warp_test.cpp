@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "presenter/affine_span.h"
@@ -98,6 +99,28 @@ TEST(AffineSpanTest, NearTheIdentityAndFarFromItTheSamplesAreExact) {
     }
   }
   EXPECT_GT(groups_across_rows, 100u);  // the case where eight read two row pairs is covered
+}
+
+// A row's spans are filled in the mesh's order, not left to right: a span must not touch
+// its neighbours' positions, whatever its length against a vector's eight.
+TEST(AffineSpanTest, APositionsSpanWritesOnlyItsOwnColumns) {
+  for (int n = 1; n <= 20; ++n) {
+    RowPositions at(40);
+    std::fill(at.x.begin(), at.x.end(), -7);
+    std::fill(at.y.begin(), at.y.end(), -7);
+    at.fill_line(9, n, 3.25, 2.5, 1.125, -0.0625);
+    for (std::size_t c = 0; c < at.x.size(); ++c) {
+      const bool inside = c >= 9 && c < 9u + static_cast<std::size_t>(n);
+      if (!inside) {
+        ASSERT_EQ(at.x[c], -7) << "n " << n << " column " << c;
+        ASSERT_EQ(at.y[c], -7) << "n " << n << " column " << c;
+      } else {
+        const double k = static_cast<double>(c - 9);  // exact in 1/32 pixel here
+        ASSERT_EQ(at.x[c], static_cast<std::int32_t>((3.25 + 1.125 * k) * 32)) << c;
+        ASSERT_EQ(at.y[c], static_cast<std::int32_t>(std::floor((2.5 - 0.0625 * k) * 32))) << c;
+      }
+    }
+  }
 }
 
 // A grid mesh over `size`, two triangles a cell.

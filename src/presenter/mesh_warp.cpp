@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include "presenter/affine_span.h"
 
@@ -39,11 +40,13 @@ struct Piece {
   double ax, bx, cx, ay, by, cy;
   int first_row, last_row;  // the rows whose centres it may cover
   std::size_t index;        // in the mesh: where triangles overlap (a fold), the later wins
+  std::size_t spans;        // where its rows' spans start in the draw's list
 };
 
 // The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0). Runs
-// for every triangle on every row, so without branches or library calls.
-std::pair<int, int> span_of(const Piece& p, int r, int width) {
+// for every triangle on every row, so without branches or library calls (a triangle's rows
+// in one loop, which the compiler vectorises).
+inline std::pair<int, int> span_of(const Piece& p, int r, int width) {
   double lo = 1e30, hi = -1e30;
   const double row = r;
   for (const Edge& e : p.edges) {
@@ -59,6 +62,20 @@ std::pair<int, int> span_of(const Piece& p, int r, int width) {
   c0 += c0 < from;
   c1 -= c1 > to;
   return {std::max(0, c0), std::min(width - 1, c1)};
+}
+
+// The spans of all of p's rows, [first_row, last_row], into c0 and c1.
+void row_spans_plain(const Piece& p, int width, int* c0, int* c1) {
+  for (int r = p.first_row; r <= p.last_row; ++r) {
+    std::tie(c0[r - p.first_row], c1[r - p.first_row]) = span_of(p, r, width);
+  }
+}
+
+__attribute__((target("avx2"))) void row_spans_avx2(const Piece& p, int width, int* c0,
+                                                    int* c1) {
+  for (int r = p.first_row; r <= p.last_row; ++r) {
+    std::tie(c0[r - p.first_row], c1[r - p.first_row]) = span_of(p, r, width);
+  }
 }
 
 // The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), ordered by first row.
@@ -103,9 +120,21 @@ std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
 // Row by row: the source positions of every triangle's span of the row, then one pass that
 // samples the row from each of `src` into each of `dst` (the planes share positions).
 template <std::size_t N>
-void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& src,
+void draw(std::vector<Piece> all, const std::array<const cv::Mat*, N>& src,
           const std::array<cv::Mat*, N>& dst) {
   const cv::Size size = dst[0]->size();
+  // Every triangle's spans first, triangle by triangle (its edges stay in registers), then
+  // row by row the positions of the spans that cross the row, in the mesh's order.
+  std::size_t total = 0;
+  for (Piece& p : all) {
+    p.spans = total;
+    total += static_cast<std::size_t>(p.last_row - p.first_row + 1);
+  }
+  std::vector<int> c0s(total), c1s(total);
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  for (const Piece& p : all) {
+    (avx2 ? row_spans_avx2 : row_spans_plain)(p, size.width, &c0s[p.spans], &c1s[p.spans]);
+  }
   RowPositions at(size.width);
   std::vector<const Piece*> active;
   std::size_t next = 0;
@@ -119,7 +148,8 @@ void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& sr
           p);
     }
     for (const Piece* p : active) {
-      const auto [c0, c1] = span_of(*p, r, size.width);
+      const std::size_t k = p->spans + static_cast<std::size_t>(r - p->first_row);
+      const int c0 = c0s[k], c1 = c1s[k];
       if (c1 < c0) continue;
       at.fill_line(c0, c1 - c0 + 1, p->ax * c0 + p->bx * r + p->cx, p->ay * c0 + p->by * r + p->cy,
                    p->ax, p->ay);

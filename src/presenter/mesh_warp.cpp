@@ -39,8 +39,6 @@ struct Piece {
   Edge edges[3];
   double ax, bx, cx, ay, by, cy;
   int first_row, last_row;  // the rows whose centres it may cover
-  std::size_t index;        // in the mesh: where triangles overlap (a fold), the later wins
-  std::size_t spans;        // where its rows' spans start in the draw's list
 };
 
 // The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0). Runs
@@ -78,7 +76,8 @@ __attribute__((target("avx2"))) void row_spans_avx2(const Piece& p, int width, i
   }
 }
 
-// The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), ordered by first row.
+// The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), in the mesh's order
+// (where triangles overlap, a fold, the later wins).
 std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
                           const std::vector<cv::Point2f>& rest,
                           const std::vector<cv::Point2f>& posed, double scale, int height) {
@@ -87,7 +86,6 @@ std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
   for (std::size_t n = 0; n < triangles.size(); ++n) {
     const cv::Vec3i& t = triangles[n];
     Piece p;
-    p.index = n;
     cv::Point2d d[3], s[3];
     for (int k = 0; k < 3; ++k) {
       const auto i = static_cast<std::size_t>(t[k]);
@@ -112,44 +110,54 @@ std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
         std::min(height - 1, static_cast<int>(std::floor(std::max({d[0].y, d[1].y, d[2].y}))));
     if (p.last_row >= p.first_row) out.push_back(p);
   }
-  std::sort(out.begin(), out.end(),
-            [](const Piece& a, const Piece& b) { return a.first_row < b.first_row; });
   return out;
 }
 
 // Row by row: the source positions of every triangle's span of the row, then one pass that
 // samples the row from each of `src` into each of `dst` (the planes share positions).
 template <std::size_t N>
-void draw(std::vector<Piece> all, const std::array<const cv::Mat*, N>& src,
+void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& src,
           const std::array<cv::Mat*, N>& dst) {
   const cv::Size size = dst[0]->size();
   // Every triangle's spans first, triangle by triangle (its edges stay in registers), then
-  // row by row the positions of the spans that cross the row, in the mesh's order.
+  // sorted into rows, each row's in the mesh's order, and row by row their positions.
   std::size_t total = 0;
-  for (Piece& p : all) {
-    p.spans = total;
-    total += static_cast<std::size_t>(p.last_row - p.first_row + 1);
+  std::vector<std::size_t> first_span(all.size());  // piece k's spans: from first_span[k]
+  std::vector<std::size_t> row_start(static_cast<std::size_t>(size.height) + 1, 0);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    first_span[k] = total;
+    total += static_cast<std::size_t>(all[k].last_row - all[k].first_row + 1);
+    for (int r = all[k].first_row; r <= all[k].last_row; ++r) {
+      ++row_start[static_cast<std::size_t>(r) + 1];
+    }
+  }
+  for (std::size_t r = 0; r < static_cast<std::size_t>(size.height); ++r) {
+    row_start[r + 1] += row_start[r];
   }
   std::vector<int> c0s(total), c1s(total);
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  for (const Piece& p : all) {
-    (avx2 ? row_spans_avx2 : row_spans_plain)(p, size.width, &c0s[p.spans], &c1s[p.spans]);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    (avx2 ? row_spans_avx2 : row_spans_plain)(all[k], size.width, &c0s[first_span[k]],
+                                              &c1s[first_span[k]]);
+  }
+  struct RowSpan {
+    int c0, c1;
+    const Piece* piece;
+  };
+  std::vector<RowSpan> by_row(total);
+  std::vector<std::size_t> next(row_start.begin(), row_start.end() - 1);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    const Piece& p = all[k];
+    for (int r = p.first_row; r <= p.last_row; ++r) {
+      const std::size_t i = first_span[k] + static_cast<std::size_t>(r - p.first_row);
+      by_row[next[static_cast<std::size_t>(r)]++] = {c0s[i], c1s[i], &p};
+    }
   }
   RowPositions at(size.width);
-  std::vector<const Piece*> active;
-  std::size_t next = 0;
   for (int r = 0; r < size.height; ++r) {
-    std::erase_if(active, [r](const Piece* p) { return p->last_row < r; });
-    while (next < all.size() && all[next].first_row <= r) {
-      const Piece* p = &all[next++];
-      active.insert(
-          std::upper_bound(active.begin(), active.end(), p,
-                           [](const Piece* a, const Piece* b) { return a->index < b->index; }),
-          p);
-    }
-    for (const Piece* p : active) {
-      const std::size_t k = p->spans + static_cast<std::size_t>(r - p->first_row);
-      const int c0 = c0s[k], c1 = c1s[k];
+    for (std::size_t i = row_start[static_cast<std::size_t>(r)];
+         i < row_start[static_cast<std::size_t>(r) + 1]; ++i) {
+      const auto& [c0, c1, p] = by_row[i];
       if (c1 < c0) continue;
       at.fill_line(c0, c1 - c0 + 1, p->ax * c0 + p->bx * r + p->cx, p->ay * c0 + p->by * r + p->cy,
                    p->ax, p->ay);

@@ -140,25 +140,38 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
 
 constexpr int kShift = kStepBits - kFractionBits;
 
-// out[k] = (f + k s) >> kShift for k in [0, n): the positions of a span from 16.16 fixed
-// point (no overflow: the caller keeps every f + k s within kFixedRange pixels).
-void steps_scalar(std::int32_t f, std::int32_t s, int n, std::int32_t* out) {
-  for (int k = 0; k < n; ++k, f += s) out[k] = f >> kShift;
+// xs[k] = (fx + k sx) >> kShift and ys[k] = (fy + k sy) >> kShift for k in [0, n): a span's
+// positions from 16.16 fixed point (no overflow: the caller keeps every position within
+// kFixedRange pixels).
+void steps_scalar(std::int32_t fx, std::int32_t sx, std::int32_t fy, std::int32_t sy, int n,
+                  std::int32_t* xs, std::int32_t* ys) {
+  for (int k = 0; k < n; ++k, fx += sx, fy += sy) {
+    xs[k] = fx >> kShift;
+    ys[k] = fy >> kShift;
+  }
 }
 
 // The same, eight at a time; writes nothing past n (the next span may already be there).
-__attribute__((target("avx2"))) void steps_avx2(std::int32_t f, std::int32_t s, int n,
-                                                std::int32_t* out) {
+__attribute__((target("avx2"))) void steps_avx2(std::int32_t fx, std::int32_t sx,
+                                                std::int32_t fy, std::int32_t sy, int n,
+                                                std::int32_t* xs, std::int32_t* ys) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  __m256i v = _mm256_add_epi32(_mm256_set1_epi32(f), _mm256_mullo_epi32(lane, _mm256_set1_epi32(s)));
-  const __m256i eight = _mm256_set1_epi32(8 * s);
+  __m256i x =
+      _mm256_add_epi32(_mm256_set1_epi32(fx), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sx)));
+  __m256i y =
+      _mm256_add_epi32(_mm256_set1_epi32(fy), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sy)));
+  const __m256i eight_x = _mm256_set1_epi32(8 * sx), eight_y = _mm256_set1_epi32(8 * sy);
   int k = 0;
-  for (; k + 8 <= n; k += 8, v = _mm256_add_epi32(v, eight)) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k), _mm256_srai_epi32(v, kShift));
+  for (; k + 8 <= n; k += 8) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(xs + k), _mm256_srai_epi32(x, kShift));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ys + k), _mm256_srai_epi32(y, kShift));
+    x = _mm256_add_epi32(x, eight_x);
+    y = _mm256_add_epi32(y, eight_y);
   }
   if (k < n) {
     const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - k), lane);
-    _mm256_maskstore_epi32(out + k, keep, _mm256_srai_epi32(v, kShift));
+    _mm256_maskstore_epi32(xs + k, keep, _mm256_srai_epi32(x, kShift));
+    _mm256_maskstore_epi32(ys + k, keep, _mm256_srai_epi32(y, kShift));
   }
 }
 
@@ -181,8 +194,7 @@ void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, doub
   const std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
   const std::int32_t sx = to_fixed(dx, kStepBits), sy = to_fixed(dy, kStepBits);
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  (avx2 ? steps_avx2 : steps_scalar)(fx, sx, n, px);
-  (avx2 ? steps_avx2 : steps_scalar)(fy, sy, n, py);
+  (avx2 ? steps_avx2 : steps_scalar)(fx, sx, fy, sy, n, px, py);
 }
 
 void sample_row(const cv::Mat& plane, const RowPositions& at, int n, std::uint8_t* dst) {

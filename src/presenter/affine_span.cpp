@@ -62,9 +62,11 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
   const __m256i last_x = _mm256_set1_epi32(p.width - 2), last_y = _mm256_set1_epi32(p.height - 2);
   const __m256i stride = _mm256_set1_epi32(p.step), low_byte = _mm256_set1_epi32(0xFF);
   const __m256i half = _mm256_set1_epi32(1 << 9);
-  // Byte shuffles: a lane's left byte 0..14 from the first's, its right one after it.
+  // Byte shuffles: a lane's left byte 0..14 from the first's, its right one after it, the
+  // upper two bytes' indices with the high bit set (zeros).
   const __m256i window = _mm256_set1_epi32(14), one = _mm256_set1_epi32(1);
-  const __m256i high_bytes = _mm256_set1_epi32(static_cast<int>(0x80808000u));
+  const __m256i pair_offset = _mm256_set1_epi32(static_cast<int>(0x80800100u));
+  const __m256i thirty_two = _mm256_set1_epi32(kOne);
   const auto* upper = reinterpret_cast<const int*>(p.data);
   const auto* lower = reinterpret_cast<const int*>(p.data + p.step);
   int k = 0;
@@ -90,40 +92,47 @@ __attribute__((target("avx2"))) void row_avx2(const Plane& p, const std::int32_t
     const __m256i next_row = _mm256_cmpeq_epi32(dy, one);
     const int near_x = _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_min_epu32(dx, window), dx));
     const int same_rows = _mm256_movemask_epi8(_mm256_cmpeq_epi32(dy, zero));
-    __m256i u0, u1, d0, d1;
+    __m256i v;  // 1024 times the sample
     if (near_x == -1 && (same_rows | _mm256_movemask_epi8(next_row)) == -1) {
       const std::uint8_t* q =
           p.data + static_cast<std::ptrdiff_t>(_mm256_cvtsi256_si32(y0)) * p.step +
           _mm256_cvtsi256_si32(x0);
-      const __m256i left = _mm256_or_si256(dx, high_bytes);
-      const __m256i right = _mm256_add_epi32(left, one);
+      // Each 32-bit lane's (left, right) bytes side by side in its low half, zeros above;
+      // weighed by (32 - wx, wx) in one multiply-add: u0 (32 - wx) + u1 wx, the top tap
+      // exactly as below, and the same for the bottom one.
+      const __m256i pair = _mm256_add_epi32(_mm256_or_si256(dx, _mm256_slli_epi32(dx, 8)),
+                                            pair_offset);
       const __m256i up = both_halves(q), down = both_halves(q + p.step);
-      u0 = _mm256_shuffle_epi8(up, left);
-      u1 = _mm256_shuffle_epi8(up, right);
-      d0 = _mm256_shuffle_epi8(down, left);
-      d1 = _mm256_shuffle_epi8(down, right);
+      __m256i upper_pairs = _mm256_shuffle_epi8(up, pair);
+      __m256i lower_pairs = _mm256_shuffle_epi8(down, pair);
       if (same_rows != -1) {  // some read the next pair (which is inside the plane then)
         const __m256i below = both_halves(q + 2 * p.step);
-        u0 = _mm256_blendv_epi8(u0, d0, next_row);
-        u1 = _mm256_blendv_epi8(u1, d1, next_row);
-        d0 = _mm256_blendv_epi8(d0, _mm256_shuffle_epi8(below, left), next_row);
-        d1 = _mm256_blendv_epi8(d1, _mm256_shuffle_epi8(below, right), next_row);
+        upper_pairs = _mm256_blendv_epi8(upper_pairs, lower_pairs, next_row);
+        lower_pairs = _mm256_blendv_epi8(lower_pairs, _mm256_shuffle_epi8(below, pair), next_row);
       }
+      const __m256i across =
+          _mm256_or_si256(_mm256_sub_epi32(thirty_two, wx), _mm256_slli_epi32(wx, 8));
+      const __m256i top = _mm256_maddubs_epi16(upper_pairs, across);
+      const __m256i bottom = _mm256_maddubs_epi16(lower_pairs, across);
+      // top (32 - wy) + bottom wy in one multiply-add of (top, bottom) by (32 - wy, wy).
+      const __m256i down_weights =
+          _mm256_or_si256(_mm256_sub_epi32(thirty_two, wy), _mm256_slli_epi32(wy, 16));
+      v = _mm256_madd_epi16(_mm256_or_si256(top, _mm256_slli_epi32(bottom, 16)), down_weights);
     } else {
       const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(y0, stride), x0);
       const __m256i up = _mm256_i32gather_epi32(upper, offset, 1);
       const __m256i down = _mm256_i32gather_epi32(lower, offset, 1);
-      u0 = _mm256_and_si256(up, low_byte);
-      u1 = _mm256_and_si256(_mm256_srli_epi32(up, 8), low_byte);
-      d0 = _mm256_and_si256(down, low_byte);
-      d1 = _mm256_and_si256(_mm256_srli_epi32(down, 8), low_byte);
+      const __m256i u0 = _mm256_and_si256(up, low_byte);
+      const __m256i u1 = _mm256_and_si256(_mm256_srli_epi32(up, 8), low_byte);
+      const __m256i d0 = _mm256_and_si256(down, low_byte);
+      const __m256i d1 = _mm256_and_si256(_mm256_srli_epi32(down, 8), low_byte);
+      const __m256i top = _mm256_add_epi32(_mm256_slli_epi32(u0, kFractionBits),
+                                           _mm256_mullo_epi32(_mm256_sub_epi32(u1, u0), wx));
+      const __m256i bottom = _mm256_add_epi32(_mm256_slli_epi32(d0, kFractionBits),
+                                              _mm256_mullo_epi32(_mm256_sub_epi32(d1, d0), wx));
+      v = _mm256_add_epi32(_mm256_slli_epi32(top, kFractionBits),
+                           _mm256_mullo_epi32(_mm256_sub_epi32(bottom, top), wy));
     }
-    const __m256i top = _mm256_add_epi32(_mm256_slli_epi32(u0, kFractionBits),
-                                         _mm256_mullo_epi32(_mm256_sub_epi32(u1, u0), wx));
-    const __m256i bottom = _mm256_add_epi32(_mm256_slli_epi32(d0, kFractionBits),
-                                            _mm256_mullo_epi32(_mm256_sub_epi32(d1, d0), wx));
-    __m256i v = _mm256_add_epi32(_mm256_slli_epi32(top, kFractionBits),
-                                 _mm256_mullo_epi32(_mm256_sub_epi32(bottom, top), wy));
     v = _mm256_srli_epi32(_mm256_add_epi32(v, half), 10);
     v = _mm256_packus_epi16(_mm256_packus_epi32(v, v), v);  // bytes 0-3 and 16-19
     const __m128i eight =

@@ -69,6 +69,7 @@ void row_spans_plain(const Piece& p, int width, int* c0, int* c1) {
   }
 }
 
+// The same loop, vectorised with AVX2 (chosen at run time).
 __attribute__((target("avx2"))) void row_spans_avx2(const Piece& p, int width, int* c0,
                                                     int* c1) {
   for (int r = p.first_row; r <= p.last_row; ++r) {

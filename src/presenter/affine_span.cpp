@@ -171,7 +171,13 @@ __attribute__((target("avx2"))) void steps_avx2(std::int32_t fx, std::int32_t sx
       _mm256_add_epi32(_mm256_set1_epi32(fx), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sx)));
   __m256i y =
       _mm256_add_epi32(_mm256_set1_epi32(fy), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sy)));
-  const __m256i eight_x = _mm256_set1_epi32(8 * sx), eight_y = _mm256_set1_epi32(8 * sy);
+  // Eight steps, wrapping as the vector adds do: only a span of at most eight positions can
+  // have steps that large (longer ones leave kFixedRange and take the clamped path), and
+  // it never uses them.
+  const auto eight = [](std::int32_t s) {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(s) * 8u);
+  };
+  const __m256i eight_x = _mm256_set1_epi32(eight(sx)), eight_y = _mm256_set1_epi32(eight(sy));
   int k = 0;
   for (; k + 8 <= n; k += 8) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(xs + k), _mm256_srai_epi32(x, kShift));

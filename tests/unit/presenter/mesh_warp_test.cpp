@@ -121,6 +121,14 @@ TEST(AffineSpanTest, APositionsSpanWritesOnlyItsOwnColumns) {
       }
     }
   }
+  // A span of two from a nearly degenerate triangle: steps of thousands of pixels, still
+  // within the fixed-point range (eight of them would not be: no overflow on the way).
+  RowPositions at(8);
+  at.fill_line(1, 2, 10.0, 5.0, 4100.0, -4100.0);
+  EXPECT_EQ(at.x[1], 10 * 32);
+  EXPECT_EQ(at.y[1], 5 * 32);
+  EXPECT_EQ(at.x[2], 4110 * 32);
+  EXPECT_EQ(at.y[2], -4095 * 32);
 }
 
 // A grid mesh over `size`, two triangles a cell.

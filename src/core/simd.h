@@ -1,6 +1,6 @@
-// Whether the hand-vectorised paths (SSSE3, AVX2; the camera's resampler, the presenter's
-// warp) may run. Each such path is chosen at run time as `simd_allowed() &&
-// __builtin_cpu_supports("avx2")` and has a plain C++ twin with the same results.
+// Which hand-vectorised paths (the camera's resampler, the presenter's warp) may run: the
+// CPU has the instruction set and PITCHREEL_SIMD does not say "off". Every such path has a
+// plain C++ twin with the same results, taken when these answer false.
 //
 // PITCHREEL_SIMD=off makes every choice fall to the plain paths: so that the tests can run
 // them on a machine that has AVX2 (ctest's *_plain_paths entries), and to rule the
@@ -9,10 +9,11 @@
 
 namespace pitchreel {
 
-bool simd_allowed();
+bool use_avx2();
+bool use_ssse3();
 
-// What simd_allowed() answers for a value of PITCHREEL_SIMD (null: unset): false only for
-// "off", "0" or "false".
+// Whether a value of PITCHREEL_SIMD (null: unset) allows the vectorised paths: all but
+// "off", "0" and "false".
 bool simd_allowed_by(const char* value);
 
 }  // namespace pitchreel

@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <numbers>
+#include <vector>
 
 namespace pitchreel {
 namespace {

@@ -210,12 +210,12 @@ void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, doub
   const std::int32_t fx = to_fixed(x0, kStepBits) + (1 << (kShift - 1));
   const std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
   const std::int32_t sx = to_fixed(dx, kStepBits), sy = to_fixed(dy, kStepBits);
-  static const bool avx2 = simd_allowed() && __builtin_cpu_supports("avx2");
+  static const bool avx2 = use_avx2();
   (avx2 ? steps_avx2 : steps_scalar)(fx, sx, fy, sy, n, px, py);
 }
 
 void sample_row(const cv::Mat& plane, const RowPositions& at, int n, std::uint8_t* dst) {
-  static const bool avx2 = simd_allowed() && __builtin_cpu_supports("avx2");
+  static const bool avx2 = use_avx2();
   const Plane p{plane.data, static_cast<std::int32_t>(plane.step), plane.cols, plane.rows};
   if (avx2) {
     row_avx2(p, at.x.data(), at.y.data(), n, dst);

@@ -137,7 +137,7 @@ void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& sr
     row_start[r + 1] += row_start[r];
   }
   std::vector<int> c0s(total), c1s(total);
-  static const bool avx2 = simd_allowed() && __builtin_cpu_supports("avx2");
+  static const bool avx2 = use_avx2();
   for (std::size_t k = 0; k < all.size(); ++k) {
     (avx2 ? row_spans_avx2 : row_spans_plain)(all[k], size.width, &c0s[first_span[k]],
                                               &c1s[first_span[k]]);

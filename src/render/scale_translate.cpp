@@ -75,7 +75,7 @@ class HorizontalFilter {
 
   // out[x] = 64 * (the source row sampled at column x).
   void run(const std::uint8_t* src, std::int16_t* out) const {
-    static const bool avx2 = simd_allowed() && __builtin_cpu_supports("avx2");
+    static const bool avx2 = use_avx2();
     const std::size_t done =
         blocks_.empty() ? 0 : (avx2 ? run_block_pairs(src, out) : run_blocks(src, out));
     for (std::size_t x = done; x < columns_.size(); ++x) {
@@ -193,8 +193,8 @@ __attribute__((target("avx2"))) void blend_rows_avx2(const std::int16_t* a, cons
 void resample_scale_translate(const cv::Mat& src, cv::Mat& dst, double scale, double tx,
                               double ty) {
   CV_Assert(src.type() == CV_8UC1 && dst.type() == CV_8UC1 && src.cols > 1 && src.rows > 1);
-  static const bool simd = simd_allowed() && __builtin_cpu_supports("ssse3");
-  static const bool avx2 = simd_allowed() && __builtin_cpu_supports("avx2");
+  static const bool simd = use_ssse3();
+  static const bool avx2 = use_avx2();
   const auto columns = taps(dst.cols, src.cols, scale, tx);
   const auto rows = taps(dst.rows, src.rows, scale, ty);
   const HorizontalFilter filter(columns, src.cols, simd);

@@ -11,6 +11,7 @@
 #include <random>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "media/audio_decode.h"
 #include "media/soundtrack.h"

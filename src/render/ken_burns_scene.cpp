@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "media/color_convert.h"
+#include "render/drop_shadow.h"
 #include "render/scale_translate.h"
 #include "render/timeline.h"
 
@@ -37,24 +38,6 @@ cv::Mat blurred_fill(const cv::Mat& photo, cv::Size size) {
   return full;
 }
 
-// Darkens the backdrop under a soft, slightly offset copy of `box`: a drop shadow that
-// lifts the product off its background. Works on the box's neighbourhood only.
-void drop_shadow(cv::Mat& canvas, cv::Rect box) {
-  const int blur = std::max(4, std::min(box.width, box.height) / 20);
-  const cv::Rect shadow = box + cv::Point(blur / 3, blur / 2);
-  const cv::Rect roi = (shadow + cv::Size(6 * blur, 6 * blur) - cv::Point(3 * blur, 3 * blur)) &
-                       cv::Rect({}, canvas.size());
-  cv::Mat mask = cv::Mat::zeros(roi.size(), CV_8UC1);
-  cv::rectangle(mask, shadow - roi.tl(), cv::Scalar(140), cv::FILLED);  // 55% darker at most
-  cv::GaussianBlur(mask, mask, cv::Size(0, 0), blur);
-  cv::Mat keep;
-  cv::subtract(cv::Scalar(255), mask, keep);
-  cv::Mat keep3;
-  cv::cvtColor(keep, keep3, cv::COLOR_GRAY2BGR);
-  cv::Mat area = canvas(roi);
-  cv::multiply(area, keep3, area, 1.0 / 255);
-}
-
 }  // namespace
 
 Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame,
@@ -84,8 +67,19 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
   const cv::Rect visible = box & cv::Rect({}, still.size());
   product(visible - box.tl()).copyTo(still(visible));
   // A slight pre-filter: the camera resamples the still at 0.91x to 1x, where bilinear
-  // sampling alone lets hard edges shimmer by a fraction of a pixel as they move.
-  cv::GaussianBlur(still, still, cv::Size(0, 0), 0.6);
+  // sampling alone lets hard edges shimmer by a fraction of a pixel as they move. Only the
+  // product and its outline have such edges: the backdrop around it (an enlarged blur under
+  // a soft shadow) is left as it is, which saves filtering up to 2 Mpx before the first
+  // frame. The filter reads the neighbours outside the area, so inside it the result is
+  // the whole still's filter (to within one level: OpenCV rounds a whole picture and a
+  // part of one a little differently).
+  constexpr int kFilterReach = 3;  // more than the 5-tap kernel's radius
+  const cv::Rect edges = (box + cv::Size(2 * kFilterReach, 2 * kFilterReach) -
+                          cv::Point(kFilterReach, kFilterReach)) &
+                         cv::Rect({}, still.size());
+  cv::Mat filtered;
+  cv::GaussianBlur(still(edges), filtered, cv::Size(0, 0), 0.6);
+  filtered.copyTo(still(edges));
   auto yuv = bgr_to_yuv420(still);
   if (!yuv) return fail(yuv.error());
   scene.still_ = std::move(*yuv);

@@ -1,10 +1,12 @@
 #include "engines/video_composer.h"
 
 #include <cmath>
+#include <future>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/cpu_account.h"
 #include "engines/frame_pipeline.h"
 #include "media/color_convert.h"
 #include "media/jpeg_writer.h"
@@ -229,16 +231,22 @@ Result<LayoutScene> make_layout_scene(const RenderJob& job, const PresenterMaker
   const FrameLayout layout = make_layout(kind, size, !job.title.empty(), job.captions);
 
   LayoutScene scene;
+  // The product's still (30-70 ms at 1080p) is composed on a thread of its own while this
+  // one makes the presenter and the captions and opens the encoder; the backdrop's first
+  // frame waits for it. (Should anything before that fail, the layer's end waits for it.)
+  auto still = std::async(std::launch::async,
+                          [photo = job.product, size, layout, account = CpuAccount::current()] {
+                            ThreadCharge charge(account);
+                            return KenBurnsScene::create(photo, size, layout);
+                          });
+  scene.backdrop =
+      std::make_unique<KenBurnsLayer>(std::move(still), timeline, scene_area(layout, size));
   if (kind != Layout::kShowcase) {
     auto made = make_presenter(timeline, layout.presenter, layout.presenter_radius);
     if (!made) return fail(made.error());
     scene.presenter = std::move(*made);
   }
-  auto still = KenBurnsScene::create(job.product, size, layout);
-  if (!still) return fail(still.error());
-  const double product_scale = still->product_scale();
-  scene.backdrop =
-      std::make_unique<KenBurnsLayer>(std::move(*still), timeline, scene_area(layout, size));
+  const double product_scale = KenBurnsScene::product_scale_for(job.product.size(), layout);
   scene.composition.timeline = timeline;
   scene.composition.layout = layout;
   scene.composition.backdrop = scene.backdrop.get();

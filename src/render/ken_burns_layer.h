@@ -3,6 +3,8 @@
 // is drawn (what the presenter's panel leaves of the frame; see scene_area()).
 #pragma once
 
+#include <future>
+#include <optional>
 #include <utility>
 
 #include "render/frame_layer.h"
@@ -16,14 +18,24 @@ class KenBurnsLayer final : public FrameLayer {
   // `area` has even origin and size.
   KenBurnsLayer(KenBurnsScene scene, const Timeline& timeline, cv::Rect area)
       : scene_(std::move(scene)), timeline_(timeline), area_(area) {}
+  // The scene still being made (KenBurnsScene::create on a thread of its own, while the
+  // rest of the video is set up): the first draw() waits for it, and fails with its error.
+  KenBurnsLayer(std::future<Result<KenBurnsScene>> scene, const Timeline& timeline, cv::Rect area)
+      : pending_(std::move(scene)), timeline_(timeline), area_(area) {}
 
   Status draw(std::int64_t frame, Yuv420& out) override {
-    scene_.render(timeline_.progress(frame), out, area_);
+    if (!scene_) {
+      auto made = pending_.get();
+      if (!made) return fail(made.error());
+      scene_ = std::move(*made);
+    }
+    scene_->render(timeline_.progress(frame), out, area_);
     return {};
   }
 
  private:
-  KenBurnsScene scene_;
+  std::optional<KenBurnsScene> scene_;
+  std::future<Result<KenBurnsScene>> pending_;
   Timeline timeline_;
   cv::Rect area_;
 };

@@ -51,10 +51,7 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
 
   // The product box in still coordinates: at the end of the move the camera shows the
   // still at native scale, so the product then fills layout.product exactly.
-  const double fit = std::min({static_cast<double>(layout.product.width) / photo.cols,
-                               static_cast<double>(layout.product.height) / photo.rows,
-                               kMaxUpscale});
-  scene.product_scale_ = fit;
+  const double fit = product_scale_for(photo.size(), layout);
   const cv::Size product_size = scaled(photo.size(), fit);
   const cv::Point2d area_center((layout.product.x + layout.product.width / 2.0) * overscan_x,
                                 (layout.product.y + layout.product.height / 2.0) * overscan_y);
@@ -92,6 +89,11 @@ Result<KenBurnsScene> KenBurnsScene::create(const cv::Mat& photo, cv::Size frame
   scene.end_center_ =
       area_center - (frame_area_center - cv::Point2d(frame.width / 2.0, frame.height / 2.0));
   return scene;
+}
+
+double KenBurnsScene::product_scale_for(cv::Size photo, const FrameLayout& layout) {
+  return std::min({static_cast<double>(layout.product.width) / photo.width,
+                   static_cast<double>(layout.product.height) / photo.height, kMaxUpscale});
 }
 
 void KenBurnsScene::render(double p, Yuv420& out) const { render(p, out, cv::Rect({}, frame_)); }

@@ -30,9 +30,10 @@ class KenBurnsScene {
   // cover entirely (the presenter's panel) is not drawn.
   void render(double p, Yuv420& out, cv::Rect area) const;
 
-  // How much the photo was enlarged to fill its box at the end of the move (< 1: reduced);
-  // capped at kMaxUpscale, beyond which the product stays smaller than its box.
-  double product_scale() const { return product_scale_; }
+  // How much a `photo`-sized photo is enlarged to fill layout.product at the end of the
+  // move (< 1: reduced); capped at kMaxUpscale, beyond which the product stays smaller
+  // than its box.
+  static double product_scale_for(cv::Size photo, const FrameLayout& layout);
 
   // Small photos are enlarged (Lanczos) up to this factor, no further: beyond it the
   // pixels would show as blur and blocks.
@@ -50,7 +51,6 @@ class KenBurnsScene {
   cv::Size frame_;
   cv::Point2d start_center_;
   cv::Point2d end_center_;
-  double product_scale_ = 1;
 };
 
 }  // namespace pitchreel

@@ -5,6 +5,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <future>
+#include <thread>
+
+#include "render/ken_burns_layer.h"
 
 namespace pitchreel {
 namespace {
@@ -89,6 +93,38 @@ TEST(KenBurnsScene, MotionIsSmoothToTheSubPixel) {
   }
   EXPECT_LT(max_jump, 1.0);    // never a whole-pixel jump per frame at this length
   EXPECT_LT(max_accel, 0.15);  // and no stair-steps: speed changes gradually
+}
+
+// The layer made from a scene still being made draws what the scene draws, once it is
+// there, and a scene that could not be made ends the video with its error.
+TEST(KenBurnsLayer, AScenePromisedIsDrawnAsTheSceneAndItsErrorIsTheFirstFrames) {
+  const cv::Size frame(1280, 720);
+  const FrameLayout layout = showcase_layout(frame, false, true);
+  const Timeline timeline = make_timeline(2.0, 25);
+  const cv::Rect area({}, frame);
+  auto scene = KenBurnsScene::create(product_photo(), frame, layout);
+  ASSERT_TRUE(scene);
+  std::promise<Result<KenBurnsScene>> promise;
+  KenBurnsLayer promised(promise.get_future(), timeline, area);
+  KenBurnsLayer made(*scene, timeline, area);
+  std::thread maker(
+      [&] { promise.set_value(KenBurnsScene::create(product_photo(), frame, layout)); });
+  for (std::int64_t i : {0, 1, 2, 30}) {
+    Yuv420 a = Yuv420::allocate(frame), b = Yuv420::allocate(frame);
+    ASSERT_TRUE(promised.draw(i, a));
+    ASSERT_TRUE(made.draw(i, b));
+    EXPECT_EQ(cv::norm(a.y, b.y, cv::NORM_INF), 0) << i;
+    EXPECT_EQ(cv::norm(a.u, b.u, cv::NORM_INF), 0) << i;
+  }
+  maker.join();
+
+  std::promise<Result<KenBurnsScene>> broken;
+  broken.set_value(fail(Error::internal("encode_failed", "Out of memory for a frame.")));
+  KenBurnsLayer failing(broken.get_future(), timeline, area);
+  Yuv420 out = Yuv420::allocate(frame);
+  const Status s = failing.draw(0, out);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, "encode_failed");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "presenter/polygon_contains.h"
+
 namespace pitchreel {
 namespace {
 
@@ -21,7 +23,7 @@ cv::Mat opening_mask(const std::vector<cv::Point2f>& inner, cv::Point2f origin, 
     auto* row = mask.ptr<float>(r);
     for (int c = 0; c < size.width; ++c) {
       const cv::Point2f centre(static_cast<float>(c), static_cast<float>(r));
-      if (cv::pointPolygonTest(local, centre, false) >= 0) row[c] = 1.0f;
+      if (polygon_contains(local, centre)) row[c] = 1.0f;
     }
   }
   return mask;
@@ -48,7 +50,7 @@ void lift_rim(const std::vector<cv::Point2f>& inner, float strength, cv::Mat& y,
     auto* row = y.ptr<std::uint8_t>(r);
     for (int c = roi.x; c < roi.x + roi.width; ++c) {
       const cv::Point2f p(static_cast<float>(c), static_cast<float>(r));
-      if (cv::pointPolygonTest(inner, p, false) >= 0) continue;  // the opening: painted
+      if (polygon_contains(inner, p)) continue;  // the opening: painted
       // The nearest point of the polygon's edge.
       float best = kRim;
       cv::Point2f nearest;

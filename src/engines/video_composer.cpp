@@ -95,6 +95,19 @@ std::vector<RenderWarning> input_warnings(const RenderJob& job, double product_s
   return warnings;
 }
 
+// KenBurnsScene::create on the still's own thread. An exception (OpenCV out of memory)
+// becomes an error here: the render thread that waits for the still has no handler for one.
+Result<KenBurnsScene> make_still(const cv::Mat& photo, cv::Size size, const FrameLayout& layout) {
+  try {
+    return KenBurnsScene::create(photo, size, layout);
+  } catch (const std::exception& e) {
+    spdlog::error("product still failed size={}x{} what=\"{}\"", size.width, size.height, e.what());
+    return fail(Error::internal("internal_error",
+                                "The product's picture could not be composed (an internal "
+                                "error); the log has the details."));
+  }
+}
+
 }  // namespace
 
 FrameComposer::FrameComposer(FrameComposer&&) noexcept = default;
@@ -237,7 +250,7 @@ Result<LayoutScene> make_layout_scene(const RenderJob& job, const PresenterMaker
   auto still = std::async(std::launch::async,
                           [photo = job.product, size, layout, account = CpuAccount::current()] {
                             ThreadCharge charge(account);
-                            return KenBurnsScene::create(photo, size, layout);
+                            return make_still(photo, size, layout);
                           });
   scene.backdrop =
       std::make_unique<KenBurnsLayer>(std::move(still), timeline, scene_area(layout, size));

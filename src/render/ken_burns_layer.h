@@ -15,11 +15,9 @@ namespace pitchreel {
 
 class KenBurnsLayer final : public FrameLayer {
  public:
-  // `area` has even origin and size.
-  KenBurnsLayer(KenBurnsScene scene, const Timeline& timeline, cv::Rect area)
-      : scene_(std::move(scene)), timeline_(timeline), area_(area) {}
-  // The scene still being made (KenBurnsScene::create on a thread of its own, while the
+  // `scene` is still being made (KenBurnsScene::create on a thread of its own, while the
   // rest of the video is set up): the first draw() waits for it, and fails with its error.
+  // `area` has even origin and size.
   KenBurnsLayer(std::future<Result<KenBurnsScene>> scene, const Timeline& timeline, cv::Rect area)
       : pending_(std::move(scene)), timeline_(timeline), area_(area) {}
 

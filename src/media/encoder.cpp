@@ -53,11 +53,15 @@ Error encode_error(const std::string& what, int err) {
 class LibavEncoder final : public Encoder {
  public:
   LibavEncoder(EncoderSettings settings, AudioTrack audio)
-      : settings_(std::move(settings)), audio_(audio) {}
+      : settings_(std::move(settings)), audio_(audio) {
+    settings_.audio_sample_rate = aac_sample_rate(settings_.audio_sample_rate, audio_.sample_rate);
+  }
   LibavEncoder(EncoderSettings settings, DeferredAudio audio)
       : settings_(std::move(settings)),
         audio_{{}, audio.sample_rate, 0},
-        produce_audio_(std::move(audio.produce)) {}
+        produce_audio_(std::move(audio.produce)) {
+    settings_.audio_sample_rate = aac_sample_rate(settings_.audio_sample_rate, audio_.sample_rate);
+  }
 
   // x264's threads end when the codec is freed (a member): charge them first.
   ~LibavEncoder() override { charge_codec_threads(); }
@@ -516,6 +520,17 @@ Status LibavEncoder::finish() {
 }
 
 }  // namespace
+
+int aac_sample_rate(int requested, int input_rate) {
+  if (requested > 0) return requested;
+  // espeak speaks at 22.05 kHz and most neural voices at 22.05 or 24: resampled to 48 kHz
+  // they gained nothing above their own Nyquist frequency (music is decoded to the
+  // narration's rate too) and cost the AAC encoder twice the CPU (0.31 s against 0.14 s for
+  // 31 s of speech), the resampler beside it.
+  constexpr int kKept[] = {22050, 24000, 32000, 44100, 48000};
+  return std::find(std::begin(kKept), std::end(kKept), input_rate) != std::end(kKept) ? input_rate
+                                                                                      : 48000;
+}
 
 Status validate_encoder_settings(const std::string& preset, int crf) {
   if (std::find(kPresets.begin(), kPresets.end(), preset) == kPresets.end()) {

@@ -32,7 +32,10 @@ struct EncoderSettings {
   int fps = 30;
   std::string preset = "veryfast";  // any x264 preset
   int crf = 23;                     // 0..51, lower = better quality, larger file
-  int audio_sample_rate = 48000;    // output rate; input is resampled
+  // The AAC track's rate; the input is resampled to it. 0: the input's own rate when it is
+  // one of AAC's from 22.05 to 48 kHz (nothing to resample, and the track carries no more
+  // bandwidth than its source has), else 48 kHz. See aac_sample_rate.
+  int audio_sample_rate = 0;
   int audio_bitrate = 128000;
   std::string comment;  // the MP4's "comment" tag when not empty (e.g. the render's warnings)
 };
@@ -67,6 +70,10 @@ class Encoder {
                                                const EncoderSettings& settings,
                                                DeferredAudio audio);
 };
+
+// The AAC rate a track of `input_rate` is encoded at when `requested` is 0 (see
+// EncoderSettings::audio_sample_rate); `requested` itself otherwise.
+int aac_sample_rate(int requested, int input_rate);
 
 // Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.
 Status validate_encoder_settings(const std::string& preset, int crf);

@@ -50,9 +50,48 @@ TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
   EXPECT_EQ(info->video_frames, 60);
   EXPECT_NEAR(info->video_duration, 2.0, 1e-6);
   EXPECT_NEAR(info->audio_duration, 2.0, 1.0 / 30);
-  EXPECT_EQ(info->audio_sample_rate, 48000);
+  EXPECT_EQ(info->audio_sample_rate, 22050);  // the narration's own rate, not resampled
   EXPECT_EQ(info->audio_channels, 1);
   EXPECT_TRUE(info->moov_before_mdat);
+}
+
+// The AAC track keeps a narration's rate where AAC takes it well (22.05 to 48 kHz) and is
+// resampled to 48 kHz from any other; a rate asked for is kept whatever the input.
+TEST(Encoder, TheAacRateIsTheNarrationsOwnFrom22kUpElse48k) {
+  for (const int rate : {22050, 24000, 32000, 44100, 48000}) {
+    EXPECT_EQ(aac_sample_rate(0, rate), rate);
+  }
+  for (const int rate : {8000, 11025, 16000, 22000, 96000}) {
+    EXPECT_EQ(aac_sample_rate(0, rate), 48000) << rate;
+  }
+  EXPECT_EQ(aac_sample_rate(48000, 22050), 48000);
+  EXPECT_EQ(aac_sample_rate(24000, 44100), 24000);
+}
+
+// Through the whole encoder: 16 kHz speech comes out resampled to 48 kHz, at its length,
+// and so does 22.05 kHz speech when 48 kHz is asked for.
+TEST(Encoder, ANarrationAtAnotherRateIsResampledToTheAacRate) {
+  testing::TempDir dir;
+  for (const auto& [input, requested] : {std::pair{16000, 0}, std::pair{22050, 48000}}) {
+    const auto audio = tone(1.3, input);
+    EncoderSettings settings;
+    settings.size = {160, 120};
+    settings.preset = "ultrafast";
+    settings.audio_sample_rate = requested;
+    const auto path = dir / ("r" + std::to_string(input) + ".mp4");
+    auto enc = Encoder::open(path, settings, {audio, input, 0.5});
+    ASSERT_TRUE(enc) << enc.error().message;
+    Yuv420 frame = Yuv420::allocate({160, 120});
+    frame.y.setTo(16);
+    frame.u.setTo(128);
+    frame.v.setTo(128);
+    for (int i = 0; i < 60; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
+    ASSERT_TRUE((*enc)->finish());
+    auto info = probe(path);
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_EQ(info->audio_sample_rate, 48000) << input;
+    EXPECT_NEAR(info->audio_duration, 2.0, 1.0 / 30) << input;
+  }
 }
 
 // Renders that overlap in one process are costed by the threads they ran on: the encoder
@@ -191,7 +230,7 @@ TEST(Encoder, DeferredAudioIsMadeWhileFramesArriveAndMatchesTheVideo) {
   EXPECT_EQ(info->video_frames, 60);
   EXPECT_NEAR(info->video_duration, 2.0, 1e-6);
   EXPECT_NEAR(info->audio_duration, 2.0, 1.0 / 30);
-  EXPECT_EQ(info->audio_sample_rate, 48000);
+  EXPECT_EQ(info->audio_sample_rate, 22050);
   EXPECT_TRUE(info->moov_before_mdat);
 }
 

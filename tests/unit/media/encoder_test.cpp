@@ -28,6 +28,16 @@ std::vector<float> tone(double seconds, int rate) {
   return s;
 }
 
+// Pushes `count` flat grey 160x120 frames and finishes the file.
+void add_grey_frames_and_finish(Encoder& encoder, int count) {
+  Yuv420 frame = Yuv420::allocate({160, 120});
+  frame.y.setTo(16);
+  frame.u.setTo(128);
+  frame.v.setTo(128);
+  for (int i = 0; i < count; ++i) ASSERT_TRUE(encoder.add_frame(frame));
+  ASSERT_TRUE(encoder.finish());
+}
+
 TEST(Encoder, WritesH264AacWithMatchingDurationsAndFaststart) {
   testing::TempDir dir;
   const auto path = dir / "clip.mp4";
@@ -81,12 +91,7 @@ TEST(Encoder, ANarrationAtAnotherRateIsResampledToTheAacRate) {
     const auto path = dir / ("r" + std::to_string(input) + ".mp4");
     auto enc = Encoder::open(path, settings, {audio, input, 0.5});
     ASSERT_TRUE(enc) << enc.error().message;
-    Yuv420 frame = Yuv420::allocate({160, 120});
-    frame.y.setTo(16);
-    frame.u.setTo(128);
-    frame.v.setTo(128);
-    for (int i = 0; i < 60; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
-    ASSERT_TRUE((*enc)->finish());
+    add_grey_frames_and_finish(**enc, 60);
     auto info = probe(path);
     ASSERT_TRUE(info) << info.error().message;
     EXPECT_EQ(info->audio_sample_rate, 48000) << input;
@@ -186,12 +191,7 @@ TEST(Encoder, AudioLongerThanVideoIsCutToTheVideo) {
   settings.preset = "ultrafast";
   auto enc = Encoder::open(dir / "c.mp4", settings, {audio, 16000, 0});
   ASSERT_TRUE(enc);
-  Yuv420 frame = Yuv420::allocate({160, 120});
-  frame.y.setTo(16);
-  frame.u.setTo(128);
-  frame.v.setTo(128);
-  for (int i = 0; i < 30; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
-  ASSERT_TRUE((*enc)->finish());
+  add_grey_frames_and_finish(**enc, 30);
   auto info = probe(dir / "c.mp4");
   ASSERT_TRUE(info);
   EXPECT_NEAR(info->audio_duration, 1.0, 1.0 / 30);
@@ -242,12 +242,7 @@ TEST(Encoder, DeferredAudioLongerThanTheVideoIsCutToIt) {
   auto enc = Encoder::open(dir / "e.mp4", settings,
                            DeferredAudio{16000, [] { return Result<std::vector<float>>(tone(5.0, 16000)); }});
   ASSERT_TRUE(enc);
-  Yuv420 frame = Yuv420::allocate({160, 120});
-  frame.y.setTo(16);
-  frame.u.setTo(128);
-  frame.v.setTo(128);
-  for (int i = 0; i < 30; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
-  ASSERT_TRUE((*enc)->finish());
+  add_grey_frames_and_finish(**enc, 30);
   auto info = probe(dir / "e.mp4");
   ASSERT_TRUE(info);
   EXPECT_NEAR(info->audio_duration, 1.0, 1024.0 / 48000 + 1e-3);  // within one AAC frame

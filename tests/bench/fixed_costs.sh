@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# What a build change saves per `pitchreel generate` in fixed costs (start-up, the scene's
-# set-up before the first frame, the poster after the last): two builds run on a 2-second
-# script, so that those costs show, interleaved round by round so that the host's drift
-# falls on both alike; medians of /usr/bin/time's wall time per case. The cases are
-# generate_bench.sh's photos, shapes and heights, and the presenter. A profiling aid, not
-# part of `make bench` (docs/benchmarks.md, "Time saved per generate").
+# What a build change saves per `pitchreel generate`: two builds run on the same inputs,
+# interleaved round by round so that the host's drift falls on both alike; medians of
+# /usr/bin/time's wall time and CPU time (user + system) per case. By default on a
+# 2-second script, so that the fixed costs show (start-up, the scene's set-up before the
+# first frame, the poster after the last); with SCRIPT_FILE on any other, e.g. the
+# 30-second benchmark script for a per-frame change. The cases are generate_bench.sh's
+# photos, shapes and heights, and the presenter. A profiling aid, not part of `make bench`
+# (docs/benchmarks.md, "Time saved per generate").
 #
-# Usage: tests/bench/fixed_costs.sh OLD_BIN NEW_BIN   (ROUNDS=N, default 8)
+# Usage: tests/bench/fixed_costs.sh OLD_BIN NEW_BIN
+#   ROUNDS=N          rounds (default 8)
+#   CASES="a b"       only these cases (cars dogs child group presenter)
+#   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 set -euo pipefail
 old=$(realpath "$1")
 new=$(realpath "$2")
 rounds=${ROUNDS:-8}
+only=${CASES:-}
+script_args=(--script "Meet the Aurora bottle.")
+[ -n "${SCRIPT_FILE:-}" ] && script_args=(--script-file "$(realpath "$SCRIPT_FILE")")
 here=$(cd "$(dirname "$0")" && pwd)
 testdata=${TESTDATA:-$here/../../../shared/testdata}
 dlib=/usr/share/doc/libdlib19.1/examples
@@ -24,26 +32,31 @@ cases=(
   "group|$dlib/faces/bald_guys.jpg|720|9:16|"
   "presenter|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $testdata/portraits/painted-girl.jpg --layout presenter"
 )
+selected=()
+for c in "${cases[@]}"; do
+  if [ -z "$only" ] || grep -qw -- "${c%%|*}" <<<"$only"; then selected+=("$c"); fi
+done
 for ((i = 0; i < rounds; i++)); do
   for build in old new; do
     bin=${!build}
-    for c in "${cases[@]}"; do
+    for c in "${selected[@]}"; do
       IFS='|' read -r name photo height aspect extra <<<"$c"
       # shellcheck disable=SC2086  # extra holds whole options
-      /usr/bin/time -f "$name $build %e" -a -o "$work/times.txt" "$bin" generate --image "$photo" \
-        --height "$height" --aspect "$aspect" $extra --script "Meet the Aurora bottle." \
+      /usr/bin/time -f "$name $build %e %U %S" -a -o "$work/times.txt" "$bin" generate \
+        --image "$photo" --height "$height" --aspect "$aspect" $extra "${script_args[@]}" \
         -o "$work/out.mp4" >/dev/null 2>&1
     done
   done
 done
-echo "| case | before | after | saved |"
-echo "| --- | --- | --- | --- |"
-for c in "${cases[@]}"; do
+echo "| case | before | after | saved | CPU before | CPU after | CPU saved |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for c in "${selected[@]}"; do
   name=${c%%|*}
-  med() { grep "^$name $1 " "$work/times.txt" | awk '{print $3}' | sort -g |
-    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-  a=$(med old)
-  b=$(med new)
-  awk -v n="$name" -v a="$a" -v b="$b" 'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms |\n", n, a, b, (a - b) * 1000}'
+  # med BUILD FIELD: the median of field 3 (wall) or of fields 4 + 5 (CPU) over the rounds.
+  med() { grep "^$name $1 " "$work/times.txt" | awk -v f="$2" '{print f == "wall" ? $3 : $4 + $5}' |
+    sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+  awk -v n="$name" -v a="$(med old wall)" -v b="$(med new wall)" -v ca="$(med old cpu)" \
+    -v cb="$(med new cpu)" 'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms | %.2f s | %.2f s | %.0f ms |\n",
+      n, a, b, (a - b) * 1000, ca, cb, (ca - cb) * 1000}'
 done
-echo "($rounds rounds, medians of the wall time)"
+echo "($rounds rounds, medians)"

@@ -17,7 +17,7 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 photo=/usr/share/doc/libdlib19.1/examples/mmod_cars_test_image.jpg
 # The 30-second script of generate_bench.sh.
-script=$(sed -n '/^script="\${SCRIPT:-/,/}"$/p' "$here/generate_bench.sh" | sed 's/^script="\${SCRIPT:-//; s/}"$//; s/\\$//' | tr -d '\n')
+script=$(cat "$here/script-30s.txt")
 work=$(mktemp -d /tmp/pitchreel-frame-ms.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 perf record -q -F 999 -o "$work/perf.data" "$bin" generate --image "$photo" --script "$script" \

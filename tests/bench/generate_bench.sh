@@ -36,12 +36,9 @@ dlib=/usr/share/doc/libdlib19.1/examples
 work=$(mktemp -d /tmp/pitchreel-generate-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# The 30-second script (about 31 s with the default voice); SCRIPT=... for a quick check.
-script="${SCRIPT:-Meet the Aurora bottle, the companion for every trip. It keeps drinks cold for a whole \
-day and hot for twelve hours, thanks to its double walled steel. The lid never leaks, it fits \
-every cup holder, and the powder coat shrugs off scratches and drops. Fill it with ice in the \
-morning and it still rattles at dinner. It comes in six colours and two sizes, and every bottle \
-is tested before it ships. Order yours today and take cold water everywhere you go, all summer long.}"
+# The 30-second script (about 31 s with the default voice; tests/bench/script-30s.txt, which
+# frame_ms.sh and fixed_costs.sh read too); SCRIPT=... for a quick check.
+script="${SCRIPT:-$(cat "$here/script-30s.txt")}"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 fmt() { printf "%.${2:-2}f" "$1"; }

@@ -114,6 +114,9 @@ for spec in "${cases[@]}"; do
     rm -f "$dir/reference.y4m"
     psnr=" (PSNR against REFERENCE: $psnr dB)"
   fi
+  # The dumped frames (1.3-2.8 GB) go to disk now, not while a timed command runs: left to
+  # the kernel's write-back (30 s later) they landed on whichever round was running then.
+  sync "$dir/frames.y4m"
   frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$dir/prep.mp4")
   size=$(frame_size "$aspect" "$height")
   gens=(); floors=(); scripts=(); rsses=(); r_floor=(); r_script=(); r_cpu=()

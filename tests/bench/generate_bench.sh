@@ -37,7 +37,7 @@ work=$(mktemp -d /tmp/pitchreel-generate-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # The 30-second script (about 31 s with the default voice; tests/bench/script-30s.txt, which
-# frame_ms.sh and fixed_costs.sh read too); SCRIPT=... for a quick check.
+# frame_ms.sh reads too, and fixed_costs.sh with SCRIPT_FILE); SCRIPT=... for a quick check.
 script="${SCRIPT:-$(cat "$here/script-30s.txt")}"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }

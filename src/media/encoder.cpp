@@ -525,8 +525,8 @@ int aac_sample_rate(int requested, int input_rate) {
   if (requested > 0) return requested;
   // espeak speaks at 22.05 kHz and most neural voices at 22.05 or 24: resampled to 48 kHz
   // they gained nothing above their own Nyquist frequency (music is decoded to the
-  // narration's rate too) and cost the AAC encoder twice the CPU (0.31 s against 0.17 s for
-  // 31 s of speech), the resampler beside it.
+  // narration's rate too) and cost the AAC encoder nearly twice the CPU (0.31 s against
+  // 0.17 s for 31 s of speech), the resampler beside it.
   constexpr int kKept[] = {22050, 24000, 32000, 44100, 48000};
   return std::find(std::begin(kKept), std::end(kKept), input_rate) != std::end(kKept) ? input_rate
                                                                                       : 48000;

@@ -16,23 +16,20 @@ namespace pitchreel {
 class KenBurnsLayer final : public FrameLayer {
  public:
   // `scene` is still being made (KenBurnsScene::create on a thread of its own, while the
-  // rest of the video is set up): the first draw() waits for it, and fails with its error.
-  // `area` has even origin and size.
+  // rest of the video is set up): the first draw() waits for it, and every draw fails with
+  // its error if it could not be made. `area` has even origin and size.
   KenBurnsLayer(std::future<Result<KenBurnsScene>> scene, const Timeline& timeline, cv::Rect area)
       : pending_(std::move(scene)), timeline_(timeline), area_(area) {}
 
   Status draw(std::int64_t frame, Yuv420& out) override {
-    if (!scene_) {
-      auto made = pending_.get();
-      if (!made) return fail(made.error());
-      scene_ = std::move(*made);
-    }
-    scene_->render(timeline_.progress(frame), out, area_);
+    if (!scene_) scene_ = pending_.get();  // once: the future is spent afterwards
+    if (!*scene_) return fail(scene_->error());
+    (*scene_)->render(timeline_.progress(frame), out, area_);
     return {};
   }
 
  private:
-  std::optional<KenBurnsScene> scene_;
+  std::optional<Result<KenBurnsScene>> scene_;  // empty until the first draw
   std::future<Result<KenBurnsScene>> pending_;
   Timeline timeline_;
   cv::Rect area_;

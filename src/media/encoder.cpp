@@ -53,15 +53,11 @@ Error encode_error(const std::string& what, int err) {
 class LibavEncoder final : public Encoder {
  public:
   LibavEncoder(EncoderSettings settings, AudioTrack audio)
-      : settings_(std::move(settings)), audio_(audio) {
-    settings_.audio_sample_rate = aac_sample_rate(settings_.audio_sample_rate, audio_.sample_rate);
-  }
+      : settings_(std::move(settings)), audio_(audio) {}
   LibavEncoder(EncoderSettings settings, DeferredAudio audio)
       : settings_(std::move(settings)),
         audio_{{}, audio.sample_rate, 0},
-        produce_audio_(std::move(audio.produce)) {
-    settings_.audio_sample_rate = aac_sample_rate(settings_.audio_sample_rate, audio_.sample_rate);
-  }
+        produce_audio_(std::move(audio.produce)) {}
 
   // x264's threads end when the codec is freed (a member): charge them first.
   ~LibavEncoder() override { charge_codec_threads(); }
@@ -292,6 +288,8 @@ Status LibavEncoder::open_audio() {
   audio_codec_.reset(avcodec_alloc_context3(codec));
   auto* c = audio_codec_.get();
   c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  // The rate is settled here, before anything reads it (the audio's timing, finish()).
+  settings_.audio_sample_rate = aac_sample_rate(settings_.audio_sample_rate, audio_.sample_rate);
   c->sample_rate = settings_.audio_sample_rate;
   c->bit_rate = settings_.audio_bitrate;
   c->profile = FF_PROFILE_AAC_LOW;

@@ -12,8 +12,8 @@ namespace {
 
 Status failed(const std::filesystem::path& path, const std::string& why) {
   spdlog::error("jpeg write failed path={} reason=\"{}\"", path.string(), why);
-  return fail(Error::internal("poster_write_failed",
-                              "Could not write the poster image " + path.filename().string() + "."));
+  return fail(Error::internal(
+      "poster_write_failed", "Could not write the poster image " + path.filename().string() + "."));
 }
 
 // Takes a libvips result: the image it made (read only after the call, hence the
@@ -31,8 +31,8 @@ Status save(VipsImage* image, const std::filesystem::path& path, int quality) {
   // callers write to temporary names.
   void* data = nullptr;
   size_t size = 0;
-  if (vips_jpegsave_buffer(image, &data, &size, "Q", quality, "optimize_coding", TRUE,
-                           nullptr) != 0) {
+  if (vips_jpegsave_buffer(image, &data, &size, "Q", quality, "optimize_coding", TRUE, nullptr) !=
+      0) {
     return failed(path, vips::take_error());
   }
   vips::BufferPtr owned(data);
@@ -93,9 +93,15 @@ Status write_jpeg(const Yuv420& frame, const std::filesystem::path& path, int qu
   // range's scales; the offsets and the rounding (cast truncates) in one linear step.
   using namespace bt709;
   const double l = 1.0 / kLumaScale, c = 1.0 / kChromaScale;
-  const std::array<double, 9> m = {l, 0, 2 * (1 - kKr) * c,
-                                   l, -2 * kKb * (1 - kKb) / kKg * c, -2 * kKr * (1 - kKr) / kKg * c,
-                                   l, 2 * (1 - kKb) * c, 0};
+  const std::array<double, 9> m = {l,
+                                   0,
+                                   2 * (1 - kKr) * c,
+                                   l,
+                                   -2 * kKb * (1 - kKb) / kKg * c,
+                                   -2 * kKr * (1 - kKr) / kKg * c,
+                                   l,
+                                   2 * (1 - kKb) * c,
+                                   0};
   vips::ImagePtr matrix(vips_image_new_matrix_from_array(3, 3, m.data(), 9));
   if (!matrix) return failed(path, vips::take_error());
   if (auto s = take(vips_recomb(ycbcr.get(), &out, matrix.get(), nullptr), out, mixed, path); !s) {
@@ -110,7 +116,8 @@ Status write_jpeg(const Yuv420& frame, const std::filesystem::path& path, int qu
       !s) {
     return s;
   }
-  if (auto s = take(vips_cast(offset.get(), &out, VIPS_FORMAT_UCHAR, nullptr), out, rgb, path); !s) {
+  if (auto s = take(vips_cast(offset.get(), &out, VIPS_FORMAT_UCHAR, nullptr), out, rgb, path);
+      !s) {
     return s;
   }
   if (auto s = take(vips_copy(rgb.get(), &out, "interpretation", VIPS_INTERPRETATION_sRGB, nullptr),

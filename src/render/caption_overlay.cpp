@@ -76,7 +76,9 @@ void CaptionOverlay::build_yuv() {
   // in 16.16 fixed point (integer rows the compiler vectorises), chroma as the mean of
   // the 2x2 block's values; within a 1/256 level of the same sums in doubles.
   constexpr int kBits = 16;
-  const auto fixed = [](double v) { return static_cast<std::int32_t>(std::lround(v * (1 << kBits))); };
+  const auto fixed = [](double v) {
+    return static_cast<std::int32_t>(std::lround(v * (1 << kBits)));
+  };
   const double cbs = kChromaScale / (2 * (1 - kKb)), crs = kChromaScale / (2 * (1 - kKr));
   const std::int32_t ya = fixed(16.0 / 255), yr = fixed(kLumaScale * kKr),
                      yg = fixed(kLumaScale * kKg), yb = fixed(kLumaScale * kKb);
@@ -107,8 +109,10 @@ void CaptionOverlay::build_yuv() {
       const std::int32_t a = top[i + 3] + top[i + 7] + bottom[i + 3] + bottom[i + 7];
       // Sums of four: the mean is the sum shifted by two more bits.
       constexpr int kMeanBits = kBits + 2;
-      cb[2 * cx] = byte((ca * a + cbr * r + cbg * g + cbb * b + (1 << (kMeanBits - 1))) >> kMeanBits);
-      cr[2 * cx] = byte((ca * a + crr * r + crg * g + crb * b + (1 << (kMeanBits - 1))) >> kMeanBits);
+      cb[2 * cx] =
+          byte((ca * a + cbr * r + cbg * g + cbb * b + (1 << (kMeanBits - 1))) >> kMeanBits);
+      cr[2 * cx] =
+          byte((ca * a + crr * r + crg * g + crb * b + (1 << (kMeanBits - 1))) >> kMeanBits);
       cb[2 * cx + 1] = cr[2 * cx + 1] = static_cast<std::uint8_t>((a + 2) >> 2);
     }
   }

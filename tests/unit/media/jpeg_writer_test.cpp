@@ -47,7 +47,8 @@ TEST(JpegWriter, AFrameIsWrittenInItsColours) {
   const int w = size.width / 8, h = size.height / 4;
   const cv::Scalar patches[] = {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}, {255, 255, 255}};
   for (int i = 0; i < 4; ++i) {
-    const cv::Scalar inside = cv::mean((*written)(cv::Rect((2 * i) * w + 8, h + 8, w - 16, h - 16)));
+    const cv::Scalar inside =
+        cv::mean((*written)(cv::Rect((2 * i) * w + 8, h + 8, w - 16, h - 16)));
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(inside[c], patches[i][c], 4.0) << "patch " << i;
   }
 }

@@ -9,8 +9,9 @@
 #   e.g. tests/bench/frame_ms.sh build/pitchreel
 #        tests/bench/frame_ms.sh build/pitchreel --avatar ../shared/testdata/portraits/painted-girl.jpg --layout presenter
 # The photo (the cars of libdlib19.1's examples), 16:9, 1080p, veryfast CRF 23 and the
-# 30-second benchmark script are the README's; options given are added to them. PHOTO=path
-# and ASPECT=9:16 change the photo and the shape (the command takes each option once).
+# 30-second benchmark script are the README's; options given are added to them. PHOTO=path,
+# ASPECT=9:16 and HEIGHT=720 change the photo, the shape and the height (the command takes
+# each option once).
 set -euo pipefail
 command -v perf >/dev/null || { echo "frame_ms.sh needs perf (apt-get install linux-perf)" >&2; exit 1; }
 bin=$(realpath "$1")
@@ -18,12 +19,13 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 photo=${PHOTO:-/usr/share/doc/libdlib19.1/examples/mmod_cars_test_image.jpg}
 aspect=${ASPECT:-16:9}
+height=${HEIGHT:-1080}
 # The 30-second script of generate_bench.sh.
 script=$(cat "$here/script-30s.txt")
 work=$(mktemp -d /tmp/pitchreel-frame-ms.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 if ! perf record -q -F 999 -o "$work/perf.data" "$bin" generate --image "$photo" --script "$script" \
-  --aspect "$aspect" --height 1080 --preset veryfast --crf 23 -o "$work/out.mp4" "$@" \
+  --aspect "$aspect" --height "$height" --preset veryfast --crf 23 -o "$work/out.mp4" "$@" \
   >/dev/null 2>"$work/stderr"; then
   echo "frame_ms.sh: generate failed:" >&2
   cat "$work/stderr" >&2

@@ -162,22 +162,25 @@ void steps_scalar(std::int32_t fx, std::int32_t sx, std::int32_t fy, std::int32_
   }
 }
 
-// The same, eight at a time; writes nothing past n (the next span may already be there).
-__attribute__((target("avx2"))) void steps_avx2(std::int32_t fx, std::int32_t sx,
-                                                std::int32_t fy, std::int32_t sy, int n,
-                                                std::int32_t* xs, std::int32_t* ys) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  __m256i x =
-      _mm256_add_epi32(_mm256_set1_epi32(fx), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sx)));
-  __m256i y =
-      _mm256_add_epi32(_mm256_set1_epi32(fy), _mm256_mullo_epi32(lane, _mm256_set1_epi32(sy)));
+// Eight positions at a time from the first position and the lanes' offsets from it (k s for
+// k in 0..7); writes nothing past n (the next span may already be there).
+__attribute__((target("avx2"))) void steps_from_lanes_avx2(std::int32_t fx, std::int32_t fy,
+                                                           const std::int32_t* lanes_x,
+                                                           const std::int32_t* lanes_y, int n,
+                                                           std::int32_t* xs, std::int32_t* ys) {
+  const __m256i lane_x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes_x));
+  const __m256i lane_y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes_y));
+  __m256i x = _mm256_add_epi32(_mm256_set1_epi32(fx), lane_x);
+  __m256i y = _mm256_add_epi32(_mm256_set1_epi32(fy), lane_y);
   // Eight steps, wrapping as the vector adds do: only a span of at most eight positions can
   // have steps that large (longer ones leave kFixedRange and take the clamped path), and
   // it never uses them.
-  const auto eight = [](std::int32_t s) {
-    return static_cast<std::int32_t>(static_cast<std::uint32_t>(s) * 8u);
+  const auto eight = [](std::int32_t lane7, std::int32_t lane1) {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(lane7) +
+                                     static_cast<std::uint32_t>(lane1));
   };
-  const __m256i eight_x = _mm256_set1_epi32(eight(sx)), eight_y = _mm256_set1_epi32(eight(sy));
+  const __m256i eight_x = _mm256_set1_epi32(eight(lanes_x[7], lanes_x[1]));
+  const __m256i eight_y = _mm256_set1_epi32(eight(lanes_y[7], lanes_y[1]));
   int k = 0;
   for (; k + 8 <= n; k += 8) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(xs + k), _mm256_srai_epi32(x, kShift));
@@ -186,32 +189,57 @@ __attribute__((target("avx2"))) void steps_avx2(std::int32_t fx, std::int32_t sx
     y = _mm256_add_epi32(y, eight_y);
   }
   if (k < n) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - k), lane);
     _mm256_maskstore_epi32(xs + k, keep, _mm256_srai_epi32(x, kShift));
     _mm256_maskstore_epi32(ys + k, keep, _mm256_srai_epi32(y, kShift));
   }
 }
 
+// k s for k in 0..7, wrapping.
+void lanes(std::int32_t s, std::int32_t* out) {
+  for (int k = 0; k < 8; ++k) {
+    out[k] = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) * static_cast<std::uint32_t>(k));
+  }
+}
+
 }  // namespace
 
+LineSteps::LineSteps(double dx_, double dy_, double reach)
+    : dx(dx_),
+      dy(dy_),
+      fixed(std::max({std::abs(dx), std::abs(dy), reach}) < kFixedRange),
+      avx2(use_avx2()),
+      sx(fixed ? to_fixed(dx, kStepBits) : 0),
+      sy(fixed ? to_fixed(dy, kStepBits) : 0) {
+  lanes(sx, lanes_x);
+  lanes(sy, lanes_y);
+}
+
 void RowPositions::fill_line(int c, int n, double x0, double y0, double dx, double dy) {
+  const double last_x = x0 + dx * (n - 1), last_y = y0 + dy * (n - 1);
+  const double reach = std::max({std::abs(x0), std::abs(y0), std::abs(last_x), std::abs(last_y)});
+  fill_line(c, n, x0, y0, LineSteps(dx, dy, reach));
+}
+
+void RowPositions::fill_line(int c, int n, double x0, double y0, const LineSteps& steps) {
   std::int32_t* px = x.data() + c;
   std::int32_t* py = y.data() + c;
-  const double last_x = x0 + dx * (n - 1), last_y = y0 + dy * (n - 1);
-  if (std::max({std::abs(x0), std::abs(y0), std::abs(last_x), std::abs(last_y), std::abs(dx),
-                std::abs(dy)}) >= kFixedRange) {
+  if (!steps.fixed) {
     for (int k = 0; k < n; ++k) {
-      px[k] = to_fixed(std::clamp(x0 + dx * k, -kFixedRange, kFixedRange), kFractionBits);
-      py[k] = to_fixed(std::clamp(y0 + dy * k, -kFixedRange, kFixedRange), kFractionBits);
+      px[k] = to_fixed(std::clamp(x0 + steps.dx * k, -kFixedRange, kFixedRange), kFractionBits);
+      py[k] = to_fixed(std::clamp(y0 + steps.dy * k, -kFixedRange, kFixedRange), kFractionBits);
     }
     return;
   }
   // 16.16 steps, rounded to 1/32 pixel per pixel: exact to ~1e-4 px over a row.
   const std::int32_t fx = to_fixed(x0, kStepBits) + (1 << (kShift - 1));
   const std::int32_t fy = to_fixed(y0, kStepBits) + (1 << (kShift - 1));
-  const std::int32_t sx = to_fixed(dx, kStepBits), sy = to_fixed(dy, kStepBits);
-  static const bool avx2 = use_avx2();
-  (avx2 ? steps_avx2 : steps_scalar)(fx, sx, fy, sy, n, px, py);
+  if (steps.avx2) {
+    steps_from_lanes_avx2(fx, fy, steps.lanes_x, steps.lanes_y, n, px, py);
+  } else {
+    steps_scalar(fx, steps.sx, fy, steps.sy, n, px, py);
+  }
 }
 
 void sample_row(const cv::Mat& plane, const RowPositions& at, int n, std::uint8_t* dst) {

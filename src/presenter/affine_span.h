@@ -17,6 +17,19 @@
 
 namespace pitchreel {
 
+// The steps along lines that share one direction (a mesh triangle's spans: one affine map),
+// set up once for all of them. `reach` bounds |x| and |y| of every position those lines
+// will hold (pixels).
+struct LineSteps {
+  LineSteps(double dx, double dy, double reach);
+
+  double dx, dy;  // per column, pixels
+  bool fixed;     // the lines fit 16.16 fixed point (else they are clamped pixel by pixel)
+  bool avx2;      // the vectorised fill may run
+  std::int32_t sx, sy;                   // dx, dy in 16.16
+  std::int32_t lanes_x[8], lanes_y[8];   // k sx, k sy for k in 0..7 (wrapping, as the adds)
+};
+
 // Source positions of one destination row, in 1/32 pixel (as cv::remap's INTER_LINEAR).
 struct RowPositions {
   std::vector<std::int32_t> x, y;
@@ -24,6 +37,9 @@ struct RowPositions {
 
   // Positions (x + k dx, y + k dy) for columns c .. c + n - 1, in pixels.
   void fill_line(int c, int n, double x0, double y0, double dx, double dy);
+  // The same along `steps`' direction, the positions identical; for many lines of one
+  // direction, without the per-line set-up of the steps.
+  void fill_line(int c, int n, double x0, double y0, const LineSteps& steps);
 };
 
 // dst[c] = `plane` at the positions of columns [0, n), bilinear; positions outside the plane

@@ -40,6 +40,7 @@ struct Piece {
   Edge edges[3];
   double ax, bx, cx, ay, by, cy;
   int first_row, last_row;  // the rows whose centres it may cover
+  LineSteps steps{0, 0, 0};  // along a row: (ax, ay) per column
 };
 
 // The columns of row `r` whose centres `p` covers, as [c0, c1] (empty when c1 < c0). Runs
@@ -107,6 +108,12 @@ std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
     p.cx = s[0].x - p.ax * d[0].x - p.bx * d[0].y;
     p.cy = s[0].y - p.ay * d[0].x - p.by * d[0].y;
     for (int k = 0; k < 3; ++k) p.edges[k] = Edge(d[k], d[(k + 1) % 3]);
+    // A pixel centre inside the posed triangle takes its pixel from inside the rest one, so
+    // the rest triangle bounds every position of its spans (2 pixels to spare for the
+    // spans' rounding at the edges).
+    double reach = 0;
+    for (const cv::Point2d& q : s) reach = std::max({reach, std::abs(q.x), std::abs(q.y)});
+    p.steps = LineSteps(p.ax, p.ay, reach + 2);
     p.first_row = std::max(0, static_cast<int>(std::ceil(std::min({d[0].y, d[1].y, d[2].y}))));
     p.last_row =
         std::min(height - 1, static_cast<int>(std::floor(std::max({d[0].y, d[1].y, d[2].y}))));
@@ -162,7 +169,7 @@ void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& sr
       const auto& [c0, c1, p] = by_row[i];
       if (c1 < c0) continue;
       at.fill_line(c0, c1 - c0 + 1, p->ax * c0 + p->bx * r + p->cx, p->ay * c0 + p->by * r + p->cy,
-                   p->ax, p->ay);
+                   p->steps);
     }
     for (std::size_t i = 0; i < N; ++i) {
       sample_row(*src[i], at, size.width, dst[i]->template ptr<std::uint8_t>(r));

@@ -131,6 +131,37 @@ TEST(AffineSpanTest, APositionsSpanWritesOnlyItsOwnColumns) {
   EXPECT_EQ(at.y[2], -4095 * 32);
 }
 
+// Many lines of one direction share their steps (a triangle's spans), set up for the
+// farthest position of any of them: each line's positions are those it has set up alone
+// (fixed point, or the clamped path for steps or positions beyond its range), and within
+// 1/32 pixel of x + k dx.
+TEST(AffineSpanTest, LinesSharingTheirStepsHoldTheSamePositions) {
+  std::mt19937 random(5);
+  std::uniform_real_distribution<double> position(-40, 400), step(-2.5, 2.5);
+  const double directions[][2] = {{1.0, 0.0}, {0.9, -0.07}, {4100.0, -4100.0}, {9000.0, 1.0}};
+  for (int d = 0; d < 8; ++d) {
+    const double dx = d < 4 ? directions[d][0] : step(random);
+    const double dy = d < 4 ? directions[d][1] : step(random);
+    for (int line = 0; line < 50; ++line) {
+      const int n = 1 + line % 23;
+      const double x = position(random), y = position(random);
+      const double reach = std::max({std::abs(x), std::abs(y), std::abs(x + dx * (n - 1)),
+                                     std::abs(y + dy * (n - 1))});
+      const LineSteps steps(dx, dy, reach + 50);  // as a mesh triangle bounds its spans
+      RowPositions one_by_one(40), shared(40);
+      one_by_one.fill_line(3, n, x, y, dx, dy);
+      shared.fill_line(3, n, x, y, steps);
+      ASSERT_EQ(shared.x, one_by_one.x) << "direction " << d << " line " << line;
+      ASSERT_EQ(shared.y, one_by_one.y) << "direction " << d << " line " << line;
+      if (reach + 50 >= 8192) continue;  // clamped: not the formula
+      for (int k = 0; k < n; ++k) {
+        ASSERT_NEAR(shared.x[3 + k], (x + dx * k) * 32, 1.0) << d << " " << line << " " << k;
+        ASSERT_NEAR(shared.y[3 + k], (y + dy * k) * 32, 1.0) << d << " " << line << " " << k;
+      }
+    }
+  }
+}
+
 // A grid mesh over `size`, two triangles a cell.
 struct Mesh {
   std::vector<cv::Point2f> points;

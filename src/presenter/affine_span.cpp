@@ -199,7 +199,8 @@ __attribute__((target("avx2"))) void steps_from_lanes_avx2(std::int32_t fx, std:
 // k s for k in 0..7, wrapping.
 void lanes(std::int32_t s, std::int32_t* out) {
   for (int k = 0; k < 8; ++k) {
-    out[k] = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) * static_cast<std::uint32_t>(k));
+    out[k] =
+        static_cast<std::int32_t>(static_cast<std::uint32_t>(s) * static_cast<std::uint32_t>(k));
   }
 }
 

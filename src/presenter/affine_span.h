@@ -23,11 +23,11 @@ namespace pitchreel {
 struct LineSteps {
   LineSteps(double dx, double dy, double reach);
 
-  double dx, dy;  // per column, pixels
-  bool fixed;     // the lines fit 16.16 fixed point (else they are clamped pixel by pixel)
-  bool avx2;      // the vectorised fill may run
-  std::int32_t sx, sy;                   // dx, dy in 16.16
-  std::int32_t lanes_x[8], lanes_y[8];   // k sx, k sy for k in 0..7 (wrapping, as the adds)
+  double dx, dy;        // per column, pixels
+  bool fixed;           // the lines fit 16.16 fixed point (else they are clamped pixel by pixel)
+  bool avx2;            // the vectorised fill may run
+  std::int32_t sx, sy;  // dx, dy in 16.16
+  std::int32_t lanes_x[8], lanes_y[8];  // k sx, k sy for k in 0..7 (wrapping, as the adds)
 };
 
 // Source positions of one destination row, in 1/32 pixel (as cv::remap's INTER_LINEAR).

@@ -145,8 +145,8 @@ TEST(AffineSpanTest, LinesSharingTheirStepsHoldTheSamePositions) {
     for (int line = 0; line < 50; ++line) {
       const int n = 1 + line % 23;
       const double x = position(random), y = position(random);
-      const double reach = std::max({std::abs(x), std::abs(y), std::abs(x + dx * (n - 1)),
-                                     std::abs(y + dy * (n - 1))});
+      const double reach = std::max(
+          {std::abs(x), std::abs(y), std::abs(x + dx * (n - 1)), std::abs(y + dy * (n - 1))});
       const LineSteps steps(dx, dy, reach + 50);  // as a mesh triangle bounds its spans
       RowPositions one_by_one(40), shared(40);
       one_by_one.fill_line(3, n, x, y, dx, dy);

@@ -174,6 +174,11 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   sound.delay = timeline.lead_in;
   sound.duration = timeline.duration();
   sound.music = job.music_path;
+  // A music bed keeps its treble: under a narration below 44.1 kHz (espeak speaks at
+  // 22.05 kHz, which holds nothing above 11 kHz) the track is mixed at 48 kHz, the
+  // narration resampled up. A narration alone keeps its rate, and the AAC track with it.
+  sound.sample_rate =
+      !job.music_path.empty() && speech.sample_rate < 44100 ? 48000 : speech.sample_rate;
   EncoderSettings settings;
   settings.size = size;
   settings.fps = timeline.fps;
@@ -186,7 +191,7 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   // The soundtrack (loudness passes, music) is made on the encoder's audio thread while
   // the first frames are rendered and encoded: it used to hold up the first frame.
   DeferredAudio audio;
-  audio.sample_rate = speech.sample_rate;
+  audio.sample_rate = sound.sample_rate;
   audio.produce = [&speech, sound, take = job.samples_to_take]() -> Result<std::vector<float>> {
     // The narration taken over when the caller allows it (the soundtrack frees it as soon
     // as it holds it), otherwise copied and left the caller's.

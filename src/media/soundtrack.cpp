@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "media/audio_decode.h"
+#include "media/audio_resample.h"
 
 namespace pitchreel {
 
@@ -48,8 +49,12 @@ std::vector<float> ducking_gain(std::span<const float> narration, int sample_rat
   return gain;
 }
 
-Result<Soundtrack> make_soundtrack(std::vector<float> narration, int sample_rate,
+Result<Soundtrack> make_soundtrack(std::vector<float> narration, int narration_rate,
                                    const SoundtrackOptions& options) {
+  const int sample_rate = options.sample_rate > 0 ? options.sample_rate : narration_rate;
+  if (sample_rate != narration_rate) {
+    narration = resample_mono(narration, narration_rate, sample_rate);
+  }
   Soundtrack track;
   track.sample_rate = sample_rate;
   const auto delay = static_cast<std::size_t>(std::lround(options.delay * sample_rate));

@@ -19,6 +19,7 @@ namespace pitchreel {
 struct SoundtrackOptions {
   double delay = 0;     // seconds of picture before the narration starts
   double duration = 0;  // seconds: the video's length
+  int sample_rate = 0;  // the track's rate; 0: the narration's (else it is resampled to it)
   std::filesystem::path music;  // empty: no music
   LoudnessTarget narration_loudness;
   double music_lufs = -26;      // the music's level where nobody speaks
@@ -32,10 +33,12 @@ struct Soundtrack {
   LoudnessReport narration;
 };
 
-// `narration` is copied into its place in the track and freed (its pages returned to the
-// system) before the loudness passes, which work in place: a long narration is held twice
-// only for that copy. Pass it with std::move when the caller is done with it.
-Result<Soundtrack> make_soundtrack(std::vector<float> narration, int sample_rate,
+// `narration` (at `narration_rate`) is copied into its place in the track and freed (its
+// pages returned to the system) before the loudness passes, which work in place: a long
+// narration is held twice only for that copy. Pass it with std::move when the caller is
+// done with it. The track is at options.sample_rate when set (the narration resampled to
+// it, the music decoded at it), else at the narration's rate.
+Result<Soundtrack> make_soundtrack(std::vector<float> narration, int narration_rate,
                                    const SoundtrackOptions& options);
 
 // Per-sample music gain (linear, 1 = no ducking) for a narration starting at `delay`

@@ -20,6 +20,7 @@
 #include "presenter/face_detector.h"
 #include "support/server_process.h"
 #include "support/test_support.h"
+#include "support/tone_level.h"
 
 namespace pitchreel {
 namespace {
@@ -88,10 +89,11 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
   EXPECT_NEAR(voice.integrated, -14.0, 0.5);
   EXPECT_LE(voice.true_peak, -1.0);
 
-  // Two seconds of music, looped under the whole video.
+  // Two seconds of music, looped under the whole video, with treble above espeak's 11 kHz.
   const auto music = dir / "music.wav";
   shell("ffmpeg -v error -y -f lavfi -i 'sine=f=330:d=2' -f lavfi -i 'sine=f=495:d=2' "
-        "-filter_complex amix=inputs=2 '" + music.string() + "' 2>&1");
+        "-f lavfi -i 'sine=f=13000:d=2' -ar 48000 -filter_complex amix=inputs=3 '" +
+        music.string() + "' 2>&1");
   ASSERT_TRUE(std::filesystem::exists(music));
   const auto mixed = dir / "music.mp4";
   r = run_pitchreel({"generate", "--image", image.string(), "--script", kScript, "--height", "720",
@@ -111,6 +113,18 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
   std::printf("lead-in: %.1f dB without music, %.1f dB with\n", quiet, bed);
   EXPECT_LT(quiet, -60.0);
   EXPECT_GT(bed, -45.0);
+  // The music keeps its treble: the track is at 48 kHz under espeak's 22.05 kHz narration,
+  // and the 13 kHz tone comes through about as loud as the 495 Hz one (a 22.05 kHz track
+  // cannot hold it at all). The narration alone keeps espeak's rate.
+  auto native = decode_audio_file(mixed, 0);
+  auto native_plain = decode_audio_file(plain, 0);
+  ASSERT_TRUE(native && native_plain);
+  EXPECT_EQ(native->sample_rate, 48000);
+  EXPECT_EQ(native_plain->sample_rate, 22050);
+  const double mid = testing::tone_db(b->samples, 0, 48000 * 4 / 10, 48000, 495);
+  const double treble = testing::tone_db(b->samples, 0, 48000 * 4 / 10, 48000, 13000);
+  std::printf("lead-in music: 495 Hz %.1f dB, 13 kHz %.1f dB\n", mid, treble);
+  EXPECT_GT(treble, mid - 6.0);
 
   r = run_pitchreel({"generate", "--image", image.string(), "--script", kScript, "--music",
                      (dir / "absent.mp3").string(), "-o", (dir / "x.mp4").string(), "--json"});

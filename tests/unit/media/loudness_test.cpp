@@ -17,6 +17,7 @@
 #include "media/soundtrack.h"
 #include "media/wav_writer.h"
 #include "support/test_support.h"
+#include "support/tone_level.h"
 
 namespace pitchreel {
 namespace {
@@ -176,6 +177,49 @@ TEST(Soundtrack, MusicIsLoopedDuckedUnderSpeechAndFadedOut) {
   const auto mix = dir.path() / "mix.wav";
   ASSERT_TRUE(write_wav(mix, with_music->samples, rate));
   EXPECT_LE(ffmpeg_ebur128(mix).true_peak, -1.0);
+}
+
+// Under a narration at 22.05 kHz (espeak's rate) the track is mixed at the rate asked for:
+// the music keeps what lies above 11 kHz, the narration is resampled to it and still meets
+// the loudness norm; asked for nothing, the track stays at the narration's rate.
+TEST(Soundtrack, MusicKeepsItsTrebleWhenTheTrackIsAtAHigherRateThanTheNarration) {
+  ::pitchreel::testing::TempDir dir;
+  const int music_rate = 48000, narration_rate = 22050;
+  std::vector<float> music(static_cast<std::size_t>(music_rate * 2));
+  for (std::size_t i = 0; i < music.size(); ++i) {
+    const double t = static_cast<double>(i) / music_rate;
+    music[i] = static_cast<float>(0.2 * std::sin(2 * M_PI * 440 * t) +
+                                  0.1 * std::sin(2 * M_PI * 14000 * t));
+  }
+  const auto music_path = dir.path() / "music.wav";
+  ASSERT_TRUE(write_wav(music_path, music, music_rate));
+  const std::vector<float> narration = speechlike(narration_rate, 4.0, 0.3);
+  SoundtrackOptions options;
+  options.delay = 1.0;
+  options.duration = 8.0;
+  options.music = music_path;
+  options.sample_rate = 48000;
+  auto wide = make_soundtrack(narration, narration_rate, options);
+  ASSERT_TRUE(wide.has_value()) << wide.error().message;
+  EXPECT_EQ(wide->sample_rate, 48000);
+  ASSERT_EQ(wide->samples.size(), static_cast<std::size_t>(8 * 48000));
+  // After the speech (1 s .. 5 s): the music alone, its treble as loud against its 440 Hz
+  // as in the file (6 dB under), where a 22.05 kHz track holds none of it.
+  const double low = testing::tone_db(wide->samples, 268800, 307200, 48000, 440);  // 5.6 s .. 6.4 s
+  const double high = testing::tone_db(wide->samples, 268800, 307200, 48000, 14000);
+  std::printf("music over a 22.05 kHz narration at 48 kHz: 440 Hz %.1f dB, 14 kHz %.1f dB\n", low,
+              high);
+  EXPECT_NEAR(high - low, -6.0, 1.0);
+  EXPECT_NEAR(wide->narration.output_lufs, -14.0, 0.2);
+  const auto mix = dir.path() / "mix.wav";
+  ASSERT_TRUE(write_wav(mix, wide->samples, 48000));
+  EXPECT_LE(ffmpeg_ebur128(mix).true_peak, -1.0);
+
+  options.sample_rate = 0;
+  auto narrow = make_soundtrack(narration, narration_rate, options);
+  ASSERT_TRUE(narrow.has_value());
+  EXPECT_EQ(narrow->sample_rate, narration_rate);
+  ASSERT_EQ(narrow->samples.size(), static_cast<std::size_t>(8 * narration_rate));
 }
 
 }  // namespace

@@ -93,23 +93,17 @@ Status write_jpeg(const Yuv420& frame, const std::filesystem::path& path, int qu
   // range's scales; the offsets and the rounding (cast truncates) in one linear step.
   using namespace bt709;
   const double l = 1.0 / kLumaScale, c = 1.0 / kChromaScale;
-  const std::array<double, 9> m = {l,
-                                   0,
-                                   2 * (1 - kKr) * c,
-                                   l,
-                                   -2 * kKb * (1 - kKb) / kKg * c,
-                                   -2 * kKr * (1 - kKr) / kKg * c,
-                                   l,
-                                   2 * (1 - kKb) * c,
-                                   0};
-  vips::ImagePtr matrix(vips_image_new_matrix_from_array(3, 3, m.data(), 9));
+  const double m[3][3] = {{l, 0, 2 * (1 - kKr) * c},  // red
+                          {l, -2 * kKb * (1 - kKb) / kKg * c, -2 * kKr * (1 - kKr) / kKg * c},
+                          {l, 2 * (1 - kKb) * c, 0}};  // blue
+  vips::ImagePtr matrix(vips_image_new_matrix_from_array(3, 3, &m[0][0], 9));
   if (!matrix) return failed(path, vips::take_error());
   if (auto s = take(vips_recomb(ycbcr.get(), &out, matrix.get(), nullptr), out, mixed, path); !s) {
     return s;
   }
   std::array<double, 3> ones{1, 1, 1}, shift{};
   for (int r = 0; r < 3; ++r) {
-    shift[r] = 0.5 - (m[3 * r] * 16 + m[3 * r + 1] * 128 + m[3 * r + 2] * 128);
+    shift[r] = 0.5 - (m[r][0] * 16 + m[r][1] * 128 + m[r][2] * 128);
   }
   if (auto s = take(vips_linear(mixed.get(), &out, ones.data(), shift.data(), 3, nullptr), out,
                     offset, path);

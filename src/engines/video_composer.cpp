@@ -174,11 +174,12 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   sound.delay = timeline.lead_in;
   sound.duration = timeline.duration();
   sound.music = job.music_path;
-  // A music bed keeps its treble: under a narration below 44.1 kHz (espeak speaks at
-  // 22.05 kHz, which holds nothing above 11 kHz) the track is mixed at 48 kHz, the
-  // narration resampled up. A narration alone keeps its rate, and the AAC track with it.
+  // A music bed keeps its treble: under a narration below 32 kHz (espeak speaks at
+  // 22.05 kHz, which holds nothing above 11 kHz) the track is mixed at 32 kHz, the narration
+  // resampled up: music up to 16 kHz (FM radio's band), at two thirds of 48 kHz's memory
+  // and AAC time. A narration alone keeps its rate, and the AAC track with it.
   sound.sample_rate =
-      !job.music_path.empty() && speech.sample_rate < 44100 ? 48000 : speech.sample_rate;
+      !job.music_path.empty() && speech.sample_rate < 32000 ? 32000 : speech.sample_rate;
   EncoderSettings settings;
   settings.size = size;
   settings.fps = timeline.fps;

@@ -91,9 +91,10 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
 
   // Two seconds of music, looped under the whole video, with treble above espeak's 11 kHz.
   const auto music = dir / "music.wav";
-  shell("ffmpeg -v error -y -f lavfi -i 'sine=f=330:d=2' -f lavfi -i 'sine=f=495:d=2' "
-        "-f lavfi -i 'sine=f=13000:d=2' -ar 48000 -filter_complex amix=inputs=3 '" +
-        music.string() + "' 2>&1");
+  shell(
+      "ffmpeg -v error -y -f lavfi -i 'sine=f=330:d=2' -f lavfi -i 'sine=f=495:d=2' "
+      "-f lavfi -i 'sine=f=13000:d=2' -ar 48000 -filter_complex amix=inputs=3 '" +
+      music.string() + "' 2>&1");
   ASSERT_TRUE(std::filesystem::exists(music));
   const auto mixed = dir / "music.mp4";
   r = run_pitchreel({"generate", "--image", image.string(), "--script", kScript, "--height", "720",

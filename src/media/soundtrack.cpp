@@ -25,25 +25,37 @@ std::vector<float> ducking_gain(std::span<const float> narration, int sample_rat
     rms.push_back(std::sqrt(sum / static_cast<double>(end - begin)));
     loudest = std::max(loudest, rms.back());
   }
-  std::vector<float> target(length, 1.0f);
+  // The target is `duck` from each speaking window's start to its end plus the hold: a
+  // sample is ducked when a speaking window starts in (k - window - hold, k], k its offset
+  // into the narration. Counted per window, not stored per sample: a track-length array
+  // freed here would stay resident in this thread's malloc arena while the video encodes.
+  std::vector<std::size_t> speaking_before(rms.size() + 1, 0);  // speaking windows < w
   for (std::size_t w = 0; w < rms.size(); ++w) {
-    if (loudest <= 0 || rms[w] < loudest * 0.01) continue;
-    const std::size_t from = delay + w * window;
-    const std::size_t to = std::min(length, from + window + hold);
-    for (std::size_t i = from; i < to; ++i) target[i] = duck;
+    const bool speaking = loudest > 0 && rms[w] >= loudest * 0.01;
+    speaking_before[w + 1] = speaking_before[w] + (speaking ? 1 : 0);
   }
+  const auto target = [&](std::size_t i) {
+    if (i < delay) return 1.0f;
+    const std::size_t k = i - delay;
+    const std::size_t last = std::min(k / window + 1, rms.size());  // windows starting <= k
+    const std::size_t reach = window + hold;
+    const std::size_t first = k >= reach ? (k - reach) / window + 1 : 0;  // starting > k - reach
+    return first < last && speaking_before[last] > speaking_before[first] ? duck : 1.0f;
+  };
   // Ramps: quick down (the music must be out of the way when the word starts: the ramp
   // is run backwards too, so it begins before the word), slower back up.
   const float down = 1.0f - std::exp(-1.0f / (0.08f * static_cast<float>(sample_rate)));
   const float up = 1.0f - std::exp(-1.0f / (0.30f * static_cast<float>(sample_rate)));
   float g = 1.0f;
   for (std::size_t i = 0; i < length; ++i) {
-    g += (target[i] < g ? down : up) * (target[i] - g);
+    const float t = target(i);
+    g += (t < g ? down : up) * (t - g);
     gain[i] = g;
   }
   g = 1.0f;
   for (std::size_t i = length; i-- > 0;) {
-    g += (target[i] < g ? down : up) * (target[i] - g);
+    const float t = target(i);
+    g += (t < g ? down : up) * (t - g);
     gain[i] = std::min(gain[i], g);
   }
   return gain;

@@ -235,9 +235,7 @@ Status LibavEncoder::open_video() {
   c->color_trc = AVCOL_TRC_BT709;
   c->colorspace = AVCOL_SPC_BT709;
   c->color_range = AVCOL_RANGE_MPEG;
-  // One x264 frame thread per core rather than x264's 1.5 per core: the renderer has a
-  // thread of its own, and each frame thread holds ~25 MB at 1080p for no speed gained.
-  c->thread_count = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c->thread_count = x264_frame_threads(settings_.size, std::thread::hardware_concurrency());
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(c->priv_data, "preset", settings_.preset.c_str(), 0);
   av_opt_set(c->priv_data, "crf", std::to_string(settings_.crf).c_str(), 0);
@@ -528,6 +526,12 @@ int aac_sample_rate(int requested, int input_rate) {
   constexpr int kKept[] = {22050, 24000, 32000, 44100, 48000};
   return std::find(std::begin(kKept), std::end(kKept), input_rate) != std::end(kKept) ? input_rate
                                                                                       : 48000;
+}
+
+int x264_frame_threads(cv::Size size, unsigned cores) {
+  const int n = static_cast<int>(std::max(1u, cores));
+  constexpr long kSmallFrame = 1280L * 720;
+  return static_cast<long>(size.width) * size.height <= kSmallFrame ? n * 3 / 2 : n;
 }
 
 Status validate_encoder_settings(const std::string& preset, int crf) {

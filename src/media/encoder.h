@@ -75,6 +75,13 @@ class Encoder {
 // EncoderSettings::audio_sample_rate); `requested` itself otherwise.
 int aac_sample_rate(int requested, int input_rate);
 
+// How many frame threads x264 gets for frames of `size` on `cores` cores (at least 1).
+// Up to 720p (1280x720 pixels or fewer), x264's own 1.5 per core: with one per core its
+// threads wait on each other's rows and leave the cores idle, a third fills them, and a
+// frame thread holds ~11 MB there. Above, one per core: at 1080p each holds ~25 MB, and
+// a third on two cores takes a 30 s video from 295 to 319 MB (docs/benchmarks.md).
+int x264_frame_threads(cv::Size size, unsigned cores);
+
 // Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.
 Status validate_encoder_settings(const std::string& preset, int crf);
 

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/cpu_account.h"
@@ -140,6 +141,42 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   Yuv420 frame = Yuv420::allocate(settings.size);
   for (int i = 0; i < 10; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
   ASSERT_TRUE((*enc)->finish());
+}
+
+// x264 runs the frame threads x264_frame_threads gives: 1.5 per core up to 720p, one per
+// core above (memory). Counted as the threads an open encoder adds to the process (its frame
+// threads and its lookahead thread) at 1280x720 and at a frame just larger.
+TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
+  EXPECT_EQ(x264_frame_threads({1280, 720}, 2), 3);
+  EXPECT_EQ(x264_frame_threads({720, 1280}, 2), 3);
+  EXPECT_EQ(x264_frame_threads({1282, 720}, 2), 2);
+  EXPECT_EQ(x264_frame_threads({1920, 1080}, 2), 2);
+  EXPECT_EQ(x264_frame_threads({1920, 1080}, 16), 16);
+  EXPECT_EQ(x264_frame_threads({640, 360}, 1), 1);
+  EXPECT_EQ(x264_frame_threads({640, 360}, 0), 1);
+
+  testing::TempDir dir;
+  const auto audio = tone(0.5, 16000);
+  const auto threads_started = [&](cv::Size size) {
+    EncoderSettings settings;
+    settings.size = size;
+    const std::size_t before = thread_nice_values().size();
+    auto enc = Encoder::open(dir / "t.mp4", settings, {audio, 16000, 0});
+    EXPECT_TRUE(enc) << enc.error().message;
+    if (!enc) return -1;
+    const auto started = static_cast<int>(thread_nice_values().size() - before);
+    Yuv420 frame = Yuv420::allocate(size);
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE((*enc)->add_frame(frame));
+    EXPECT_TRUE((*enc)->finish());
+    return started;
+  };
+  const unsigned cores = std::thread::hardware_concurrency();
+  const int at_720p = threads_started({1280, 720}), above = threads_started({1282, 720});
+  ASSERT_GT(above, 0);
+  EXPECT_EQ(at_720p - above,
+            x264_frame_threads({1280, 720}, cores) - x264_frame_threads({1282, 720}, cores))
+      << "threads started: " << at_720p << " at 720p, " << above << " above, on " << cores
+      << " cores";
 }
 
 TEST(Encoder, ChargesX264sThreadsToTheRendersAccount) {

@@ -75,12 +75,20 @@ class Encoder {
 // EncoderSettings::audio_sample_rate); `requested` itself otherwise.
 int aac_sample_rate(int requested, int input_rate);
 
-// How many frame threads x264 gets for frames of `size` on `cores` cores (at least 1).
-// Up to 720p (1280x720 pixels or fewer), x264's own 1.5 per core: with one per core its
-// threads wait on each other's rows and leave the cores idle, a third fills them, and a
-// frame thread holds ~11 MB there. Above, one per core: at 1080p each holds ~25 MB, and
-// a third on two cores takes a 30 s video from 295 to 319 MB (docs/benchmarks.md).
-int x264_frame_threads(cv::Size size, unsigned cores);
+// How x264 spreads its work over `cores` cores for frames of `size`. x264's frame threads
+// wait on each other's rows, and its lookahead thread may run only `sync_lookahead` frames
+// ahead of them: more of both keeps the cores busy, and each costs a frame's memory.
+// - Up to 720p (1280x720 pixels or fewer): x264's own defaults, 1.5 frame threads per core
+//   and its own buffer (frame threads + b-frames): a frame there is small.
+// - Above: one frame thread per core and 2 frames of buffer; at 1080p each more frame
+//   thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB a 30 s 1080p
+//   video may take has no room for (docs/benchmarks.md).
+// The bitstream does not depend on sync_lookahead.
+struct X264Threading {
+  int frame_threads = 1;
+  int sync_lookahead = -1;  // -1: x264's own
+};
+X264Threading x264_threading(cv::Size size, unsigned cores);
 
 // Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.
 Status validate_encoder_settings(const std::string& preset, int crf);

@@ -143,17 +143,23 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   ASSERT_TRUE((*enc)->finish());
 }
 
-// x264 runs the frame threads x264_frame_threads gives: 1.5 per core up to 720p, one per
-// core above (memory). Counted as the threads an open encoder adds to the process (its frame
-// threads and its lookahead thread) at 1280x720 and at a frame just larger.
+// x264 runs the frame threads x264_threading gives: 1.5 per core up to 720p with x264's own
+// lookahead buffer, one per core above with 2 frames of it (memory). Counted as the threads
+// an open encoder adds to the process (its frame threads and its lookahead thread) at
+// 1280x720 and at a frame just larger.
 TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
-  EXPECT_EQ(x264_frame_threads({1280, 720}, 2), 3);
-  EXPECT_EQ(x264_frame_threads({720, 1280}, 2), 3);
-  EXPECT_EQ(x264_frame_threads({1282, 720}, 2), 2);
-  EXPECT_EQ(x264_frame_threads({1920, 1080}, 2), 2);
-  EXPECT_EQ(x264_frame_threads({1920, 1080}, 16), 16);
-  EXPECT_EQ(x264_frame_threads({640, 360}, 1), 1);
-  EXPECT_EQ(x264_frame_threads({640, 360}, 0), 1);
+  const auto threads = [](cv::Size size, unsigned cores) {
+    return x264_threading(size, cores).frame_threads;
+  };
+  EXPECT_EQ(threads({1280, 720}, 2), 3);
+  EXPECT_EQ(threads({720, 1280}, 2), 3);
+  EXPECT_EQ(threads({1282, 720}, 2), 2);
+  EXPECT_EQ(threads({1920, 1080}, 2), 2);
+  EXPECT_EQ(threads({1920, 1080}, 16), 16);
+  EXPECT_EQ(threads({640, 360}, 1), 1);
+  EXPECT_EQ(threads({640, 360}, 0), 1);
+  EXPECT_EQ(x264_threading({1280, 720}, 2).sync_lookahead, -1);
+  EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 2);
 
   testing::TempDir dir;
   const auto audio = tone(0.5, 16000);
@@ -173,8 +179,7 @@ TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
   const unsigned cores = std::thread::hardware_concurrency();
   const int at_720p = threads_started({1280, 720}), above = threads_started({1282, 720});
   ASSERT_GT(above, 0);
-  EXPECT_EQ(at_720p - above,
-            x264_frame_threads({1280, 720}, cores) - x264_frame_threads({1282, 720}, cores))
+  EXPECT_EQ(at_720p - above, threads({1280, 720}, cores) - threads({1282, 720}, cores))
       << "threads started: " << at_720p << " at 720p, " << above << " above, on " << cores
       << " cores";
 }

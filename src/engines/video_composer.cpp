@@ -288,6 +288,7 @@ Result<RenderOutput> compose_layout(const RenderJob& job, const PresenterMaker& 
                                     ProgressSink& progress, std::string_view stage) {
   auto scene = make_layout_scene(job, make_presenter);
   if (!scene) return fail(scene.error());
+  if (job.release_pictures) job.release_pictures();  // the layers hold what they need of them
   scene->composition.stage = stage;
   auto output = compose_video(job, scene->composition, progress);
   if (output) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ struct RenderJob {
   // render (120 s at 48 kHz: 23 MB); speech->samples is then empty, and speech->duration()
   // zero, from the moment the soundtrack is made (on the encoder's audio thread).
   std::vector<float>* samples_to_take = nullptr;
+  // Set by a caller that reads `product` and the presenter's portrait no more once render()
+  // has begun: called once the render's layers hold what they need of the pictures (before
+  // the first frame), for the caller to release them. A photo kept at up to twice the
+  // frame's size is up to 33 MB at 1080p (a 12-megapixel one), held for the whole render
+  // otherwise. Unset: the pictures are left.
+  std::function<void()> release_pictures;
   OutputFormat format;
   bool captions = true;
   std::string preset = "veryfast";

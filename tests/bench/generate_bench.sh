@@ -13,7 +13,8 @@
 #
 # Usage: tests/bench/generate_bench.sh BUILD_DIR
 #   REPEAT=N        rounds per case (default 3)
-#   CASES="a b"     only these cases (names in the table's first column)
+#   CASES="a b"     only these cases (names in the table's first column; audio-120s and
+#                   photo-12mp are the peak-RSS-only cases at the end)
 #   REFERENCE=BIN   another build's pitchreel (e.g. before an optimisation): each case's
 #                   composed frames are compared with its frames (PSNR, ffmpeg's psnr
 #                   filter on the raw frames, before x264), and the table says by how much
@@ -161,6 +162,30 @@ if [ -z "$only" ] || grep -qw -- "audio-120s" <<<"$only"; then
     rm -rf "$dir"
   else
     echo "(the 120 s --audio case skipped: $testdata/speech is absent)"
+  fi
+fi
+# Peak memory with a phone camera's 12-megapixel photo (the group photo enlarged to
+# 4000x3000) at 1080p, alone and with the presenter: the photo is decoded whole.
+if [ -z "$only" ] || grep -qw -- "photo-12mp" <<<"$only"; then
+  if [ -f "$dlib/faces/bald_guys.jpg" ]; then
+    dir="$work/photo12"
+    mkdir -p "$dir"
+    ffmpeg -loglevel error -y -i "$dlib/faces/bald_guys.jpg" -vf scale=4000:3000 -q:v 3 "$dir/photo.jpg"
+    for layout in showcase presenter; do
+      extra=()
+      if [ $layout = presenter ]; then
+        [ -f "$testdata/portraits/painted-girl.jpg" ] || continue
+        extra=(--avatar "$testdata/portraits/painted-girl.jpg" --layout presenter)
+      fi
+      rsses=()
+      for ((i = 0; i < repeat; i++)); do
+        read -r _ rss _ <<<"$(timed "$bin" generate --image "$dir/photo.jpg" --script "$script" \
+          --height 1080 "${extra[@]}" -o "$dir/out.mp4")"
+        rsses+=("$rss")
+      done
+      echo "Peak RSS, 1080p, a 12-megapixel photo, $layout: $(fmt "$(median "${rsses[@]}")" 0) MB (runs: ${rsses[*]})"
+    done
+    rm -rf "$dir"
   fi
 fi
 echo

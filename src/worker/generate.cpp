@@ -229,7 +229,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.title = request.title ? request.product_name : "";
   job.speech = &*speech;
   job.samples_to_take = &speech->samples;  // nothing here reads them once the render begins
-  job.release_pictures = [&job] {  // nor the pictures
+  job.release_pictures = [&job] {          // nor the pictures
     job.product.release();
     if (job.presenter) job.presenter->portrait.release();
   };

@@ -229,7 +229,8 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.title = request.title ? request.product_name : "";
   job.speech = &*speech;
   job.samples_to_take = &speech->samples;  // nothing here reads them once the render begins
-  job.release_pictures = [&job] {          // nor the pictures
+  // Nor the pictures: the render calls this once its layers hold what they need of them.
+  job.release_pictures = [&job] {
     job.product.release();
     if (job.presenter) job.presenter->portrait.release();
   };

@@ -100,10 +100,6 @@ TEST(Encoder, ANarrationAtAnotherRateIsResampledToTheAacRate) {
   }
 }
 
-// Renders that overlap in one process are costed by the threads they ran on: the encoder
-// charges x264's own threads (found by the name they inherit from the thread that opened it)
-// to that thread's account. Nothing else works in this process, so the account must come
-// close to the process's whole CPU time, although most of it was spent on x264's threads.
 // The nice value of every thread of this process, from /proc.
 std::vector<int> thread_nice_values() {
   std::vector<int> out;
@@ -184,6 +180,10 @@ TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
       << " cores";
 }
 
+// Renders that overlap in one process are costed by the threads they ran on: the encoder
+// charges x264's own threads (found by the name they inherit from the thread that opened it)
+// to that thread's account. Nothing else works in this process, so the account must come
+// close to the process's whole CPU time, although most of it was spent on x264's threads.
 TEST(Encoder, ChargesX264sThreadsToTheRendersAccount) {
   testing::TempDir dir;
   const auto audio = tone(2.0, 16000);

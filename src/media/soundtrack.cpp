@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "media/audio_decode.h"
 #include "media/audio_resample.h"
@@ -25,36 +26,39 @@ std::vector<float> ducking_gain(std::span<const float> narration, int sample_rat
     rms.push_back(std::sqrt(sum / static_cast<double>(end - begin)));
     loudest = std::max(loudest, rms.back());
   }
-  // The target is `duck` from each speaking window's start to its end plus the hold: a
-  // sample is ducked when a speaking window starts in (k - window - hold, k], k its offset
-  // into the narration. Counted per window, not stored per sample: a track-length array
-  // freed here would stay resident in this thread's malloc arena while the video encodes.
-  std::vector<std::size_t> speaking_before(rms.size() + 1, 0);  // speaking windows < w
+  // The target is `duck` from each speaking window's start to its end plus the hold, else 1:
+  // kept as those stretches, merged where they touch, not as a per-sample array (a
+  // track-length array freed here would stay resident in this thread's malloc arena while
+  // the video encodes). Each pass walks them with a cursor.
+  std::vector<std::pair<std::size_t, std::size_t>> ducked;  // [from, to), in order, apart
   for (std::size_t w = 0; w < rms.size(); ++w) {
-    const bool speaking = loudest > 0 && rms[w] >= loudest * 0.01;
-    speaking_before[w + 1] = speaking_before[w] + (speaking ? 1 : 0);
+    if (loudest <= 0 || rms[w] < loudest * 0.01) continue;
+    const std::size_t from = delay + w * window;
+    const std::size_t to = std::min(length, from + window + hold);
+    if (from >= to) continue;
+    if (!ducked.empty() && from <= ducked.back().second) {
+      ducked.back().second = std::max(ducked.back().second, to);
+    } else {
+      ducked.emplace_back(from, to);
+    }
   }
-  const auto target = [&](std::size_t i) {
-    if (i < delay) return 1.0f;
-    const std::size_t k = i - delay;
-    const std::size_t last = std::min(k / window + 1, rms.size());  // windows starting <= k
-    const std::size_t reach = window + hold;
-    const std::size_t first = k >= reach ? (k - reach) / window + 1 : 0;  // starting > k - reach
-    return first < last && speaking_before[last] > speaking_before[first] ? duck : 1.0f;
-  };
   // Ramps: quick down (the music must be out of the way when the word starts: the ramp
   // is run backwards too, so it begins before the word), slower back up.
   const float down = 1.0f - std::exp(-1.0f / (0.08f * static_cast<float>(sample_rate)));
   const float up = 1.0f - std::exp(-1.0f / (0.30f * static_cast<float>(sample_rate)));
   float g = 1.0f;
+  std::size_t next = 0;  // the first stretch not ended before i
   for (std::size_t i = 0; i < length; ++i) {
-    const float t = target(i);
+    while (next < ducked.size() && ducked[next].second <= i) ++next;
+    const float t = next < ducked.size() && ducked[next].first <= i ? duck : 1.0f;
     g += (t < g ? down : up) * (t - g);
     gain[i] = g;
   }
   g = 1.0f;
+  std::size_t open = ducked.size();  // stretches [0, open) start at or before i
   for (std::size_t i = length; i-- > 0;) {
-    const float t = target(i);
+    while (open > 0 && ducked[open - 1].first > i) --open;
+    const float t = open > 0 && i < ducked[open - 1].second ? duck : 1.0f;
     g += (t < g ? down : up) * (t - g);
     gain[i] = std::min(gain[i], g);
   }

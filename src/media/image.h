@@ -32,7 +32,8 @@ struct ImageLimits {
   std::uint64_t max_bytes = 50ull << 20;  // encoded size, checked before a file is read
   // The longer side of the decoded result: a larger image is shrunk (Lanczos) while it is
   // decoded, streaming, so decoding costs memory for the result, not for the upload (a
-  // 7000x7000 PNG: 48 MB instead of ~290 MB). 1080p renders never need more; 0: no limit.
+  // 7000x7000 PNG: 48 MB instead of ~290 MB). 1080p renders never need more, and the render
+  // takes the pictures at this size (0: no limit, and no bound on their memory).
   int max_side = 4096;
 };
 

@@ -72,12 +72,24 @@ run_floor() {  # dir
 export -f run_script run_floor
 export preset crf
 
+# A phone camera's photo: 12 megapixels (3972x2978) of real detail, the group photo tiled
+# 2x2 at its own resolution with a little sensor grain, a JPEG of 1.7 MB. Decoding it is a
+# visible part of a 720p render.
+phone="$work/phone-12mp.jpg"
+if [ -f "$dlib/faces/bald_guys.jpg" ]; then
+  ffmpeg -loglevel error -y -i "$dlib/faces/bald_guys.jpg" -i "$dlib/faces/bald_guys.jpg" \
+    -filter_complex "[0][1]hstack=inputs=2,split[a][b];[a][b]vstack=inputs=2,crop=3972:2978:0:0,noise=alls=8:allf=u" \
+    -frames:v 1 -q:v 3 "$phone"
+fi
+
 # name | photo | aspect | height | extra generate options (no spaces inside one option)
 cases=(
   "cars-16x9-1080|$dlib/mmod_cars_test_image.jpg|16:9|1080|"
   "dogs-9x16-1080|$dlib/faces/dogs.jpg|9:16|1080|"
   "child-16x9-720|$dlib/faces/2009_004587.jpg|16:9|720|"
   "group-9x16-720|$dlib/faces/bald_guys.jpg|9:16|720|"
+  "phone-16x9-720|$phone|16:9|720|"
+  "phone-9x16-1080|$phone|9:16|1080|"
   "presenter-16x9-1080|$dlib/mmod_cars_test_image.jpg|16:9|1080|--avatar $testdata/portraits/painted-girl.jpg --layout presenter"
   "pip-16x9-1080|$dlib/mmod_cars_test_image.jpg|16:9|1080|--avatar $testdata/portraits/painted-girl.jpg --layout pip"
 )

@@ -5,7 +5,7 @@
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(REPEAT=1 CASES="child-16x9-720 photo-12mp" SCRIPT="Meet the Aurora bottle. Order yours today." \
+out=$(REPEAT=1 CASES="child-16x9-720 phone-16x9-720 photo-12mp" SCRIPT="Meet the Aurora bottle. Order yours today." \
   bash "$here/generate_bench.sh" "$build")
 echo "$out"
 if grep -q 'child-16x9-720 | (.* is absent' <<<"$out"; then
@@ -15,6 +15,8 @@ else
   nz='(0\.[0-9]*[1-9][0-9]*|[1-9][0-9.]*)'
   grep -Eq "^\\| child-16x9-720 \\| 2009_004587.jpg 400x500 \\| $nz \\| $nz \\| [0-9.]+x" <<<"$out" \
     || { echo "generate_bench.sh printed no figures for its case" >&2; exit 1; }
+  grep -Eq "^\\| phone-16x9-720 \\| phone-12mp.jpg 3972x2978 \\| $nz \\| $nz \\| [0-9.]+x" <<<"$out" \
+    || { echo "generate_bench.sh printed no figures for the phone photo's case" >&2; exit 1; }
   grep -Eq "^Peak RSS, 1080p, a 12-megapixel photo, showcase: [1-9][0-9]* MB" <<<"$out" \
     || { echo "generate_bench.sh printed no peak RSS for the 12-megapixel photo" >&2; exit 1; }
 fi

@@ -10,7 +10,8 @@
 #
 # Usage: tests/bench/fixed_costs.sh OLD_BIN NEW_BIN
 #   ROUNDS=N          rounds (default 8)
-#   CASES="a b"       only these cases (cars dogs child group presenter)
+#   CASES="a b"       only these cases (cars dogs child group presenter phone; phone is
+#                     phone_photo.sh's 12-megapixel photo at 720p)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 set -euo pipefail
 old=$(realpath "$1")
@@ -31,7 +32,9 @@ cases=(
   "child|$dlib/faces/2009_004587.jpg|720|16:9|"
   "group|$dlib/faces/bald_guys.jpg|720|9:16|"
   "presenter|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $testdata/portraits/painted-girl.jpg --layout presenter"
+  "phone|$work/phone-12mp.jpg|720|16:9|"
 )
+bash "$here/phone_photo.sh" "$work/phone-12mp.jpg" || true
 selected=()
 for c in "${cases[@]}"; do
   if [ -z "$only" ] || grep -qw -- "${c%%|*}" <<<"$only"; then selected+=("$c"); fi

@@ -72,15 +72,9 @@ run_floor() {  # dir
 export -f run_script run_floor
 export preset crf
 
-# A phone camera's photo: 12 megapixels (3972x2978) of real detail, the group photo tiled
-# 2x2 at its own resolution with a little sensor grain, a JPEG of 1.7 MB. Decoding it is a
-# visible part of a 720p render.
+# A phone camera's 12-megapixel photo (phone_photo.sh), made once.
 phone="$work/phone-12mp.jpg"
-if [ -f "$dlib/faces/bald_guys.jpg" ]; then
-  ffmpeg -loglevel error -y -i "$dlib/faces/bald_guys.jpg" -i "$dlib/faces/bald_guys.jpg" \
-    -filter_complex "[0][1]hstack=inputs=2,split[a][b];[a][b]vstack=inputs=2,crop=3972:2978:0:0,noise=alls=8:allf=u" \
-    -frames:v 1 -q:v 3 "$phone"
-fi
+bash "$here/phone_photo.sh" "$phone" || true
 
 # name | photo | aspect | height | extra generate options (no spaces inside one option)
 cases=(

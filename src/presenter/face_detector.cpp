@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,58 +33,71 @@ constexpr const char* kWhatWorks =
     "Use a portrait where one face looks at the camera, both eyes visible, the face at "
     "least a fifth of the picture's width";
 
-// The models are loaded once per process; the detector is not safe to call concurrently,
-// the shape predictor is (its operator() is const and keeps no state).
+// The models, loaded when a face is to be found and shared by whoever finds one meanwhile;
+// released with the last holder (the landmark model is ~75 MB in memory, which a render
+// does not need once its face is found). The detector is not safe to call concurrently, the
+// shape predictor is (its operator() is const and keeps no state).
 struct FaceModels {
   dlib::frontal_face_detector detector;
   dlib::shape_predictor predictor;
   std::mutex detector_mutex;
 };
 
-Result<FaceModels*> face_models() {
-  static std::once_flag once;
-  static std::optional<FaceModels> models;
-  static std::optional<Error> load_error;
-  std::call_once(once, [] {
-    const auto path = face_model_path();
-    const auto started = std::chrono::steady_clock::now();
-    try {
-      if (!std::filesystem::is_regular_file(path)) {
-        load_error = Error::unavailable(
-            "face_model_missing",
-            fmt::format("The face landmark model {} is missing. Install the Debian package "
-                        "libdlib-data (or set PITCHREEL_FACE_MODEL to the .dat file).",
-                        path.string()));
-        return;
-      }
-      models.emplace();
-      models->detector = dlib::get_frontal_face_detector();
-      dlib::deserialize(path.string()) >> models->predictor;
-      if (models->predictor.num_parts() != 68) {
-        models.reset();
-        load_error = Error::unavailable(
-            "face_model_invalid",
-            fmt::format("The face landmark model {} is not a 68-point model. Install the Debian "
-                        "package libdlib-data.",
-                        path.string()));
-        return;
-      }
-      spdlog::info("face model loaded path={} ms={}", path.string(),
-                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count());
-    } catch (const std::exception& e) {
-      models.reset();
-      spdlog::error("face model load failed path={} what={}", path.string(), e.what());
-      load_error = Error::unavailable(
-          "face_model_invalid",
-          fmt::format("The face landmark model {} cannot be read. Reinstall the Debian package "
-                      "libdlib-data.",
-                      path.string()));
+Result<std::shared_ptr<FaceModels>> load_face_models() {
+  const auto path = face_model_path();
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    if (!std::filesystem::is_regular_file(path)) {
+      return fail(Error::unavailable(
+          "face_model_missing",
+          fmt::format("The face landmark model {} is missing. Install the Debian package "
+                      "libdlib-data (or set PITCHREEL_FACE_MODEL to the .dat file).",
+                      path.string())));
     }
-  });
-  if (load_error) return fail(*load_error);
-  return &*models;
+    auto models = std::make_shared<FaceModels>();
+    models->detector = dlib::get_frontal_face_detector();
+    dlib::deserialize(path.string()) >> models->predictor;
+    if (models->predictor.num_parts() != 68) {
+      return fail(Error::unavailable(
+          "face_model_invalid",
+          fmt::format("The face landmark model {} is not a 68-point model. Install the Debian "
+                      "package libdlib-data.",
+                      path.string())));
+    }
+    spdlog::info("face model loaded path={} ms={}", path.string(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
+    return models;
+  } catch (const std::exception& e) {
+    spdlog::error("face model load failed path={} what={}", path.string(), e.what());
+    return fail(Error::unavailable(
+        "face_model_invalid",
+        fmt::format("The face landmark model {} cannot be read. Reinstall the Debian package "
+                    "libdlib-data.",
+                    path.string())));
+  }
+}
+
+// The models while someone holds them (guarded by the mutex, which also makes one load at a
+// time: callers that arrive during a load wait for it and share it).
+struct SharedModels {
+  std::mutex mutex;
+  std::weak_ptr<FaceModels> models;
+};
+
+SharedModels& shared_models() {
+  static SharedModels shared;
+  return shared;
+}
+
+Result<std::shared_ptr<FaceModels>> face_models() {
+  SharedModels& shared = shared_models();
+  std::lock_guard lock(shared.mutex);
+  if (auto alive = shared.models.lock()) return alive;
+  auto loaded = load_face_models();
+  if (loaded) shared.models = *loaded;
+  return loaded;
 }
 
 std::string named(std::string_view source_name) {
@@ -247,6 +261,20 @@ Result<FaceLandmarks> find_face(const cv::Mat& bgr, std::string_view source_name
 }
 
 }  // namespace
+
+Result<FaceModelsHold> FaceModelsHold::acquire() {
+  auto models = face_models();
+  if (!models) return fail(models.error());
+  FaceModelsHold hold;
+  hold.models_ = std::move(*models);
+  return hold;
+}
+
+bool face_models_loaded() {
+  SharedModels& shared = shared_models();
+  std::lock_guard lock(shared.mutex);
+  return !shared.models.expired();
+}
 
 std::filesystem::path face_model_path() {
   if (const char* env = std::getenv("PITCHREEL_FACE_MODEL"); env && *env) return env;

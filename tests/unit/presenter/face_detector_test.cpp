@@ -187,6 +187,28 @@ TEST(FaceDetectorTest, WrongPixelTypeIsAClearError) {
   EXPECT_EQ(gray.error().kind, ErrorKind::kInvalidInput);
 }
 
+// The landmark model (~75 MB in memory) is loaded to find a face and let go once it is
+// found, so a render does not carry it through its frames; a FaceModelsHold keeps it.
+TEST(FaceDetectorTest, ModelsAreReleasedOnceTheFaceIsFoundUnlessHeld) {
+  PITCHREEL_REQUIRE_TESTDATA(path, "portraits/painted-girl.jpg");
+  const testing::ScopedEnv no_cache("PITCHREEL_CACHE_DIR", "off");
+  const cv::Mat portrait = load(path);
+  ASSERT_FALSE(face_models_loaded());
+  auto face = detect_face(portrait);
+  ASSERT_TRUE(face) << face.error().message;
+  EXPECT_FALSE(face_models_loaded());
+  {
+    auto hold = FaceModelsHold::acquire();
+    ASSERT_TRUE(hold) << hold.error().message;
+    EXPECT_TRUE(face_models_loaded());
+    auto again = detect_face(portrait);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->points, face->points);
+    EXPECT_TRUE(face_models_loaded());
+  }
+  EXPECT_FALSE(face_models_loaded());
+}
+
 TEST(FaceDetectorTest, SafeFromSeveralThreads) {
   PITCHREEL_REQUIRE_TESTDATA(path, "portraits/rendered-3d.jpg");
   const cv::Mat portrait = load(path);

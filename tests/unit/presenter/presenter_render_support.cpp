@@ -66,6 +66,9 @@ constexpr int kRedetectEvery = 30;
 std::vector<double> measured_openings(const std::vector<cv::Mat>& frames) {
   std::vector<double> out;
   if (frames.empty()) return out;
+  // Landmarks on every frame: the models stay loaded for all of them.
+  const auto models = FaceModelsHold::acquire();
+  EXPECT_TRUE(models.has_value());
   auto first = detect_face(frames.front());
   EXPECT_TRUE(first.has_value());
   if (!first) return out;

@@ -13,8 +13,8 @@
 #
 # Usage: tests/bench/generate_bench.sh BUILD_DIR
 #   REPEAT=N        rounds per case (default 3)
-#   CASES="a b"     only these cases (names in the table's first column; audio-120s and
-#                   photo-12mp are the peak-RSS-only cases at the end)
+#   CASES="a b"     only these cases (names in the table's first column; audio-120s,
+#                   photo-12mp and new-presenter are the peak-RSS-only cases at the end)
 #   REFERENCE=BIN   another build's pitchreel (e.g. before an optimisation): each case's
 #                   composed frames are compared with its frames (PSNR, ffmpeg's psnr
 #                   filter on the raw frames, before x264), and the table says by how much
@@ -192,6 +192,20 @@ if [ -z "$only" ] || grep -qw -- "photo-12mp" <<<"$only"; then
       echo "Peak RSS, 1080p, a 12-megapixel photo, $layout: $(fmt "$(median "${rsses[@]}")" 0) MB (runs: ${rsses[*]})"
     done
     rm -rf "$dir"
+  fi
+fi
+# Peak memory of a first video with a new presenter at 1080p: the face cache off, so the
+# landmark model is read (the cases above find the portrait's face in the cache).
+if [ -z "$only" ] || grep -qw -- "new-presenter" <<<"$only"; then
+  if [ -f "$dlib/mmod_cars_test_image.jpg" ] && [ -f "$testdata/portraits/painted-girl.jpg" ]; then
+    rsses=()
+    for ((i = 0; i < repeat; i++)); do
+      read -r _ rss _ <<<"$(PITCHREEL_CACHE_DIR=off timed "$bin" generate \
+        --image "$dlib/mmod_cars_test_image.jpg" --script "$script" --height 1080 \
+        --avatar "$testdata/portraits/painted-girl.jpg" --layout presenter -o "$work/new.mp4")"
+      rsses+=("$rss")
+    done
+    echo "Peak RSS, 1080p, a new presenter (the face not in the cache): $(fmt "$(median "${rsses[@]}")" 0) MB (runs: ${rsses[*]})"
   fi
 fi
 echo

@@ -5,7 +5,7 @@
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(REPEAT=1 CASES="child-16x9-720 phone-16x9-720 photo-12mp" SCRIPT="Meet the Aurora bottle. Order yours today." \
+out=$(REPEAT=1 CASES="child-16x9-720 phone-16x9-720 photo-12mp new-presenter" SCRIPT="Meet the Aurora bottle. Order yours today." \
   bash "$here/generate_bench.sh" "$build")
 echo "$out"
 if grep -q 'child-16x9-720 | (.* is absent' <<<"$out"; then
@@ -19,6 +19,10 @@ else
     || { echo "generate_bench.sh printed no figures for the phone photo's case" >&2; exit 1; }
   grep -Eq "^Peak RSS, 1080p, a 12-megapixel photo, showcase: [1-9][0-9]* MB" <<<"$out" \
     || { echo "generate_bench.sh printed no peak RSS for the 12-megapixel photo" >&2; exit 1; }
+  if [ -f "$here/../../../shared/testdata/portraits/painted-girl.jpg" ]; then
+    grep -Eq "^Peak RSS, 1080p, a new presenter \(the face not in the cache\): [1-9][0-9]* MB" <<<"$out" \
+      || { echo "generate_bench.sh printed no peak RSS for a new presenter" >&2; exit 1; }
+  fi
 fi
 out=$(JOBS=2 WORKERS=2 SCRIPT="Meet the Aurora bottle." bash "$here/drain_bench.sh" "$build")
 echo "$out"

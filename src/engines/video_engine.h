@@ -52,9 +52,9 @@ struct RenderJob {
   std::vector<float>* samples_to_take = nullptr;
   // Set by a caller that reads `product` and the presenter's portrait no more once render()
   // has begun: called once the render's layers hold what they need of the pictures (before
-  // the first frame), for the caller to release them. A photo kept at up to twice the
-  // frame's size is up to 33 MB at 1080p (a 12-megapixel one), held for the whole render
-  // otherwise. Unset: the pictures are left.
+  // the first frame), for the caller to release them. A photo as decoded (up to
+  // ImageLimits::max_side, 4096 px, on its longer side: 36 MB for a phone's 12 megapixels)
+  // is held for the whole render otherwise. Unset: the pictures are left.
   std::function<void()> release_pictures;
   OutputFormat format;
   bool captions = true;

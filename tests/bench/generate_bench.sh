@@ -170,13 +170,10 @@ if [ -z "$only" ] || grep -qw -- "audio-120s" <<<"$only"; then
     echo "(the 120 s --audio case skipped: $testdata/speech is absent)"
   fi
 fi
-# Peak memory with a phone camera's 12-megapixel photo (the group photo enlarged to
-# 4000x3000) at 1080p, alone and with the presenter: the photo is decoded whole.
+# Peak memory with a phone camera's 12-megapixel photo (phone_photo.sh's) at 1080p, alone
+# and with the presenter: the photo is decoded whole.
 if [ -z "$only" ] || grep -qw -- "photo-12mp" <<<"$only"; then
-  if [ -f "$dlib/faces/bald_guys.jpg" ]; then
-    dir="$work/photo12"
-    mkdir -p "$dir"
-    ffmpeg -loglevel error -y -i "$dlib/faces/bald_guys.jpg" -vf scale=4000:3000 -q:v 3 "$dir/photo.jpg"
+  if [ -f "$phone" ]; then
     for layout in showcase presenter; do
       extra=()
       if [ $layout = presenter ]; then
@@ -185,13 +182,12 @@ if [ -z "$only" ] || grep -qw -- "photo-12mp" <<<"$only"; then
       fi
       rsses=()
       for ((i = 0; i < repeat; i++)); do
-        read -r _ rss _ <<<"$(timed "$bin" generate --image "$dir/photo.jpg" --script "$script" \
-          --height 1080 "${extra[@]}" -o "$dir/out.mp4")"
+        read -r _ rss _ <<<"$(timed "$bin" generate --image "$phone" --script "$script" \
+          --height 1080 "${extra[@]}" -o "$work/photo12.mp4")"
         rsses+=("$rss")
       done
       echo "Peak RSS, 1080p, a 12-megapixel photo, $layout: $(fmt "$(median "${rsses[@]}")" 0) MB (runs: ${rsses[*]})"
     done
-    rm -rf "$dir"
   fi
 fi
 # Peak memory of a first video with a new presenter at 1080p: the face cache off, so the

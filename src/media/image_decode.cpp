@@ -155,6 +155,20 @@ bool shrink_to(vips::ImagePtr& image, int max_side) {
   });
 }
 
+// The factor libjpeg's inverse DCT may scale a JPEG down by while it decodes (1, 2, 4 or 8):
+// the largest that keeps 1.5 times the `drawn_side` the picture will be drawn at on its
+// longer side. Drawn from 1.5 times its pixels or more (the render averages them down) the
+// picture stays within 51 dB of one decoded whole (docs/benchmarks.md, eighth session); at
+// 1.03 times it did not (38.5 dB): libjpeg's scaling keeps detail that averaging softens.
+int jpeg_shrink(std::string_view loader, std::uint64_t longer, int drawn_side) {
+  if (drawn_side <= 0 || !loader.starts_with("VipsForeignLoadJpeg")) return 1;
+  const std::uint64_t keep = static_cast<std::uint64_t>(drawn_side) * 3 / 2;
+  int shrink = 1;
+  // libjpeg's scaled size is rounded up.
+  while (shrink < 8 && (longer + 2 * shrink - 1) / (2 * shrink) >= keep) shrink *= 2;
+  return shrink;
+}
+
 // libvips hands over RGB; OpenCV wants BGR. Swapped in place once the pixels are in the
 // result: reordering the bands inside libvips (three band extractions and a join) copied a
 // 12-megapixel photo several times over, 60 ms of its 140; this loop takes 5-7 ms on it,
@@ -199,6 +213,13 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
   if (width == 0 || height == 0) return fail(image_errors::no_pixels(name, options.subject));
   if (width * height > options.limits.max_pixels) {
     return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
+  }
+  if (const int shrink = jpeg_shrink(loader, std::max(width, height), options.drawn_side);
+      shrink > 1) {
+    image.reset(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                           VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                           VIPS_FAIL_ON_TRUNCATED, "shrink", shrink, nullptr));
+    if (!image) return fail(decode_failure(bytes, name, *format, "header"));
   }
 
   // Before the rotation (which holds the whole image in memory) when that is safe; an image

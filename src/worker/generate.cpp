@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -91,10 +92,11 @@ Result<PresenterInput> load_presenter(const GenerateRequest& request) {
 
 // The product photo, and the presenter's portrait and face when the layout shows one, as
 // decoded: at most ImageLimits::max_side on their longer side, which bounds their memory
-// (and the render lets go of them before its first frame). Not shrunk again here: the
-// render resamples each of them once, to the size it shows; a second resampling before
-// it (a 12-megapixel photo to twice the frame's size: 0.16 s at 1080p) moved the frames by
-// no more than 51-63 dB PSNR (docs/benchmarks.md, seventh session).
+// (and the render lets go of them before its first frame); a JPEG photo far larger than the
+// frame decoded at a fraction of its size (ImageLoadOptions::drawn_side). Not shrunk again
+// here: the render resamples each of them once, to the size it shows; a second resampling
+// before it (a 12-megapixel photo to twice the frame's size: 0.16 s at 1080p) moved the
+// frames by no more than 51-63 dB PSNR (docs/benchmarks.md, seventh session).
 struct Pictures {
   cv::Mat photo;
   std::optional<PresenterInput> presenter;
@@ -105,6 +107,8 @@ Result<Pictures> load_pictures(const GenerateRequest& request, Layout layout) {
   const auto started = std::chrono::steady_clock::now();
   ImageLoadOptions image_options;
   image_options.limits = request.image_limits;
+  // The product is drawn inside the frame, never larger.
+  image_options.drawn_side = std::max(request.format.width_px(), request.format.height_px());
   auto photo = load_image(request.image, image_options);
   if (!photo) return fail(photo.error());
   Pictures pictures;

@@ -305,6 +305,51 @@ TEST(ImageSource, ARotatedLargePhotoIsShrunkAndUpright) {
   expect_bgr_near(*result, 30, 200, {255, 0, 0}, 20);   // blue on the left
 }
 
+// A JPEG far larger than it will be drawn is decoded at a fraction of its size by libjpeg
+// itself, never below 1.5 times the size it will be drawn at; other formats, and JPEGs
+// drawn nearly as large as they are, come whole.
+TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
+  auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int x, int) {
+    return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  const Bytes jpeg = encode(image.get(), ".jpg[Q=95]");
+  const auto decoded_size = [&](const Bytes& bytes, int drawn_side) {
+    ImageLoadOptions options;
+    options.drawn_side = drawn_side;
+    auto result = load_image(bytes, "photo", options);
+    EXPECT_TRUE(result) << result.error().message;
+    return result ? result->size() : cv::Size();
+  };
+  EXPECT_EQ(decoded_size(jpeg, 0), cv::Size(1200, 600));    // no promise: whole
+  EXPECT_EQ(decoded_size(jpeg, 500), cv::Size(1200, 600));  // a half would be 600 < 750
+  EXPECT_EQ(decoded_size(jpeg, 400), cv::Size(600, 300));   // a half: 600 >= 600
+  EXPECT_EQ(decoded_size(jpeg, 200), cv::Size(300, 150));   // a quarter: 300 >= 300
+  EXPECT_EQ(decoded_size(jpeg, 50), cv::Size(150, 75));     // an eighth at most
+  EXPECT_EQ(decoded_size(encode(image.get(), ".png"), 50), cv::Size(1200, 600));
+
+  ImageLoadOptions options;
+  options.drawn_side = 200;
+  auto result = load_image(jpeg, "photo.jpg", options);
+  ASSERT_TRUE(result) << result.error().message;
+  expect_bgr_near(*result, 40, 75, {0, 0, 255}, 20);   // red half on the left
+  expect_bgr_near(*result, 260, 75, {255, 0, 0}, 20);  // blue half on the right
+}
+
+// A sideways phone photo decoded at a fraction of its size is still turned upright.
+TEST(ImageSource, AShrunkSidewaysJpegIsUpright) {
+  auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
+    return y < 300 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+  });
+  vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
+  ImageLoadOptions options;
+  options.drawn_side = 400;
+  auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg", options);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), cv::Size(300, 600));
+  expect_bgr_near(*result, 250, 300, {0, 0, 255}, 20);  // red on the right
+  expect_bgr_near(*result, 50, 300, {255, 0, 0}, 20);   // blue on the left
+}
+
 TEST(ImageSource, GreyJpegHasThreeChannels) {
   auto image = make_image<std::uint8_t>(16, 16, 1, VIPS_INTERPRETATION_B_W,
                                         [](int, int) { return std::array<std::uint8_t, 1>{90}; });

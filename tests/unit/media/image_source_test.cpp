@@ -310,7 +310,8 @@ TEST(ImageSource, ARotatedLargePhotoIsShrunkAndUpright) {
 // drawn nearly as large as they are, come whole.
 TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
   auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int x, int) {
-    return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+    return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0}
+                   : std::array<std::uint8_t, 3>{0, 0, 255};
   });
   const Bytes jpeg = encode(image.get(), ".jpg[Q=95]");
   const auto decoded_size = [&](const Bytes& bytes, int drawn_side) {
@@ -338,7 +339,8 @@ TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
 // A sideways phone photo decoded at a fraction of its size is still turned upright.
 TEST(ImageSource, AShrunkSidewaysJpegIsUpright) {
   auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int, int y) {
-    return y < 300 ? std::array<std::uint8_t, 3>{255, 0, 0} : std::array<std::uint8_t, 3>{0, 0, 255};
+    return y < 300 ? std::array<std::uint8_t, 3>{255, 0, 0}
+                   : std::array<std::uint8_t, 3>{0, 0, 255};
   });
   vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
   ImageLoadOptions options;

@@ -72,9 +72,12 @@ run_floor() {  # dir
 export -f run_script run_floor
 export preset crf
 
-# A phone camera's 12-megapixel photo (phone_photo.sh), made once.
+# A phone camera's 12-megapixel photo, and the same at 48 megapixels (phone_photo.sh), made
+# once.
 phone="$work/phone-12mp.jpg"
 bash "$here/phone_photo.sh" "$phone" || true
+phone48="$work/phone-48mp.jpg"
+bash "$here/phone_photo.sh" "$phone48" 48 || true
 
 # name | photo | aspect | height | extra generate options (no spaces inside one option)
 cases=(
@@ -84,6 +87,7 @@ cases=(
   "group-9x16-720|$dlib/faces/bald_guys.jpg|9:16|720|"
   "phone-16x9-720|$phone|16:9|720|"
   "phone-9x16-1080|$phone|9:16|1080|"
+  "phone48-16x9-1080|$phone48|16:9|1080|"
   "presenter-16x9-1080|$dlib/mmod_cars_test_image.jpg|16:9|1080|--avatar $testdata/portraits/painted-girl.jpg --layout presenter"
   "pip-16x9-1080|$dlib/mmod_cars_test_image.jpg|16:9|1080|--avatar $testdata/portraits/painted-girl.jpg --layout pip"
 )

@@ -46,9 +46,9 @@ struct ImageLoadOptions {
   // itself."): the product photo, or the presenter's portrait.
   std::string subject = "the product photo";
   // The most the caller will draw of the picture, on its longer side, in pixels (0: no
-  // promise). A JPEG at least three times that size is decoded at 1/2, 1/4 or 1/8 scale by
-  // libjpeg's inverse DCT, keeping at least 1.5 times this many pixels on its longer side:
-  // a 12-megapixel photo for a 720p video decodes in a quarter of the time and memory.
+  // promise). A JPEG at least twice that size is decoded at 1/2, 1/4 or 1/8 scale by
+  // libjpeg's inverse DCT, keeping at least this many pixels on its longer side: a
+  // 12-megapixel photo for a 1080p or 720p video decodes in a quarter of the time and memory.
   int drawn_side = 0;
 };
 

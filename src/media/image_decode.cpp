@@ -156,13 +156,13 @@ bool shrink_to(vips::ImagePtr& image, int max_side) {
 }
 
 // The factor libjpeg's inverse DCT may scale a JPEG down by while it decodes (1, 2, 4 or 8):
-// the largest that keeps 1.5 times the `drawn_side` the picture will be drawn at on its
-// longer side. Drawn from 1.5 times its pixels or more (the render averages them down) the
-// picture stays within 51 dB of one decoded whole (docs/benchmarks.md, eighth session); at
-// 1.03 times it did not (38.5 dB): libjpeg's scaling keeps detail that averaging softens.
+// the largest that keeps at least the `drawn_side` the picture will be drawn at on its
+// longer side, so the render only ever reduces it. The composed frames stay 52-61 dB from a
+// whole decode's, the closest where the product is drawn at nearly the decoded size (a
+// grainy 12-megapixel photo at 16:9 1080p without captions: 1.09 times; docs/benchmarks.md).
 int jpeg_shrink(std::string_view loader, std::uint64_t longer, int drawn_side) {
   if (drawn_side <= 0 || !loader.starts_with("VipsForeignLoadJpeg")) return 1;
-  const std::uint64_t keep = static_cast<std::uint64_t>(drawn_side) * 3 / 2;
+  const auto keep = static_cast<std::uint64_t>(drawn_side);
   int shrink = 1;
   // libjpeg's scaled size is rounded up.
   while (shrink < 8 && (longer + 2 * shrink - 1) / (2 * shrink) >= keep) shrink *= 2;

@@ -306,8 +306,8 @@ TEST(ImageSource, ARotatedLargePhotoIsShrunkAndUpright) {
 }
 
 // A JPEG far larger than it will be drawn is decoded at a fraction of its size by libjpeg
-// itself, never below 1.5 times the size it will be drawn at; other formats, and JPEGs
-// drawn nearly as large as they are, come whole.
+// itself, never below the size it will be drawn at; other formats, and JPEGs drawn more
+// than half as large as they are, come whole.
 TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
   auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int x, int) {
     return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0}
@@ -322,14 +322,14 @@ TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
     return result ? result->size() : cv::Size();
   };
   EXPECT_EQ(decoded_size(jpeg, 0), cv::Size(1200, 600));    // no promise: whole
-  EXPECT_EQ(decoded_size(jpeg, 500), cv::Size(1200, 600));  // a half would be 600 < 750
-  EXPECT_EQ(decoded_size(jpeg, 400), cv::Size(600, 300));   // a half: 600 >= 600
-  EXPECT_EQ(decoded_size(jpeg, 200), cv::Size(300, 150));   // a quarter: 300 >= 300
+  EXPECT_EQ(decoded_size(jpeg, 601), cv::Size(1200, 600));  // a half would be 600 < 601
+  EXPECT_EQ(decoded_size(jpeg, 600), cv::Size(600, 300));   // a half: 600 >= 600
+  EXPECT_EQ(decoded_size(jpeg, 300), cv::Size(300, 150));   // a quarter: 300 >= 300
   EXPECT_EQ(decoded_size(jpeg, 50), cv::Size(150, 75));     // an eighth at most
   EXPECT_EQ(decoded_size(encode(image.get(), ".png"), 50), cv::Size(1200, 600));
 
   ImageLoadOptions options;
-  options.drawn_side = 200;
+  options.drawn_side = 300;
   auto result = load_image(jpeg, "photo.jpg", options);
   ASSERT_TRUE(result) << result.error().message;
   expect_bgr_near(*result, 40, 75, {0, 0, 255}, 20);   // red half on the left
@@ -344,7 +344,7 @@ TEST(ImageSource, AShrunkSidewaysJpegIsUpright) {
   });
   vips_image_set_int(image.get(), VIPS_META_ORIENTATION, 6);
   ImageLoadOptions options;
-  options.drawn_side = 400;
+  options.drawn_side = 600;
   auto result = load_image(encode(image.get(), ".jpg[Q=95]"), "phone.jpg", options);
   ASSERT_TRUE(result) << result.error().message;
   ASSERT_EQ(result->size(), cv::Size(300, 600));

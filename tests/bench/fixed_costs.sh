@@ -10,9 +10,10 @@
 #
 # Usage: tests/bench/fixed_costs.sh OLD_BIN NEW_BIN
 #   ROUNDS=N          rounds (default 8)
-#   CASES="a b"       only these cases (cars dogs child group presenter phone phone48;
-#                     phone is phone_photo.sh's 12-megapixel photo at 720p, phone48 its
-#                     48-megapixel one at 1080p)
+#   CASES="a b"       only these cases (cars dogs child group presenter phone phone1080
+#                     phone48; phone is phone_photo.sh's 12-megapixel photo at 16:9 720p,
+#                     phone1080 the same at 9:16 1080p, phone48 its 48-megapixel one at
+#                     16:9 1080p)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 set -euo pipefail
 old=$(realpath "$1")
@@ -34,6 +35,7 @@ cases=(
   "group|$dlib/faces/bald_guys.jpg|720|9:16|"
   "presenter|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $testdata/portraits/painted-girl.jpg --layout presenter"
   "phone|$work/phone-12mp.jpg|720|16:9|"
+  "phone1080|$work/phone-12mp.jpg|1080|9:16|"
   "phone48|$work/phone-48mp.jpg|1080|16:9|"
 )
 bash "$here/phone_photo.sh" "$work/phone-12mp.jpg" || true

@@ -8,8 +8,9 @@
 //   pixels are decoded: a small file claiming 60000x60000 never allocates gigabytes.
 // - EXIF orientation is applied, alpha is flattened onto `background`, grayscale, CMYK
 //   and 16-bit inputs are converted, so the result is always 8-bit sRGB, upright.
-// - The result's longer side is at most `max_side`, and a JPEG may come at a half, a quarter
-//   or an eighth of its size when `drawn_side` says that is still more than will be drawn.
+// - The result's longer side is at most `max_side`, and a JPEG or WebP may come at a half, a
+//   quarter or an eighth of its size when `drawn_side` says that is still more than will be
+//   drawn.
 // - Errors (all ErrorKind::kInvalidInput) name the file and say what it looks like:
 //   "image_empty", "image_unreadable" (not an image; says e.g. "it looks like HTML"),
 //   "image_truncated", "image_too_large"; a missing file is "image_not_found". A failure
@@ -46,9 +47,10 @@ struct ImageLoadOptions {
   // itself."): the product photo, or the presenter's portrait.
   std::string subject = "the product photo";
   // The most the caller will draw of the picture, on its longer side, in pixels (0: no
-  // promise). A JPEG at least twice that size is decoded at 1/2, 1/4 or 1/8 scale by
-  // libjpeg's inverse DCT, keeping at least this many pixels on its longer side: a
-  // 12-megapixel photo for a 1080p or 720p video decodes in a quarter of the time and memory.
+  // promise). A JPEG or WebP at least twice that size is decoded at 1/2, 1/4 or 1/8 scale
+  // by its decoder (libjpeg's inverse DCT, libwebp's rescaler), keeping at least this many
+  // pixels on its longer side: a 12-megapixel photo for a 1080p or 720p video decodes in a
+  // quarter of the memory.
   int drawn_side = 0;
 };
 

@@ -155,18 +155,34 @@ bool shrink_to(vips::ImagePtr& image, int max_side) {
   });
 }
 
-// The factor libjpeg's inverse DCT may scale a JPEG down by while it decodes (1, 2, 4 or 8):
-// the largest that keeps at least the `drawn_side` the picture will be drawn at on its
-// longer side, so the render only ever reduces it. The composed frames stay 52-61 dB from a
-// whole decode's, the closest where the product is drawn at nearly the decoded size (a
-// grainy 12-megapixel photo at 16:9 1080p without captions: 1.09 times; docs/benchmarks.md).
-int jpeg_shrink(std::string_view loader, std::uint64_t longer, int drawn_side) {
-  if (drawn_side <= 0 || !loader.starts_with("VipsForeignLoadJpeg")) return 1;
+// The factor a JPEG or WebP may be scaled down by while it decodes (1, 2, 4 or 8: libjpeg's
+// inverse DCT, libwebp's rescaler): the largest that keeps at least the `drawn_side` the
+// picture will be drawn at on its longer side, so the render only ever reduces it. The
+// composed frames stay 52-61 dB from a whole decode's, the closest where the product is drawn
+// at nearly the decoded size (a grainy 12-megapixel photo at 16:9 1080p without captions:
+// 1.09 times; docs/benchmarks.md).
+int scaled_decode(std::string_view loader, std::uint64_t longer, int drawn_side) {
+  const bool scalable =
+      loader.starts_with("VipsForeignLoadJpeg") || loader.starts_with("VipsForeignLoadWebp");
+  if (drawn_side <= 0 || !scalable) return 1;
   const auto keep = static_cast<std::uint64_t>(drawn_side);
   int shrink = 1;
-  // libjpeg's scaled size is rounded up.
+  // The scaled size is rounded up.
   while (shrink < 8 && (longer + 2 * shrink - 1) / (2 * shrink) >= keep) shrink *= 2;
   return shrink;
+}
+
+// Opens the header again, for a decode at 1/shrink of the size (see scaled_decode).
+VipsImage* open_scaled(std::span<const std::uint8_t> bytes, std::string_view loader,
+                       int shrink) {
+  if (loader.starts_with("VipsForeignLoadWebp")) {
+    return vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                      VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+                                      "scale", 1.0 / shrink, nullptr);
+  }
+  return vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                    VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+                                    "shrink", shrink, nullptr);
 }
 
 // libvips hands over RGB; OpenCV wants BGR. Swapped in place once the pixels are in the
@@ -214,11 +230,9 @@ Result<cv::Mat> decode_image(std::span<const std::uint8_t> bytes, const std::str
   if (width * height > options.limits.max_pixels) {
     return fail(image_errors::too_many_pixels(name, width, height, options.limits.max_pixels));
   }
-  if (const int shrink = jpeg_shrink(loader, std::max(width, height), options.drawn_side);
+  if (const int shrink = scaled_decode(loader, std::max(width, height), options.drawn_side);
       shrink > 1) {
-    image.reset(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
-                                           VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                           VIPS_FAIL_ON_TRUNCATED, "shrink", shrink, nullptr));
+    image.reset(open_scaled(bytes, loader, shrink));
     if (!image) return fail(decode_failure(bytes, name, *format, "header"));
   }
 

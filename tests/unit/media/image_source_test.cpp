@@ -305,9 +305,9 @@ TEST(ImageSource, ARotatedLargePhotoIsShrunkAndUpright) {
   expect_bgr_near(*result, 30, 200, {255, 0, 0}, 20);   // blue on the left
 }
 
-// A JPEG far larger than it will be drawn is decoded at a fraction of its size by libjpeg
-// itself, never below the size it will be drawn at; other formats, and JPEGs drawn more
-// than half as large as they are, come whole.
+// A JPEG or WebP far larger than it will be drawn is decoded at a fraction of its size by
+// its decoder itself, never below the size it will be drawn at; other formats, and pictures
+// drawn more than half as large as they are, come whole.
 TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
   auto image = make_image<std::uint8_t>(1200, 600, 3, VIPS_INTERPRETATION_sRGB, [](int x, int) {
     return x < 600 ? std::array<std::uint8_t, 3>{255, 0, 0}
@@ -326,6 +326,8 @@ TEST(ImageSource, AJpegDrawnSmallIsDecodedAtAFractionOfItsSize) {
   EXPECT_EQ(decoded_size(jpeg, 600), cv::Size(600, 300));   // a half: 600 >= 600
   EXPECT_EQ(decoded_size(jpeg, 300), cv::Size(300, 150));   // a quarter: 300 >= 300
   EXPECT_EQ(decoded_size(jpeg, 50), cv::Size(150, 75));     // an eighth at most
+  EXPECT_EQ(decoded_size(encode(image.get(), ".webp[Q=90]"), 300), cv::Size(300, 150));
+  EXPECT_EQ(decoded_size(encode(image.get(), ".webp[Q=90]"), 601), cv::Size(1200, 600));
   EXPECT_EQ(decoded_size(encode(image.get(), ".png"), 50), cv::Size(1200, 600));
 
   ImageLoadOptions options;

@@ -173,8 +173,7 @@ int scaled_decode(std::string_view loader, std::uint64_t longer, int drawn_side)
 }
 
 // Opens the header again, for a decode at 1/shrink of the size (see scaled_decode).
-VipsImage* open_scaled(std::span<const std::uint8_t> bytes, std::string_view loader,
-                       int shrink) {
+VipsImage* open_scaled(std::span<const std::uint8_t> bytes, std::string_view loader, int shrink) {
   if (loader.starts_with("VipsForeignLoadWebp")) {
     return vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
                                       VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,

@@ -161,9 +161,11 @@ bool shrink_to(vips::ImagePtr& image, int max_side) {
 // composed frames stay 52-61 dB from a whole decode's, the closest where the product is drawn
 // at nearly the decoded size (a grainy 12-megapixel photo at 16:9 1080p without captions:
 // 1.09 times; docs/benchmarks.md).
+constexpr std::string_view kJpegLoader = "VipsForeignLoadJpeg";  // ...File, ...Buffer, ...
+constexpr std::string_view kWebpLoader = "VipsForeignLoadWebp";
+
 int scaled_decode(std::string_view loader, std::uint64_t longer, int drawn_side) {
-  const bool scalable =
-      loader.starts_with("VipsForeignLoadJpeg") || loader.starts_with("VipsForeignLoadWebp");
+  const bool scalable = loader.starts_with(kJpegLoader) || loader.starts_with(kWebpLoader);
   if (drawn_side <= 0 || !scalable) return 1;
   const auto keep = static_cast<std::uint64_t>(drawn_side);
   int shrink = 1;
@@ -174,7 +176,7 @@ int scaled_decode(std::string_view loader, std::uint64_t longer, int drawn_side)
 
 // Opens the header again, for a decode at 1/shrink of the size (see scaled_decode).
 VipsImage* open_scaled(std::span<const std::uint8_t> bytes, std::string_view loader, int shrink) {
-  if (loader.starts_with("VipsForeignLoadWebp")) {
+  if (loader.starts_with(kWebpLoader)) {
     return vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
                                       VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
                                       "scale", 1.0 / shrink, nullptr);

@@ -92,11 +92,11 @@ Result<PresenterInput> load_presenter(const GenerateRequest& request) {
 
 // The product photo, and the presenter's portrait and face when the layout shows one, as
 // decoded: at most ImageLimits::max_side on their longer side, which bounds their memory
-// (and the render lets go of them before its first frame); a JPEG photo far larger than the
-// frame decoded at a fraction of its size (ImageLoadOptions::drawn_side). Not shrunk again
-// here: the render resamples each of them once, to the size it shows; a second resampling
-// before it (a 12-megapixel photo to twice the frame's size: 0.16 s at 1080p) moved the
-// frames by no more than 51-63 dB PSNR (docs/benchmarks.md, seventh session).
+// (and the render lets go of them before its first frame); a JPEG or WebP photo far larger
+// than the frame decoded at a fraction of its size (ImageLoadOptions::drawn_side). Not
+// shrunk again here: the render resamples each of them once, to the size it shows; a second
+// resampling before it (a 12-megapixel photo to twice the frame's size: 0.16 s at 1080p)
+// moved the frames by no more than 51-63 dB PSNR (docs/benchmarks.md, seventh session).
 struct Pictures {
   cv::Mat photo;
   std::optional<PresenterInput> presenter;
@@ -107,7 +107,8 @@ Result<Pictures> load_pictures(const GenerateRequest& request, Layout layout) {
   const auto started = std::chrono::steady_clock::now();
   ImageLoadOptions image_options;
   image_options.limits = request.image_limits;
-  // The product is drawn inside the frame, never larger.
+  // The product is drawn inside the frame, never larger (its box at most 0.94 of the
+  // frame's longer side, 5% larger for the camera move: render/frame_layout.cpp).
   image_options.drawn_side = std::max(request.format.width_px(), request.format.height_px());
   auto photo = load_image(request.image, image_options);
   if (!photo) return fail(photo.error());

@@ -1,5 +1,7 @@
 #include "core/output_format.h"
 
+#include <algorithm>
+
 namespace pitchreel {
 
 int OutputFormat::width_px() const {
@@ -16,6 +18,8 @@ int OutputFormat::width_px() const {
 int OutputFormat::height_px() const {
   return aspect == Aspect::kPortrait ? height * 16 / 9 : height;
 }
+
+int OutputFormat::longer_px() const { return std::max(width_px(), height_px()); }
 
 std::string OutputFormat::aspect_name() const {
   switch (aspect) {

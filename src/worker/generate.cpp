@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -107,9 +106,7 @@ Result<Pictures> load_pictures(const GenerateRequest& request, Layout layout) {
   const auto started = std::chrono::steady_clock::now();
   ImageLoadOptions image_options;
   image_options.limits = request.image_limits;
-  // The product is drawn inside the frame, never larger (its box at most 0.94 of the
-  // frame's longer side, 5% larger for the camera move: render/frame_layout.cpp).
-  image_options.drawn_side = std::max(request.format.width_px(), request.format.height_px());
+  image_options.drawn_side = request.format.longer_px();  // the product is drawn inside it
   auto photo = load_image(request.image, image_options);
   if (!photo) return fail(photo.error());
   Pictures pictures;

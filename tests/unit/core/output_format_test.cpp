@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace pitchreel {
 namespace {
 
@@ -16,6 +18,7 @@ TEST(OutputFormat, ShapesAndSizes) {
     OutputFormat f{*parse_aspect(c.aspect), c.height};
     EXPECT_EQ(f.width_px(), c.w) << c.aspect << " " << c.height;
     EXPECT_EQ(f.height_px(), c.h) << c.aspect << " " << c.height;
+    EXPECT_EQ(f.longer_px(), std::max(c.w, c.h)) << c.aspect << " " << c.height;
     EXPECT_EQ(f.aspect_name(), c.aspect);
   }
 }

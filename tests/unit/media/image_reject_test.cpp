@@ -126,6 +126,19 @@ TEST(ImageReject, TruncatedJpeg) {
                {"photo.jpg", "cut off (truncated)", "Upload the complete file."});
 }
 
+// Decoded at a fraction of its size (ImageLoadOptions::drawn_side) every block of the file
+// is still read, so a cut-off JPEG or WebP is reported the same way.
+TEST(ImageReject, TruncatedJpegAndWebpDecodedScaled) {
+  ImageLoadOptions scaled;
+  scaled.drawn_side = 64;  // a quarter of the 256-pixel card
+  Bytes jpeg = encoded_card(256, 256, ".jpg[Q=95]");
+  jpeg.resize(jpeg.size() / 2);
+  expect_error(load_image(jpeg, "photo.jpg", scaled), "image_truncated", {"photo.jpg"});
+  Bytes webp = encoded_card(256, 256, ".webp[Q=90]");
+  webp.resize(webp.size() / 2);
+  expect_error(load_image(webp, "photo.webp", scaled), "image_truncated", {"photo.webp"});
+}
+
 TEST(ImageReject, TruncatedPng) {
   Bytes png = encoded_card(256, 256, ".png");
   png.resize(png.size() / 2);

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Writes a phone camera's photo to OUT: 12 megapixels (3972x2978) of real detail, the dlib
 # group photo tiled 2x2 at its own resolution with a little sensor grain, a JPEG of 1.7 MB;
-# or, with 48, the same photo at twice its width and height (7944x5956, 3.5 MB), as a
+# or, with 48, the same photo at twice its width and height (7944x5956, 5.0 MB), as a
 # 48-megapixel phone mode writes. Decoding it is a visible part of a short or 720p render,
 # which the benchmarks' own small photos never show (generate_bench.sh's phone cases,
-# fixed_costs.sh's "phone" and "phone48").
+# fixed_costs.sh's "phone", "phone1080" and "phone48").
 # Exits 1, writing nothing, when the dlib examples are absent.
 #
 # Usage: tests/bench/phone_photo.sh OUT.jpg [12|48]

@@ -175,7 +175,7 @@ if [ -z "$only" ] || grep -qw -- "audio-120s" <<<"$only"; then
   fi
 fi
 # Peak memory with a phone camera's 12-megapixel photo (phone_photo.sh's) at 1080p, alone
-# and with the presenter: the photo is decoded whole.
+# and with the presenter (at 1080p it is decoded at half size: ImageLoadOptions::drawn_side).
 if [ -z "$only" ] || grep -qw -- "photo-12mp" <<<"$only"; then
   if [ -f "$phone" ]; then
     for layout in showcase presenter; do

@@ -26,8 +26,8 @@ struct OutputFormat {
 
   int width_px() const;
   int height_px() const;
-  // The frame's longer side: the most any picture is drawn at in it (the product's box is
-  // at most 0.94 of it, 5% larger for the camera move: render/frame_layout.cpp).
+  // The frame's longer side. The product photo is never drawn larger (its box is at most
+  // 0.94 of it, 5% larger for the camera move: render/frame_layout.cpp).
   int longer_px() const;
   std::string aspect_name() const;  // "16:9", "9:16", "1:1"
 };

@@ -209,11 +209,10 @@ Result<Submission> submit_job(ServiceContext& ctx, const Principal& principal,
   options.limits.max_pixels = ctx.config.max_image_megapixels * 1'000'000;
   // Decoded as the render will decode it: the same errors, and a phone's JPEG checked in a
   // quarter of the memory and about half the time (every one of its blocks is still read).
-  OutputFormat format;
-  format.aspect = parse_aspect(spec->aspect).value_or(Aspect::kLandscape);  // checked above
-  format.height = spec->height;
+  auto format = output_format(*spec);
+  if (!format) return fail(format.error());
   ImageLoadOptions photo_options = options;
-  photo_options.drawn_side = format.longer_px();
+  photo_options.drawn_side = format->longer_px();
   if (auto decoded = load_image(*bytes, name, photo_options); !decoded) {
     return fail(decoded.error());
   }

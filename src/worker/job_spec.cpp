@@ -64,6 +64,16 @@ Result<JobSpec> job_spec_from_json(const std::string& text) {
   return spec;
 }
 
+Result<OutputFormat> output_format(const JobSpec& spec) {
+  auto aspect = parse_aspect(spec.aspect);
+  if (!aspect) return fail(aspect.error());
+  if (auto s = check_height(spec.height); !s) return fail(s.error());
+  OutputFormat format;
+  format.aspect = *aspect;
+  format.height = spec.height;
+  return format;
+}
+
 Result<GenerateRequest> to_generate_request(const JobSpec& spec,
                                             const std::filesystem::path& output) {
   GenerateRequest r;
@@ -73,11 +83,9 @@ Result<GenerateRequest> to_generate_request(const JobSpec& spec,
   r.description = spec.product_description;
   r.title = spec.title && !spec.product_name.empty();
   r.speech.voice = spec.voice;
-  auto aspect = parse_aspect(spec.aspect);
-  if (!aspect) return fail(aspect.error());
-  if (auto s = check_height(spec.height); !s) return fail(s.error());
-  r.format.aspect = *aspect;
-  r.format.height = spec.height;
+  auto format = output_format(spec);
+  if (!format) return fail(format.error());
+  r.format = *format;
   r.captions = spec.captions;
   r.passthrough = spec.passthrough;
   r.avatar = spec.avatar_path;

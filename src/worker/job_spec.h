@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/output_format.h"
 #include "core/status.h"
 #include "worker/generate.h"
 
@@ -48,6 +49,9 @@ struct JobSpec {
 
 nlohmann::json to_json(const JobSpec& spec);
 Result<JobSpec> job_spec_from_json(const std::string& text);
+
+// The video's shape and size the spec asks for; "invalid_aspect" / "invalid_height".
+Result<OutputFormat> output_format(const JobSpec& spec);
 
 // The pipeline request for a spec, writing to `output` (an .mp4 path).
 Result<GenerateRequest> to_generate_request(const JobSpec& spec,

@@ -132,9 +132,15 @@ TEST(ImageReject, TruncatedJpegAndWebpDecodedScaled) {
   ImageLoadOptions scaled;
   scaled.drawn_side = 64;  // a quarter of the 256-pixel card
   Bytes jpeg = encoded_card(256, 256, ".jpg[Q=95]");
+  Bytes webp = encoded_card(256, 256, ".webp[Q=90]");
+  // Whole, these options decode them at a quarter: the scaled decode is the one cut off.
+  for (const Bytes* whole : {&jpeg, &webp}) {
+    const auto decoded = load_image(*whole, "photo", scaled);
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_EQ(decoded->size(), cv::Size(64, 64));
+  }
   jpeg.resize(jpeg.size() / 2);
   expect_error(load_image(jpeg, "photo.jpg", scaled), "image_truncated", {"photo.jpg"});
-  Bytes webp = encoded_card(256, 256, ".webp[Q=90]");
   webp.resize(webp.size() / 2);
   expect_error(load_image(webp, "photo.webp", scaled), "image_truncated", {"photo.webp"});
 }

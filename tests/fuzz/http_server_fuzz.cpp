@@ -11,10 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -122,7 +124,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(fixture->port));
   ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
+  // libFuzzer's timeout alarm (SIGALRM every timeout/2 + 1 s, without SA_RESTART) can
+  // interrupt connect(): the handshake then goes on by itself, and connect() says so
+  // (EALREADY) until it is done (EISCONN). Only a real failure aborts the run.
+  while (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EISCONN) {
+    if (errno != EINTR && errno != EALREADY && errno != EINPROGRESS) {
+      std::fprintf(stderr, "cannot connect to the server: %s\n", std::strerror(errno));
+      std::abort();
+    }
+    pollfd p{fd, POLLOUT, 0};
+    ::poll(&p, 1, 100);
+  }
   // Send while reading, so that a large answer cannot block the sender.
   std::size_t sent = 0;
   bool shut = false;
@@ -141,12 +153,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (::poll(&p, 1, 100) <= 0) continue;
     if (p.revents & POLLIN) {
       const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // closed (or reset) by the server: the request is over
     }
     if (!shut && (p.revents & POLLOUT)) {
       const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n < 0) {
-        sent = size;  // the server refused and closed: stop sending
+        if (errno != EAGAIN && errno != EINTR) sent = size;  // the server refused and closed: stop sending
       } else {
         sent += static_cast<std::size_t>(n);
       }

@@ -159,7 +159,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!shut && (p.revents & POLLOUT)) {
       const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n < 0) {
-        if (errno != EAGAIN && errno != EINTR) sent = size;  // the server refused and closed: stop sending
+        // EAGAIN or EINTR: try again at the next poll; anything else: the server refused
+        // and closed, so stop sending.
+        if (errno != EAGAIN && errno != EINTR) sent = size;
       } else {
         sent += static_cast<std::size_t>(n);
       }

@@ -25,7 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto fields = pitchreel::api::read_job_fields(req);
   if (!fields) {
     const auto& code = fields.error().code;
-    if (code != "invalid_json" && code != "image_not_base64" && code != "unsupported_media_type") std::abort();
+    // The codes api/job_fields.h declares.
+    if (code != "invalid_json" && code != "image_not_base64" && code != "music_not_base64" &&
+        code != "unsupported_media_type") {
+      std::abort();
+    }
     if (fields.error().message.empty()) std::abort();
     return 0;
   }

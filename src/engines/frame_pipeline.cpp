@@ -1,6 +1,7 @@
 #include "engines/frame_pipeline.h"
 
 #include "core/cpu_account.h"
+#include "core/thread_priority.h"
 
 #include <condition_variable>
 #include <deque>
@@ -57,6 +58,7 @@ Status run_frame_pipeline(std::int64_t count, cv::Size size, int depth, const Re
   Status render_status;
   std::jthread renderer([&, account = CpuAccount::current()] {
     ThreadCharge charge(account);
+    lower_thread_priority(kRendererNiceness);  // below x264, whose frames it buffers ahead
     for (std::int64_t i = 0; i < count; ++i) {
       Yuv420* frame = free_frames.pop();
       if (!frame) break;  // the consumer stopped early

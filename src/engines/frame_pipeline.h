@@ -1,7 +1,9 @@
 // FramePipeline: renders frames on a second thread while the calling thread encodes
 // them, through a few recycled buffers. x264 blocks its caller for part of every frame
 // (lookahead, waiting for a frame thread); rendering the next frame meanwhile keeps
-// both cores busy. Memory is `depth` frames, whatever the video's length.
+// both cores busy. Memory is `depth` frames, whatever the video's length. The render thread
+// runs kRendererNiceness steps below the caller (core/thread_priority.h): it works ahead,
+// and x264's threads, which wait for one another, go first.
 #pragma once
 
 #include <cstdint>

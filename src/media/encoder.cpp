@@ -4,13 +4,11 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +19,7 @@
 #include <vector>
 
 #include "core/cpu_account.h"
+#include "core/thread_priority.h"
 #include "media/av_handles.h"
 #include "media/y4m_writer.h"
 
@@ -37,9 +36,6 @@ namespace {
 constexpr std::array<const char*, 10> kPresets = {"ultrafast", "superfast", "veryfast", "faster",
                                                   "fast",      "medium",    "slow",     "slower",
                                                   "veryslow",  "placebo"};
-
-// How much nicer than the renderer x264's threads run (see open_video).
-constexpr int kEncoderNiceness = 4;
 
 struct AudioFifoDeleter {
   void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
@@ -254,15 +250,11 @@ Status LibavEncoder::open_video() {
   const std::string tag = account_ ? unique_thread_tag("x264") : std::string();
   const bool tagged = account_ && pthread_getname_np(pthread_self(), own_name, sizeof own_name) == 0 &&
                       pthread_setname_np(pthread_self(), tag.c_str()) == 0;
-  // Opened from a helper thread a few steps nicer, x264's threads give way to the renderer
-  // (and the soundtrack) whenever those have work, so the frames x264 waits for are never
-  // held up behind its own threads, and x264 still takes every cycle left over.
+  // Opened from a helper thread kEncoderNiceness steps nicer, x264's threads inherit its
+  // priority: above the renderer, below the rest of the process (core/thread_priority.h).
   int err = 0;
   std::thread([&] {
-    const id_t self = static_cast<id_t>(::gettid());
-    errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, self);
-    if (errno == 0) setpriority(PRIO_PROCESS, self, std::min(19, nice + kEncoderNiceness));
+    lower_thread_priority(kEncoderNiceness);
     err = avcodec_open2(c, codec, nullptr);
   }).join();
   if (tagged) {

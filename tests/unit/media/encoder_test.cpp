@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/cpu_account.h"
+#include "core/thread_priority.h"
 #include "media/probe.h"
 #include "support/test_support.h"
 
@@ -115,8 +116,8 @@ std::vector<int> thread_nice_values() {
   return out;
 }
 
-// x264's threads run a few steps nicer than the thread that opened the encoder, which keeps
-// its own priority: the renderer gets the CPU first whenever it has work.
+// x264's threads run kEncoderNiceness steps nicer than the thread that opened the encoder,
+// which keeps its own priority (core/thread_priority.h: the renderer runs nicer still).
 TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   testing::TempDir dir;
   const auto audio = tone(1.0, 16000);
@@ -131,7 +132,7 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   ASSERT_TRUE(enc) << enc.error().message;
   const std::vector<int> nice = thread_nice_values();
   ASSERT_GT(nice.size(), before) << "x264 started no threads";
-  const auto nicer = std::count(nice.begin(), nice.end(), std::min(19, own + 4));
+  const auto nicer = std::count(nice.begin(), nice.end(), std::min(19, own + kEncoderNiceness));
   EXPECT_GE(static_cast<std::size_t>(nicer), nice.size() - before) << "x264's threads";
   EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), own) << "the caller's";
   Yuv420 frame = Yuv420::allocate(settings.size);

@@ -3,36 +3,30 @@
 // were, and threads started afterwards inherit it.
 #include "core/thread_priority.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <cerrno>
 #include <thread>
+
+#include "support/thread_nice.h"
 
 namespace pitchreel {
 namespace {
 
-int own_nice() {
-  errno = 0;
-  const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-  EXPECT_EQ(errno, 0);
-  return nice;
-}
+using testing::this_thread_nice;
 
 TEST(ThreadPriority, LowersOnlyTheCallingThreadAndItsLaterThreads) {
-  const int caller = own_nice();
+  const int caller = this_thread_nice();
+  ASSERT_NE(caller, -100) << "the nice value cannot be read";
   if (caller > 19 - kRendererNiceness) GTEST_SKIP() << "this test runs at nice " << caller;
   int lowered = 0, started_after = 0;
   std::thread([&] {
     lower_thread_priority(kRendererNiceness);
-    lowered = own_nice();
-    std::thread([&] { started_after = own_nice(); }).join();
+    lowered = this_thread_nice();
+    std::thread([&] { started_after = this_thread_nice(); }).join();
   }).join();
   EXPECT_EQ(lowered, caller + kRendererNiceness);
   EXPECT_EQ(started_after, lowered) << "inherited by threads started afterwards";
-  EXPECT_EQ(own_nice(), caller) << "the other threads keep theirs";
+  EXPECT_EQ(this_thread_nice(), caller) << "the other threads keep theirs";
 }
 
 TEST(ThreadPriority, StopsAtNineteen) {
@@ -40,7 +34,7 @@ TEST(ThreadPriority, StopsAtNineteen) {
   std::thread([&] {
     lower_thread_priority(15);
     lower_thread_priority(15);
-    nice = own_nice();
+    nice = this_thread_nice();
   }).join();
   EXPECT_EQ(nice, 19);
 }

@@ -3,33 +3,29 @@
 // (core/thread_priority.h); an error on either side ends the run and is the one returned.
 #include "engines/frame_pipeline.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
+#include <vector>
 
 #include "core/thread_priority.h"
+#include "support/thread_nice.h"
 
 namespace pitchreel {
 namespace {
 
-int own_nice() {
-  errno = 0;
-  return getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-}
+using testing::this_thread_nice;
 
 TEST(FramePipeline, EveryFrameInOrderRenderedBelowTheCaller) {
-  const int caller = own_nice();
+  const int caller = this_thread_nice();
+  ASSERT_NE(caller, -100) << "the nice value cannot be read";
   std::atomic<int> renderer = -100;
   std::vector<int> seen;
   const auto status = run_frame_pipeline(
       40, {16, 8}, 3,
       [&](std::int64_t i, Yuv420& frame) -> Status {
-        renderer = own_nice();
+        renderer = this_thread_nice();
         frame.y.setTo(static_cast<int>(i));
         return {};
       },
@@ -42,7 +38,7 @@ TEST(FramePipeline, EveryFrameInOrderRenderedBelowTheCaller) {
   ASSERT_EQ(seen.size(), 40u);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
   EXPECT_EQ(renderer, std::min(19, caller + kRendererNiceness));
-  EXPECT_EQ(own_nice(), caller) << "the caller keeps its priority";
+  EXPECT_EQ(this_thread_nice(), caller) << "the caller keeps its priority";
 }
 
 TEST(FramePipeline, ARenderErrorEndsTheRunAndIsReturned) {

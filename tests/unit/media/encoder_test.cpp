@@ -1,13 +1,9 @@
 #include "media/encoder.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +16,7 @@
 #include "core/thread_priority.h"
 #include "media/probe.h"
 #include "support/test_support.h"
+#include "support/thread_nice.h"
 
 namespace pitchreel {
 namespace {
@@ -123,9 +120,8 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   const auto audio = tone(1.0, 16000);
   EncoderSettings settings;
   settings.size = {320, 180};
-  errno = 0;
-  const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-  ASSERT_EQ(errno, 0);
+  const int own = testing::this_thread_nice();
+  ASSERT_NE(own, -100) << "the nice value cannot be read";
   if (own >= 19) GTEST_SKIP() << "this test runs at nice 19 already";
   const std::size_t before = thread_nice_values().size();
   auto enc = Encoder::open(dir / "n.mp4", settings, {audio, 16000, 0});
@@ -134,7 +130,7 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
   ASSERT_GT(nice.size(), before) << "x264 started no threads";
   const auto nicer = std::count(nice.begin(), nice.end(), std::min(19, own + kEncoderNiceness));
   EXPECT_GE(static_cast<std::size_t>(nicer), nice.size() - before) << "x264's threads";
-  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), own) << "the caller's";
+  EXPECT_EQ(testing::this_thread_nice(), own) << "the caller's";
   Yuv420 frame = Yuv420::allocate(settings.size);
   for (int i = 0; i < 10; ++i) ASSERT_TRUE((*enc)->add_frame(frame));
   ASSERT_TRUE((*enc)->finish());

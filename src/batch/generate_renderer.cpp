@@ -95,6 +95,7 @@ Result<RenderedItem> GenerateRenderer::render(const BatchItem& item,
   r.layout = item.layout;
   r.preset = settings_.preset;
   r.crf = settings_.crf;
+  r.full_x264_threading = settings_.config.full_x264_threading;
   r.image_limits = settings_.image_limits;
   r.output = output;
   auto made = generate_video(r, *voices_, **video_engine, progress);

@@ -187,6 +187,7 @@ Command add_generate(CLI::App& app) {
             if (!request) return report(request.error(), args->json);
             auto config = load_service_config(process_environment(), args->config_file, ".env");
             if (!config) return report(config.error(), args->json);
+            request->full_x264_threading = config->full_x264_threading;
             auto engine = make_video_engine(
                 args->engine.empty() ? config->default_engine : args->engine, *config);
             if (!engine) return report(engine.error(), args->json);

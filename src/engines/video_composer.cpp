@@ -185,6 +185,7 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   settings.fps = timeline.fps;
   settings.preset = job.preset;
   settings.crf = job.crf;
+  settings.full_x264_threading = job.full_x264_threading;
   // The warnings travel with the video itself too (ffprobe shows the comment tag).
   for (const RenderWarning& w : output.warnings) {
     settings.comment += (settings.comment.empty() ? "" : "\n") + w.code + ": " + w.message;

@@ -60,6 +60,7 @@ struct RenderJob {
   bool captions = true;
   std::string preset = "veryfast";
   int crf = 23;
+  bool full_x264_threading = false;  // EncoderSettings::full_x264_threading
   std::filesystem::path video_path;
   std::filesystem::path poster_path;
   // Optional background music (any format libav decodes), looped or trimmed to the video,

@@ -38,6 +38,9 @@ struct EncoderSettings {
   int audio_sample_rate = 0;
   int audio_bitrate = 128000;
   std::string comment;  // the MP4's "comment" tag when not empty (e.g. the render's warnings)
+  // x264's own threading at every size instead of the lean one above 720p (see
+  // x264_threading): faster at 1080p, ~35 MB more (PITCHREEL_X264_THREADING=full).
+  bool full_x264_threading = false;
 };
 
 struct AudioTrack {
@@ -78,17 +81,19 @@ int aac_sample_rate(int requested, int input_rate);
 // How x264 spreads its work over `cores` cores for frames of `size`. x264's frame threads
 // wait on each other's rows, and its lookahead thread may run only `sync_lookahead` frames
 // ahead of them: more of both keeps the cores busy, and each costs a frame's memory.
-// - Up to 720p (1280x720 pixels or fewer): x264's own defaults, 1.5 frame threads per core
-//   and its own buffer (frame threads + b-frames): a frame there is small.
-// - Above: one frame thread per core and 2 frames of buffer; at 1080p each more frame
-//   thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB a 30 s 1080p
-//   video may take has no room for (docs/benchmarks.md).
+// - Up to 720p (1280x720 pixels or fewer), or everywhere when `full`: x264's own defaults,
+//   1.5 frame threads per core and its own buffer (frame threads + b-frames).
+// - Above, lean (`full` false): one frame thread per core and 2 frames of buffer; at 1080p
+//   each more frame thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB
+//   a 30 s 1080p video may take on 2 cores has no room for. x264's own threading there is
+//   faster (on 2 cores: the presenter 12-14%, the showcase 2-7%) and peaks at ~335 MB
+//   (docs/benchmarks.md, eleventh session).
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;
   int sync_lookahead = -1;  // -1: x264's own
 };
-X264Threading x264_threading(cv::Size size, unsigned cores);
+X264Threading x264_threading(cv::Size size, unsigned cores, bool full = false);
 
 // Checks a preset name and CRF value; "invalid_encoder_settings" otherwise.
 Status validate_encoder_settings(const std::string& preset, int crf);

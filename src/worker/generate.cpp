@@ -231,6 +231,7 @@ Result<GenerateResult> generate_video(const GenerateRequest& request, TtsEngine&
   job.captions = request.captions && !speech->words.empty();
   job.preset = request.preset;
   job.crf = request.crf;
+  job.full_x264_threading = request.full_x264_threading;
   job.video_path = video_tmp;
   job.poster_path = poster_tmp;
   job.passthrough = request.passthrough;

@@ -30,6 +30,8 @@ struct GenerateRequest {
   bool captions = true;
   std::string preset = "veryfast";
   int crf = 23;
+  // The operator's PITCHREEL_X264_THREADING=full (EncoderSettings::full_x264_threading).
+  bool full_x264_threading = false;
   ImageLimits image_limits;
   std::filesystem::path output;  // out.mp4; out.jpg, out.vtt and out.srt are written beside it
   bool passthrough = false;  // remote engines: keep the backend's video untouched

@@ -244,6 +244,7 @@ JobOutcome JobRunner::render_and_publish(Attempt& attempt) {
   }
   auto request = to_generate_request(local, work / "video.mp4");
   if (!request) return finish_with_error(attempt, request.error());
+  request->full_x264_threading = options_.config.full_x264_threading;
   const std::string engine_name =
       attempt.spec->engine.empty() ? options_.config.default_engine : attempt.spec->engine;
   auto engine = make_video_engine(engine_name, options_.config);

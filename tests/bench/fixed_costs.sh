@@ -15,6 +15,8 @@
 #                     phone1080 the same at 9:16 1080p, phone48 its 48-megapixel one at
 #                     16:9 1080p)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
+#   OLD_ENV="K=V ..." / NEW_ENV="K=V ..."  settings for one side's runs only, e.g. one build
+#                     both sides and NEW_ENV=PITCHREEL_X264_THREADING=full
 set -euo pipefail
 old=$(realpath "$1")
 new=$(realpath "$2")
@@ -47,27 +49,33 @@ selected=()
 for c in "${cases[@]}"; do
   if [ -z "$only" ] || grep -qw -- "${c%%|*}" <<<"$only"; then selected+=("$c"); fi
 done
+read -r -a old_env <<<"${OLD_ENV:-}"
+read -r -a new_env <<<"${NEW_ENV:-}"
 for ((i = 0; i < rounds; i++)); do
   for build in old new; do
     bin=${!build}
+    side_env="${build}_env[@]"
     for c in "${selected[@]}"; do
       IFS='|' read -r name photo height aspect extra <<<"$c"
       # shellcheck disable=SC2086  # extra holds whole options
-      /usr/bin/time -f "$name $build %e %U %S" -a -o "$work/times.txt" "$bin" generate \
+      env "${!side_env}" /usr/bin/time -f "$name $build %e %U %S %M" -a -o "$work/times.txt" "$bin" generate \
         --image "$photo" --height "$height" --aspect "$aspect" $extra "${script_args[@]}" \
         -o "$work/out.mp4" >/dev/null 2>&1
     done
   done
 done
-echo "| case | before | after | saved | CPU before | CPU after | CPU saved |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| case | before | after | saved | CPU before | CPU after | CPU saved | RSS before | RSS after |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in "${selected[@]}"; do
   name=${c%%|*}
-  # med BUILD FIELD: the median of field 3 (wall) or of fields 4 + 5 (CPU) over the rounds.
-  med() { grep "^$name $1 " "$work/times.txt" | awk -v f="$2" '{print f == "wall" ? $3 : $4 + $5}' |
+  # med BUILD FIELD: the median of field 3 (wall), of fields 4 + 5 (CPU) or of field 6 (peak
+  # RSS, KB) over the rounds.
+  med() { grep "^$name $1 " "$work/times.txt" |
+    awk -v f="$2" '{print f == "wall" ? $3 : f == "cpu" ? $4 + $5 : $6}' |
     sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
   awk -v n="$name" -v a="$(med old wall)" -v b="$(med new wall)" -v ca="$(med old cpu)" \
-    -v cb="$(med new cpu)" 'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms | %.2f s | %.2f s | %.0f ms |\n",
-      n, a, b, (a - b) * 1000, ca, cb, (ca - cb) * 1000}'
+    -v cb="$(med new cpu)" -v ra="$(med old rss)" -v rb="$(med new rss)" \
+    'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms | %.2f s | %.2f s | %.0f ms | %.0f MB | %.0f MB |\n",
+      n, a, b, (a - b) * 1000, ca, cb, (ca - cb) * 1000, ra / 1024, rb / 1024}'
 done
 echo "($rounds rounds, medians)"

@@ -18,6 +18,8 @@
 #   REFERENCE=BIN   another build's pitchreel (e.g. before an optimisation): each case's
 #                   composed frames are compared with its frames (PSNR, ffmpeg's psnr
 #                   filter on the raw frames, before x264), and the table says by how much
+#   PITCHREEL_X264_THREADING=full  x264's own threading above 720p too (docs/configuration.md):
+#                   pitchreel's runs read it; the floor keeps ffmpeg's default threading
 # Product photos come from the dlib examples that libdlib19.1 installs, the portrait and
 # speech from ../shared/testdata; a case whose input is absent is skipped with a note.
 set -euo pipefail
@@ -97,7 +99,8 @@ cases=(
 
 echo "Whole-command benchmark: pitchreel generate vs the x264 floor (ffmpeg, same frames) and the"
 echo "ffmpeg zoompan + subtitles script; x264 $preset, CRF $crf, medians of $repeat rounds, $(nproc) cores,"
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "PITCHREEL_X264_THREADING=${PITCHREEL_X264_THREADING:-lean} (docs/configuration.md);" \
+  "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| case | photo | generate s | floor s | generate / floor (per round) | CPU: generate / floor | script s | script / generate | peak RSS MB |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -6,8 +6,11 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <thread>
 
+#include "media/encoder.h"
 #include "media/probe.h"
+#include "support/s3_server.h"
 #include "support/server_process.h"
 #include "support/test_support.h"
 #include "support/vtt_cues.h"
@@ -154,6 +157,33 @@ TEST(GenerateErrors, BadOptionsExitWith2) {
   expect_clean_failure(dir, r, "script_missing");
   r = run_pitchreel({"generate", "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// PITCHREEL_X264_THREADING reaches the encoder of a `generate` run (its debug log says what
+// x264 was opened with), and a value it does not know is refused before anything is made.
+TEST(GenerateCli, X264ThreadingSettingReachesTheEncoder) {
+  const auto run = [](const TempDir& dir, const std::string& threading) {
+    const auto image = testing::product_jpeg_file(dir);
+    return testing::run_command({PITCHREEL_BINARY, "generate", "--image", image.string(),
+                                 "--script", "Hi there.", "--height", "1080", "--preset",
+                                 "ultrafast", "-o", (dir / "out.mp4").string()},
+                                {"PITCHREEL_X264_THREADING=" + threading,
+                                 "PITCHREEL_LOG_LEVEL=debug"});
+  };
+  const unsigned cores = std::thread::hardware_concurrency();
+  for (const bool full : {true, false}) {
+    TempDir dir;
+    const auto r = run(dir, full ? "full" : "lean");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const X264Threading expected = x264_threading({1920, 1080}, cores, full);
+    const std::string opened = std::string("x264_threading=") + (full ? "full" : "lean") +
+                               " frame_threads=" + std::to_string(expected.frame_threads);
+    EXPECT_NE(r.err.find(opened), std::string::npos) << opened << "\n" << r.err;
+  }
+  TempDir dir;
+  const auto bad = run(dir, "fastest");
+  expect_clean_failure(dir, bad, "config_invalid");
+  EXPECT_NE(bad.err.find("PITCHREEL_X264_THREADING"), std::string::npos) << bad.err;
 }
 
 TEST(GenerateCli, SuggestsAScriptWhenNoneIsGiven) {

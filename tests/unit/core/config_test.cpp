@@ -44,6 +44,24 @@ TEST(Config, BadValuesNameTheSettingAndSourceButNeverASecret) {
   EXPECT_NE(bad_line.error().message.find("line 1"), std::string::npos);
 }
 
+// x264's threading is lean unless the operator asks for x264's own (faster, more memory).
+TEST(Config, X264ThreadingIsLeanOrFull) {
+  auto lean = load_service_config({}, {}, {});
+  ASSERT_TRUE(lean);
+  EXPECT_FALSE(lean->full_x264_threading);
+  auto full = load_service_config({{"PITCHREEL_X264_THREADING", "full"}}, {}, {});
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_TRUE(full->full_x264_threading);
+  auto back = load_service_config({{"PITCHREEL_X264_THREADING", "lean"}}, {}, {});
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_FALSE(back->full_x264_threading);
+  auto bad = load_service_config({{"PITCHREEL_X264_THREADING", "fast"}}, {}, {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "config_invalid");
+  EXPECT_NE(bad.error().message.find("PITCHREEL_X264_THREADING"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("lean or full"), std::string::npos);
+}
+
 TEST(Config, EverySettingIsDocumented) {
   for (const auto& s : service_settings()) {
     EXPECT_FALSE(s.help.empty()) << s.name;

@@ -113,6 +113,26 @@ std::vector<int> thread_nice_values() {
   return out;
 }
 
+// The threads an encoder of frames of `size` adds to the process while it is open (x264's
+// frame threads and its lookahead thread); it then encodes 3 frames and finishes. -1 when
+// it does not open.
+int threads_an_encoder_starts(const std::filesystem::path& dir, cv::Size size,
+                              bool full_x264_threading = false) {
+  EncoderSettings settings;
+  settings.size = size;
+  settings.full_x264_threading = full_x264_threading;
+  const auto audio = tone(0.5, 16000);  // the encoder reads it until finish()
+  const std::size_t before = thread_nice_values().size();
+  auto enc = Encoder::open(dir / "t.mp4", settings, {audio, 16000, 0});
+  EXPECT_TRUE(enc) << enc.error().message;
+  if (!enc) return -1;
+  const auto started = static_cast<int>(thread_nice_values().size() - before);
+  Yuv420 frame = Yuv420::allocate(size);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE((*enc)->add_frame(frame));
+  EXPECT_TRUE((*enc)->finish());
+  return started;
+}
+
 // x264's threads run kEncoderNiceness steps nicer than the thread that opened the encoder,
 // which keeps its own priority (core/thread_priority.h: the renderer runs nicer still).
 TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
@@ -155,26 +175,36 @@ TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
   EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 2);
 
   testing::TempDir dir;
-  const auto audio = tone(0.5, 16000);
-  const auto threads_started = [&](cv::Size size) {
-    EncoderSettings settings;
-    settings.size = size;
-    const std::size_t before = thread_nice_values().size();
-    auto enc = Encoder::open(dir / "t.mp4", settings, {audio, 16000, 0});
-    EXPECT_TRUE(enc) << enc.error().message;
-    if (!enc) return -1;
-    const auto started = static_cast<int>(thread_nice_values().size() - before);
-    Yuv420 frame = Yuv420::allocate(size);
-    for (int i = 0; i < 3; ++i) EXPECT_TRUE((*enc)->add_frame(frame));
-    EXPECT_TRUE((*enc)->finish());
-    return started;
-  };
   const unsigned cores = std::thread::hardware_concurrency();
-  const int at_720p = threads_started({1280, 720}), above = threads_started({1282, 720});
+  const int at_720p = threads_an_encoder_starts(dir.path(), {1280, 720});
+  const int above = threads_an_encoder_starts(dir.path(), {1282, 720});
   ASSERT_GT(above, 0);
   EXPECT_EQ(at_720p - above, threads({1280, 720}, cores) - threads({1282, 720}, cores))
       << "threads started: " << at_720p << " at 720p, " << above << " above, on " << cores
       << " cores";
+}
+
+// PITCHREEL_X264_THREADING=full: x264's own threading at every size, so a frame above 720p
+// gets the threads and the lookahead buffer a 720p one does. Counted as above.
+TEST(Encoder, FullX264ThreadingIsX264sOwnAbove720pToo) {
+  EXPECT_EQ(x264_threading({1920, 1080}, 2, true).frame_threads, 3);
+  EXPECT_EQ(x264_threading({1920, 1080}, 2, true).sync_lookahead, -1);
+  EXPECT_EQ(x264_threading({3840, 2160}, 8, true).frame_threads, 12);
+  EXPECT_EQ(x264_threading({640, 360}, 1, true).frame_threads, 1);
+  EXPECT_EQ(x264_threading({1280, 720}, 2, true).frame_threads,
+            x264_threading({1280, 720}, 2, false).frame_threads);
+
+  testing::TempDir dir;
+  const unsigned cores = std::thread::hardware_concurrency();
+  const int full = threads_an_encoder_starts(dir.path(), {1282, 720}, true);
+  const int lean = threads_an_encoder_starts(dir.path(), {1282, 720}, false);
+  const int at_720p = threads_an_encoder_starts(dir.path(), {1280, 720}, false);
+  ASSERT_GT(lean, 0);
+  EXPECT_EQ(full, at_720p) << "full threading above 720p starts what 720p does";
+  EXPECT_EQ(full - lean,
+            x264_threading({1282, 720}, cores, true).frame_threads -
+                x264_threading({1282, 720}, cores, false).frame_threads)
+      << "threads started: " << full << " full, " << lean << " lean, on " << cores << " cores";
 }
 
 // Renders that overlap in one process are costed by the threads they ran on: the encoder

@@ -231,9 +231,8 @@ Status LibavEncoder::open_video() {
   c->color_trc = AVCOL_TRC_BT709;
   c->colorspace = AVCOL_SPC_BT709;
   c->color_range = AVCOL_RANGE_MPEG;
-  const X264Threading threading =
-      x264_threading(settings_.size, std::thread::hardware_concurrency(),
-                     settings_.full_x264_threading);
+  const X264Threading threading = x264_threading(
+      settings_.size, std::thread::hardware_concurrency(), settings_.full_x264_threading);
   c->thread_count = threading.frame_threads;
   if (format_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(c->priv_data, "preset", settings_.preset.c_str(), 0);
@@ -265,12 +264,13 @@ Status LibavEncoder::open_video() {
     }
   }
   if (err < 0) return fail(encode_error("open the H.264 encoder", err));
-  spdlog::debug("encoder opened width={} height={} preset={} crf={} x264_threading={} "
-                "frame_threads={} sync_lookahead={}",
-                settings_.size.width, settings_.size.height, settings_.preset, settings_.crf,
-                settings_.full_x264_threading ? "full" : "lean", threading.frame_threads,
-                threading.sync_lookahead < 0 ? std::string("x264") :
-                                               std::to_string(threading.sync_lookahead));
+  spdlog::debug(
+      "encoder opened width={} height={} preset={} crf={} x264_threading={} "
+      "frame_threads={} sync_lookahead={}",
+      settings_.size.width, settings_.size.height, settings_.preset, settings_.crf,
+      settings_.full_x264_threading ? "full" : "lean", threading.frame_threads,
+      threading.sync_lookahead < 0 ? std::string("x264")
+                                   : std::to_string(threading.sync_lookahead));
 
   video_stream_ = avformat_new_stream(format_.get(), nullptr);
   video_stream_->time_base = c->time_base;

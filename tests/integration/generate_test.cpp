@@ -164,11 +164,10 @@ TEST(GenerateErrors, BadOptionsExitWith2) {
 TEST(GenerateCli, X264ThreadingSettingReachesTheEncoder) {
   const auto run = [](const TempDir& dir, const std::string& threading) {
     const auto image = testing::product_jpeg_file(dir);
-    return testing::run_command({PITCHREEL_BINARY, "generate", "--image", image.string(),
-                                 "--script", "Hi there.", "--height", "1080", "--preset",
-                                 "ultrafast", "-o", (dir / "out.mp4").string()},
-                                {"PITCHREEL_X264_THREADING=" + threading,
-                                 "PITCHREEL_LOG_LEVEL=debug"});
+    return testing::run_command(
+        {PITCHREEL_BINARY, "generate", "--image", image.string(), "--script", "Hi there.",
+         "--height", "1080", "--preset", "ultrafast", "-o", (dir / "out.mp4").string()},
+        {"PITCHREEL_X264_THREADING=" + threading, "PITCHREEL_LOG_LEVEL=debug"});
   };
   const unsigned cores = std::thread::hardware_concurrency();
   for (const bool full : {true, false}) {

@@ -201,9 +201,8 @@ TEST(Encoder, FullX264ThreadingIsX264sOwnAbove720pToo) {
   const int at_720p = threads_an_encoder_starts(dir.path(), {1280, 720}, false);
   ASSERT_GT(lean, 0);
   EXPECT_EQ(full, at_720p) << "full threading above 720p starts what 720p does";
-  EXPECT_EQ(full - lean,
-            x264_threading({1282, 720}, cores, true).frame_threads -
-                x264_threading({1282, 720}, cores, false).frame_threads)
+  EXPECT_EQ(full - lean, x264_threading({1282, 720}, cores, true).frame_threads -
+                             x264_threading({1282, 720}, cores, false).frame_threads)
       << "threads started: " << full << " full, " << lean << " lean, on " << cores << " cores";
 }
 

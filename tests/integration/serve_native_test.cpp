@@ -176,16 +176,15 @@ TEST(ServeNative, RendersUseTheConfiguredX264Threading) {
       tmp / "data", {{"PITCHREEL_X264_THREADING", "full"}, {"PITCHREEL_LOG_LEVEL", "debug"}}));
   ASSERT_SERVER_READY(server);
   auto cli = server.client();
-  const auto form = testing::job_form(testing::product_jpeg(400, 300),
-                                      {{"script", "A cup."}, {"height", "720"}});
+  const auto form =
+      testing::job_form(testing::product_jpeg(400, 300), {{"script", "A cup."}, {"height", "720"}});
   auto submitted = cli.Post("/api/v1/jobs", form);
   ASSERT_TRUE(submitted);
   ASSERT_EQ(submitted->status, 202) << submitted->body;
   const std::string id = testing::json_body(submitted).value("id", "");
   const auto job = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   ASSERT_EQ(job.value("status", ""), "succeeded") << job.dump();
-  EXPECT_TRUE(server.wait_for_log("encoder opened width=1280 height=720"))
-      << server.diagnostics();
+  EXPECT_TRUE(server.wait_for_log("encoder opened width=1280 height=720")) << server.diagnostics();
   EXPECT_NE(server.stderr_text().find("x264_threading=full"), std::string::npos)
       << server.diagnostics();
   EXPECT_EQ(server.terminate(), 0);

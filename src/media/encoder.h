@@ -86,8 +86,8 @@ int aac_sample_rate(int requested, int input_rate);
 // - Above, lean (`full` false): one frame thread per core and 2 frames of buffer; at 1080p
 //   each more frame thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB
 //   a 30 s 1080p video may take on 2 cores has no room for. x264's own threading there is
-//   faster (on 2 cores: the presenter 6-13%, the showcase 3-12%) and peaks at 321-339 MB
-//   (docs/benchmarks.md, eleventh session).
+//   faster (on 2 cores: the presenter 6%, the showcase 3-12%) and peaks at 321-339 MB
+//   (docs/benchmarks.md, eleventh session: tests/bench/fixed_costs.sh with NEW_ENV).
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;

@@ -2,9 +2,10 @@
 # What x264's own threading costs at 1080p, with no drawing at all: the frames of one
 # `pitchreel generate` run (PITCHREEL_DUMP_Y4M) encoded by ffmpeg alone, interleaved round
 # by round, with x264's default threading (the floor of generate_bench.sh) and with the
-# threading pitchreel uses above 720p (x264_threading in src/media/encoder.cpp: a frame
-# thread per core, 2 frames of threaded lookahead, for the 300 MB target). Their ratio is the
-# lowest generate / floor ratio a render of those frames can reach on this machine. A
+# threading pitchreel uses above 720p by default (PITCHREEL_X264_THREADING=lean; x264_threading
+# in src/media/encoder.cpp: a frame thread per core, 2 frames of threaded lookahead, for the
+# 300 MB target; `full` is x264's own, the floor's). Their ratio is the lowest generate /
+# floor ratio a lean render of those frames can reach on this machine. A
 # profiling aid, not part of `make bench` (docs/benchmarks.md, "tenth session").
 #
 # Usage: tests/bench/x264_threads.sh BIN [generate options]

@@ -159,7 +159,7 @@ TEST(ServeConcurrency, FiftySimultaneousSubmissionsAreAcceptedOrRefusedCorrectly
     if (p.extension() == ".mp4" && p.string().find(".meta") == std::string::npos) ++mp4s;
   }
   EXPECT_EQ(mp4s, static_cast<std::size_t>(accepted)) << "one stored video per accepted job";
-  EXPECT_TRUE(testing::files_under(tmp / "data" / "uploads").empty())
+  EXPECT_TRUE(testing::files_left_under(tmp / "data" / "uploads").empty())
       << "inputs are removed once done";
 }
 

@@ -71,7 +71,9 @@ void expect_clean_data_dir(const std::filesystem::path& data) {
     if (relative.rfind(".meta/", 0) != 0 && p.extension() == ".mp4") ++videos;
   }
   EXPECT_EQ(videos, 1u) << "exactly one stored video";
-  for (const auto& p : testing::files_under(data / "uploads")) ADD_FAILURE() << "left in uploads/: " << p;
+  for (const auto& p : testing::files_left_under(data / "uploads")) {
+    ADD_FAILURE() << "left in uploads/: " << p;
+  }
 }
 
 void expect_single_video(ServerProcess& server, const std::string& id) {
@@ -254,11 +256,9 @@ TEST(ServeCrash, KilledWhileTakingUploadsLeavesNothingAfterRestart) {
     EXPECT_EQ(done.value("status", ""), "succeeded") << done.dump();
   }
   // Jobs whose 202 the kill swallowed were inserted too; they end soon after.
-  const auto deadline = Clock::now() + std::chrono::seconds(240);
-  while (!testing::files_under(data / "uploads").empty() && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling interval
+  for (const auto& p : testing::files_left_under(data / "uploads", std::chrono::seconds(240))) {
+    ADD_FAILURE() << "left in uploads/: " << p;
   }
-  for (const auto& p : testing::files_under(data / "uploads")) ADD_FAILURE() << "left in uploads/: " << p;
   EXPECT_EQ(second.terminate(), 0);
 }
 

@@ -141,7 +141,7 @@ TEST_F(ServeLimits, RatePerUserHour) {
   const auto done = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   EXPECT_EQ(done["status"], "succeeded") << done.dump();
   EXPECT_EQ(testing::json_body(cli.Get("/api/v1/videos"))["videos"].size(), 1u);
-  EXPECT_TRUE(testing::files_under(server_->data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server_->data_dir() / "uploads").empty());
   auto metrics = cli.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(testing::metric_value(metrics->body, "pitchreel_jobs{status=\"succeeded\"}"), 1) << metrics->body;
@@ -166,7 +166,7 @@ TEST_F(ServeLimits, IdempotentReplayIsNotRateLimited) {
 
   const auto done = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   EXPECT_EQ(done["status"], "succeeded") << done.dump();
-  EXPECT_TRUE(testing::files_under(server_->data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server_->data_dir() / "uploads").empty());
 }
 
 // The limit holds under concurrency too: requests that arrive together cannot all pass

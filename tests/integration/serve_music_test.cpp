@@ -211,7 +211,7 @@ TEST(ServeMusic, AMusicFileIsMixedUnderTheVoiceAndBadMusicIsRefused) {
   const std::string id = testing::json_body(submitted).value("id", "");
   const auto done = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   ASSERT_EQ(done["status"], "succeeded") << done.dump() << server.diagnostics();
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty());
   const auto mixed = job_audio(server, done);
   // Both start at the video's start; their ends may differ by an AAC frame or two.
   ASSERT_NEAR(static_cast<double>(mixed.size()), static_cast<double>(silent.size()), 0.1 * kRate);
@@ -271,7 +271,7 @@ TEST(ServeMusic, AMusicUrlIsFetchedWithTheImageUrlPolicy) {
       testing::wait_for_job(cli, testing::json_body(submitted).value("id", ""), {"succeeded", "failed"});
   ASSERT_EQ(done["status"], "succeeded") << done.dump() << server.diagnostics();
   EXPECT_EQ(music_fetches.load(), 1) << "the worker uses the stored copy";
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty());
   expect_music_under_the_voice(job_audio(server, done));
 }
 
@@ -343,7 +343,9 @@ TEST(ServeMusic, WithS3TheMusicIsAJobInputInTheBucketUntilTheJobEnds) {
   auto cli = node.client();
   const auto done = testing::wait_for_job(cli, kept, {"succeeded", "failed"});
   ASSERT_EQ(done["status"], "succeeded") << done.dump() << node.diagnostics();
-  EXPECT_TRUE(input_keys(s3).empty()) << ::testing::PrintToString(input_keys(s3));
+  // The inputs go just after the final status is stored.
+  EXPECT_TRUE(testing::eventually([&] { return input_keys(s3).empty(); }, std::chrono::seconds(30)))
+      << ::testing::PrintToString(input_keys(s3));
   expect_music_under_the_voice(job_audio(node, done));
 }
 

@@ -111,7 +111,7 @@ TEST(ServeNative, JobLifecycleEventsListingIdempotencyAndDelete) {
                                                                       << metrics->body;
   EXPECT_EQ(testing::metric_value(metrics->body, "pitchreel_queue_depth"), 0) << metrics->body;
   EXPECT_EQ(testing::json_body(cli.Get("/api/v1/videos"))["videos"].size(), 1u);
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty())
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty())
       << "the replay's (and the finished job's) upload should be gone";
 
   // Delete: the video, its row and its file all go.
@@ -278,7 +278,7 @@ TEST(ServeNative, ConcurrentIdempotentSubmissionsMakeOneJob) {
   auto metrics = cli.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(testing::metric_sum(metrics->body, "pitchreel_jobs"), 1) << metrics->body;
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty());
 }
 
 }  // namespace

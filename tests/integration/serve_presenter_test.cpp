@@ -61,7 +61,7 @@ TEST(ServePresenter, AvatarAndLayoutRenderAndBadPortraitsAreRefused) {
   const std::string id = testing::json_body(submitted).value("id", "");
   const auto done = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   ASSERT_EQ(done["status"], "succeeded") << done.dump();
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty());
 }
 
 TEST(ServePresenter, AvatarUrlIsFetchedAndAFacelessOneIsRefused) {
@@ -116,7 +116,7 @@ TEST(ServePresenter, AvatarUrlIsFetchedAndAFacelessOneIsRefused) {
   const std::string id = testing::json_body(submitted).value("id", "");
   const auto done = testing::wait_for_job(cli, id, {"succeeded", "failed"});
   ASSERT_EQ(done["status"], "succeeded") << done.dump();
-  EXPECT_TRUE(testing::files_under(server.data_dir() / "uploads").empty());
+  EXPECT_TRUE(testing::files_left_under(server.data_dir() / "uploads").empty());
   const std::string poster_url = done["video"].value("posterUrl", "");
   ASSERT_FALSE(poster_url.empty()) << done.dump();
   auto poster_bytes = server.anonymous_client().Get(testing::url_path(poster_url));

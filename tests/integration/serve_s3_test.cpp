@@ -73,8 +73,11 @@ TEST(ServeS3, VideosGoToTheBucketWithPresignedUrlsAndDeleteRemovesThem) {
   ASSERT_EQ(job["status"], "succeeded") << job.dump() << server.diagnostics();
   const auto video = job["video"];
 
-  // Three objects, under the organisation's folder, with their types.
-  const auto objects = bucket_listing(s3);
+  // Three objects, under the organisation's folder, with their types (the job's input
+  // leaves the bucket just after the final status).
+  json objects;
+  testing::eventually([&] { return (objects = bucket_listing(s3)).size() == 3; },
+                      std::chrono::seconds(30));
   ASSERT_EQ(objects.size(), 3u) << objects.dump();
   const std::string stem = video["fileName"].get<std::string>().substr(
       0, video["fileName"].get<std::string>().size() - 4);
@@ -208,7 +211,9 @@ TEST(ServeS3, StoreFailingMidJobRetriesThenFailsCleanlyAndAuthErrorsAreNotRetrie
   EXPECT_EQ(job["attempts"], 2) << job.dump();
   EXPECT_EQ(job["error"]["code"], "storage_unavailable") << job.dump();
   s3.set_faults(json::array());
-  EXPECT_EQ(bucket_listing(s3).size(), 0u) << "a failed job leaves no object behind";
+  EXPECT_TRUE(
+      testing::eventually([&] { return bucket_listing(s3).empty(); }, std::chrono::seconds(30)))
+      << "a failed job leaves no object behind: " << bucket_listing(s3).dump();
   auto videos = testing::json_body(cli.Get("/api/v1/videos"));
   EXPECT_TRUE(videos.dump().find("sku-down") == std::string::npos) << videos.dump();
 

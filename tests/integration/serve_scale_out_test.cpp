@@ -42,7 +42,6 @@ using testing::S3Server;
 using testing::ServerOptions;
 using testing::ServerProcess;
 using testing::TempDir;
-using Clock = std::chrono::steady_clock;
 
 using testing::scale_out_env;
 using testing::start_node;
@@ -64,17 +63,6 @@ std::vector<std::string> input_keys(const S3Server& s3) {
     if (key.find("/inputs/") != std::string::npos) out.push_back(key);
   }
   return out;
-}
-
-// Polls `condition` every 100 ms until it holds or `timeout` passes.
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return condition();
 }
 
 std::map<std::string, std::string> tiny_job(int n) {
@@ -152,7 +140,7 @@ TEST(ServeScaleOut, TwoApiAndTwoWorkerNodesRenderThirtyJobsEachExactlyOnce) {
   {
     auto cli = api_a->client();
     json seen;
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(testing::eventually(
         [&] {
           seen = testing::json_body(cli.Get("/api/v1/jobs/" + long_job));
           return seen.value("status", "") == "running" && seen.value("progress", 0.0) > 0.05;
@@ -244,7 +232,7 @@ TEST(ServeScaleOut, TwoApiAndTwoWorkerNodesRenderThirtyJobsEachExactlyOnce) {
 
   // The bucket holds the 30 videos (video, poster, captions each) and nothing else: the
   // inputs are removed as jobs end (the killed attempt's by its successor).
-  ASSERT_TRUE(eventually([&] { return input_keys(s3).empty(); }, std::chrono::seconds(60)))
+  ASSERT_TRUE(testing::eventually([&] { return input_keys(s3).empty(); }, std::chrono::seconds(60)))
       << ::testing::PrintToString(input_keys(s3));
   std::map<std::string, int> per_stem;
   for (const auto& object : bucket_keys(s3)) {

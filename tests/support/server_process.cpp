@@ -378,6 +378,13 @@ std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir,
   return out;
 }
 
+std::vector<std::filesystem::path> files_left_under(const std::filesystem::path& dir,
+                                                    std::chrono::milliseconds timeout) {
+  std::vector<std::filesystem::path> left;
+  eventually([&] { return (left = files_under(dir)).empty(); }, timeout);
+  return left;
+}
+
 std::string make_jwt(const nlohmann::json& header, const nlohmann::json& payload,
                      const std::string& signature) {
   return base64url_encode(header.dump()) + "." + base64url_encode(payload.dump()) + "." + signature;

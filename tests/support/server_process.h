@@ -141,6 +141,12 @@ nlohmann::json admin_json(const std::filesystem::path& data_dir,
 std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir,
                                                const std::string& part = "");
 
+// The files still under `dir` once it has emptied or `timeout` has passed. A job's inputs
+// are removed just after its final status is stored, so a test that has seen the status
+// waits for them with this instead of looking once.
+std::vector<std::filesystem::path> files_left_under(
+    const std::filesystem::path& dir, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 // A compact JWS: base64url(header).base64url(payload).signature, signed with HMAC-SHA256
 // under `secret` unless `signature` is given (use "" for alg=none tokens).
 std::string make_hs256_jwt(const nlohmann::json& header, const nlohmann::json& payload,

@@ -2,9 +2,11 @@
 // and the location of ../shared/testdata (tests skip with a clear message when absent).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pitchreel::testing {
@@ -22,6 +24,19 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Polls `condition` every 20 ms until it holds or `timeout` passes; whether it held. For
+// what a process does a moment after the event a test waited for (its own thread's log
+// line, a job's inputs removed after its final status), not as a clock.
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval
+  }
+  return condition();
+}
 
 // ../shared/testdata/<relative>, or an empty path when the folder is absent.
 std::filesystem::path testdata(const std::string& relative);

@@ -172,7 +172,7 @@ TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
   EXPECT_EQ(threads({640, 360}, 1), 1);
   EXPECT_EQ(threads({640, 360}, 0), 1);
   EXPECT_EQ(x264_threading({1280, 720}, 2).sync_lookahead, -1);
-  EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 2);
+  EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 3);
 
   testing::TempDir dir;
   const unsigned cores = std::thread::hardware_concurrency();

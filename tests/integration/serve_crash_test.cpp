@@ -54,14 +54,16 @@ json wait_mid_render(httplib::Client& cli, const std::string& id) {
 // job is marked succeeded, so it is polled briefly), no temporary object is left in storage,
 // and the upload is gone.
 void expect_clean_data_dir(const std::filesystem::path& data) {
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
   std::vector<std::filesystem::path> left;
-  for (;;) {
-    left.clear();
-    for (const auto& e : std::filesystem::directory_iterator(data / "work")) left.push_back(e.path());
-    if (left.empty() || Clock::now() > deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  testing::eventually(
+      [&] {
+        left.clear();
+        for (const auto& e : std::filesystem::directory_iterator(data / "work")) {
+          left.push_back(e.path());
+        }
+        return left.empty();
+      },
+      std::chrono::seconds(5));
   for (const auto& p : left) ADD_FAILURE() << "left in work/: " << p;
   std::size_t videos = 0;
   for (const auto& p : testing::files_under(data / "storage")) {

@@ -270,12 +270,7 @@ std::string ServerProcess::stdout_text() const {
 std::string ServerProcess::stderr_text() const { return read_file(stderr_path_); }
 
 bool ServerProcess::wait_for_log(const std::string& text, std::chrono::seconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (stderr_text().find(text) == std::string::npos) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval
-  }
-  return true;
+  return eventually([&] { return stderr_text().find(text) != std::string::npos; }, timeout);
 }
 
 std::string ServerProcess::diagnostics(std::size_t max_bytes) const {

@@ -1,5 +1,6 @@
-// Small helpers shared by the tests: a scratch directory that cleans itself up,
-// and the location of ../shared/testdata (tests skip with a clear message when absent).
+// Small helpers shared by the tests: a scratch directory that cleans itself up, a wait
+// for a condition, and the location of ../shared/testdata (tests skip with a clear message
+// when absent).
 #pragma once
 
 #include <chrono>

@@ -157,7 +157,7 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
 }
 
 // x264 runs the frame threads x264_threading gives: 1.5 per core up to 720p with x264's own
-// lookahead buffer, one per core above with 2 frames of it (memory). Counted as the threads
+// lookahead buffer, one per core above with 3 frames of it (memory). Counted as the threads
 // an open encoder adds to the process (its frame threads and its lookahead thread) at
 // 1280x720 and at a frame just larger.
 TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {

@@ -39,7 +39,7 @@ struct EncoderSettings {
   int audio_bitrate = 128000;
   std::string comment;  // the MP4's "comment" tag when not empty (e.g. the render's warnings)
   // x264's own threading at every size instead of the lean one above 720p (see
-  // x264_threading): ~30 MB more at 1080p (PITCHREEL_X264_THREADING=full).
+  // x264_threading): faster at 1080p, ~35 MB more (PITCHREEL_X264_THREADING=full).
   bool full_x264_threading = false;
 };
 
@@ -83,13 +83,14 @@ int aac_sample_rate(int requested, int input_rate);
 // ahead of them: more of both keeps the cores busy, and each costs a frame's memory.
 // - Up to 720p (1280x720 pixels or fewer), or everywhere when `full`: x264's own defaults,
 //   1.5 frame threads per core and its own buffer (b-frames + 1).
-// - Above, lean (`full` false): one frame thread per core and 3 frames of buffer; at 1080p
+// - Above, lean (`full` false): one frame thread per core and 2 frames of buffer; at 1080p
 //   each more frame thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB
-//   a 30 s 1080p video may take on 2 cores has little room for (3 frames: 290-299 MB). The
-//   buffer is what x264's speed hangs on, not the third thread: x264 alone on a presenter's
-//   1080p frames took 1.15x its own threading's time with 2 frames, 1.05x with 3, 1.01x
-//   with 4 (docs/benchmarks.md, twelfth session: SYNC="2 3 4" tests/bench/x264_threads.sh),
-//   and 4 takes a render past 300 MB. x264's own threading at 1080p peaks at 321-339 MB.
+//   a 30 s 1080p video may take on 2 cores has no room for. The buffer is what x264's speed
+//   hangs on more than the third thread: x264 alone on a presenter's 1080p frames took 1.15x
+//   its own threading's time with 2 frames, 1.05x with 3, 1.01x with 4, but 3 took a
+//   picture-in-picture render to 300.3-300.8 MB (docs/benchmarks.md, twelfth session:
+//   SYNC="2 3 4" tests/bench/x264_threads.sh). x264's own threading at 1080p is a few
+//   percent faster still and peaks at 321-339 MB.
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;

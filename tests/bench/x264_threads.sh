@@ -3,7 +3,7 @@
 # `pitchreel generate` run (PITCHREEL_DUMP_Y4M) encoded by ffmpeg alone, interleaved round
 # by round, with x264's default threading (the floor of generate_bench.sh) and with the
 # threading pitchreel uses above 720p by default (PITCHREEL_X264_THREADING=lean; x264_threading
-# in src/media/encoder.cpp: a frame thread per core, 3 frames of threaded lookahead, for the
+# in src/media/encoder.cpp: a frame thread per core, 2 frames of threaded lookahead, for the
 # 300 MB target; `full` is x264's own, the floor's). Their ratio is the lowest generate /
 # floor ratio a lean render of those frames can reach on this machine. SYNC="2 3 4" runs
 # the lean threading with each of those lookahead buffers instead (the bitstream is the
@@ -12,7 +12,7 @@
 #
 # Usage: tests/bench/x264_threads.sh BIN [generate options]
 #   e.g. tests/bench/x264_threads.sh build/pitchreel --avatar ../shared/testdata/portraits/painted-girl.jpg --layout presenter
-# ROUNDS=N (default 4); SYNC (default 3, pitchreel's); PHOTO, ASPECT and HEIGHT as in
+# ROUNDS=N (default 4); SYNC (default 2, pitchreel's); PHOTO, ASPECT and HEIGHT as in
 # frame_ms.sh (the cars photo, 16:9, 1080p by default); the 30-second script, veryfast CRF 23.
 set -euo pipefail
 bin=$(realpath "$1")
@@ -26,7 +26,7 @@ PITCHREEL_DUMP_Y4M="$work/frames.y4m" "$bin" generate --image "$photo" \
   --script "$(cat "$here/script-30s.txt")" --aspect "${ASPECT:-16:9}" --height "${HEIGHT:-1080}" \
   --preset veryfast --crf 23 -o "$work/out.mp4" "$@" >/dev/null
 sync "$work/frames.y4m"
-read -r -a syncs <<<"${SYNC:-3}"
+read -r -a syncs <<<"${SYNC:-2}"
 hows=(default)
 for n in "${syncs[@]}"; do hows+=("sync$n"); done
 for ((i = 0; i < rounds; i++)); do
@@ -45,7 +45,7 @@ echo "| --- | --- | --- | --- | --- |"
 for how in "${hows[@]}"; do
   label="default (the floor)"
   [ "$how" != default ] && label="-threads $(nproc) -x264-params sync-lookahead=${how#sync}"
-  [ "$how" = sync3 ] && label="$label (pitchreel's)"
+  [ "$how" = sync2 ] && label="$label (pitchreel's)"
   awk -v l="$label" -v w="$(med "$how" 2)" -v c="$(med "$how" cpu)" -v m="$(med "$how" 5)" \
     -v d="$(med default 2)" 'BEGIN {printf "| %s | %.2f | %.2f | %.0f | %.2fx |\n", l, w, c, m / 1024, w / d}'
 done

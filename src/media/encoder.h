@@ -89,8 +89,8 @@ int aac_sample_rate(int requested, int input_rate);
 //   hangs on more than the third thread: x264 alone on a presenter's 1080p frames took 1.15x
 //   its own threading's time with 2 frames, 1.05x with 3, 1.01x with 4, but 3 took a
 //   picture-in-picture render to 300.3-300.8 MB (docs/benchmarks.md, twelfth session:
-//   SYNC="2 3 4" tests/bench/x264_threads.sh). x264's own threading at 1080p is a few
-//   percent faster still and peaks at 321-339 MB.
+//   SYNC="2 3 4" tests/bench/x264_threads.sh). x264's own threading at 1080p is 3-12%
+//   faster than 2 frames and peaks at 321-339 MB (eleventh session).
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;

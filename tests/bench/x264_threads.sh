@@ -26,7 +26,8 @@ PITCHREEL_DUMP_Y4M="$work/frames.y4m" "$bin" generate --image "$photo" \
   --script "$(cat "$here/script-30s.txt")" --aspect "${ASPECT:-16:9}" --height "${HEIGHT:-1080}" \
   --preset veryfast --crf 23 -o "$work/out.mp4" "$@" >/dev/null
 sync "$work/frames.y4m"
-read -r -a syncs <<<"${SYNC:-2}"
+ours=2  # pitchreel's lean sync_lookahead (x264_threading)
+read -r -a syncs <<<"${SYNC:-$ours}"
 hows=(default)
 for n in "${syncs[@]}"; do hows+=("sync$n"); done
 for ((i = 0; i < rounds; i++)); do
@@ -45,7 +46,7 @@ echo "| --- | --- | --- | --- | --- |"
 for how in "${hows[@]}"; do
   label="default (the floor)"
   [ "$how" != default ] && label="-threads $(nproc) -x264-params sync-lookahead=${how#sync}"
-  [ "$how" = sync2 ] && label="$label (pitchreel's)"
+  [ "$how" = "sync$ours" ] && label="$label (pitchreel's)"
   awk -v l="$label" -v w="$(med "$how" 2)" -v c="$(med "$how" cpu)" -v m="$(med "$how" 5)" \
     -v d="$(med default 2)" 'BEGIN {printf "| %s | %.2f | %.2f | %.0f | %.2fx |\n", l, w, c, m / 1024, w / d}'
 done

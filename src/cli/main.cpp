@@ -9,10 +9,12 @@
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "core/log.h"
+#include "core/malloc_policy.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
   using namespace pitchreel;
+  hold_malloc_thresholds();  // first, before any thread (core/malloc_policy.h)
   CLI::App app{"pitchreel: talking product videos from a photo and a script"};
   app.require_subcommand(1);
   app.set_version_flag("--version", kVersion);

@@ -80,12 +80,11 @@ __attribute__((target("avx2"))) void row_spans_avx2(const Piece& p, int width, i
 }
 
 // The triangles of the posed mesh at `scale` (1: luma, 0.5: chroma), in the mesh's order
-// (where triangles overlap, a fold, the later wins).
-std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
-                          const std::vector<cv::Point2f>& rest,
-                          const std::vector<cv::Point2f>& posed, double scale, int height) {
-  std::vector<Piece> out;
-  out.reserve(triangles.size());
+// (where triangles overlap, a fold, the later wins), into `out`.
+void pieces(const std::vector<cv::Vec3i>& triangles, const std::vector<cv::Point2f>& rest,
+            const std::vector<cv::Point2f>& posed, double scale, int height,
+            std::vector<Piece>& out) {
+  out.clear();
   for (std::size_t n = 0; n < triangles.size(); ++n) {
     const cv::Vec3i& t = triangles[n];
     Piece p;
@@ -119,20 +118,40 @@ std::vector<Piece> pieces(const std::vector<cv::Vec3i>& triangles,
         std::min(height - 1, static_cast<int>(std::floor(std::max({d[0].y, d[1].y, d[2].y}))));
     if (p.last_row >= p.first_row) out.push_back(p);
   }
-  return out;
 }
+
+// One triangle's span of one row.
+struct RowSpan {
+  int c0, c1;
+  const Piece* piece;
+};
+
+}  // namespace
+
+struct MeshWarp::Scratch {
+  std::vector<Piece> pieces;
+  std::vector<std::size_t> first_span, row_start, next;
+  std::vector<int> c0s, c1s;
+  std::vector<RowSpan> by_row;
+  RowPositions at{0};
+};
+
+namespace {
 
 // Row by row: the source positions of every triangle's span of the row, then one pass that
 // samples the row from each of `src` into each of `dst` (the planes share positions).
 template <std::size_t N>
-void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& src,
+void draw(MeshWarp::Scratch& scratch, const std::array<const cv::Mat*, N>& src,
           const std::array<cv::Mat*, N>& dst) {
+  const std::vector<Piece>& all = scratch.pieces;
   const cv::Size size = dst[0]->size();
   // Every triangle's spans first, triangle by triangle (its edges stay in registers), then
   // sorted into rows, each row's in the mesh's order, and row by row their positions.
   std::size_t total = 0;
-  std::vector<std::size_t> first_span(all.size());  // piece k's spans: from first_span[k]
-  std::vector<std::size_t> row_start(static_cast<std::size_t>(size.height) + 1, 0);
+  std::vector<std::size_t>& first_span = scratch.first_span;  // piece k's: from first_span[k]
+  std::vector<std::size_t>& row_start = scratch.row_start;
+  first_span.resize(all.size());
+  row_start.assign(static_cast<std::size_t>(size.height) + 1, 0);
   for (std::size_t k = 0; k < all.size(); ++k) {
     first_span[k] = total;
     total += static_cast<std::size_t>(all[k].last_row - all[k].first_row + 1);
@@ -143,18 +162,19 @@ void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& sr
   for (std::size_t r = 0; r < static_cast<std::size_t>(size.height); ++r) {
     row_start[r + 1] += row_start[r];
   }
-  std::vector<int> c0s(total), c1s(total);
+  std::vector<int>& c0s = scratch.c0s;
+  std::vector<int>& c1s = scratch.c1s;
+  c0s.resize(total);
+  c1s.resize(total);
   static const bool avx2 = use_avx2();
   for (std::size_t k = 0; k < all.size(); ++k) {
     (avx2 ? row_spans_avx2 : row_spans_plain)(all[k], size.width, &c0s[first_span[k]],
                                               &c1s[first_span[k]]);
   }
-  struct RowSpan {
-    int c0, c1;
-    const Piece* piece;
-  };
-  std::vector<RowSpan> by_row(total);
-  std::vector<std::size_t> next(row_start.begin(), row_start.end() - 1);
+  std::vector<RowSpan>& by_row = scratch.by_row;
+  by_row.resize(total);
+  std::vector<std::size_t>& next = scratch.next;
+  next.assign(row_start.begin(), row_start.end() - 1);
   for (std::size_t k = 0; k < all.size(); ++k) {
     const Piece& p = all[k];
     for (int r = p.first_row; r <= p.last_row; ++r) {
@@ -162,7 +182,8 @@ void draw(const std::vector<Piece>& all, const std::array<const cv::Mat*, N>& sr
       by_row[next[static_cast<std::size_t>(r)]++] = {c0s[i], c1s[i], &p};
     }
   }
-  RowPositions at(size.width);
+  RowPositions& at = scratch.at;
+  if (at.x.size() < static_cast<std::size_t>(size.width) + 8) at = RowPositions(size.width);
   for (int r = 0; r < size.height; ++r) {
     for (std::size_t i = row_start[static_cast<std::size_t>(r)];
          i < row_start[static_cast<std::size_t>(r) + 1]; ++i) {
@@ -185,12 +206,19 @@ MeshWarp::MeshWarp(const cv::Mat& y, const cv::Mat& u, const cv::Mat& v,
       u_(padded_plane(u)),
       v_(padded_plane(v)),
       rest_(std::move(rest)),
-      triangles_(std::move(triangles)) {}
+      triangles_(std::move(triangles)),
+      scratch_(std::make_unique<Scratch>()) {}
+
+MeshWarp::MeshWarp(MeshWarp&&) noexcept = default;
+MeshWarp& MeshWarp::operator=(MeshWarp&&) noexcept = default;
+MeshWarp::~MeshWarp() = default;
 
 void MeshWarp::warp(const std::vector<cv::Point2f>& posed, cv::Mat& dst_y, cv::Mat& dst_u,
-                    cv::Mat& dst_v) const {
-  draw<1>(pieces(triangles_, rest_, posed, 1.0, dst_y.rows), {&y_}, {&dst_y});
-  draw<2>(pieces(triangles_, rest_, posed, 0.5, dst_u.rows), {&u_, &v_}, {&dst_u, &dst_v});
+                    cv::Mat& dst_v) {
+  pieces(triangles_, rest_, posed, 1.0, dst_y.rows, scratch_->pieces);
+  draw<1>(*scratch_, {&y_}, {&dst_y});
+  pieces(triangles_, rest_, posed, 0.5, dst_u.rows, scratch_->pieces);
+  draw<2>(*scratch_, {&u_, &v_}, {&dst_u, &dst_v});
 }
 
 }  // namespace pitchreel

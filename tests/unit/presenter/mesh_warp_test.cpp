@@ -190,8 +190,7 @@ struct Planes {
   cv::Mat y, u, v;
 };
 
-Planes warped(const MeshWarp& warp, const std::vector<cv::Point2f>& posed, cv::Size size,
-              int fill) {
+Planes warped(MeshWarp& warp, const std::vector<cv::Point2f>& posed, cv::Size size, int fill) {
   Planes out{cv::Mat(size, CV_8UC1, cv::Scalar(fill)), cv::Mat(size / 2, CV_8UC1, cv::Scalar(fill)),
              cv::Mat(size / 2, CV_8UC1, cv::Scalar(fill))};
   warp.warp(posed, out.y, out.u, out.v);
@@ -202,7 +201,7 @@ TEST(MeshWarpTest, AtRestTheRegionIsCopiedExactly) {
   const cv::Size size(120, 90);
   const cv::Mat y = textured(size, 1), u = textured(size / 2, 2), v = textured(size / 2, 5);
   const Mesh mesh = grid(size, 6);
-  const MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
+  MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
   const Planes out = warped(warp, mesh.points, size, 0);
   EXPECT_EQ(max_difference(out.y, y), 0.0);
   EXPECT_EQ(max_difference(out.u, u), 0.0);
@@ -222,7 +221,7 @@ TEST(MeshWarpTest, AMeshMovedAsAWholeIsThatMoveAndFillsTheRegion) {
     posed.emplace_back(static_cast<float>(move(0, 0) * p.x + move(0, 1) * p.y + move(0, 2)),
                        static_cast<float>(move(1, 0) * p.x + move(1, 1) * p.y + move(1, 2)));
   }
-  const MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
+  MeshWarp warp(y, u, v, mesh.points, mesh.triangles);
   const Planes dark = warped(warp, posed, size, 0);
   const Planes light = warped(warp, posed, size, 255);
   // Inside the moved region every pixel is written, whatever was there before.
@@ -264,6 +263,37 @@ TEST(MeshWarpTest, AMeshMovedAsAWholeIsThatMoveAndFillsTheRegion) {
   EXPECT_LE(cv::norm(dark.u, reference(u, 0.5), cv::NORM_INF, covered_half), 1.0);
   EXPECT_EQ(cv::norm(dark.u, light.u, cv::NORM_INF, covered_half), 0.0);
   EXPECT_EQ(cv::norm(dark.v, light.v, cv::NORM_INF, covered_half), 0.0);
+}
+
+TEST(MeshWarpTest, AWarpAfterOthersIsWhatAFreshWarpGives) {
+  // The warp keeps its working buffers from one frame to the next: what a frame shows must
+  // not depend on the frames before it (here a larger move, then a small one). As in the
+  // presenter's rig, the mesh's outer points stay where they are and the inner ones move.
+  const cv::Size size(160, 120);
+  const cv::Mat y = textured(size, 1), u = textured(size / 2, 2), v = textured(size / 2, 5);
+  constexpr int kCells = 7;
+  const Mesh mesh = grid(size, kCells);
+  const auto moved = [&](double angle, double zoom, float dx) {
+    const cv::Matx23d move = cv::getRotationMatrix2D_(cv::Point2f(80, 60), angle, zoom);
+    std::vector<cv::Point2f> posed = mesh.points;
+    for (int j = 1; j < kCells; ++j) {
+      for (int i = 1; i < kCells; ++i) {
+        cv::Point2f& p = posed[static_cast<std::size_t>(j * (kCells + 1) + i)];
+        p = {static_cast<float>(move(0, 0) * p.x + move(0, 1) * p.y + move(0, 2)) + dx,
+             static_cast<float>(move(1, 0) * p.x + move(1, 1) * p.y + move(1, 2))};
+      }
+    }
+    return posed;
+  };
+  MeshWarp reused(y, u, v, mesh.points, mesh.triangles);
+  const Planes before = warped(reused, moved(-4, 1.08, 3.5f), size, 0);
+  const Planes after = warped(reused, moved(1, 0.99, -0.6f), size, 255);
+  MeshWarp fresh(y, u, v, mesh.points, mesh.triangles);
+  const Planes expected = warped(fresh, moved(1, 0.99, -0.6f), size, 0);
+  ASSERT_GT(max_difference(before.y, after.y), 0.0);  // the two moves differ
+  EXPECT_EQ(max_difference(after.y, expected.y), 0.0);
+  EXPECT_EQ(max_difference(after.u, expected.u), 0.0);
+  EXPECT_EQ(max_difference(after.v, expected.v), 0.0);
 }
 
 }  // namespace

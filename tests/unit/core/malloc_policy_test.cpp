@@ -1,0 +1,36 @@
+#include "core/malloc_policy.h"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace pitchreel {
+namespace {
+
+// Blocks the compiler must really allocate (they escape through here).
+void* volatile sink = nullptr;
+
+void* touched_block(std::size_t bytes) {
+  void* block = std::malloc(bytes);
+  std::memset(block, 1, bytes);
+  sink = block;
+  return block;
+}
+
+TEST(MallocPolicy, AFreedLargeBlockDoesNotMoveLaterBlocksIntoTheHeap) {
+  if (!hold_malloc_thresholds()) GTEST_SKIP() << "this allocator does not take mallopt";
+  // With glibc's default, freeing this raises the mmap threshold to 8 MiB, and the 1 MiB
+  // block below would come from the heap (and stay resident once freed).
+  std::free(touched_block(8u << 20));
+  const std::size_t mapped_before = mallinfo2().hblkhd;
+  void* block = touched_block(1u << 20);
+  const std::size_t mapped_with_block = mallinfo2().hblkhd;
+  std::free(block);
+  EXPECT_GE(mapped_with_block, mapped_before + (1u << 20)) << "the block was not mapped on its own";
+  EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "the freed block was not given back";
+}
+
+}  // namespace
+}  // namespace pitchreel

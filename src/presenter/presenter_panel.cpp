@@ -83,7 +83,8 @@ cv::Rect PresenterPanel::mouth_area() const {
 }
 
 void PresenterPanel::draw(const FacePose& pose, Yuv420& frame) {
-  mask_.copy(head_.still(), frame, panel_.tl());
+  // The head region is left out: the head's warp writes every pixel of it.
+  mask_.copy(head_.still(), frame, panel_.tl(), head_.region());
   head_.draw(pose, frame, panel_.tl());
 }
 

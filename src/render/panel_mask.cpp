@@ -1,5 +1,7 @@
 #include "render/panel_mask.h"
 
+#include <array>
+
 #include <opencv2/imgproc.hpp>
 
 namespace pitchreel {
@@ -25,18 +27,24 @@ PanelMask PanelMask::rounded(cv::Size panel, int radius) {
   return out;
 }
 
-void PanelMask::copy(const Yuv420& picture, Yuv420& frame, cv::Point origin) const {
-  const cv::Rect full(origin, picture.size());
-  const cv::Rect half(origin / 2, picture.size() / 2);
-  cv::Mat y = frame.y(full), u = frame.u(half), v = frame.v(half);
-  if (full_.empty()) {
-    picture.y.copyTo(y);
-    picture.u.copyTo(u);
-    picture.v.copyTo(v);
-  } else {
-    picture.y.copyTo(y, full_);
-    picture.u.copyTo(u, half_);
-    picture.v.copyTo(v, half_);
+void PanelMask::copy(const Yuv420& picture, Yuv420& frame, cv::Point origin, cv::Rect skip) const {
+  const cv::Rect panel({}, picture.size());
+  skip &= panel;
+  // The panel around `skip`: the rows above and below it, and beside it left and right.
+  const std::array<cv::Rect, 4> bands = {
+      skip.empty() ? panel : cv::Rect(0, 0, panel.width, skip.y),
+      cv::Rect(0, skip.br().y, panel.width, skip.empty() ? 0 : panel.height - skip.br().y),
+      cv::Rect(0, skip.y, skip.x, skip.height),
+      cv::Rect(skip.br().x, skip.y, panel.width - skip.br().x, skip.height)};
+  for (const cv::Rect& band : bands) {
+    if (band.empty()) continue;
+    const cv::Rect half(band.x / 2, band.y / 2, band.width / 2, band.height / 2);
+    cv::Mat y = frame.y(band + origin), u = frame.u(half + origin / 2),
+            v = frame.v(half + origin / 2);
+    // An empty mask (square corners) is a plain copy.
+    picture.y(band).copyTo(y, full_.empty() ? cv::Mat() : full_(band));
+    picture.u(half).copyTo(u, half_.empty() ? cv::Mat() : half_(half));
+    picture.v(half).copyTo(v, half_.empty() ? cv::Mat() : half_(half));
   }
 }
 

@@ -14,8 +14,10 @@ class PanelMask {
   // `panel` has even sides; `radius` 0 means square corners (a plain copy).
   static PanelMask rounded(cv::Size panel, int radius);
 
-  // Copies `picture` (the panel's size) into `frame` at `origin` (even) through the mask.
-  void copy(const Yuv420& picture, Yuv420& frame, cv::Point origin) const;
+  // Copies `picture` (the panel's size) into `frame` at `origin` (even) through the mask,
+  // all but `skip` (panel pixels, even origin and size): a part the caller draws whole
+  // itself, such as the presenter's head region (a third to a half of the panel).
+  void copy(const Yuv420& picture, Yuv420& frame, cv::Point origin, cv::Rect skip = {}) const;
 
  private:
   cv::Mat full_, half_;  // CV_8UC1, 0 or 255; empty when the corners are square

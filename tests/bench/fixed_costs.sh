@@ -11,14 +11,19 @@
 # Usage: tests/bench/fixed_costs.sh OLD_BIN NEW_BIN
 #   ROUNDS=N          rounds (default 8)
 #   CASES="a b"       only these cases (cars dogs child group presenter phone phone1080
-#                     phone48; phone is phone_photo.sh's 12-megapixel photo at 16:9 720p,
+#                     phone48 pip-painted pip-marble pip-pencil pip-rendered new-pip;
+#                     phone is phone_photo.sh's 12-megapixel photo at 16:9 720p,
 #                     phone1080 the same at 9:16 1080p, phone48 its 48-megapixel one at
-#                     16:9 1080p)
+#                     16:9 1080p; pip-* the cars photo at 16:9 1080p in the pip layout
+#                     with each portrait of ../shared/testdata/portraits, new-pip the
+#                     pencil sketch with PITCHREEL_CACHE_DIR=off: its face found anew)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 #   OLD_ENV="K=V ..." / NEW_ENV="K=V ..."  settings for one side's runs only, e.g. one build
 #                     both sides and NEW_ENV=PITCHREEL_X264_THREADING=full
 set -euo pipefail
+# shellcheck disable=SC2034  # old, new and their _env are read as ${!build} and ${!side_env}
 old=$(realpath "$1")
+# shellcheck disable=SC2034
 new=$(realpath "$2")
 rounds=${ROUNDS:-8}
 only=${CASES:-}
@@ -29,7 +34,8 @@ testdata=${TESTDATA:-$here/../../../shared/testdata}
 dlib=/usr/share/doc/libdlib19.1/examples
 work=$(mktemp -d /tmp/pitchreel-fixed-costs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-# name | photo | height | aspect | extra options
+# name | photo | height | aspect | extra options | the case's environment
+portrait=$testdata/portraits
 cases=(
   "cars|$dlib/mmod_cars_test_image.jpg|1080|16:9|"
   "dogs|$dlib/faces/dogs.jpg|1080|9:16|"
@@ -39,6 +45,11 @@ cases=(
   "phone|$work/phone-12mp.jpg|720|16:9|"
   "phone1080|$work/phone-12mp.jpg|1080|9:16|"
   "phone48|$work/phone-48mp.jpg|1080|16:9|"
+  "pip-painted|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/painted-girl.jpg --layout pip"
+  "pip-marble|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/marble-statue.jpg --layout pip"
+  "pip-pencil|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/pencil-sketch.jpg --layout pip"
+  "pip-rendered|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/rendered-3d.jpg --layout pip"
+  "new-pip|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/pencil-sketch.jpg --layout pip|PITCHREEL_CACHE_DIR=off"
 )
 bash "$here/phone_photo.sh" "$work/phone-12mp.jpg" || true
 # The 48-megapixel one (1.6 s to make) only when its case runs.
@@ -49,33 +60,37 @@ selected=()
 for c in "${cases[@]}"; do
   if [ -z "$only" ] || grep -qw -- "${c%%|*}" <<<"$only"; then selected+=("$c"); fi
 done
+# shellcheck disable=SC2034
 read -r -a old_env <<<"${OLD_ENV:-}"
+# shellcheck disable=SC2034
 read -r -a new_env <<<"${NEW_ENV:-}"
 for ((i = 0; i < rounds; i++)); do
   for build in old new; do
     bin=${!build}
     side_env="${build}_env[@]"
     for c in "${selected[@]}"; do
-      IFS='|' read -r name photo height aspect extra <<<"$c"
-      # shellcheck disable=SC2086  # extra holds whole options
-      env "${!side_env}" /usr/bin/time -f "$name $build %e %U %S %M" -a -o "$work/times.txt" "$bin" generate \
+      IFS='|' read -r name photo height aspect extra case_env <<<"$c"
+      # shellcheck disable=SC2086  # extra holds whole options, case_env whole settings
+      env "${!side_env}" $case_env /usr/bin/time -f "$name $build %e %U %S %M" -a -o "$work/times.txt" "$bin" generate \
         --image "$photo" --height "$height" --aspect "$aspect" $extra "${script_args[@]}" \
         -o "$work/out.mp4" >/dev/null 2>&1
     done
   done
 done
-echo "| case | before | after | saved | CPU before | CPU after | CPU saved | RSS before | RSS after |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| case | before | after | saved | CPU before | CPU after | CPU saved | RSS before | RSS after | RSS max before | RSS max after |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in "${selected[@]}"; do
   name=${c%%|*}
-  # med BUILD FIELD: the median of field 3 (wall), of fields 4 + 5 (CPU) or of field 6 (peak
-  # RSS, KB) over the rounds.
-  med() { grep "^$name $1 " "$work/times.txt" |
-    awk -v f="$2" '{print f == "wall" ? $3 : f == "cpu" ? $4 + $5 : $6}' |
-    sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+  # values BUILD FIELD: field 3 (wall), fields 4 + 5 (CPU) or field 6 (peak RSS, KB) of
+  # every round, in order; med and most: their median and their largest.
+  values() { grep "^$name $1 " "$work/times.txt" |
+    awk -v f="$2" '{print f == "wall" ? $3 : f == "cpu" ? $4 + $5 : $6}' | sort -g; }
+  med() { values "$@" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+  most() { values "$@" | tail -1; }
   awk -v n="$name" -v a="$(med old wall)" -v b="$(med new wall)" -v ca="$(med old cpu)" \
     -v cb="$(med new cpu)" -v ra="$(med old rss)" -v rb="$(med new rss)" \
-    'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms | %.2f s | %.2f s | %.0f ms | %.0f MB | %.0f MB |\n",
-      n, a, b, (a - b) * 1000, ca, cb, (ca - cb) * 1000, ra / 1024, rb / 1024}'
+    -v xa="$(most old rss)" -v xb="$(most new rss)" \
+    'BEGIN {printf "| %s | %.3f s | %.3f s | %.0f ms | %.2f s | %.2f s | %.0f ms | %.0f MB | %.0f MB | %.1f MB | %.1f MB |\n",
+      n, a, b, (a - b) * 1000, ca, cb, (ca - cb) * 1000, ra / 1024, rb / 1024, xa / 1024, xb / 1024}'
 done
 echo "($rounds rounds, medians)"

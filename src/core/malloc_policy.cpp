@@ -5,7 +5,7 @@
 namespace pitchreel {
 
 bool hold_malloc_thresholds() {
-  constexpr int kMmapThreshold = 128 * 1024;  // glibc's own starting value
+  constexpr int kMmapThreshold = 8 << 20;
   return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1;
 }
 

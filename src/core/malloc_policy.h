@@ -1,21 +1,25 @@
 // How the process's C allocator (glibc's malloc) gives memory back to the system: set once
 // at start, before any thread.
 //
-// glibc maps each block of at least its mmap threshold (128 KiB to start with) on its own
-// and unmaps it when freed. By default, though, freeing such a block raises the threshold
-// to that block's size (up to 32 MiB); from then on the blocks below it come from the heap,
-// which goes back to the system from its top only. So what a render happened to free
-// before x264 allocated its 2-3 MB buffers (a decoded photo, the landmark model's pieces)
-// decided where those went: a 1080p picture-in-picture render peaked at 294.3-295.5 MB
-// with the moving threshold and at 292.1-292.3 MB with it held (docs/benchmarks.md,
-// thirteenth session), and at 304 MB when the poster's copy was freed early in the render.
-// Nothing in a render allocates such blocks frame after frame (the presenter's warp keeps
-// its buffers), so the held threshold costs no system calls per frame.
+// glibc maps each block of at least its mmap threshold on its own and unmaps it when freed;
+// smaller blocks come from the heap, which goes back to the system from its top only. By
+// default the threshold moves: it starts at 128 KiB and rises to the size of any mapped
+// block freed (up to 32 MiB). So what a render happened to free before x264 allocated its
+// 2-3 MB buffers (a decoded narration, the pictures, the landmark model) decided whether
+// those were mapped or came from the heap, and where in it; the peak moved with it: a
+// render that freed the poster's copy early peaked 10 MB higher. Held, the threshold no
+// longer depends on that history. Its value is measured, not derived: over eleven 1080p
+// cases (fixed_costs.sh: the showcase, the presenter, picture-in-picture with the four test
+// portraits, a new presenter, a 120 s narration, a music bed) the highest peak was 299.7 MB
+// with the moving threshold (the music bed), 298.4 MB held at 128 KiB (the 120 s narration,
+// 7 MB above the moving one) and 296 MB held at 8 MiB (docs/benchmarks.md, thirteenth
+// session). Nothing in a render allocates 8 MiB blocks frame after frame, so it costs no
+// system calls per frame.
 #pragma once
 
 namespace pitchreel {
 
-// Holds glibc's mmap threshold at 128 KiB (which also holds the heap's trim threshold).
+// Holds glibc's mmap threshold at 8 MiB (which also holds the heap's trim threshold).
 // Returns false where the allocator does not take the setting (a sanitizer's); its own
 // policy then stays.
 bool hold_malloc_thresholds();

@@ -16,7 +16,10 @@
 #                     phone1080 the same at 9:16 1080p, phone48 its 48-megapixel one at
 #                     16:9 1080p; pip-* the cars photo at 16:9 1080p in the pip layout
 #                     with each portrait of ../shared/testdata/portraits, new-pip the
-#                     pencil sketch with PITCHREEL_CACHE_DIR=off: its face found anew)
+#                     pencil sketch with PITCHREEL_CACHE_DIR=off: its face found anew;
+#                     audio120 the cars photo at 16:9 1080p with long_narration.sh's
+#                     120 s recording, music the same with the script and a 40 s music
+#                     bed of two tones, 44.1 kHz stereo)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 #   OLD_ENV="K=V ..." / NEW_ENV="K=V ..."  settings for one side's runs only, e.g. one build
 #                     both sides and NEW_ENV=PITCHREEL_X264_THREADING=full
@@ -50,11 +53,21 @@ cases=(
   "pip-pencil|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/pencil-sketch.jpg --layout pip"
   "pip-rendered|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/rendered-3d.jpg --layout pip"
   "new-pip|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/pencil-sketch.jpg --layout pip|PITCHREEL_CACHE_DIR=off"
+  "audio120|$dlib/mmod_cars_test_image.jpg|1080|16:9|--audio $work/narration-120.wav"
+  "music|$dlib/mmod_cars_test_image.jpg|1080|16:9|--music $work/music.wav"
 )
 bash "$here/phone_photo.sh" "$work/phone-12mp.jpg" || true
 # The 48-megapixel one (1.6 s to make) only when its case runs.
 if [ -z "$only" ] || grep -qw -- "phone48" <<<"$only"; then
   bash "$here/phone_photo.sh" "$work/phone-48mp.jpg" 48 || true
+fi
+if [ -z "$only" ] || grep -qw -- "audio120" <<<"$only"; then
+  bash "$here/long_narration.sh" "$work/narration-120.wav" "$testdata" || true
+fi
+if [ -z "$only" ] || grep -qw -- "music" <<<"$only"; then
+  ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=220:duration=40" -f lavfi \
+    -i "sine=frequency=3300:duration=40" -filter_complex "amix=inputs=2,aformat=sample_rates=44100:channel_layouts=stereo" \
+    "$work/music.wav"
 fi
 selected=()
 for c in "${cases[@]}"; do

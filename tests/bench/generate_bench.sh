@@ -159,14 +159,10 @@ done
 
 # Peak memory with a recorded narration of 120 s (--audio) at 1080p, beside the 30 s case.
 if [ -z "$only" ] || grep -qw -- "audio-120s" <<<"$only"; then
-  speech=("$testdata"/speech/speech-*.wav)
-  if [ -f "${speech[0]}" ] && [ -f "$dlib/mmod_cars_test_image.jpg" ]; then
-    dir="$work/audio"
-    mkdir -p "$dir"
-    inputs=(); for s in "${speech[@]}"; do inputs+=(-i "$s"); done
-    ffmpeg -loglevel error -y "${inputs[@]}" -filter_complex \
-      "concat=n=${#speech[@]}:v=0:a=1,aformat=sample_rates=48000:channel_layouts=mono,aloop=loop=-1:size=2e9,atrim=0:120[a]" \
-      -map "[a]" "$dir/narration-120.wav"
+  dir="$work/audio"
+  mkdir -p "$dir"
+  if [ -f "$dlib/mmod_cars_test_image.jpg" ] &&
+    bash "$root/tests/bench/long_narration.sh" "$dir/narration-120.wav" "$testdata"; then
     rsses=()
     for ((i = 0; i < repeat; i++)); do
       read -r _ rss _ <<<"$(timed "$bin" generate --image "$dlib/mmod_cars_test_image.jpg" \

@@ -21,14 +21,15 @@ void* touched_block(std::size_t bytes) {
 
 TEST(MallocPolicy, AFreedLargeBlockDoesNotMoveLaterBlocksIntoTheHeap) {
   if (!hold_malloc_thresholds()) GTEST_SKIP() << "this allocator does not take mallopt";
-  // With glibc's default, freeing this raises the mmap threshold to 8 MiB, and the 1 MiB
+  // With glibc's default, freeing this raises the mmap threshold to 32 MiB, and the 12 MiB
   // block below would come from the heap (and stay resident once freed).
-  std::free(touched_block(8u << 20));
+  std::free(touched_block(32u << 20));
   const std::size_t mapped_before = mallinfo2().hblkhd;
-  void* block = touched_block(1u << 20);
+  void* block = touched_block(12u << 20);
   const std::size_t mapped_with_block = mallinfo2().hblkhd;
   std::free(block);
-  EXPECT_GE(mapped_with_block, mapped_before + (1u << 20)) << "the block was not mapped on its own";
+  EXPECT_GE(mapped_with_block, mapped_before + (12u << 20))
+      << "the block was not mapped on its own";
   EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "the freed block was not given back";
 }
 

@@ -59,7 +59,7 @@ Result<std::shared_ptr<FaceModels>> load_face_models() {
     // loading thread's malloc arena, which glibc trims from its top only, so a small block
     // allocated above them meanwhile (the threads that reuse the arena are timing's choice)
     // kept up to 20 MB of them resident through a whole render (pip, 1080p: 310 MB against
-    // 290-298 in the others: two runs of eight).
+    // 290-293 in the others: two runs of eight).
     std::shared_ptr<FaceModels> models(new FaceModels, [](FaceModels* released) {
       delete released;
       malloc_trim(0);

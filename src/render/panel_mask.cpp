@@ -30,12 +30,15 @@ PanelMask PanelMask::rounded(cv::Size panel, int radius) {
 void PanelMask::copy(const Yuv420& picture, Yuv420& frame, cv::Point origin, cv::Rect skip) const {
   const cv::Rect panel({}, picture.size());
   skip &= panel;
-  // The panel around `skip`: the rows above and below it, and beside it left and right.
-  const std::array<cv::Rect, 4> bands = {
-      skip.empty() ? panel : cv::Rect(0, 0, panel.width, skip.y),
-      cv::Rect(0, skip.br().y, panel.width, skip.empty() ? 0 : panel.height - skip.br().y),
-      cv::Rect(0, skip.y, skip.x, skip.height),
-      cv::Rect(skip.br().x, skip.y, panel.width - skip.br().x, skip.height)};
+  // The panel around `skip`: the rows above and below it, and beside it left and right
+  // (nothing skipped: the whole panel).
+  using Bands = std::array<cv::Rect, 4>;
+  const Bands bands =
+      skip.empty() ? Bands{panel}
+                   : Bands{cv::Rect(0, 0, panel.width, skip.y),
+                           cv::Rect(0, skip.br().y, panel.width, panel.height - skip.br().y),
+                           cv::Rect(0, skip.y, skip.x, skip.height),
+                           cv::Rect(skip.br().x, skip.y, panel.width - skip.br().x, skip.height)};
   for (const cv::Rect& band : bands) {
     if (band.empty()) continue;
     const cv::Rect half(band.x / 2, band.y / 2, band.width / 2, band.height / 2);

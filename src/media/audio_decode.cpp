@@ -1,9 +1,8 @@
 #include "media/audio_decode.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
@@ -58,6 +57,62 @@ struct MemoryReader {
   }
 };
 
+// libavformat reads a file through this one: the file is never held whole (a music bed
+// of an hour is hundreds of megabytes as WAV). `head` keeps its first bytes, for saying
+// what a file that is not audio looks like.
+class FileReader {
+ public:
+  explicit FileReader(const std::filesystem::path& path) : file_(std::fopen(path.c_str(), "rb")) {
+    if (!file_) return;
+    head_.resize(kHead);
+    head_.resize(std::fread(head_.data(), 1, head_.size(), file_.get()));
+    std::rewind(file_.get());
+  }
+
+  bool is_open() const { return file_ != nullptr; }
+  std::span<const std::uint8_t> head() const { return head_; }
+
+  static int read(void* opaque, std::uint8_t* buffer, int size) {
+    auto* self = static_cast<FileReader*>(opaque);
+    const std::size_t n = std::fread(buffer, 1, static_cast<std::size_t>(size), self->file_.get());
+    if (n > 0) return static_cast<int>(n);
+    return std::ferror(self->file_.get()) ? AVERROR(EIO) : AVERROR_EOF;
+  }
+
+  static std::int64_t seek(void* opaque, std::int64_t offset, int whence) {
+    auto* self = static_cast<FileReader*>(opaque);
+    std::FILE* f = self->file_.get();
+    if (whence & AVSEEK_SIZE) {
+      const long here = std::ftell(f);
+      if (std::fseek(f, 0, SEEK_END) != 0) return AVERROR(EIO);
+      const long size = std::ftell(f);
+      std::fseek(f, here, SEEK_SET);
+      return size;
+    }
+    if (std::fseek(f, static_cast<long>(offset), whence & ~AVSEEK_FORCE) != 0) {
+      return AVERROR(EINVAL);
+    }
+    return std::ftell(f);
+  }
+
+ private:
+  static constexpr std::size_t kHead = 4096;  // what sniff_non_image looks at
+  struct Close {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Close> file_;
+  std::vector<std::uint8_t> head_;
+};
+
+// What the decoder reads: libavformat's two callbacks over `opaque`, and the input's first
+// bytes (for the error that says what it looks like).
+struct Input {
+  void* opaque;
+  int (*read)(void*, std::uint8_t*, int);
+  std::int64_t (*seek)(void*, std::int64_t, int);
+  std::span<const std::uint8_t> head;
+};
+
 // An AVIOContext with its buffer; libav may replace the buffer, so it is freed through the context.
 struct IoContextDeleter {
   void operator()(AVIOContext* io) const {
@@ -79,9 +134,8 @@ Error unreadable(std::string_view name, std::span<const std::uint8_t> bytes) {
 
 class Decoder {
  public:
-  Decoder(std::span<const std::uint8_t> bytes, std::string_view name,
-          const AudioDecodeOptions& options)
-      : reader_{bytes}, name_(name), options_(options) {}
+  Decoder(Input input, std::string_view name, const AudioDecodeOptions& options)
+      : input_(input), name_(name), options_(options) {}
 
   Result<DecodedAudio> run();
 
@@ -89,8 +143,9 @@ class Decoder {
   Status open();
   Status convert(AVFrame* frame);
   Status receive_frames();
+  bool kept_all() const { return keep_samples_ > 0 && out_.samples.size() >= keep_samples_; }
 
-  MemoryReader reader_;
+  Input input_;
   std::string_view name_;
   AudioDecodeOptions options_;
   IoContextPtr io_;
@@ -101,14 +156,15 @@ class Decoder {
   int stream_ = -1;
   DecodedAudio out_;
   std::size_t max_samples_ = 0;
+  std::size_t keep_samples_ = 0;  // 0: all
 };
 
 Status Decoder::open() {
   constexpr int kBufferSize = 32 * 1024;
   auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
   if (!buffer) return fail(Error::internal("audio_decode_failed", "Out of memory."));
-  io_.reset(avio_alloc_context(buffer, kBufferSize, 0, &reader_, &MemoryReader::read, nullptr,
-                               &MemoryReader::seek));
+  io_.reset(avio_alloc_context(buffer, kBufferSize, 0, input_.opaque, input_.read, nullptr,
+                               input_.seek));
   if (!io_) {
     av_free(buffer);
     return fail(Error::internal("audio_decode_failed", "Out of memory."));
@@ -118,18 +174,18 @@ Status Decoder::open() {
   raw->pb = io_.get();
   raw->flags |= AVFMT_FLAG_CUSTOM_IO;
   if (avformat_open_input(&raw, nullptr, nullptr, nullptr) < 0) {
-    return fail(unreadable(name_, reader_.bytes));  // raw was freed by avformat_open_input
+    return fail(unreadable(name_, input_.head));  // raw was freed by avformat_open_input
   }
   format_.reset(raw);
-  if (avformat_find_stream_info(raw, nullptr) < 0) return fail(unreadable(name_, reader_.bytes));
+  if (avformat_find_stream_info(raw, nullptr) < 0) return fail(unreadable(name_, input_.head));
   const AVCodec* codec = nullptr;
   stream_ = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream_ < 0 || !codec) return fail(unreadable(name_, reader_.bytes));
+  if (stream_ < 0 || !codec) return fail(unreadable(name_, input_.head));
   codec_.reset(avcodec_alloc_context3(codec));
   if (!codec_) return fail(Error::internal("audio_decode_failed", "Out of memory."));
   if (avcodec_parameters_to_context(codec_.get(), raw->streams[stream_]->codecpar) < 0 ||
       avcodec_open2(codec_.get(), codec, nullptr) < 0) {
-    return fail(unreadable(name_, reader_.bytes));
+    return fail(unreadable(name_, input_.head));
   }
   out_.codec = codec->name;
   frame_.reset(av_frame_alloc());
@@ -141,7 +197,7 @@ Status Decoder::open() {
 Status Decoder::convert(AVFrame* frame) {
   if (!swr_) {
     const int rate = options_.target_rate > 0 ? options_.target_rate : frame->sample_rate;
-    if (rate <= 0) return fail(unreadable(name_, reader_.bytes));
+    if (rate <= 0) return fail(unreadable(name_, input_.head));
     AVChannelLayout mono;
     av_channel_layout_default(&mono, 1);
     SwrContext* swr = nullptr;
@@ -149,9 +205,20 @@ Status Decoder::convert(AVFrame* frame) {
                                   static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0,
                                   nullptr);
     swr_.reset(swr);
-    if (err < 0 || swr_init(swr) < 0) return fail(unreadable(name_, reader_.bytes));
+    if (err < 0 || swr_init(swr) < 0) return fail(unreadable(name_, input_.head));
     out_.sample_rate = rate;
     max_samples_ = static_cast<std::size_t>(options_.max_seconds * rate);
+    keep_samples_ = static_cast<std::size_t>(std::max(0.0, options_.keep_seconds) * rate);
+    // Room for what the container says the stream holds, so the samples are not copied
+    // as they grow (at most what is kept, or the limit).
+    const AVStream* stream = format_->streams[stream_];
+    if (stream->duration > 0 && stream->time_base.den > 0) {
+      std::size_t expected = static_cast<std::size_t>(
+          static_cast<double>(stream->duration) * av_q2d(stream->time_base) * rate + rate / 10);
+      expected = std::min(expected, max_samples_ + 1);
+      if (keep_samples_ > 0) expected = std::min(expected, keep_samples_);
+      out_.samples.reserve(expected);
+    }
   }
   const int capacity = swr_get_out_samples(swr_.get(), frame ? frame->nb_samples : 0);
   if (capacity <= 0) return {};
@@ -162,8 +229,12 @@ Status Decoder::convert(AVFrame* frame) {
       swr_convert(swr_.get(), &dst, capacity,
                   frame ? const_cast<const std::uint8_t**>(frame->extended_data) : nullptr,
                   frame ? frame->nb_samples : 0);
-  if (produced < 0) return fail(unreadable(name_, reader_.bytes));
+  if (produced < 0) return fail(unreadable(name_, input_.head));
   out_.samples.resize(old_size + static_cast<std::size_t>(produced));
+  if (kept_all()) {
+    out_.samples.resize(keep_samples_);
+    return {};
+  }
   if (out_.samples.size() > max_samples_) {
     return fail(Error::invalid(
         "audio_too_long", fmt::format("{} holds more than {:.0f} seconds of audio; a narration "
@@ -178,20 +249,20 @@ Status Decoder::receive_frames() {
     const int err = avcodec_receive_frame(codec_.get(), frame_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return {};  // a damaged frame: keep what decoded (MP3 streams often end mid-frame)
-    auto s = convert(frame_.get());
+    auto s = kept_all() ? Status{} : convert(frame_.get());
     av_frame_unref(frame_.get());
     if (!s) return s;
   }
 }
 
 Result<DecodedAudio> Decoder::run() {
-  if (reader_.bytes.empty()) {
+  if (input_.head.empty()) {
     return fail(
         Error::invalid("audio_empty", fmt::format("{} is empty: no audio was sent.", name_)));
   }
   if (auto s = open(); !s) return fail(s.error());
   av::PacketPtr packet(av_packet_alloc());
-  while (av_read_frame(format_.get(), packet.get()) >= 0) {
+  while (!kept_all() && av_read_frame(format_.get(), packet.get()) >= 0) {
     if (packet->stream_index == stream_) {
       // A packet the decoder refuses is skipped, as players do; nothing decoded at all is an error
       // below.
@@ -202,7 +273,7 @@ Result<DecodedAudio> Decoder::run() {
   }
   avcodec_send_packet(codec_.get(), nullptr);
   if (auto s = receive_frames(); !s) return fail(s.error());
-  if (swr_) {
+  if (swr_ && !kept_all()) {
     if (auto s = convert(nullptr); !s) return fail(s.error());
   }
   if (out_.samples.empty()) {
@@ -220,23 +291,23 @@ Result<DecodedAudio> Decoder::run() {
 Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::string_view source_name,
                                   const AudioDecodeOptions& options) {
   av_log_set_level(AV_LOG_ERROR);  // as the encoder does: libav's chatter is not our log
-  Decoder decoder(bytes, source_name, options);
+  MemoryReader reader{bytes};
+  Decoder decoder({&reader, &MemoryReader::read, &MemoryReader::seek, bytes}, source_name,
+                  options);
   return decoder.run();
 }
 
-Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path, int target_rate,
-                                       double max_seconds) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path,
+                                       const AudioDecodeOptions& options) {
+  FileReader reader(path);
+  if (!reader.is_open()) {
     return fail(Error::invalid(
         "audio_not_found", "Cannot read the audio file " + path.string() + ". Check the path."));
   }
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
-  AudioDecodeOptions options;
-  options.target_rate = target_rate;
-  options.max_seconds = max_seconds;
-  return decode_audio(bytes, path.filename().string(), options);
+  av_log_set_level(AV_LOG_ERROR);
+  const std::string name = path.filename().string();
+  Decoder decoder({&reader, &FileReader::read, &FileReader::seek, reader.head()}, name, options);
+  return decoder.run();
 }
 
 }  // namespace pitchreel

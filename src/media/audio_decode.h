@@ -35,13 +35,17 @@ struct DecodedAudio {
 struct AudioDecodeOptions {
   int target_rate = 0;       // Hz; 0 keeps the source's rate
   double max_seconds = 600;  // longer audio is refused (a narration is under a minute)
+  // > 0: only the first keep_seconds are decoded and returned; the rest is not read (nor
+  // held to max_seconds). A music bed needs no more than the video's length of a song.
+  double keep_seconds = 0;
 };
 
 Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::string_view source_name,
                                   const AudioDecodeOptions& options = {});
 
-// A file, by path: the same, plus "audio_not_found" when it cannot be read.
-Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path, int target_rate,
-                                       double max_seconds = 600);
+// A file, by path: the same, plus "audio_not_found" when it cannot be read. The file is read
+// as it decodes, never held whole.
+Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path,
+                                       const AudioDecodeOptions& options);
 
 }  // namespace pitchreel

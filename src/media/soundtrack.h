@@ -1,7 +1,9 @@
 // The video's soundtrack: the narration normalised to the platforms' loudness (-14 LUFS,
 // true peak under -1 dBTP; loudness.h), placed after the lead-in, over optional
 // background music that is looped or trimmed to the video's length, ducked under the
-// speech and faded out at the end.
+// speech and faded out at the end. Only the part of the music that plays is decoded (and
+// its loudness measured on that part): a song of minutes under a video of seconds costs
+// the video's length of samples, not the song's.
 //
 // Thread-safe (no shared state). Errors: the music's decode errors ("audio_not_found",
 // "audio_unreadable", "audio_empty", named after the music file), "loudness_meter".

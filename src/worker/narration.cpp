@@ -89,7 +89,7 @@ std::vector<WordTiming> distribute_words(std::string_view script,
 }
 
 Result<Speech> narration_speech(const std::filesystem::path& audio, std::string_view script) {
-  auto decoded = decode_audio_file(audio, kNarrationRate);
+  auto decoded = decode_audio_file(audio, {.target_rate = kNarrationRate});
   if (!decoded) return fail(decoded.error());
   Speech speech;
   speech.samples = std::move(decoded->samples);

@@ -19,7 +19,8 @@
 #                     pencil sketch with PITCHREEL_CACHE_DIR=off: its face found anew;
 #                     audio120 the cars photo at 16:9 1080p with long_narration.sh's
 #                     120 s recording, music the same with the script and a 40 s music
-#                     bed of two tones, 44.1 kHz stereo)
+#                     bed of two tones, 44.1 kHz stereo, song the same as a 4-minute
+#                     192 kb/s MP3: a song's length under a 30 s video)
 #   SCRIPT_FILE=path  the script to speak (default: "Meet the Aurora bottle.")
 #   OLD_ENV="K=V ..." / NEW_ENV="K=V ..."  settings for one side's runs only, e.g. one build
 #                     both sides and NEW_ENV=PITCHREEL_X264_THREADING=full
@@ -55,6 +56,7 @@ cases=(
   "new-pip|$dlib/mmod_cars_test_image.jpg|1080|16:9|--avatar $portrait/pencil-sketch.jpg --layout pip|PITCHREEL_CACHE_DIR=off"
   "audio120|$dlib/mmod_cars_test_image.jpg|1080|16:9|--audio $work/narration-120.wav"
   "music|$dlib/mmod_cars_test_image.jpg|1080|16:9|--music $work/music.wav"
+  "song|$dlib/mmod_cars_test_image.jpg|1080|16:9|--music $work/song.mp3"
 )
 bash "$here/phone_photo.sh" "$work/phone-12mp.jpg" || true
 # The 48-megapixel one (1.6 s to make) only when its case runs.
@@ -68,6 +70,11 @@ if [ -z "$only" ] || grep -qw -- "music" <<<"$only"; then
   ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=220:duration=40" -f lavfi \
     -i "sine=frequency=3300:duration=40" -filter_complex "amix=inputs=2,aformat=sample_rates=44100:channel_layouts=stereo" \
     "$work/music.wav"
+fi
+if [ -z "$only" ] || grep -qw -- "song" <<<"$only"; then
+  ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=220:duration=240" -f lavfi \
+    -i "sine=frequency=3300:duration=240" -filter_complex "amix=inputs=2,aformat=sample_rates=44100:channel_layouts=stereo" \
+    -c:a libmp3lame -b:a 192k "$work/song.mp3"
 fi
 selected=()
 for c in "${cases[@]}"; do

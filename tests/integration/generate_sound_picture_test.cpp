@@ -106,8 +106,8 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
   EXPECT_LE(both.true_peak, -1.0);
   EXPECT_NEAR(both.integrated, -14.0, 1.5);
   // The lead-in (before the first word): silence without music, the music with it.
-  auto a = decode_audio_file(plain, 48000);
-  auto b = decode_audio_file(mixed, 48000);
+  auto a = decode_audio_file(plain, {.target_rate = 48000});
+  auto b = decode_audio_file(mixed, {.target_rate = 48000});
   ASSERT_TRUE(a && b);
   const double quiet = rms_db(a->samples, 0, 48000 * 4 / 10);
   const double bed = rms_db(b->samples, 0, 48000 * 4 / 10);
@@ -117,8 +117,8 @@ TEST(GenerateSound, NarrationIsAtMinus14LufsUnderMinus1DbtpAndMusicPlaysUnderIt)
   // The music keeps its treble: the track is at 32 kHz under espeak's 22.05 kHz narration,
   // and the 13 kHz tone comes through about as loud as the 495 Hz one (a 22.05 kHz track
   // cannot hold it at all). The narration alone keeps espeak's rate.
-  auto native = decode_audio_file(mixed, 0);
-  auto native_plain = decode_audio_file(plain, 0);
+  auto native = decode_audio_file(mixed, {.target_rate = 0});
+  auto native_plain = decode_audio_file(plain, {.target_rate = 0});
   ASSERT_TRUE(native && native_plain);
   EXPECT_EQ(native->sample_rate, 32000);
   EXPECT_EQ(native_plain->sample_rate, 22050);

@@ -166,14 +166,14 @@ TEST(PresenterGenerate, Mp3NarrationPlaysInTheVideoWithCaptionsSpreadOverTheSpee
   PITCHREEL_REQUIRE_TESTDATA(wav, "speech/speech-1.wav");
   TempDir dir;
   // The recorded narration as an MP3 (libmp3lame), as a user would bring it.
-  auto recorded = decode_audio_file(wav, 0);
+  auto recorded = decode_audio_file(wav, {.target_rate = 0});
   ASSERT_TRUE(recorded.has_value()) << recorded.error().message;
   const auto mp3 =
       testing::encode_audio(recorded->samples, recorded->sample_rate, testing::AudioFormat::kMp3);
   ASSERT_FALSE(mp3.empty());
   const auto narration = dir / "narration.mp3";
   testing::write_file(narration, std::string(mp3.begin(), mp3.end()));
-  auto as_mp3 = decode_audio_file(narration, 0);
+  auto as_mp3 = decode_audio_file(narration, {.target_rate = 0});
   ASSERT_TRUE(as_mp3.has_value());
   ASSERT_EQ(as_mp3->codec.rfind("mp3", 0), 0u) << as_mp3->codec;  // mp3 or mp3float
 
@@ -195,8 +195,8 @@ TEST(PresenterGenerate, Mp3NarrationPlaysInTheVideoWithCaptionsSpreadOverTheSpee
   EXPECT_NEAR(info->audio_duration, timeline.duration(), 2.0 / 30);
   constexpr int kRate = 16000;
   constexpr double kWindow = 0.02;
-  auto played = decode_audio_file(out, kRate);
-  auto original = decode_audio_file(wav, kRate);
+  auto played = decode_audio_file(out, {.target_rate = kRate});
+  auto original = decode_audio_file(wav, {.target_rate = kRate});
   ASSERT_TRUE(played && original);
   const auto lead = static_cast<std::ptrdiff_t>(std::lround(timeline.lead_in / kWindow));
   auto heard = loudness(played->samples, kRate, kWindow);

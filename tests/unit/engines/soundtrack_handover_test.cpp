@@ -40,7 +40,7 @@ Made render(const std::filesystem::path& dir, const std::string& name, Speech& s
     made.video_seconds = info->video_duration;
     made.audio_seconds = info->audio_duration;
   }
-  auto decoded = decode_audio_file(job.video_path, 48000, 60);
+  auto decoded = decode_audio_file(job.video_path, {.target_rate = 48000, .max_seconds = 60});
   EXPECT_TRUE(decoded.has_value());
   if (decoded) made.audio = std::move(decoded->samples);
   return made;

@@ -68,13 +68,13 @@ TEST(AudioDecode, WavKeepsItsRateAndSamples) {
 
 TEST(AudioDecode, RecordedStereoSpeechFileDownmixesAndResamples) {
   PITCHREEL_REQUIRE_TESTDATA(wav, "speech/speech-1.wav");
-  auto decoded = decode_audio_file(wav, 22050);
+  auto decoded = decode_audio_file(wav, {.target_rate = 22050});
   ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
   EXPECT_EQ(decoded->sample_rate, 22050);
   EXPECT_GT(decoded->duration(), 7.0);  // the recordings are 7.5 to 15 s
   EXPECT_LT(decoded->duration(), 16.0);
   EXPECT_GT(rms(decoded->samples), 0.005);
-  auto missing = decode_audio_file(wav.parent_path() / "missing.wav", 22050);
+  auto missing = decode_audio_file(wav.parent_path() / "missing.wav", {.target_rate = 22050});
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, "audio_not_found");
 }
@@ -101,6 +101,70 @@ TEST(AudioDecode, RefusesEmptyAndTooLongAudio) {
   auto long_audio = decode_audio(bytes, "speech.wav", options);
   ASSERT_FALSE(long_audio.has_value());
   EXPECT_EQ(long_audio.error().code, "audio_too_long");
+}
+
+// A music bed is a song of minutes under a video of seconds: only what plays is decoded,
+// and what is not read is not held to the limit either.
+TEST(AudioDecode, KeepsOnlyTheFirstSecondsAsked) {
+  const Speech& speech = sample_speech();
+  ASSERT_GT(speech.duration(), 2.5);
+  const auto bytes = testing::encode_audio(speech.samples, speech.sample_rate, AudioFormat::kMp3);
+  AudioDecodeOptions options;
+  options.target_rate = 16000;
+  auto whole = decode_audio(bytes, "song.mp3", options);
+  ASSERT_TRUE(whole.has_value()) << whole.error().message;
+  options.keep_seconds = 1.5;
+  options.max_seconds = 2.0;  // the whole is longer: refused without keep_seconds
+  auto first = decode_audio(bytes, "song.mp3", options);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  ASSERT_EQ(first->samples.size(), 24000u);
+  EXPECT_EQ(first->sample_rate, 16000);
+  for (std::size_t i = 0; i < first->samples.size(); i += 101) {
+    ASSERT_EQ(first->samples[i], whole->samples[i]) << i;  // the same samples, cut
+  }
+  // Asked for more than there is: all of it, as without keep_seconds.
+  options.keep_seconds = 60;
+  options.max_seconds = 600;
+  auto all = decode_audio(bytes, "song.mp3", options);
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  EXPECT_EQ(all->samples.size(), whole->samples.size());
+}
+
+// A file is decoded as it is read, to the same samples as its bytes in memory, and says
+// what it looks like when it is not audio.
+TEST(AudioDecode, FileDecodesAsItsBytesDo) {
+  const Speech& speech = sample_speech();
+  const auto bytes = testing::encode_audio(speech.samples, speech.sample_rate, AudioFormat::kMp3);
+  testing::TempDir dir;
+  const auto path = dir.path() / "speech.mp3";
+  testing::write_file(path, std::string(bytes.begin(), bytes.end()));
+  AudioDecodeOptions options;
+  options.target_rate = 22050;
+  auto from_memory = decode_audio(bytes, "speech.mp3", options);
+  auto from_file = decode_audio_file(path, options);
+  ASSERT_TRUE(from_memory.has_value()) << from_memory.error().message;
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().message;
+  EXPECT_EQ(from_file->codec, "mp3float");
+  EXPECT_EQ(from_file->samples, from_memory->samples);
+  options.keep_seconds = 1;
+  auto first = decode_audio_file(path, options);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->samples.size(), 22050u);
+
+  const std::string html = "<!DOCTYPE html><html><body>Not found</body></html>";
+  const auto page = dir.path() / "music.mp3";
+  testing::write_file(page, html);
+  auto not_audio = decode_audio_file(page, options);
+  ASSERT_FALSE(not_audio.has_value());
+  EXPECT_EQ(not_audio.error().code, "audio_unreadable");
+  EXPECT_NE(not_audio.error().message.find("HTML"), std::string::npos)
+      << not_audio.error().message;
+  EXPECT_NE(not_audio.error().message.find("music.mp3"), std::string::npos);
+  const auto empty = dir.path() / "empty.wav";
+  testing::write_file(empty, "");
+  auto nothing = decode_audio_file(empty, options);
+  ASSERT_FALSE(nothing.has_value());
+  EXPECT_EQ(nothing.error().code, "audio_empty");
 }
 
 TEST(AudioDecode, TruncatedMp3KeepsWhatDecodedOrFailsCleanly) {

@@ -103,7 +103,7 @@ TEST(Loudness, RecordedVoicesReachTheTargetInAFewPasses) {
     const auto path = ::pitchreel::testing::testdata(name);
     if (path.empty()) GTEST_SKIP() << "../shared/testdata/" << name << " is absent; skipping";
     for (const int rate : {22050, 48000}) {
-      auto decoded = decode_audio_file(path, rate, 600);
+      auto decoded = decode_audio_file(path, {.target_rate = rate, .max_seconds = 600});
       ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
       std::vector<float> samples = decoded->samples;
       auto report = normalize_loudness(samples, rate);

@@ -81,7 +81,7 @@ TEST_P(RecordedSpeechSync, MouthFollowsTheRecording) {
   PITCHREEL_REQUIRE_TESTDATA(dir, "speech");
   const auto portrait = load_image(dir.parent_path() / "portraits" / GetParam().portrait);
   ASSERT_TRUE(portrait.has_value());
-  auto audio = decode_audio_file(dir / GetParam().speech, 16000);
+  auto audio = decode_audio_file(dir / GetParam().speech, {.target_rate = 16000});
   ASSERT_TRUE(audio.has_value()) << audio.error().message;
   Speech speech;  // no phonemes: the mouth is derived from the audio itself
   speech.samples = std::move(audio->samples);
@@ -183,7 +183,7 @@ TEST_P(NarrationTakes, LipsRestClosedInPauses) {
     ASSERT_TRUE(made.has_value()) << made.error().message;
     speech = std::move(*made);
   } else {
-    auto audio = decode_audio_file(dir / "speech-3.wav", 16000);
+    auto audio = decode_audio_file(dir / "speech-3.wav", {.target_rate = 16000});
     ASSERT_TRUE(audio.has_value()) << audio.error().message;
     speech.samples = std::move(audio->samples);
     speech.sample_rate = audio->sample_rate;

@@ -22,7 +22,7 @@ Speech recorded_speech(const std::filesystem::path& path, double seconds, double
   constexpr int kRate = 16000;
   Speech s;
   s.sample_rate = kRate;
-  auto audio = decode_audio_file(path, kRate);
+  auto audio = decode_audio_file(path, {.target_rate = kRate});
   EXPECT_TRUE(audio.has_value()) << (audio ? "" : audio.error().message);
   if (!audio) return s;
   s.samples.assign(static_cast<std::size_t>(std::lround(silence_before * kRate)), 0.0f);

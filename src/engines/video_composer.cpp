@@ -164,12 +164,6 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   const Speech& speech = *job.speech;
   const Timeline& timeline = composition.timeline;
   const cv::Size size(job.format.width_px(), job.format.height_px());
-  auto composer = FrameComposer::create(job, composition);
-  if (!composer) return fail(composer.error());
-  RenderOutput output;
-  output.cues = composer->cues();
-  output.warnings = composition.warnings;
-
   SoundtrackOptions sound;
   sound.delay = timeline.lead_in;
   sound.duration = timeline.duration();
@@ -180,6 +174,32 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   // and AAC time. A narration alone keeps its rate, and the AAC track with it.
   sound.sample_rate =
       !job.music_path.empty() && speech.sample_rate < 32000 ? 32000 : speech.sample_rate;
+  // The soundtrack (loudness passes, music) is made on a thread of its own from here on,
+  // while the captions are laid out, the encoder opens and the first frames are rendered
+  // and encoded (it used to hold up the first frame); the encoder's audio thread takes it
+  // over when it is made (Encoder's DeferredAudio).
+  auto soundtrack = std::async(
+      std::launch::async, [&speech, sound, take = job.samples_to_take,
+                           account = CpuAccount::current()]() -> Result<std::vector<float>> {
+        ThreadCharge charge(account);
+        // The narration taken over when the caller allows it (the soundtrack frees it as
+        // soon as it holds it), otherwise copied and left the caller's.
+        auto made = make_soundtrack(take != nullptr ? std::move(*take) : speech.samples,
+                                    speech.sample_rate, sound);
+        if (!made) return fail(made.error());
+        spdlog::debug(
+            "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP "
+            "passes={}",
+            made->narration.input_lufs, made->narration.output_lufs,
+            made->narration.output_true_peak_dbtp, made->narration.passes);
+        return std::move(made->samples);
+      });
+  auto composer = FrameComposer::create(job, composition);
+  if (!composer) return fail(composer.error());
+  RenderOutput output;
+  output.cues = composer->cues();
+  output.warnings = composition.warnings;
+
   EncoderSettings settings;
   settings.size = size;
   settings.fps = timeline.fps;
@@ -190,22 +210,17 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   for (const RenderWarning& w : output.warnings) {
     settings.comment += (settings.comment.empty() ? "" : "\n") + w.code + ": " + w.message;
   }
-  // The soundtrack (loudness passes, music) is made on the encoder's audio thread while
-  // the first frames are rendered and encoded: it used to hold up the first frame.
+  // A long soundtrack is made before x264 takes its first frame: held whole (120 s at
+  // 48 kHz are 23 MB) while x264 grew to its own peak, it put the render's peak 8-15 MB
+  // above its steady state; once made, it is encoded (and its pages given back) while x264
+  // grows. A short one is not waited for: the wait would cost more time than its memory.
+  constexpr double kLongSoundtrackBytes = 8 << 20;
+  if (sound.duration * sound.sample_rate * sizeof(float) > kLongSoundtrackBytes) {
+    soundtrack.wait();
+  }
   DeferredAudio audio;
   audio.sample_rate = sound.sample_rate;
-  audio.produce = [&speech, sound, take = job.samples_to_take]() -> Result<std::vector<float>> {
-    // The narration taken over when the caller allows it (the soundtrack frees it as soon
-    // as it holds it), otherwise copied and left the caller's.
-    auto soundtrack = make_soundtrack(take != nullptr ? std::move(*take) : speech.samples,
-                                      speech.sample_rate, sound);
-    if (!soundtrack) return fail(soundtrack.error());
-    spdlog::debug(
-        "narration loudness input={:.1f} LUFS output={:.1f} LUFS true_peak={:.1f} dBTP passes={}",
-        soundtrack->narration.input_lufs, soundtrack->narration.output_lufs,
-        soundtrack->narration.output_true_peak_dbtp, soundtrack->narration.passes);
-    return std::move(soundtrack->samples);
-  };
+  audio.produce = [&soundtrack] { return soundtrack.get(); };
   auto encoder = Encoder::open(job.video_path, settings, std::move(audio));
   if (!encoder) return fail(encoder.error());
 

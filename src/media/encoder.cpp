@@ -534,7 +534,7 @@ X264Threading x264_threading(cv::Size size, unsigned cores, bool full) {
   const int n = static_cast<int>(std::max(1u, cores));
   constexpr long kSmallFrame = 1280L * 720;
   if (full || static_cast<long>(size.width) * size.height <= kSmallFrame) return {n * 3 / 2, -1};
-  return {n, 2};
+  return {n, 3};
 }
 
 Status validate_encoder_settings(const std::string& preset, int crf) {

@@ -83,14 +83,16 @@ int aac_sample_rate(int requested, int input_rate);
 // ahead of them: more of both keeps the cores busy, and each costs a frame's memory.
 // - Up to 720p (1280x720 pixels or fewer), or everywhere when `full`: x264's own defaults,
 //   1.5 frame threads per core and its own buffer (b-frames + 1).
-// - Above, lean (`full` false): one frame thread per core and 2 frames of buffer; at 1080p
-//   each more frame thread costs ~24 MB and each more buffered frame ~7 MB, which the 300 MB
-//   a 30 s 1080p video may take on 2 cores has no room for. The buffer is what x264's speed
-//   hangs on more than the third thread: x264 alone on a presenter's 1080p frames took 1.15x
-//   its own threading's time with 2 frames, 1.05x with 3, 1.01x with 4, but 3 took a
-//   picture-in-picture render to 300.3-300.8 MB (docs/benchmarks.md, twelfth session:
-//   SYNC="2 3 4" tests/bench/x264_threads.sh). x264's own threading at 1080p is 3-12%
-//   faster than 2 frames and peaks at 321-339 MB (eleventh session).
+// - Above, lean (`full` false): one frame thread per core and 3 frames of buffer; at 1080p
+//   each more frame thread costs ~24 MB and each more buffered frame ~6 MB, and a 30 s
+//   1080p video may take 300 MB on 2 cores. The buffer is what x264's speed hangs on more
+//   than the third thread: x264 alone on a presenter's 1080p frames took 1.15x its own
+//   threading's time with 2 frames, 1.05x with 3, 1.01x with 4 (docs/benchmarks.md,
+//   twelfth session: SYNC="2 3 4" tests/bench/x264_threads.sh). 3 frames put a
+//   picture-in-picture render at 300.3-300.8 MB then; since the fourteenth session's
+//   memory changes (a render's transients no longer land on x264's peak) they keep every
+//   1080p case measured at or under 295 MB (2 frames: 288). x264's own threading at 1080p
+//   is a few per cent faster still and peaks at 321-339 MB (eleventh session).
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;

@@ -157,7 +157,7 @@ TEST(Encoder, X264sThreadsGiveWayToTheCaller) {
 }
 
 // x264 runs the frame threads x264_threading gives: 1.5 per core up to 720p with x264's own
-// lookahead buffer, one per core above with 2 frames of it (memory). Counted as the threads
+// lookahead buffer, one per core above with 3 frames of it (memory). Counted as the threads
 // an open encoder adds to the process (its frame threads and its lookahead thread) at
 // 1280x720 and at a frame just larger.
 TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
@@ -172,7 +172,7 @@ TEST(Encoder, X264RunsMoreFrameThreadsUpTo720pThanAbove) {
   EXPECT_EQ(threads({640, 360}, 1), 1);
   EXPECT_EQ(threads({640, 360}, 0), 1);
   EXPECT_EQ(x264_threading({1280, 720}, 2).sync_lookahead, -1);
-  EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 2);
+  EXPECT_EQ(x264_threading({1920, 1080}, 2).sync_lookahead, 3);
 
   testing::TempDir dir;
   const unsigned cores = std::thread::hardware_concurrency();

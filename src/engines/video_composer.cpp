@@ -179,8 +179,9 @@ Result<RenderOutput> compose_video(const RenderJob& job, const Composition& comp
   // and encoded (it used to hold up the first frame); the encoder's audio thread takes it
   // over when it is made (Encoder's DeferredAudio).
   auto soundtrack = std::async(
-      std::launch::async, [&speech, sound, take = job.samples_to_take,
-                           account = CpuAccount::current()]() -> Result<std::vector<float>> {
+      std::launch::async,
+      [&speech, sound, take = job.samples_to_take,
+       account = CpuAccount::current()]() -> Result<std::vector<float>> {
         ThreadCharge charge(account);
         // The narration taken over when the caller allows it (the soundtrack frees it as
         // soon as it holds it), otherwise copied and left the caller's.

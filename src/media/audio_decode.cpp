@@ -163,8 +163,8 @@ Status Decoder::open() {
   constexpr int kBufferSize = 32 * 1024;
   auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
   if (!buffer) return fail(Error::internal("audio_decode_failed", "Out of memory."));
-  io_.reset(avio_alloc_context(buffer, kBufferSize, 0, input_.opaque, input_.read, nullptr,
-                               input_.seek));
+  io_.reset(
+      avio_alloc_context(buffer, kBufferSize, 0, input_.opaque, input_.read, nullptr, input_.seek));
   if (!io_) {
     av_free(buffer);
     return fail(Error::internal("audio_decode_failed", "Out of memory."));
@@ -292,8 +292,7 @@ Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::stri
                                   const AudioDecodeOptions& options) {
   av_log_set_level(AV_LOG_ERROR);  // as the encoder does: libav's chatter is not our log
   MemoryReader reader{bytes};
-  Decoder decoder({&reader, &MemoryReader::read, &MemoryReader::seek, bytes}, source_name,
-                  options);
+  Decoder decoder({&reader, &MemoryReader::read, &MemoryReader::seek, bytes}, source_name, options);
   return decoder.run();
 }
 

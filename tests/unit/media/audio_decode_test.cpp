@@ -157,8 +157,7 @@ TEST(AudioDecode, FileDecodesAsItsBytesDo) {
   auto not_audio = decode_audio_file(page, options);
   ASSERT_FALSE(not_audio.has_value());
   EXPECT_EQ(not_audio.error().code, "audio_unreadable");
-  EXPECT_NE(not_audio.error().message.find("HTML"), std::string::npos)
-      << not_audio.error().message;
+  EXPECT_NE(not_audio.error().message.find("HTML"), std::string::npos) << not_audio.error().message;
   EXPECT_NE(not_audio.error().message.find("music.mp3"), std::string::npos);
   const auto empty = dir.path() / "empty.wav";
   testing::write_file(empty, "");

@@ -256,6 +256,7 @@ Status Decoder::receive_frames() {
 }
 
 Result<DecodedAudio> Decoder::run() {
+  av_log_set_level(AV_LOG_ERROR);  // as the encoder does: libav's chatter is not our log
   if (input_.head.empty()) {
     return fail(
         Error::invalid("audio_empty", fmt::format("{} is empty: no audio was sent.", name_)));
@@ -290,7 +291,6 @@ Result<DecodedAudio> Decoder::run() {
 
 Result<DecodedAudio> decode_audio(std::span<const std::uint8_t> bytes, std::string_view source_name,
                                   const AudioDecodeOptions& options) {
-  av_log_set_level(AV_LOG_ERROR);  // as the encoder does: libav's chatter is not our log
   MemoryReader reader{bytes};
   Decoder decoder({&reader, &MemoryReader::read, &MemoryReader::seek, bytes}, source_name, options);
   return decoder.run();
@@ -303,7 +303,6 @@ Result<DecodedAudio> decode_audio_file(const std::filesystem::path& path,
     return fail(Error::invalid(
         "audio_not_found", "Cannot read the audio file " + path.string() + ". Check the path."));
   }
-  av_log_set_level(AV_LOG_ERROR);
   const std::string name = path.filename().string();
   Decoder decoder({&reader, &FileReader::read, &FileReader::seek, reader.head()}, name, options);
   return decoder.run();

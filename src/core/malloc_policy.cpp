@@ -6,7 +6,9 @@ namespace pitchreel {
 
 bool hold_malloc_thresholds() {
   constexpr int kMmapThreshold = 8 << 20;
-  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1;
+  constexpr int kTrimThreshold = 4 << 20;
+  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 &&
+         mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
 }
 
 }  // namespace pitchreel

@@ -16,19 +16,20 @@
 // session). Nothing in a render allocates 8 MiB blocks frame after frame, so it costs no
 // system calls per frame.
 //
-// The heap's top is given back to the system only beyond 4 MiB of free space (glibc's
+// The heap's top is given back to the system only beyond 1 MiB of free space (glibc's
 // default, 128 KiB, held with the mmap threshold): what a frame allocates and frees (the
 // presenter's mouth, encoded packets, caption bitmaps) went back every frame and was
 // faulted in again the next: 362 `madvise` calls in a 1080p presenter render, half of its
-// system time. With 4 MiB the renders took 1-10% less wall time and the same peak within
-// 1 MB (fixed_costs.sh, docs/benchmarks.md, fourteenth session). What is freed once and
-// for all (the narration, the product's pictures, the landmark model) is given back by
-// malloc_trim where it is freed, whatever this threshold.
+// system time. At 4 MiB the renders took 1-10% less wall time (fixed_costs.sh,
+// docs/benchmarks.md, fourteenth session) but the presenter peaked up to 2 MB higher; 1 MiB
+// was as fast and 2 MB lower (296.3 MB against 298.4). What is freed once and for all (the
+// narration, the product's pictures, the landmark model) is given back by malloc_trim
+// where it is freed, whatever this threshold.
 #pragma once
 
 namespace pitchreel {
 
-// Holds glibc's mmap threshold at 8 MiB and its trim threshold at 4 MiB.
+// Holds glibc's mmap threshold at 8 MiB and its trim threshold at 1 MiB.
 // Returns false where the allocator does not take the setting (a sanitizer's); its own
 // policy then stays.
 bool hold_malloc_thresholds();

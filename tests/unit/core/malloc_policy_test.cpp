@@ -33,12 +33,12 @@ TEST(MallocPolicy, AFreedLargeBlockDoesNotMoveLaterBlocksIntoTheHeap) {
   EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "the freed block was not given back";
 }
 
-// What a frame allocates and frees under 4 MiB stays for the next frame: glibc's default
+// What a frame allocates and frees under 1 MiB stays for the next frame: glibc's default
 // gives the heap's top back above 128 KiB, so every frame faulted its pages in again.
 TEST(MallocPolicy, ABlockFreedAtTheHeapsTopIsKeptForTheNext) {
   if (!hold_malloc_thresholds()) GTEST_SKIP() << "this allocator does not take mallopt";
   malloc_trim(0);  // the heap's top as small as it goes
-  void* block = touched_block(2u << 20);
+  void* block = touched_block(512u << 10);
   const std::size_t with_block = mallinfo2().arena;
   std::free(block);
   EXPECT_EQ(mallinfo2().arena, with_block) << "the heap's top was given back";

@@ -90,9 +90,10 @@ int aac_sample_rate(int requested, int input_rate);
 //   threading's time with 2 frames, 1.05x with 3, 1.01x with 4 (docs/benchmarks.md,
 //   twelfth session: SYNC="2 3 4" tests/bench/x264_threads.sh). 3 frames put a
 //   picture-in-picture render at 300.3-300.8 MB then; since the fourteenth session's
-//   memory changes (a render's transients no longer land on x264's peak) they keep every
-//   1080p case measured at or under 295 MB (2 frames: 288). x264's own threading at 1080p
-//   is a few per cent faster still and peaks at 321-339 MB (eleventh session).
+//   memory changes (a render's transients no longer land on x264's peak) every 1080p case
+//   measured stays under 300 MB with them, the presenter closest (294-298 MB; with 2
+//   frames 288). x264's own threading at 1080p is a few per cent faster still and peaks at
+//   321-339 MB (eleventh session).
 // The bitstream does not depend on sync_lookahead.
 struct X264Threading {
   int frame_threads = 1;

@@ -3,7 +3,7 @@
 # `pitchreel generate` run (PITCHREEL_DUMP_Y4M) encoded by ffmpeg alone, interleaved round
 # by round, with x264's default threading (the floor of generate_bench.sh) and with the
 # threading pitchreel uses above 720p by default (PITCHREEL_X264_THREADING=lean; x264_threading
-# in src/media/encoder.cpp: a frame thread per core, 2 frames of threaded lookahead, for the
+# in src/media/encoder.cpp: a frame thread per core, 3 frames of threaded lookahead, for the
 # 300 MB target; `full` is x264's own, the floor's). Their ratio is the lowest generate /
 # floor ratio a lean render of those frames can reach on this machine. SYNC="2 3 4" runs
 # the lean threading with each of those lookahead buffers instead (the bitstream is the
@@ -12,7 +12,7 @@
 #
 # Usage: tests/bench/x264_threads.sh BIN [generate options]
 #   e.g. tests/bench/x264_threads.sh build/pitchreel --avatar ../shared/testdata/portraits/painted-girl.jpg --layout presenter
-# ROUNDS=N (default 4); SYNC (default 2, pitchreel's); PHOTO, ASPECT and HEIGHT as in
+# ROUNDS=N (default 4); SYNC (default 3, pitchreel's); PHOTO, ASPECT and HEIGHT as in
 # frame_ms.sh (the cars photo, 16:9, 1080p by default); the 30-second script, veryfast CRF 23.
 set -euo pipefail
 bin=$(realpath "$1")
@@ -26,7 +26,7 @@ PITCHREEL_DUMP_Y4M="$work/frames.y4m" "$bin" generate --image "$photo" \
   --script "$(cat "$here/script-30s.txt")" --aspect "${ASPECT:-16:9}" --height "${HEIGHT:-1080}" \
   --preset veryfast --crf 23 -o "$work/out.mp4" "$@" >/dev/null
 sync "$work/frames.y4m"
-ours=2  # pitchreel's lean sync_lookahead (x264_threading)
+ours=3  # pitchreel's lean sync_lookahead (x264_threading in src/media/encoder.cpp)
 read -r -a syncs <<<"${SYNC:-$ours}"
 hows=(default)
 for n in "${syncs[@]}"; do hows+=("sync$n"); done

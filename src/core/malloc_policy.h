@@ -20,11 +20,11 @@
 // default, 128 KiB, held with the mmap threshold): what a frame allocates and frees (the
 // presenter's mouth, encoded packets, caption bitmaps) went back every frame and was
 // faulted in again the next: 362 `madvise` calls in a 1080p presenter render, and about
-// half of a picture-in-picture render's system time (0.4 s of 0.6-1.0 s). At 4 MiB the renders took 1-10% less wall time (fixed_costs.sh,
-// docs/benchmarks.md, fourteenth session) but the presenter peaked up to 2 MB higher; 1 MiB
-// was as fast and 2 MB lower (296.3 MB against 298.4). What is freed once and for all (the
-// narration, the product's pictures, the landmark model) is given back by malloc_trim
-// where it is freed, whatever this threshold.
+// half of a picture-in-picture render's system time (0.4 s of 0.6-1.0 s). At 4 MiB the renders took
+// 1-10% less wall time (fixed_costs.sh, docs/benchmarks.md, fourteenth session) but the presenter
+// peaked up to 2 MB higher; 1 MiB was as fast and 2 MB lower (296.3 MB against 298.4). What is
+// freed once and for all (the narration, the product's pictures, the landmark model) is given back
+// by malloc_trim where it is freed, whatever this threshold.
 #pragma once
 
 namespace pitchreel {
